@@ -1,0 +1,86 @@
+"""Command-line entry point (``aws-sso-wizard`` and ``python -m app``).
+
+Exit codes: 0 success, 1 error (one clear line on stderr), 2 usage error, 130 cancelled.
+Nothing here imports Textual or boto3; subcommands import what they need when they run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from typing import Sequence
+
+from app import __version__
+from app.commands import COMMANDS
+
+PROG = "aws-sso-wizard"
+
+DESCRIPTION = (
+    "Set up AWS IAM Identity Center (SSO) profiles step by step, and keep them signed in. "
+    "Run without a command to open the app."
+)
+
+
+def _load(name: str):
+    return importlib.import_module(COMMANDS[name])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show full error details (never secrets) for bug reports"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = _load(name)
+        sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(sub)
+    return parser
+
+
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    name = args.command
+    if name is None:
+        if "home" not in COMMANDS:
+            parser.print_help()
+            return 0
+        name = "home"
+    return int(_load(name).run(args) or 0)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from app.errors import WizardError
+
+    try:
+        return _run(args, parser)
+    except KeyboardInterrupt:
+        print("Cancelled.", file=sys.stderr)
+        return 130
+    except WizardError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return error.exit_code
+    except BrokenPipeError:
+        # `aws-sso-wizard profiles | head` closed the pipe: not an error worth a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except Exception as error:  # a bug: say so in one line unless --debug asks for the traceback
+        if args.debug:
+            raise
+        from app.errors import redact
+
+        print(
+            f"{PROG}: unexpected error ({type(error).__name__}): {redact(str(error))}\n"
+            f"Run again with --debug for details and report it.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,9 @@
+"""Subcommands of ``aws-sso-wizard``.
+
+Each module here defines ``HELP`` (one line for ``--help``), ``add_arguments(parser)`` and
+``run(args) -> int``. Modules import only the standard library at top level; everything heavy
+(Textual, boto3) is imported inside ``run`` so that ``--help`` stays instant.
+"""
+
+# name -> module path, in the order ``--help`` lists them.
+COMMANDS: dict[str, str] = {}

@@ -1,0 +1,45 @@
+"""Where things live on disk. Every function reads the environment at call time, so tests
+(and the demo sandbox) redirect everything by setting ``HOME`` / ``AWS_CONFIG_FILE`` /
+``XDG_CONFIG_HOME``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _expand(value: str) -> Path:
+    return Path(os.path.expanduser(os.path.expandvars(value)))
+
+
+def aws_config_path() -> Path:
+    """The shared config file: ``AWS_CONFIG_FILE`` or ``~/.aws/config`` (as botocore resolves it)."""
+    value = os.environ.get("AWS_CONFIG_FILE")
+    return _expand(value) if value else _expand(os.path.join("~", ".aws", "config"))
+
+
+def aws_credentials_path() -> Path:
+    """The shared credentials file: ``AWS_SHARED_CREDENTIALS_FILE`` or ``~/.aws/credentials``."""
+    value = os.environ.get("AWS_SHARED_CREDENTIALS_FILE")
+    return _expand(value) if value else _expand(os.path.join("~", ".aws", "credentials"))
+
+
+def sso_cache_dir() -> Path:
+    """``~/.aws/sso/cache``: SSO tokens and client registrations (not configurable in the CLI)."""
+    return _expand(os.path.join("~", ".aws", "sso", "cache"))
+
+
+def cli_cache_dir() -> Path:
+    """``~/.aws/cli/cache``: the AWS CLI's role-credential cache."""
+    return _expand(os.path.join("~", ".aws", "cli", "cache"))
+
+
+def settings_dir() -> Path:
+    """``$XDG_CONFIG_HOME/aws-sso-wizard`` (default ``~/.config/aws-sso-wizard``)."""
+    base = os.environ.get("XDG_CONFIG_HOME")
+    root = _expand(base) if base else _expand(os.path.join("~", ".config"))
+    return root / "aws-sso-wizard"
+
+
+def settings_path() -> Path:
+    return settings_dir() / "settings.toml"
