@@ -1,0 +1,98 @@
+"""A small cache of AWS account names learnt from sso:ListAccounts.
+
+The config file only holds account ids; the names come from ListAccounts, which needs a
+valid sign-in. Names learnt once are kept in ``account-names.json`` under the settings
+directory so later runs show them without a network call. Only ids and names are stored,
+never tokens or credentials.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from app import paths
+from app.fsutil import atomic_write_text
+
+FILE_NAME = "account-names.json"
+_VERSION = 1
+
+
+def account_names_path() -> Path:
+    return paths.settings_dir() / FILE_NAME
+
+
+class AccountNames:
+    """Account id -> name, read lazily, re-read when the file changes, written atomically."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        self._names: dict[str, str] = {}
+        self._stamp: tuple[int, int] | None = None
+
+    @property
+    def path(self) -> Path:
+        return self._path if self._path is not None else account_names_path()
+
+    def _stat(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def _load_locked(self) -> None:
+        stamp = self._stat()
+        if stamp == self._stamp:
+            return
+        names: dict[str, str] = {}
+        if stamp is not None:
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                accounts = data.get("accounts", {}) if isinstance(data, dict) else {}
+                names = {str(k): str(v) for k, v in accounts.items() if isinstance(v, str) and v}
+            except (OSError, ValueError):
+                names = {}  # a damaged cache is only a missed convenience
+        self._names = names
+        self._stamp = stamp
+
+    def all(self) -> dict[str, str]:
+        with self._lock:
+            self._load_locked()
+            return dict(self._names)
+
+    def get(self, account_id: str | None) -> str | None:
+        if not account_id:
+            return None
+        with self._lock:
+            self._load_locked()
+            return self._names.get(account_id)
+
+    def remember(self, accounts: Iterable[object] | Mapping[str, str]) -> bool:
+        """Store names from ``Account`` objects (``account_id``/``account_name``) or an id->name
+        mapping. Returns True when the file changed."""
+        if isinstance(accounts, Mapping):
+            pairs = [(str(k), v) for k, v in accounts.items()]
+        else:
+            pairs = [(getattr(a, "account_id", None), getattr(a, "account_name", None)) for a in accounts]
+        with self._lock:
+            self._load_locked()
+            merged = dict(self._names)
+            for account_id, name in pairs:
+                if account_id and isinstance(name, str) and name:
+                    merged[str(account_id)] = name
+            if merged == self._names:
+                return False
+            text = json.dumps({"version": _VERSION, "accounts": dict(sorted(merged.items()))}, indent=1)
+            try:
+                atomic_write_text(self.path, text + "\n")
+            except OSError:
+                self._names = merged  # keep them for this run even if the disk refuses
+                return False
+            self._names = merged
+            self._stamp = self._stat()
+            return True
