@@ -1,0 +1,270 @@
+"""Installation and environment checks for the wizard's first step (and ``doctor``).
+
+Each check returns a :class:`Check`: an id, a title, ``ok`` / ``warn`` / ``fail``, a message and a
+one-line fix. Only ``fail`` blocks the wizard, and only two things fail: an AWS config file that
+cannot be read (a parse error, with its line) and a place we cannot write to. Everything else is
+a warning with a way forward (no AWS CLI: the profiles still work for boto3 and this app; no
+browser: sign in with a code on another device).
+
+:func:`install_aws_cli` runs ``brew install awscli`` on macOS as a cancellable generator of output
+lines, so the checks screen can stream it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from app import paths
+from app.cancel import NEVER, CancelToken
+from app.errors import Cancelled, WizardError
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+INSTALL_URL = "https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"
+BREW_INSTALL = ("brew", "install", "awscli")
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    title: str
+    status: str  # "ok" | "warn" | "fail"
+    message: str
+    fix: str = ""
+
+    @property
+    def blocking(self) -> bool:
+        return self.status == FAIL
+
+
+class InstallFailed(WizardError):
+    """The AWS CLI installer exited with an error."""
+
+
+# --------------------------------------------------------------------------------------------
+# AWS CLI
+
+
+_VERSION = re.compile(r"aws-cli/(\d+)\.(\d+)\.(\d+)")
+
+
+def aws_cli_version(aws: str, *, timeout: float = 15.0) -> tuple[int, int, int] | None:
+    """The version ``aws --version`` reports, or None when it does not run."""
+    try:
+        proc = subprocess.run([aws, "--version"], capture_output=True, text=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = _VERSION.search(proc.stdout + "\n" + proc.stderr)
+    return tuple(int(x) for x in match.groups()) if match else None  # type: ignore[return-value]
+
+
+def install_command(*, platform: str | None = None, which: Callable[[str], str | None] = shutil.which) -> list[str] | None:
+    """The command that installs the AWS CLI here, or None (then point to :data:`INSTALL_URL`)."""
+    platform = platform or sys.platform
+    if platform == "darwin" and which("brew"):
+        return list(BREW_INSTALL)
+    return None
+
+
+def check_aws_cli(*, which: Callable[[str], str | None] = shutil.which, platform: str | None = None) -> Check:
+    title = "AWS command line (aws)"
+    aws = which("aws")
+    if not aws:
+        if install_command(platform=platform, which=which):
+            fix = "Press i to install it with Homebrew (brew install awscli)."
+        else:
+            fix = f"Install AWS CLI version 2: {INSTALL_URL}"
+        return Check("aws-cli", title, WARN,
+                     "Not found. Your profiles will still work in Python (boto3) and in this app.", fix)
+    version = aws_cli_version(aws)
+    if version is None:
+        return Check("aws-cli", title, WARN, f"{aws} is there but did not report a version.",
+                     f"Reinstall AWS CLI version 2: {INSTALL_URL}")
+    text = ".".join(map(str, version))
+    if version[0] >= 2:
+        return Check("aws-cli", title, OK, f"Version {text} ({aws}).")
+    return Check("aws-cli", title, WARN,
+                 f"Version {text} is AWS CLI v1: it can use the profiles, but has no 'aws sso login' "
+                 "(this app signs you in instead).",
+                 f"Upgrade to version 2 for 'aws sso login': {INSTALL_URL}")
+
+
+def install_aws_cli(*, cancel: CancelToken = NEVER, command: list[str] | None = None) -> Iterator[str]:
+    """Run the installer, yielding each output line. Raises InstallFailed / Cancelled."""
+    argv = command or install_command()
+    if not argv:
+        raise InstallFailed("There is no automatic installer for the AWS CLI here.",
+                            hint=f"Follow {INSTALL_URL}")
+    try:
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                text=True, bufsize=1, errors="replace")
+    except OSError as error:
+        raise InstallFailed(f"Could not run {' '.join(argv)}: {error.strerror or error}.",
+                            hint=f"Follow {INSTALL_URL}") from None
+    cancel.on_cancel(proc.terminate)
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            yield line.rstrip("\n")
+        code = proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if proc.stdout:
+            proc.stdout.close()
+    if cancel.cancelled:
+        raise Cancelled("The installation was stopped.")
+    if code != 0:
+        raise InstallFailed(f"{' '.join(argv)} failed (exit code {code}).", hint=f"See the output above, or {INSTALL_URL}")
+
+
+# --------------------------------------------------------------------------------------------
+# Files
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path
+
+
+def _writable_dir(directory: Path) -> tuple[bool, Path]:
+    """(can we create/write files in ``directory``, the folder that decided it)."""
+    existing = _nearest_existing(directory)
+    if not existing.is_dir():
+        return False, existing
+    return os.access(existing, os.W_OK | os.X_OK), existing
+
+
+def _home_short(path: Path) -> str:
+    home = Path(os.path.expanduser("~"))
+    try:
+        return "~/" + str(path.relative_to(home))
+    except ValueError:
+        return str(path)
+
+
+def check_folders() -> Check:
+    title = "Can write the AWS folders"
+    for directory in (paths.aws_config_path().parent, paths.sso_cache_dir()):
+        ok, decided = _writable_dir(directory)
+        if not ok:
+            return Check("folders", title, FAIL, f"Cannot write to {_home_short(decided)}.",
+                         f"Make it yours and writable: chmod u+w {decided}")
+    config_dir = paths.aws_config_path().parent
+    state = "exists" if config_dir.is_dir() else "will be created"
+    return Check("folders", title, OK, f"{_home_short(config_dir)} {state} and is writable.")
+
+
+def check_config_file() -> Check:
+    from app.aws_config import load_aws_config
+    from app.config_document import ConfigParseError
+
+    title = "AWS config file"
+    path = paths.aws_config_path()
+    if not path.exists():
+        return Check("config", title, OK, f"{_home_short(path)} does not exist yet; the wizard will create it.")
+    try:
+        config = load_aws_config(path)
+    except ConfigParseError as error:
+        line = getattr(error, "line", None)
+        fix = f"Fix line {line} of {path}, or move the file aside." if line else f"Fix {path}, or move the file aside."
+        return Check("config", title, FAIL, str(error.message if hasattr(error, "message") else error), fix)
+    except WizardError as error:
+        return Check("config", title, FAIL, error.message, error.hint or f"Check {path}.")
+    if not os.access(path, os.W_OK):
+        return Check("config", title, FAIL, f"{_home_short(path)} is read-only.", f"Make it writable: chmod u+w {path}")
+    sso = sum(1 for p in config.profiles.values() if getattr(p.kind, "value", p.kind) in ("sso", "sso-legacy"))
+    return Check("config", title, OK,
+                 f"{_home_short(path)}: {_count(len(config.profiles), 'profile')} "
+                 f"({sso} SSO), {_count(len(config.sso_sessions), 'sign-in portal')}.")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+# --------------------------------------------------------------------------------------------
+# Browser and network
+
+
+def check_browser() -> Check:
+    from app.browser import browser_likely
+
+    title = "Web browser"
+    if browser_likely():
+        return Check("browser", title, OK, "Sign-in will open in your web browser.")
+    return Check("browser", title, WARN,
+                 "No browser here (an SSH session or no display): you will sign in with a code instead.",
+                 "Open the link shown on another device (phone or laptop) and enter the code.")
+
+
+def oidc_endpoint(region: str) -> str:
+    """The sign-in (sso-oidc) endpoint botocore would use for ``region`` (honours endpoint overrides)."""
+    try:
+        import botocore.session
+        from botocore import UNSIGNED
+        from botocore.config import Config
+
+        session = botocore.session.Session()
+        client = session.create_client("sso-oidc", region_name=region, config=Config(signature_version=UNSIGNED))
+        return client.meta.endpoint_url
+    except Exception:  # a broken config file or unknown region: fall back to the public pattern
+        suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+        return f"https://oidc.{region}.{suffix}"
+
+
+def check_endpoint(region: str, *, timeout: float = 5.0) -> Check:
+    import urllib.error
+    import urllib.request
+
+    title = f"Sign-in service reachable ({region})"
+    url = oidc_endpoint(region)
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method="GET"), timeout=timeout):
+            pass
+    except urllib.error.HTTPError:
+        pass  # any HTTP answer means the service is reachable
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        return Check("endpoint", title, WARN, f"Cannot reach {url} ({reason}).",
+                     "Check your network, VPN or proxy (HTTPS_PROXY), then press r to check again.")
+    return Check("endpoint", title, OK, f"{url} answers.")
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def iter_checks(*, region: str | None = None, which: Callable[[str], str | None] = shutil.which,
+                platform: str | None = None) -> Iterator[Check]:
+    """Run the checks one by one (so a screen can show each as it finishes)."""
+    yield check_config_file()
+    yield check_folders()
+    yield check_aws_cli(which=which, platform=platform)
+    yield check_browser()
+    if region:
+        yield check_endpoint(region)
+
+
+def run_checks(**kwargs) -> list[Check]:
+    return list(iter_checks(**kwargs))
+
+
+def check_ids(region: str | None) -> list[tuple[str, str]]:
+    """(id, title) of the checks :func:`iter_checks` will run, for a placeholder list."""
+    ids = [("config", "AWS config file"), ("folders", "Can write the AWS folders"),
+           ("aws-cli", "AWS command line (aws)"), ("browser", "Web browser")]
+    if region:
+        ids.append(("endpoint", f"Sign-in service reachable ({region})"))
+    return ids
