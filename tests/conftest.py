@@ -70,3 +70,31 @@ def cli_env(home: Path) -> dict[str, str]:
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
+
+
+@pytest.fixture
+def emulator_factory(monkeypatch):
+    """Start emulators with chosen knobs: ``emulator_factory(accounts=200, rate_limit=20)``.
+
+    The last one started is the one the endpoint variables point at; all are stopped after the test.
+    """
+    from app.emulator import Emulator
+
+    started: list[Emulator] = []
+
+    def start(**knobs) -> Emulator:
+        emu = Emulator(**knobs).start()
+        started.append(emu)
+        for name, value in emu.endpoint_env().items():
+            monkeypatch.setenv(name, value)
+        return emu
+
+    yield start
+    for emu in started:
+        emu.stop()
+
+
+@pytest.fixture
+def emulator(emulator_factory):
+    """A running demo emulator; AWS_ENDPOINT_URL_SSO/_SSO_OIDC/_STS point at it for this test."""
+    return emulator_factory()

@@ -6,4 +6,6 @@ Each module here defines ``HELP`` (one line for ``--help``), ``add_arguments(par
 """
 
 # name -> module path, in the order ``--help`` lists them.
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {
+    "emulator": "app.commands.emulator",
+}
