@@ -1,0 +1,722 @@
+"""The login service: sign-in (PKCE or device code), token status, refresh and sign-out, sharing
+one token cache with the AWS CLI v2 and botocore (interop spec §3–§7).
+
+Every long call takes a :class:`~app.cancel.CancelToken` and reports through callbacks; nothing here
+draws anything. Errors are typed :class:`~app.errors.WizardError` subclasses from
+:mod:`app.sso_errors`; no token, refresh token or client secret ever appears in a message or a log.
+
+One browser flow per session: concurrent ``login()`` calls for the same sso-session in this process
+share one flow (later callers wait for it, see its prompt and get its result); across processes a lock
+file under the app's settings directory serialises them, and a process that waited re-reads the
+cache before starting a flow of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from app import paths
+from app.aws_clients import ClientFactory
+from app.browser import Browser
+from app.cancel import CancelToken
+from app.errors import Cancelled, WizardError
+from app.fsutil import exclusive_lock
+from app.pkce import (
+    AUTH_GRANT_TYPES,
+    DEFAULT_SCOPE,
+    OVERALL_TIMEOUT,
+    REDIRECT_URI_WITHOUT_PORT,
+    CallbackServer,
+    authorize_url,
+    code_challenge,
+    make_code_verifier,
+)
+from app.sso_errors import (
+    LoginFailed,
+    NotSignedIn,
+    SessionExpired,
+    SsoError,
+    translate_error,
+)
+from app.sso_target import SsoTarget
+from app.token_cache import (
+    EXPIRY_WINDOW,
+    CachedToken,
+    Registration,
+    TokenCache,
+    build_token_document,
+    role_cache_dir,
+    target_role_key,
+    target_token_key,
+    utc_now,
+)
+
+log = logging.getLogger(__name__)
+
+METHODS = ("pkce", "device")
+LOGIN_LOCK_TIMEOUT = OVERALL_TIMEOUT + 300
+REFRESH_LOCK_TIMEOUT = 30.0
+
+
+class TokenState(str, Enum):
+    SIGNED_OUT = "signed-out"
+    VALID = "valid"
+    EXPIRING = "expiring"  # less than 15 minutes left, no way to refresh
+    REFRESHABLE = "refreshable"  # expiring or expired, with a usable refresh token
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class TokenStatus:
+    state: TokenState
+    expires_at: datetime | None
+    token_path: Path
+
+    @property
+    def signed_in(self) -> bool:
+        """True when the token can be used now (valid, expiring, or renewable without a browser)."""
+        return self.state in (TokenState.VALID, TokenState.EXPIRING, TokenState.REFRESHABLE)
+
+    def remaining(self, now: datetime | None = None) -> timedelta | None:
+        if self.expires_at is None:
+            return None
+        return self.expires_at - (now or utc_now())
+
+
+@dataclass(frozen=True)
+class LoginPrompt:
+    """What the person must do to finish signing in. ``url`` is the page to open (the authorize URL
+    for PKCE, the pre-filled verification URL for a device code)."""
+
+    method: str
+    url: str
+    verification_uri: str | None
+    user_code: str | None
+    expires_at: datetime
+    browser_opened: bool
+
+
+@dataclass(frozen=True)
+class LogoutResult:
+    server_ok: bool
+    removed: tuple[Path, ...]
+    message: str
+
+
+class _Flight:
+    """One sign-in in progress in this process; later callers for the same session wait on it."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.result: TokenStatus | None = None
+        self.error: BaseException | None = None
+        self._lock = threading.Lock()
+        self._prompt: LoginPrompt | None = None
+        self._listeners: list[Callable[[LoginPrompt], None]] = []
+
+    def listen(self, callback: Callable[[LoginPrompt], None] | None) -> None:
+        if callback is None:
+            return
+        with self._lock:
+            self._listeners.append(callback)
+            prompt = self._prompt
+        if prompt is not None:
+            _safe_call(callback, prompt)
+
+    def publish(self, prompt: LoginPrompt) -> None:
+        with self._lock:
+            self._prompt = prompt
+            listeners = list(self._listeners)
+        for callback in listeners:
+            _safe_call(callback, prompt)
+
+    def finish(self, result: TokenStatus | None, error: BaseException | None) -> None:
+        self.result, self.error = result, error
+        self.done.set()
+
+    def wait(self, cancel: CancelToken) -> TokenStatus:
+        while not self.done.wait(0.05):
+            cancel.raise_if_cancelled()
+        if self.error is not None:
+            raise self.error
+        assert self.result is not None
+        return self.result
+
+
+def _safe_call(callback: Callable[[LoginPrompt], None], prompt: LoginPrompt) -> None:
+    try:
+        callback(prompt)
+    except Exception:  # a display callback must not break the sign-in
+        log.debug("on_prompt callback failed", exc_info=True)
+
+
+def _client_error_code(error: BaseException) -> str | None:
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):
+        return (response.get("Error") or {}).get("Code")
+    return None
+
+
+class LoginService:
+    """Sign-in, status, refresh and sign-out for SSO targets. Safe to share between threads."""
+
+    def __init__(
+        self,
+        *,
+        clients: ClientFactory | None = None,
+        browser: Browser | None = None,
+        cache: TokenCache | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.clients = clients or ClientFactory()
+        self.browser = browser or Browser()
+        self.cache = cache or TokenCache()
+        self._clock = clock
+        self._flights: dict[str, _Flight] = {}
+        self._flights_lock = threading.Lock()
+        self._refresh_locks: dict[str, threading.Lock] = {}
+
+    # ------------------------------------------------------------------ status
+
+    def _state_of(self, target: SsoTarget, token: CachedToken | None, now: datetime) -> TokenState:
+        if token is None:
+            return TokenState.SIGNED_OUT
+        remaining = token.expires_at - now
+        if remaining >= EXPIRY_WINDOW:
+            return TokenState.VALID
+        # botocore refreshes only sso-session tokens, and only with every refresh ingredient present
+        if not target.is_legacy and token.has_refresh_material(now):
+            return TokenState.REFRESHABLE
+        if remaining > timedelta(0):
+            return TokenState.EXPIRING
+        return TokenState.EXPIRED
+
+    def status(self, target: SsoTarget) -> TokenStatus:
+        """Where the sign-in for ``target`` stands, from the token cache alone (no network)."""
+        token = self.cache.load_token(target)
+        return TokenStatus(
+            state=self._state_of(target, token, self._clock()),
+            expires_at=token.expires_at if token else None,
+            token_path=self.cache.token_path(target),
+        )
+
+    # ------------------------------------------------------------------ login
+
+    def login(
+        self,
+        target: SsoTarget,
+        *,
+        method: str = "pkce",
+        open_browser: bool = True,
+        force: bool = False,
+        on_prompt: Callable[[LoginPrompt], None] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> TokenStatus:
+        """Sign in to ``target`` and return the new status.
+
+        Returns at once when the cached token is valid for 15 minutes or more (unless ``force``);
+        an expiring token is first renewed with its refresh token when possible. ``method`` is
+        ``"pkce"`` (browser, the default) or ``"device"`` (a code to enter, for SSH/headless); legacy
+        targets (no sso-session) always use the device flow, as the AWS CLI does. ``on_prompt``
+        receives the URL (and code) to show. Raises LoginDenied, LoginExpired, LoginFailed,
+        NetworkError, ... and Cancelled when ``cancel`` fires.
+        """
+        if method not in METHODS:
+            raise ValueError(f"unknown sign-in method {method!r}; use one of {METHODS}")
+        cancel = cancel or CancelToken()
+        key = target_token_key(target)
+        while True:
+            cancel.raise_if_cancelled()
+            if not force:
+                ready = self._reusable(target)
+                if ready is not None:
+                    return ready
+            with self._flights_lock:
+                flight = self._flights.get(key)
+                leader = flight is None
+                if leader:
+                    flight = self._flights[key] = _Flight()
+            assert flight is not None
+            if not leader:
+                flight.listen(on_prompt)
+                try:
+                    return flight.wait(cancel)
+                except Cancelled:
+                    if cancel.cancelled:
+                        raise
+                    continue  # the other caller cancelled its sign-in; run our own
+            flight.listen(on_prompt)
+            try:
+                result = self._login_across_processes(target, method, open_browser, force, flight.publish, cancel)
+            except BaseException as error:
+                flight.finish(None, error)
+                raise
+            else:
+                flight.finish(result, None)
+                return result
+            finally:
+                with self._flights_lock:
+                    self._flights.pop(key, None)
+
+    def _reusable(self, target: SsoTarget) -> TokenStatus | None:
+        status = self.status(target)
+        if status.state is TokenState.VALID:
+            return status
+        if status.state is TokenState.REFRESHABLE:
+            try:
+                refreshed = self._refresh_if_needed(target)
+            except SsoError as error:
+                log.info("renewing %s failed (%s); signing in again", target.label, type(error).__name__)
+                return None
+            if refreshed is not None and self._state_of(target, refreshed, self._clock()) is TokenState.VALID:
+                return self.status(target)
+        return None
+
+    def lock_path(self, target: SsoTarget) -> Path:
+        """The cross-process sign-in lock (kept out of ``~/.aws/sso/cache``, which other tools list)."""
+        return paths.settings_dir() / "locks" / f"login-{target_token_key(target)}.lock"
+
+    def _login_across_processes(
+        self,
+        target: SsoTarget,
+        method: str,
+        open_browser: bool,
+        force: bool,
+        publish: Callable[[LoginPrompt], None],
+        cancel: CancelToken,
+    ) -> TokenStatus:
+        started_ns = time.time_ns()
+        with exclusive_lock(self.lock_path(target), timeout=LOGIN_LOCK_TIMEOUT, cancel=cancel):
+            # Another process may have signed in while we waited for the lock.
+            token = self.cache.load_token(target)
+            if token is not None and self._state_of(target, token, self._clock()) is TokenState.VALID:
+                written_ns = _mtime_ns(token.path)
+                if not force or (written_ns is not None and written_ns > started_ns):
+                    return self.status(target)
+            return self._run_flow(target, method, open_browser, publish, cancel)
+
+    def _run_flow(
+        self,
+        target: SsoTarget,
+        method: str,
+        open_browser: bool,
+        publish: Callable[[LoginPrompt], None],
+        cancel: CancelToken,
+    ) -> TokenStatus:
+        issuer = self._issuer_url(target)
+        cancel.raise_if_cancelled()
+        if method == "pkce" and not target.is_legacy:
+            document = self._pkce_flow(target, issuer, open_browser, publish, cancel)
+        else:
+            document = self._device_flow(target, issuer, open_browser, publish, cancel)
+        self.cache.save_token(target, document)
+        log.info("signed in to %s", target.label)
+        return self.status(target)
+
+    def _issuer_url(self, target: SsoTarget) -> str:
+        """The start URL the sign-in calls use: resolved for a vanity URL, unchanged otherwise."""
+        from app.start_url import is_aws_owned_host, resolve_start_url
+        from urllib.parse import urlsplit
+
+        host = (urlsplit(target.start_url).hostname or "").lower()
+        if not host or is_aws_owned_host(host):
+            return target.start_url
+        return resolve_start_url(target.start_url).resolved_url
+
+    def _oidc(self, target: SsoTarget) -> Any:
+        try:
+            return self.clients.client("sso-oidc", target.region)
+        except WizardError:
+            raise
+        except Exception as error:
+            raise translate_error(error, operation="RegisterClient", context="login") from None
+
+    def _call(self, function: Callable[..., dict], operation: str, context: str = "login", **kwargs: Any) -> dict:
+        try:
+            return function(**kwargs)
+        except Exception as error:
+            raise translate_error(error, operation=operation, context=context) from None
+
+    # -- registration
+
+    def _registration(self, target: SsoTarget, oidc: Any, *, pkce: bool, issuer: str, renew: bool = False) -> Registration:
+        if not renew:
+            cached = self.cache.load_registration(target)
+            if cached is not None and cached.usable(self._clock()) and cached.for_auth_code == pkce:
+                return cached
+        name = target.session_name if target.session_name is not None else str(int(self._clock().timestamp()))
+        request: dict[str, Any] = {"clientName": f"botocore-client-{name}", "clientType": "public"}
+        if pkce:
+            request.update(
+                grantTypes=list(AUTH_GRANT_TYPES),
+                redirectUris=[REDIRECT_URI_WITHOUT_PORT],
+                issuerUrl=issuer,
+                scopes=list(target.scopes) or [DEFAULT_SCOPE],
+            )
+        elif target.scopes:
+            request["scopes"] = list(target.scopes)
+        response = self._call(oidc.register_client, "RegisterClient", **request)
+        expires_at = datetime.fromtimestamp(int(response["clientSecretExpiresAt"]), timezone.utc)
+        document: dict[str, Any] = {
+            "clientId": response["clientId"],
+            "clientSecret": response["clientSecret"],
+            "expiresAt": expires_at,
+        }
+        if "scopes" in request:
+            document["scopes"] = request["scopes"]
+        if pkce:
+            document["grantTypes"] = request["grantTypes"]
+        return self.cache.save_registration(target, document)
+
+    def _token_document(self, target: SsoTarget, registration: Registration, response: dict) -> dict[str, Any]:
+        return build_token_document(
+            start_url=target.start_url,
+            region=target.region,
+            access_token=response["accessToken"],
+            expires_at=self._clock() + timedelta(seconds=int(response["expiresIn"])),
+            client_id=registration.client_id,
+            client_secret=registration.client_secret,
+            registration_expires_at=registration.expires_at_raw,
+            refresh_token=response.get("refreshToken"),
+        )
+
+    # -- PKCE
+
+    def _pkce_flow(
+        self,
+        target: SsoTarget,
+        issuer: str,
+        open_browser: bool,
+        publish: Callable[[LoginPrompt], None],
+        cancel: CancelToken,
+    ) -> dict[str, Any]:
+        state = str(uuid.uuid4())
+        server = CallbackServer(state)  # first, like the CLI: no point registering without it
+        cancel.on_cancel(server.close)
+        try:
+            verifier = make_code_verifier()
+            challenge = code_challenge(verifier)
+            oidc = self._oidc(target)
+            registration = self._registration(target, oidc, pkce=True, issuer=issuer)
+            cancel.raise_if_cancelled()
+            try:
+                base = self.clients.oidc_base_url(target.region)
+            except Exception as error:
+                raise translate_error(error, operation="RegisterClient", context="login") from None
+            url = authorize_url(
+                base,
+                client_id=registration.client_id,
+                redirect_uri=server.redirect_uri,
+                state=state,
+                scopes=target.scopes,
+                challenge=challenge,
+            )
+            opened = bool(open_browser) and self._open(url)
+            publish(
+                LoginPrompt(
+                    method="pkce",
+                    url=url,
+                    verification_uri=None,
+                    user_code=None,
+                    expires_at=self._clock() + timedelta(seconds=OVERALL_TIMEOUT),
+                    browser_opened=opened,
+                )
+            )
+            code = server.wait(timeout=OVERALL_TIMEOUT, cancel=cancel)
+        finally:
+            server.close()
+        cancel.raise_if_cancelled()
+        response = self._call(
+            oidc.create_token,
+            "CreateToken",
+            grantType="authorization_code",
+            clientId=registration.client_id,
+            clientSecret=registration.client_secret,
+            redirectUri=server.redirect_uri,
+            codeVerifier=verifier,
+            code=code,
+        )
+        return self._token_document(target, registration, response)
+
+    def _open(self, url: str) -> bool:
+        try:
+            return bool(self.browser.open(url))
+        except Exception:
+            log.debug("opening the browser failed", exc_info=True)
+            return False
+
+    # -- device code
+
+    def _device_flow(
+        self,
+        target: SsoTarget,
+        issuer: str,
+        open_browser: bool,
+        publish: Callable[[LoginPrompt], None],
+        cancel: CancelToken,
+    ) -> dict[str, Any]:
+        from app.device_flow import DEVICE_GRANT_TYPE, DeviceAuthorization, attempt, poll
+
+        oidc = self._oidc(target)
+        registration = self._registration(target, oidc, pkce=False, issuer=issuer)
+        try:
+            started = oidc.start_device_authorization(
+                clientId=registration.client_id, clientSecret=registration.client_secret, startUrl=issuer
+            )
+        except Exception as error:
+            if _client_error_code(error) != "InvalidClientException":
+                raise translate_error(error, operation="StartDeviceAuthorization", context="login") from None
+            # the cached registration was revoked or expired early: register again, once
+            registration = self._registration(target, oidc, pkce=False, issuer=issuer, renew=True)
+            started = self._call(
+                oidc.start_device_authorization,
+                "StartDeviceAuthorization",
+                clientId=registration.client_id,
+                clientSecret=registration.client_secret,
+                startUrl=issuer,
+            )
+        authorization = DeviceAuthorization.from_response(started)
+        expires_at = self._clock() + timedelta(seconds=authorization.expires_in)
+
+        def create_token() -> dict:
+            return oidc.create_token(
+                grantType=DEVICE_GRANT_TYPE,
+                clientId=registration.client_id,
+                clientSecret=registration.client_secret,
+                deviceCode=authorization.device_code,
+            )
+
+        cancel.raise_if_cancelled()
+        # one attempt before showing anything: the client may already be authorised
+        interval, response = attempt(create_token, authorization.interval)
+        if response is None:
+            url = authorization.verification_uri_complete
+            opened = bool(open_browser) and self._open(url)
+            publish(
+                LoginPrompt(
+                    method="device",
+                    url=url,
+                    verification_uri=authorization.verification_uri,
+                    user_code=authorization.user_code,
+                    expires_at=expires_at,
+                    browser_opened=opened,
+                )
+            )
+            response = poll(create_token, authorization, interval=interval, cancel=cancel)
+        return self._token_document(target, registration, response)
+
+    # ------------------------------------------------------------------ tokens and refresh
+
+    def access_token(self, target: SsoTarget, *, cancel: CancelToken | None = None) -> str:
+        """A usable access token for ``target``: the cached one, renewed first when it has less than
+        15 minutes left and can be renewed. NotSignedIn / SessionExpired otherwise."""
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        token = self.cache.load_token(target)
+        if token is None:
+            raise NotSignedIn(f"You are not signed in to {target.label}.", hint="Sign in first.")
+        now = self._clock()
+        state = self._state_of(target, token, now)
+        if state is TokenState.VALID:
+            return token.access_token
+        if state is TokenState.REFRESHABLE:
+            try:
+                refreshed = self._refresh_if_needed(target)
+            except SsoError:
+                refreshed = None
+                if token.expires_at > self._clock():
+                    return token.access_token  # botocore keeps using a still-valid token
+                raise
+            if refreshed is not None and refreshed.expires_at > self._clock():
+                return refreshed.access_token
+        if token.expires_at > self._clock():
+            return token.access_token
+        raise SessionExpired(f"Your sign-in to {target.label} has expired.", hint="Sign in again.")
+
+    def refresh(self, target: SsoTarget) -> TokenStatus:
+        """Renew the access token with the refresh token now, under botocore's rules (§5), and write
+        it back as botocore does. SessionExpired when it cannot be renewed."""
+        self._refresh(target, only_if_needed=False)
+        return self.status(target)
+
+    def _refresh_if_needed(self, target: SsoTarget) -> CachedToken | None:
+        return self._refresh(target, only_if_needed=True)
+
+    def _refresh_lock(self, key: str) -> threading.Lock:
+        with self._flights_lock:
+            return self._refresh_locks.setdefault(key, threading.Lock())
+
+    def _refresh(self, target: SsoTarget, *, only_if_needed: bool) -> CachedToken | None:
+        if target.is_legacy:
+            raise SessionExpired(
+                f"The sign-in for {target.start_url} cannot be renewed automatically "
+                "(profiles without an sso-session never can).",
+                hint="Sign in again.",
+            )
+        key = target_token_key(target)
+        lock_path = paths.settings_dir() / "locks" / f"refresh-{key}.lock"
+        with self._refresh_lock(key), exclusive_lock(lock_path, timeout=REFRESH_LOCK_TIMEOUT):
+            token = self.cache.load_token(target)
+            if token is None:
+                raise NotSignedIn(f"You are not signed in to {target.label}.", hint="Sign in first.")
+            now = self._clock()
+            if only_if_needed and token.expires_at - now >= EXPIRY_WINDOW:
+                return token  # someone renewed it while we waited
+            if not token.has_refresh_material(now):
+                raise SessionExpired(
+                    f"The sign-in for {target.label} cannot be renewed (no usable refresh token).",
+                    hint="Sign in again.",
+                )
+            oidc = self._oidc(target)
+            response = self._call(
+                oidc.create_token,
+                "CreateToken",
+                context="refresh",
+                grantType="refresh_token",
+                clientId=token.client_id,
+                clientSecret=token.client_secret,
+                refreshToken=token.refresh_token,
+            )
+            document = build_token_document(
+                start_url=target.start_url,
+                region=target.region,
+                access_token=response["accessToken"],
+                expires_at=self._clock() + timedelta(seconds=int(response["expiresIn"])),
+                client_id=token.client_id,
+                client_secret=token.client_secret,
+                registration_expires_at=token.registration_expires_at,  # copied through verbatim
+                refresh_token=response.get("refreshToken"),  # only if the service sent one
+            )
+            self.cache.save_token(target, document)
+            log.info("renewed the sign-in for %s", target.label)
+            return self.cache.load_token(target)
+
+    # ------------------------------------------------------------------ logout
+
+    def _server_logout(self, access_token: str, region: str) -> tuple[bool, str | None]:
+        """(server session known ended, a note for people when not)."""
+        from botocore.exceptions import ClientError
+
+        try:
+            sso = self.clients.client("sso", region)
+            sso.logout(accessToken=access_token)
+            return True, None
+        except ClientError as error:
+            if _client_error_code(error) == "UnauthorizedException":
+                return True, None  # the session had already ended
+            typed = translate_error(error, operation="Logout")
+            return False, typed.message
+        except Exception as error:
+            typed = translate_error(error, operation="Logout")
+            return False, typed.message
+
+    def logout(self, target: SsoTarget, *, role_pairs: Iterable[tuple[str, str]] = ()) -> LogoutResult:
+        """Sign out of ``target``: sso:Logout with its token, then remove its token file and the AWS CLI's
+        cached role credentials of the given (account id, role name) pairs. Local files are removed
+        even when AWS cannot be reached; ``server_ok`` and ``message`` say so."""
+        removed: list[Path] = []
+        token = self.cache.load_token(target)
+        server_ok, note = True, None
+        if token is not None:
+            server_ok, note = self._server_logout(token.access_token, token.region or target.region)
+        path = self.cache.token_path(target)
+        try:
+            path.unlink()
+            removed.append(path)
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            log.info("could not remove the token file: %s", type(error).__name__)
+        roles_removed = 0
+        for account_id, role_name in role_pairs:
+            role_path = role_cache_dir() / f"{target_role_key(target, account_id, role_name)}.json"
+            try:
+                role_path.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError:
+                continue
+            removed.append(role_path)
+            roles_removed += 1
+        if token is None:
+            message = f"You were not signed in to {target.label}."
+        elif server_ok:
+            message = f"Signed out of {target.label}."
+        else:
+            message = (
+                f"Removed the local sign-in for {target.label}, but could not end the session at AWS "
+                f"({note}). It ends by itself when it expires."
+            )
+        if roles_removed:
+            message += f" Removed {roles_removed} cached role credential file{'s' if roles_removed != 1 else ''}."
+        return LogoutResult(server_ok=server_ok, removed=tuple(removed), message=message)
+
+    def logout_all(self) -> LogoutResult:
+        """What ``aws sso logout`` does — sign out of every cached token (files with ``accessToken``),
+        keep registrations, delete every ``"ProviderType": "sso"`` file in ``~/.aws/cli/cache`` — but
+        never stops half-way: a failed sso:Logout is noted and the sweep goes on."""
+        removed: list[Path] = []
+        sessions = failures = 0
+        notes: list[str] = []
+        for path, document in self.cache.iter_documents():
+            access_token = document.get("accessToken")
+            if not access_token:
+                continue
+            region = document.get("region")
+            if isinstance(region, str) and region and isinstance(access_token, str):
+                ok, note = self._server_logout(access_token, region)
+                if not ok:
+                    failures += 1
+                    if note and note not in notes:
+                        notes.append(note)
+            try:
+                path.unlink()
+            except OSError:
+                continue
+            removed.append(path)
+            sessions += 1
+        roles = 0
+        directory = role_cache_dir()
+        try:
+            candidates = sorted(directory.glob("*.json"))
+        except OSError:
+            candidates = []
+        for path in candidates:
+            document = self.cache.read_document(path)
+            if not document or document.get("ProviderType") != "sso":
+                continue
+            try:
+                path.unlink()
+            except OSError:
+                continue
+            removed.append(path)
+            roles += 1
+        if sessions == 0 and roles == 0:
+            message = "You were not signed in to any SSO session."
+        else:
+            message = f"Signed out of {sessions} SSO session{'s' if sessions != 1 else ''}"
+            if roles:
+                message += f" and removed {roles} cached role credential file{'s' if roles != 1 else ''}"
+            message += "."
+        if failures:
+            message += (
+                f" Could not end {failures} session{'s' if failures != 1 else ''} at AWS"
+                + (f" ({notes[0]})" if notes else "")
+                + "; the local sign-in was removed anyway and the session ends by itself when it expires."
+            )
+        return LogoutResult(server_ok=failures == 0, removed=tuple(removed), message=message)
+
+
+def _mtime_ns(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None

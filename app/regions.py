@@ -1,0 +1,48 @@
+"""The regions where IAM Identity Center sign-in (sso-oidc) exists, from botocore's own data."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+
+_REGION_SHAPE = re.compile(r"^[a-z]{2,}(-[a-z]+)+-\d+$")
+
+
+@functools.lru_cache(maxsize=1)
+def _all_sso_regions() -> tuple[str, ...]:
+    import botocore.session  # lazy: keeps botocore off the start-up path
+
+    session = botocore.session.Session()
+    regions: list[str] = []
+    for partition in session.get_available_partitions():
+        for region in session.get_available_regions("sso-oidc", partition_name=partition):
+            if region not in regions:
+                regions.append(region)
+    return tuple(regions)
+
+
+def sso_regions() -> list[str]:
+    """Every region botocore lists for ``sso-oidc``, across all partitions (aws, aws-cn, GovCloud, ...)."""
+    return list(_all_sso_regions())
+
+
+def check_region(region: str) -> str | None:
+    """None when ``region`` is a region with IAM Identity Center sign-in, else the reason, for people."""
+    value = (region or "").strip()
+    if not value:
+        return "Enter the SSO region, the AWS region where your IAM Identity Center lives (for example us-east-1)."
+    if value != region:
+        return "The SSO region must not contain spaces."
+    known = _all_sso_regions()
+    if value in known:
+        return None
+    close = difflib.get_close_matches(value.lower(), known, n=1, cutoff=0.75)
+    if close and close[0] != value:
+        return f"“{value}” is not an AWS region with IAM Identity Center. Did you mean {close[0]}?"
+    if not _REGION_SHAPE.match(value):
+        return (
+            f"“{value}” does not look like an AWS region code. Use the code, for example us-east-1 or eu-west-1, "
+            "not the region's display name."
+        )
+    return f"“{value}” is not an AWS region where IAM Identity Center sign-in is available."

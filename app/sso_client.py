@@ -1,0 +1,413 @@
+"""The SSO portal API for one signed-in target: accounts, roles, role credentials and "who am I".
+
+Listing calls go through one :class:`~app.rate_limit.AdaptiveRateLimiter` per client, with botocore's
+own retries turned off so the limiter sees every ``TooManyRequestsException``; a throttled request is
+retried for as long as requests keep succeeding. ``discover_roles`` fans ``ListAccountRoles`` out
+over a bounded pool of worker threads, reports progress on the caller's thread, and returns within
+200 ms of a cancel.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+from app.cancel import CancelToken
+from app.errors import Cancelled, WizardError
+from app.rate_limit import AdaptiveRateLimiter, Ticket
+from app.sso_errors import ServiceError, SessionExpired, Throttled, translate_error
+from app.sso_target import SsoTarget
+
+if TYPE_CHECKING:
+    from app.aws_clients import ClientFactory
+    from app.aws_config import AwsConfig
+    from app.login import LoginService
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 100
+DISCOVERY_WORKERS = 16
+STALL_TIMEOUT = 120.0  # give up on throttling only after this long without a single success
+TRANSIENT_ATTEMPTS = 4  # network hiccups and 5xx per request before giving up
+_THROTTLE_CODES = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling", "SlowDownException"})
+
+
+@dataclass(frozen=True)
+class Account:
+    account_id: str
+    account_name: str | None = None
+    email: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The CLI's display: ``name, email (id)``, degrading when fields are missing."""
+        if self.account_name and self.email:
+            return f"{self.account_name}, {self.email} ({self.account_id})"
+        if self.account_name:
+            return f"{self.account_name} ({self.account_id})"
+        if self.email:
+            return f"{self.email} ({self.account_id})"
+        return self.account_id
+
+    def sort_key(self) -> tuple[int, str]:
+        """The CLI's order: named/emailed accounts first, then by the first present field, lower-cased."""
+        first = self.account_name or self.email or self.account_id
+        return (0 if (self.account_name or self.email) else 1, first.lower())
+
+
+@dataclass(frozen=True)
+class RoleCredentials:
+    access_key_id: str = field(repr=False)
+    secret_access_key: str = field(repr=False)
+    session_token: str = field(repr=False)
+    expiration: datetime
+
+    def __repr__(self) -> str:
+        return f"RoleCredentials(access_key_id='…', expiration={self.expiration.isoformat()})"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class Identity:
+    account: str
+    arn: str
+    user_id: str
+
+
+def _code(error: BaseException) -> str | None:
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):
+        return (response.get("Error") or {}).get("Code")
+    return None
+
+
+def _status(error: BaseException) -> int:
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):
+        return int((response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0)
+    return 0
+
+
+def _is_transient(error: BaseException) -> bool:
+    """Worth another try: network trouble and 5xx, not a rejected request."""
+    if _code(error) is not None:
+        return _status(error) >= 500 or _code(error) == "InternalServerException"
+    try:
+        from botocore.exceptions import ConnectionError as BotoConnectionError
+        from botocore.exceptions import HTTPClientError
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(error, (BotoConnectionError, HTTPClientError, OSError))
+
+
+class SsoClient:
+    """Portal calls for one target, with the token from a :class:`LoginService`."""
+
+    def __init__(
+        self,
+        login: "LoginService",
+        target: SsoTarget,
+        *,
+        clients: "ClientFactory | None" = None,
+        limiter: AdaptiveRateLimiter | None = None,
+        workers: int = DISCOVERY_WORKERS,
+        stall_timeout: float = STALL_TIMEOUT,
+    ) -> None:
+        self.login = login
+        self.target = target
+        self.clients = clients or login.clients
+        self.limiter = limiter or AdaptiveRateLimiter()
+        self.workers = max(1, int(workers))
+        self.stall_timeout = stall_timeout
+        self._progress_lock = threading.Lock()
+        self._last_success = time.monotonic()
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _portal(self) -> Any:
+        """The sso client for listing: no botocore retries (the limiter handles throttling)."""
+        try:
+            return self.clients.client(
+                "sso", self.target.region, retries=False, max_pool_connections=self.workers + 2
+            )
+        except WizardError:
+            raise
+        except Exception as error:
+            raise translate_error(error, operation="ListAccounts") from None
+
+    def _token(self, cancel: CancelToken | None) -> str:
+        return self.login.access_token(self.target, cancel=cancel)
+
+    def _note_success(self) -> None:
+        with self._progress_lock:
+            self._last_success = time.monotonic()
+
+    def _stalled(self) -> bool:
+        with self._progress_lock:
+            return time.monotonic() - self._last_success > self.stall_timeout
+
+    def _limited_call(self, function: Callable[..., dict], operation: str, cancel: CancelToken, **kwargs: Any) -> dict:
+        """One portal call through the limiter: retried on throttling while progress is being made,
+        a few times on network trouble or 5xx; typed errors otherwise."""
+        transient = 0
+        while True:
+            ticket: Ticket = self.limiter.acquire(cancel)
+            try:
+                response = function(**kwargs)
+            except Exception as error:
+                code = _code(error)
+                if code in _THROTTLE_CODES:
+                    self.limiter.on_throttle(ticket)
+                    if self._stalled():
+                        raise Throttled(
+                            f"AWS kept refusing {operation} requests as too many for "
+                            f"{int(self.stall_timeout)} seconds.",
+                            hint="Wait a few minutes, then try again.",
+                            code=code,
+                            operation=operation,
+                        ) from None
+                    continue
+                if _is_transient(error) and transient < TRANSIENT_ATTEMPTS - 1:
+                    transient += 1
+                    if cancel.wait(min(2.0, 0.2 * 2**transient)):
+                        raise Cancelled() from None
+                    continue
+                raise translate_error(error, operation=operation) from None
+            self.limiter.on_success(ticket)
+            self._note_success()
+            return response
+
+    # ------------------------------------------------------------------ listing
+
+    def list_accounts(self, *, cancel: CancelToken | None = None) -> list[Account]:
+        """Every account (all pages, 100 per page), sorted as the CLI sorts them."""
+        cancel = cancel or CancelToken()
+        token = self._token(cancel)
+        portal = self._portal()
+        self._note_success()
+        accounts: list[Account] = []
+        next_token: str | None = None
+        while True:
+            cancel.raise_if_cancelled()
+            kwargs: dict[str, Any] = {"accessToken": token, "maxResults": PAGE_SIZE}
+            if next_token:
+                kwargs["nextToken"] = next_token
+            page = self._limited_call(portal.list_accounts, "ListAccounts", cancel, **kwargs)
+            for item in page.get("accountList") or []:
+                accounts.append(
+                    Account(
+                        account_id=str(item["accountId"]),
+                        account_name=item.get("accountName") or None,
+                        email=item.get("emailAddress") or None,
+                    )
+                )
+            next_token = page.get("nextToken")
+            if not next_token:
+                break
+        accounts.sort(key=Account.sort_key)
+        return accounts
+
+    def _roles_pages(self, portal: Any, token: str, account_id: str, cancel: CancelToken) -> list[str]:
+        roles: list[str] = []
+        next_token: str | None = None
+        while True:
+            cancel.raise_if_cancelled()
+            kwargs: dict[str, Any] = {"accessToken": token, "accountId": account_id, "maxResults": PAGE_SIZE}
+            if next_token:
+                kwargs["nextToken"] = next_token
+            page = self._limited_call(portal.list_account_roles, "ListAccountRoles", cancel, **kwargs)
+            roles.extend(str(item["roleName"]) for item in page.get("roleList") or [])
+            next_token = page.get("nextToken")
+            if not next_token:
+                return sorted(roles, key=str.lower)
+
+    def list_account_roles(self, account_id: str, *, cancel: CancelToken | None = None) -> list[str]:
+        """The role names of one account (all pages), sorted case-insensitively."""
+        cancel = cancel or CancelToken()
+        token = self._token(cancel)
+        self._note_success()
+        return self._roles_pages(self._portal(), token, account_id, cancel)
+
+    def discover_roles(
+        self,
+        accounts: Iterable[Account | str],
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> dict[str, list[str]]:
+        """The roles of many accounts at once: ``{account_id: [role, ...]}`` in the given order.
+
+        The token is checked (and renewed if needed) once before fanning out. ``progress(done, total)``
+        is called on the caller's thread. Raises the first real error (expired session, network down
+        after retries, ...), Throttled when AWS refused everything for a long time, Cancelled within
+        200 ms of ``cancel``.
+        """
+        cancel = cancel or CancelToken()
+        ids = list(dict.fromkeys(a.account_id if isinstance(a, Account) else str(a) for a in accounts))
+        total = len(ids)
+        if progress:
+            progress(0, total)
+        if not ids:
+            return {}
+        token = self._token(cancel)
+        portal = self._portal()
+        self._note_success()
+
+        work: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        for account_id in ids:
+            work.put(account_id)
+        results: queue.SimpleQueue[tuple[str, list[str] | None, BaseException | None]] = queue.SimpleQueue()
+        stop = CancelToken()  # ends the workers: the caller cancelled, or one failed for good
+        cancel.on_cancel(stop.cancel)
+
+        def worker() -> None:
+            while not stop.cancelled:
+                try:
+                    account_id = work.get_nowait()
+                except queue.Empty:
+                    return
+                if account_id is None:
+                    return
+                try:
+                    roles = self._roles_pages(portal, token, account_id, stop)
+                except Cancelled:
+                    return
+                except BaseException as error:  # handed to the caller's thread
+                    results.put((account_id, None, error))
+                    return
+                results.put((account_id, roles, None))
+
+        threads = [
+            threading.Thread(target=worker, name=f"sso-roles-{n}", daemon=True)
+            for n in range(min(self.workers, total))
+        ]
+        for thread in threads:
+            thread.start()
+        found: dict[str, list[str]] = {}
+        try:
+            while len(found) < total:
+                if cancel.cancelled:
+                    raise Cancelled()
+                try:
+                    account_id, roles, error = results.get(timeout=0.05)
+                except queue.Empty:
+                    if not any(thread.is_alive() for thread in threads) and results.empty():
+                        raise ServiceError(
+                            "Role discovery stopped before every account was listed.",
+                            hint="Try again; if it keeps happening, run with --debug and report it.",
+                        ) from None
+                    continue
+                if error is not None:
+                    if isinstance(error, WizardError):
+                        raise error
+                    raise translate_error(error, operation="ListAccountRoles")
+                assert roles is not None
+                found[account_id] = roles
+                if progress:
+                    progress(len(found), total)
+        finally:
+            stop.cancel()
+        return {account_id: found[account_id] for account_id in ids}
+
+    # ------------------------------------------------------------------ credentials
+
+    def get_role_credentials(self, account_id: str, role_name: str) -> RoleCredentials:
+        """Temporary credentials for one role (GetRoleCredentials; ``expiration`` from epoch milliseconds)."""
+        token = self._token(None)
+        try:
+            portal = self.clients.client("sso", self.target.region)
+            response = portal.get_role_credentials(accessToken=token, accountId=account_id, roleName=role_name)
+        except WizardError:
+            raise
+        except Exception as error:
+            raise translate_error(error, operation="GetRoleCredentials", context="role") from None
+        creds = response.get("roleCredentials") or {}
+        try:
+            return RoleCredentials(
+                access_key_id=creds["accessKeyId"],
+                secret_access_key=creds["secretAccessKey"],
+                session_token=creds["sessionToken"],
+                expiration=datetime.fromtimestamp(int(creds["expiration"]) / 1000, timezone.utc),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise ServiceError(
+                "AWS returned role credentials this app cannot read.",
+                hint="Try again; if it keeps happening, run with --debug and report it.",
+                operation="GetRoleCredentials",
+            ) from None
+
+    def whoami(self, account_id: str, role_name: str, *, region: str | None = None) -> Identity:
+        """GetRoleCredentials, then sts:GetCallerIdentity with them."""
+        credentials = self.get_role_credentials(account_id, role_name)
+        return _caller_identity(self.clients, region or self.target.region, credentials)
+
+
+def _caller_identity(clients: "ClientFactory", region: str, credentials: Any) -> Identity:
+    try:
+        sts = clients.client("sts", region, credentials=credentials)
+        response = sts.get_caller_identity()
+    except WizardError:
+        raise
+    except Exception as error:
+        raise translate_error(error, operation="GetCallerIdentity") from None
+    return Identity(account=response["Account"], arn=response["Arn"], user_id=response["UserId"])
+
+
+def whoami_profile(
+    profile_name: str,
+    *,
+    login: "LoginService | None" = None,
+    config: "AwsConfig | None" = None,
+) -> Identity:
+    """Who a profile signs in as. SSO profiles use this app's sign-in (its cached token, renewed when
+    needed); other profiles use botocore's own credential chain for that profile."""
+    from app.aws_config import load_aws_config
+    from app.login import LoginService
+
+    config = config or load_aws_config()
+    profile = config.profiles.get(profile_name)
+    if profile is None:
+        raise WizardError(
+            f"There is no profile named “{profile_name}” in {config.path}.",
+            hint="Check the name (aws-sso-wizard profiles lists them).",
+        )
+    kind = getattr(profile.kind, "value", profile.kind)
+    login = login or LoginService()
+    if kind in ("sso", "sso-legacy"):
+        target = SsoTarget.from_profile(profile)
+        if not profile.account_id or not profile.role_name:
+            raise WizardError(
+                f"The profile “{profile_name}” has no account or role to sign in to.",
+                hint="Add sso_account_id and sso_role_name, or set the profile up again with the wizard.",
+            )
+        client = SsoClient(login, target)
+        return client.whoami(profile.account_id, profile.role_name, region=profile.region or target.region)
+    return _profile_identity(login.clients, profile_name, profile.region)
+
+
+def _profile_identity(clients: "ClientFactory", profile_name: str, region: str | None) -> Identity:
+    import botocore.session
+
+    try:
+        session = botocore.session.Session(profile=profile_name)
+        sts = session.create_client("sts", region_name=region or "us-east-1")
+        response = sts.get_caller_identity()
+    except Exception as error:
+        name = type(error).__name__
+        if name in ("NoCredentialsError", "PartialCredentialsError"):
+            raise SessionExpired(
+                f"The profile “{profile_name}” has no usable credentials.",
+                hint="Check the profile's credentials or sign in again.",
+            ) from None
+        if name in ("UnauthorizedSSOTokenError", "SSOTokenLoadError", "TokenRetrievalError"):
+            raise SessionExpired(
+                f"The sign-in for profile “{profile_name}” has expired.", hint="Sign in again."
+            ) from None
+        raise translate_error(error, operation="GetCallerIdentity") from None
+    return Identity(account=response["Account"], arn=response["Arn"], user_id=response["UserId"])

@@ -1,0 +1,367 @@
+"""Typed errors for sign-in and the SSO APIs, and the translation of botocore failures into them.
+
+Every error here is a :class:`~app.errors.WizardError` with a plain-language message and a next
+step. ``translate_error`` turns whatever botocore (or the socket layer) raised into one of these.
+Messages are built from operation names, hosts, codes and ids only; text that came from a server
+is kept in ``detail`` after :func:`app.errors.redact`, never a token or secret.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from typing import Any
+from urllib.parse import urlsplit
+
+from app.errors import WizardError, redact
+
+SIGN_IN_AGAIN = "Sign in again."
+CHECK_NETWORK = "Check your network or proxy settings, then try again."
+TRY_LATER = "Wait a minute, then try again."
+
+
+class SsoError(WizardError):
+    """Base class of the sign-in and SSO errors. ``code`` is the AWS error code when there is one,
+    ``operation`` the API operation, ``detail`` the (redacted) text the server sent."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        code: str | None = None,
+        operation: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.code = code
+        self.operation = operation
+        self.detail = redact(detail) if detail else None
+
+
+class NotSignedIn(SsoError):
+    """There is no cached token for this sso-session / start URL."""
+
+
+class SessionExpired(SsoError):
+    """The token expired, the Identity Center session ended, or the portal rejected the token."""
+
+
+class LoginDenied(SsoError):
+    """The person (or their administrator) refused the sign-in request."""
+
+
+class LoginExpired(SsoError):
+    """The sign-in request timed out before it was approved."""
+
+
+class LoginFailed(SsoError):
+    """The sign-in could not complete for another reason (state mismatch, bad code, ...)."""
+
+
+class AccessDenied(SsoError):
+    """Signed in, but not allowed to use this account or role."""
+
+
+class NotFound(SsoError):
+    """The account or role does not exist (or is not assigned to this person)."""
+
+
+class Throttled(SsoError):
+    """AWS kept refusing requests because too many were sent."""
+
+
+class NetworkError(SsoError):
+    """The service could not be reached: connection refused, DNS failure, timeout, TLS, proxy."""
+
+
+class ServiceError(SsoError):
+    """AWS answered with an internal error (5xx) or something this app does not understand."""
+
+
+class RequestRejected(SsoError):
+    """AWS rejected the request as invalid (bad client registration, scopes, parameters)."""
+
+
+class StartUrlError(SsoError):
+    """The SSO start URL is not usable."""
+
+
+class RegionError(SsoError):
+    """The SSO region is missing or not a region where IAM Identity Center sign-in exists."""
+
+
+_KMS_REASONS = {
+    "KMS_NotFoundException",
+    "KMS_InvalidKeyUsageException",
+    "KMS_InvalidStateException",
+    "KMS_DisabledException",
+    "KMS_AccessDeniedException",
+}
+
+
+def _host_of(url: str | None) -> str:
+    if not url:
+        return "AWS"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "AWS"
+    return parts.netloc or "AWS"
+
+
+def _is_dns_failure(error: BaseException) -> bool:
+    seen: set[int] = set()
+    stack: list[Any] = [error]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror):
+            return True
+        if type(current).__name__ == "NameResolutionError":
+            return True
+        text = str(current)
+        if any(
+            marker in text
+            for marker in (
+                "Name or service not known",
+                "nodename nor servname",
+                "Temporary failure in name resolution",
+                "getaddrinfo failed",
+                "Failed to resolve",
+                "No address associated with hostname",
+            )
+        ):
+            return True
+        kwargs = getattr(current, "kwargs", None)
+        if isinstance(kwargs, dict):
+            stack.append(kwargs.get("error"))
+        stack.append(getattr(current, "reason", None) if not isinstance(current, str) else None)
+        stack.append(current.__cause__ if isinstance(current, BaseException) else None)
+        stack.append(current.__context__ if isinstance(current, BaseException) else None)
+    return False
+
+
+def network_error(error: BaseException, *, url: str | None = None, operation: str | None = None) -> NetworkError:
+    """A :class:`NetworkError` for a low-level failure (botocore, urllib or socket)."""
+    kwargs = getattr(error, "kwargs", None) or {}
+    url = url or kwargs.get("endpoint_url")
+    host = _host_of(url)
+    name = type(error).__name__
+    if _is_dns_failure(error):
+        return NetworkError(
+            f"Could not find {host}: the name does not resolve (DNS lookup failed).",
+            hint="Check the SSO region and start URL, and your network, DNS or proxy settings.",
+            operation=operation,
+            code="DNSFailure",
+        )
+    if name == "ProxyConnectionError" or "ProxyError" in name:
+        return NetworkError(
+            "Could not connect through the configured proxy.",
+            hint="Check HTTPS_PROXY / HTTP_PROXY and NO_PROXY, then try again.",
+            operation=operation,
+            code="ProxyError",
+        )
+    if name == "SSLError" or isinstance(error, ssl.SSLError):
+        return NetworkError(
+            f"The secure connection to {host} failed (certificate not trusted).",
+            hint="If your network inspects TLS traffic, set AWS_CA_BUNDLE to its certificate bundle; "
+            "otherwise check your network or proxy settings.",
+            operation=operation,
+            code="SSLError",
+        )
+    if name in ("ConnectTimeoutError", "ReadTimeoutError") or isinstance(error, (TimeoutError, socket.timeout)):
+        what = "did not answer in time" if name == "ReadTimeoutError" else "could not be reached in time"
+        return NetworkError(
+            f"{host} {what} (timeout).",
+            hint=CHECK_NETWORK,
+            operation=operation,
+            code="Timeout",
+        )
+    if name == "ConnectionClosedError":
+        return NetworkError(
+            f"{host} closed the connection before answering.",
+            hint=CHECK_NETWORK,
+            operation=operation,
+            code="ConnectionClosed",
+        )
+    return NetworkError(
+        f"Could not connect to {host}.",
+        hint=CHECK_NETWORK,
+        operation=operation,
+        code="ConnectionFailed",
+    )
+
+
+def _client_error_parts(error: Any) -> tuple[str, str, int, dict]:
+    response = getattr(error, "response", None) or {}
+    err = response.get("Error") or {}
+    code = str(err.get("Code") or "")
+    message = str(err.get("Message") or response.get("error_description") or response.get("message") or "")
+    status = int((response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0)
+    return code, message, status, response
+
+
+def translate_client_error(error: Any, *, operation: str | None = None, context: str = "") -> SsoError:
+    """A typed error for a botocore ``ClientError`` (an error the service sent back).
+
+    ``context`` adjusts the wording: ``"refresh"`` (CreateToken with a refresh token),
+    ``"login"`` (the sign-in flows), ``"role"`` (GetRoleCredentials), or empty.
+    """
+    code, server_text, status, response = _client_error_parts(error)
+    operation = operation or getattr(error, "operation_name", None)
+    reason = str(response.get("reason") or "")
+    common = dict(code=code or None, operation=operation, detail=server_text or None)
+
+    if reason in _KMS_REASONS:
+        return ServiceError(
+            f"IAM Identity Center could not use its encryption key ({reason}).",
+            hint="Ask your AWS administrator to check the KMS key configured for IAM Identity Center.",
+            **common,
+        )
+    if code == "UnauthorizedException":
+        return SessionExpired(
+            "Your SSO session has expired or is no longer valid.", hint=SIGN_IN_AGAIN, **common
+        )
+    if code == "InvalidGrantException":
+        if context == "refresh":
+            return SessionExpired(
+                "Your IAM Identity Center session has ended, so it cannot be renewed automatically.",
+                hint=SIGN_IN_AGAIN,
+                **common,
+            )
+        return LoginFailed(
+            "The sign-in code was not accepted (it was already used or is no longer valid).",
+            hint=SIGN_IN_AGAIN,
+            **common,
+        )
+    if code == "AccessDeniedException":
+        return LoginDenied("The sign-in request was denied.", hint="Sign in again and choose Allow.", **common)
+    if code == "ExpiredTokenException":
+        return LoginExpired(
+            "The sign-in request expired before it was approved.",
+            hint="Start the sign-in again and approve it within a few minutes.",
+            **common,
+        )
+    if code == "AuthorizationPendingException":
+        return LoginExpired(
+            "The sign-in request was not approved yet.",
+            hint="Approve it in the browser, or start the sign-in again.",
+            **common,
+        )
+    if code in ("InvalidClientException", "UnauthorizedClientException"):
+        return LoginFailed(
+            "This app's sign-in registration is no longer accepted by IAM Identity Center.",
+            hint=SIGN_IN_AGAIN,
+            **common,
+        )
+    if code == "InvalidScopeException":
+        return RequestRejected(
+            "IAM Identity Center did not accept the requested sign-in scopes.",
+            hint="Check sso_registration_scopes in the sso-session (sso:account:access is the usual value).",
+            **common,
+        )
+    if code == "InvalidRedirectUriException":
+        return RequestRejected(
+            "IAM Identity Center did not accept the local callback address for browser sign-in.",
+            hint="Sign in with a device code instead.",
+            **common,
+        )
+    if code == "UnsupportedGrantTypeException":
+        return RequestRejected(
+            "IAM Identity Center does not support this sign-in method here.",
+            hint="Sign in with a device code instead.",
+            **common,
+        )
+    if code == "InvalidClientMetadataException":
+        return RequestRejected(
+            "IAM Identity Center rejected this app's sign-in registration.",
+            hint="Check the start URL and SSO region, then sign in again.",
+            **common,
+        )
+    if code in ("TooManyRequestsException", "SlowDownException", "ThrottlingException", "Throttling"):
+        return Throttled("AWS is limiting how fast requests can be made.", hint=TRY_LATER, **common)
+    if code in ("ForbiddenException", "AccessDenied"):
+        return AccessDenied(
+            "You are signed in but not allowed to use this account or role.",
+            hint="Ask your administrator for access; after it is granted, sign in again.",
+            **common,
+        )
+    if code == "ResourceNotFoundException":
+        what = "role or account" if context == "role" else "account or role"
+        return NotFound(
+            f"That {what} was not found, or is not assigned to you.",
+            hint="Check the account ID and role name; list your accounts to see what you can use.",
+            **common,
+        )
+    if code in ("ExpiredToken", "InvalidClientTokenId", "ExpiredTokenException"):
+        return SessionExpired(
+            "The temporary role credentials were rejected as expired or invalid.", hint=SIGN_IN_AGAIN, **common
+        )
+    if code == "InvalidRequestException":
+        if context == "login":
+            return RequestRejected(
+                "IAM Identity Center rejected the sign-in request.",
+                hint="Check the start URL and SSO region, then sign in again.",
+                **common,
+            )
+        return RequestRejected(
+            "AWS rejected the request as invalid.",
+            hint="Check the start URL, SSO region, account ID and role name.",
+            **common,
+        )
+    if code == "InternalServerException" or status >= 500:
+        return ServiceError(
+            f"AWS had an internal error ({code or 'HTTP ' + str(status)}).", hint=TRY_LATER, **common
+        )
+    label = code or f"HTTP {status}"
+    return ServiceError(
+        f"AWS returned an unexpected error ({label}) for {operation or 'the request'}.",
+        hint="Try again; if it keeps happening, run with --debug and report it.",
+        **common,
+    )
+
+
+def translate_error(error: BaseException, *, operation: str | None = None, context: str = "") -> WizardError:
+    """Any exception from a botocore call → a typed :class:`WizardError` (WizardErrors pass through)."""
+    if isinstance(error, WizardError):
+        return error
+    try:
+        from botocore.exceptions import (
+            BotoCoreError,
+            ClientError,
+            HTTPClientError,
+            NoRegionError,
+            UnknownRegionError,
+        )
+        from botocore.exceptions import ConnectionError as BotoConnectionError
+    except ImportError:  # pragma: no cover - botocore is a dependency
+        BotoCoreError = ClientError = HTTPClientError = BotoConnectionError = ()  # type: ignore
+        NoRegionError = UnknownRegionError = ()  # type: ignore
+    if ClientError and isinstance(error, ClientError):
+        return translate_client_error(error, operation=operation, context=context)
+    if NoRegionError and isinstance(error, (NoRegionError, UnknownRegionError)):
+        return RegionError(
+            "The SSO region is missing or not valid.",
+            hint="Set sso_region (for example us-east-1) to the region of your IAM Identity Center.",
+            operation=operation,
+        )
+    if BotoConnectionError and isinstance(error, (BotoConnectionError, HTTPClientError)):
+        return network_error(error, operation=operation)
+    if isinstance(error, (OSError, TimeoutError)):
+        return network_error(error, operation=operation)
+    if BotoCoreError and isinstance(error, BotoCoreError):
+        return ServiceError(
+            f"The AWS SDK could not complete {operation or 'the request'} ({type(error).__name__}).",
+            hint="Try again; if it keeps happening, run with --debug and report it.",
+            operation=operation,
+            detail=str(error),
+        )
+    return ServiceError(
+        f"Unexpected problem during {operation or 'the request'} ({type(error).__name__}).",
+        hint="Try again; if it keeps happening, run with --debug and report it.",
+        operation=operation,
+        detail=str(error),
+    )

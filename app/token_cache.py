@@ -1,0 +1,389 @@
+"""The SSO token and client-registration cache in ``~/.aws/sso/cache``, byte-compatible with the
+AWS CLI v2 and botocore (interop spec §4), plus the role-credential cache keys of ``~/.aws/cli/cache`` (§6).
+
+* Token file: ``sha1(session name)`` or, for a legacy profile, ``sha1(start URL exactly as configured)``;
+  one line of ``json.dumps`` with default separators, keys in the CLI's order, ``…Z`` timestamps.
+* Registration file: ``sha1`` of the spaced, key-sorted JSON of tool/startUrl/region/scopes/session_name.
+* Role credentials: ``sha1`` of the minified, key-sorted JSON of accountId/roleName/(sessionName|startUrl).
+
+Files are written atomically with mode 0600 in a 0700 directory. Reading is lenient the way botocore's
+``dateutil`` parsing is (``.000Z``, ``+00:00``, ``UTC`` suffixes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
+
+from app import paths
+from app.fsutil import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from app.sso_target import SsoTarget
+
+log = logging.getLogger(__name__)
+
+EXPIRY_WINDOW = timedelta(minutes=15)
+"""A token or registration with less than this left counts as expired for reuse (CLI ``_EXPIRY_WINDOW``)."""
+
+TOKEN_KEY_ORDER = (
+    "startUrl",
+    "region",
+    "accessToken",
+    "expiresAt",
+    "clientId",
+    "clientSecret",
+    "registrationExpiresAt",
+    "refreshToken",
+)
+
+
+# --------------------------------------------------------------------------- timestamps
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def format_timestamp(moment: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` in UTC, the only form the CLI and botocore write."""
+    if moment.tzinfo is None:
+        raise ValueError("refusing to write a naive timestamp")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_ISO = re.compile(
+    r"^\s*(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
+    r"\s*(Z|z|UTC|GMT|[+-]\d{2}:?\d{2})?\s*$"
+)
+
+
+def parse_timestamp(text: Any) -> datetime:
+    """Parse a cache timestamp leniently (like ``dateutil.parser.parse``) into an aware UTC datetime.
+
+    A timestamp without a zone is taken as UTC. Raises ``ValueError`` when it is not a timestamp.
+    """
+    if isinstance(text, datetime):
+        moment = text
+    elif not isinstance(text, str):
+        raise ValueError("not a timestamp")
+    else:
+        match = _ISO.match(text)
+        if match:
+            year, month, day, hour, minute, second, fraction, zone = match.groups()
+            micro = int((fraction or "0")[:6].ljust(6, "0"))
+            tz = timezone.utc
+            if zone and zone[0] in "+-":
+                digits = zone[1:].replace(":", "")
+                offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+                tz = timezone(offset if zone[0] == "+" else -offset)
+            moment = datetime(
+                int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tzinfo=tz
+            )
+        else:
+            from dateutil import parser as date_parser  # botocore depends on python-dateutil
+
+            try:
+                moment = date_parser.parse(text)
+            except (ValueError, OverflowError) as error:
+                raise ValueError(f"not a timestamp: {error}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def _serialise(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return format_timestamp(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def sso_json_dumps(obj: Mapping[str, Any]) -> str:
+    """``json.dumps`` exactly as the CLI/botocore ``_sso_json_dumps`` writes cache files."""
+    return json.dumps(obj, default=_serialise)
+
+
+# --------------------------------------------------------------------------- cache keys
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def token_cache_key(start_url: str, session_name: str | None = None) -> str:
+    """``sha1(session_name)``, or for a legacy profile ``sha1(start_url)`` exactly as configured."""
+    return _sha1(session_name if session_name is not None else start_url)
+
+
+def registration_cache_key(
+    start_url: str, region: str, scopes: list[str] | None, session_name: str | None
+) -> str:
+    """The CLI's registration key: spaced, key-sorted JSON including ``"tool": "botocore"``."""
+    args = {
+        "tool": "botocore",
+        "startUrl": start_url,
+        "region": region,
+        "scopes": scopes,
+        "session_name": session_name,
+    }
+    return _sha1(json.dumps(args, sort_keys=True))
+
+
+def role_cache_key(account_id: str, role_name: str, *, session_name: str | None = None, start_url: str | None = None) -> str:
+    """The CLI's role-credential cache key (``~/.aws/cli/cache/<key>.json``): minified sorted JSON."""
+    args: dict[str, str] = {"accountId": account_id, "roleName": role_name}
+    if session_name is not None:
+        args["sessionName"] = session_name
+    else:
+        if start_url is None:
+            raise ValueError("role_cache_key needs a session name or a start URL")
+        args["startUrl"] = start_url
+    key = _sha1(json.dumps(args, sort_keys=True, separators=(",", ":")))
+    return key.replace(":", "_").replace("/", "_").replace(os.sep, "_")
+
+
+def target_token_key(target: "SsoTarget") -> str:
+    return token_cache_key(target.start_url, target.session_name)
+
+
+def target_registration_key(target: "SsoTarget") -> str:
+    return registration_cache_key(
+        target.start_url, target.region, target.registration_scope_list(), target.session_name
+    )
+
+
+def target_role_key(target: "SsoTarget", account_id: str, role_name: str) -> str:
+    return role_cache_key(account_id, role_name, session_name=target.session_name, start_url=target.start_url)
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class CachedToken:
+    """One token file as read. Secret fields are hidden from ``repr``."""
+
+    path: Path
+    start_url: str | None
+    region: str | None
+    expires_at: datetime
+    access_token: str = field(repr=False)
+    client_id: str | None = field(default=None, repr=False)
+    client_secret: str | None = field(default=None, repr=False)
+    registration_expires_at: str | None = None  # the raw string, copied through on refresh
+    refresh_token: str | None = field(default=None, repr=False)
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    def remaining(self, now: datetime | None = None) -> timedelta:
+        return self.expires_at - (now or utc_now())
+
+    def registration_expiry(self) -> datetime | None:
+        if not self.registration_expires_at:
+            return None
+        try:
+            return parse_timestamp(self.registration_expires_at)
+        except ValueError:
+            return None
+
+    def has_refresh_material(self, now: datetime | None = None) -> bool:
+        """botocore's pre-conditions for a refresh: refreshToken, clientId, clientSecret and an
+        unexpired registrationExpiresAt are all present."""
+        if not (self.refresh_token and self.client_id and self.client_secret and self.registration_expires_at):
+            return False
+        expiry = self.registration_expiry()
+        return expiry is not None and expiry > (now or utc_now())
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One client registration as read from the cache."""
+
+    client_id: str = field(repr=False)
+    client_secret: str = field(repr=False)
+    expires_at: datetime
+    expires_at_raw: str
+    scopes: tuple[str, ...] | None = None
+    grant_types: tuple[str, ...] | None = None
+
+    @property
+    def for_auth_code(self) -> bool:
+        """PKCE registrations carry ``grantTypes`` with ``authorization_code`` (the CLI's test)."""
+        return bool(self.grant_types) and "authorization_code" in (self.grant_types or ())
+
+    def usable(self, now: datetime | None = None) -> bool:
+        return self.expires_at - (now or utc_now()) >= EXPIRY_WINDOW
+
+
+def build_token_document(
+    *,
+    start_url: str,
+    region: str,
+    access_token: str,
+    expires_at: datetime | str,
+    client_id: str | None,
+    client_secret: str | None,
+    registration_expires_at: datetime | str | None,
+    refresh_token: str | None = None,
+) -> dict[str, Any]:
+    """The token dict in the CLI's key order; ``refreshToken`` only when there is one."""
+    document: dict[str, Any] = {
+        "startUrl": start_url,
+        "region": region,
+        "accessToken": access_token,
+        "expiresAt": expires_at,
+        "clientId": client_id,
+        "clientSecret": client_secret,
+        "registrationExpiresAt": registration_expires_at,
+    }
+    if refresh_token is not None:
+        document["refreshToken"] = refresh_token
+    return document
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+class TokenCache:
+    """Reads and writes ``~/.aws/sso/cache``. The directory is looked up at call time, so a changed
+    ``HOME`` (tests, the demo sandbox) is honoured."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self._directory = Path(directory) if directory is not None else None
+
+    @property
+    def directory(self) -> Path:
+        return self._directory if self._directory is not None else paths.sso_cache_dir()
+
+    def path_for_key(self, key: str) -> Path:
+        return self.directory / f"{key}.json"
+
+    def token_path(self, target: "SsoTarget") -> Path:
+        return self.path_for_key(target_token_key(target))
+
+    def registration_path(self, target: "SsoTarget") -> Path:
+        return self.path_for_key(target_registration_key(target))
+
+    # -- raw documents
+
+    def read_document(self, path: Path) -> dict[str, Any] | None:
+        """The JSON object in ``path``; None when missing, unreadable or not a JSON object."""
+        try:
+            data = path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+        except OSError as error:
+            log.debug("cannot read %s: %s", path.name, type(error).__name__)
+            return None
+        try:
+            document = json.loads(data.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            log.debug("%s is not valid JSON; ignoring it", path.name)
+            return None
+        return document if isinstance(document, dict) else None
+
+    def write_document(self, path: Path, document: Mapping[str, Any]) -> Path:
+        return atomic_write_bytes(path, sso_json_dumps(document).encode("utf-8"), mode=0o600)
+
+    # -- tokens
+
+    def load_token(self, target: "SsoTarget") -> CachedToken | None:
+        return self.load_token_file(self.token_path(target))
+
+    def load_token_file(self, path: Path) -> CachedToken | None:
+        """A token file as botocore would accept it (``accessToken`` and ``expiresAt`` required)."""
+        document = self.read_document(path)
+        if document is None:
+            return None
+        access_token = document.get("accessToken")
+        if not isinstance(access_token, str) or not access_token or "expiresAt" not in document:
+            return None
+        try:
+            expires_at = parse_timestamp(document["expiresAt"])
+        except ValueError:
+            log.debug("%s has an unreadable expiresAt", path.name)
+            return None
+
+        def text(name: str) -> str | None:
+            value = document.get(name)
+            return value if isinstance(value, str) else None
+
+        return CachedToken(
+            path=path,
+            start_url=text("startUrl"),
+            region=text("region"),
+            expires_at=expires_at,
+            access_token=access_token,
+            client_id=text("clientId"),
+            client_secret=text("clientSecret"),
+            registration_expires_at=text("registrationExpiresAt"),
+            refresh_token=text("refreshToken"),
+            raw=dict(document),
+        )
+
+    def save_token(self, target: "SsoTarget", document: Mapping[str, Any]) -> Path:
+        return self.write_document(self.token_path(target), document)
+
+    def remove_token(self, target: "SsoTarget") -> Path | None:
+        path = self.token_path(target)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return None
+        return path
+
+    def iter_documents(self) -> Iterator[tuple[Path, dict[str, Any]]]:
+        """Every readable JSON object file in the cache directory (directories and junk skipped)."""
+        try:
+            entries = sorted(self.directory.iterdir())
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        for path in entries:
+            if not path.is_file() or path.suffix != ".json":
+                continue
+            document = self.read_document(path)
+            if document is not None:
+                yield path, document
+
+    # -- registrations
+
+    def load_registration(self, target: "SsoTarget") -> Registration | None:
+        document = self.read_document(self.registration_path(target))
+        if document is None:
+            return None
+        client_id = document.get("clientId")
+        client_secret = document.get("clientSecret")
+        raw_expiry = document.get("expiresAt")
+        if not (isinstance(client_id, str) and isinstance(client_secret, str) and isinstance(raw_expiry, str)):
+            return None
+        try:
+            expires_at = parse_timestamp(raw_expiry)
+        except ValueError:
+            return None
+        scopes = document.get("scopes")
+        grant_types = document.get("grantTypes")
+        return Registration(
+            client_id=client_id,
+            client_secret=client_secret,
+            expires_at=expires_at,
+            expires_at_raw=raw_expiry,
+            scopes=tuple(scopes) if isinstance(scopes, list) else None,
+            grant_types=tuple(grant_types) if isinstance(grant_types, list) else None,
+        )
+
+    def save_registration(self, target: "SsoTarget", document: Mapping[str, Any]) -> Registration:
+        """Write a registration dict (``clientId, clientSecret, expiresAt[, scopes][, grantTypes]``)."""
+        self.write_document(self.registration_path(target), document)
+        loaded = self.load_registration(target)
+        assert loaded is not None
+        return loaded
+
+
+def role_cache_dir() -> Path:
+    return paths.cli_cache_dir()
