@@ -9,7 +9,7 @@ It speaks the real wire protocols of sso-oidc, the SSO portal and STS on one bas
         ...
 """
 
-from app.emulator.emulator import Call, Emulator, ErrorCall
+from app.emulator.emulator import Call, Emulator, ErrorCall, SignedIn
 from app.emulator.org import DEMO_REGION, DEMO_START_URL, DEMO_USER, ROLE_NAMES, DemoAccount, DemoOrg
 
 __all__ = [
@@ -22,4 +22,5 @@ __all__ = [
     "Emulator",
     "ErrorCall",
     "ROLE_NAMES",
+    "SignedIn",
 ]

@@ -24,6 +24,20 @@ class ErrorCall(NamedTuple):
     when: float
 
 
+class SignedIn(NamedTuple):
+    """Tokens of a session created by :meth:`Emulator.issue_token` (secrets: never print them)."""
+
+    access_token: str
+    refresh_token: str | None
+    expires_in: int
+    client_id: str
+    client_secret: str
+    client_secret_expires_at: int  # epoch seconds
+
+    def __repr__(self) -> str:
+        return f"SignedIn(client_id={self.client_id!r}, expires_in={self.expires_in}, refreshable={bool(self.refresh_token)})"
+
+
 class Emulator:
     """A loopback AWS IAM Identity Center: sso-oidc + SSO portal + STS on one base URL.
 
@@ -91,7 +105,7 @@ class Emulator:
         self._stopping.clear()
         self._server = _Server(self, self._requested_port)
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="sso-emulator", daemon=True
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="sso-emulator", daemon=True
         )
         self._thread.start()
         return self
@@ -167,6 +181,22 @@ class Emulator:
         from app.emulator.signin import decide_authorize
 
         return decide_authorize(self, False)
+
+    def issue_token(
+        self,
+        *,
+        scopes: tuple[str, ...] = ("sso:account:access",),
+        start_url: str | None = None,
+        client_name: str = "emulator-test-client",
+    ) -> SignedIn:
+        """A signed-in session without a browser: registers a client and issues its tokens directly.
+
+        What a completed login would have returned (no refresh token when ``scopes`` is empty). For
+        tests and demos that need a token but are not about the login itself.
+        """
+        from app.emulator.oidc import issue_signed_in
+
+        return issue_signed_in(self, scopes=tuple(scopes), start_url=start_url, client_name=client_name)
 
     def end_sessions(self) -> None:
         """Every Identity Center session ends: access tokens get 401, refresh gets InvalidGrant."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import re
 import secrets
 from typing import TYPE_CHECKING
@@ -222,7 +223,7 @@ def _issue_tokens(
     if refreshable:
         ttl = int(emu.access_token_ttl)
     else:  # unscoped device flow: one long token for the whole session, no refresh
-        ttl = max(1, int(session.ends_at - now))
+        ttl = max(1, round(session.ends_at - now))
     access = new_secret("aoa", 96)
     emu.store.access_tokens[access] = AccessToken(client.client_id, session, now + ttl, scopes)
     result: dict[str, object] = {"accessToken": access, "tokenType": "Bearer", "expiresIn": ttl}
@@ -312,6 +313,43 @@ def _refresh_token(emu: "Emulator", client: Client, refresh_token: str) -> Respo
         raise oidc_error("InvalidGrantException", "Invalid refresh token provided")
     record.used = True  # rotation: each refresh token works once
     return _issue_tokens(emu, client, record.session, record.scopes)[0]
+
+
+def create_token_with_iam(emu: "Emulator", request: Request) -> Response:
+    """SigV4-signed token exchange for IAM-authenticated apps: not part of the SSO login flows."""
+    raise oidc_error("InvalidRequestException", "CreateTokenWithIAM is not supported by the emulator")
+
+
+def issue_signed_in(emu: "Emulator", *, scopes: tuple[str, ...], start_url: str | None, client_name: str):
+    """Register a client and issue tokens for a fresh session, as a completed login would."""
+    from app.emulator.emulator import SignedIn
+    from app.emulator.org import DEMO_START_URL
+
+    now = int(emu.now())
+    client = Client(
+        client_id=new_client_id(),
+        secret=new_secret("", 96),
+        name=client_name,
+        scopes=scopes,
+        grant_types=None,
+        redirect_uris=(),
+        issuer_url=start_url or DEMO_START_URL,
+        issued_at=now,
+        expires_at=now + CLIENT_SECRET_TTL,
+    )
+    with emu.store.lock:
+        emu.store.clients[client.client_id] = client
+        session = emu.store.new_session(client.issuer_url, now, emu.session_ttl)
+        response, _ = _issue_tokens(emu, client, session, scopes)
+    body = json.loads(response.body)
+    return SignedIn(
+        access_token=body["accessToken"],
+        refresh_token=body.get("refreshToken"),
+        expires_in=body["expiresIn"],
+        client_id=client.client_id,
+        client_secret=client.secret,
+        client_secret_expires_at=client.expires_at,
+    )
 
 
 def new_auth_code() -> str:

@@ -39,6 +39,7 @@ ROUTES: dict[tuple[str, str], tuple[str, str | None, Handler]] = {
 
 # Every API operation and the service whose error encoding it uses.
 OPERATIONS: dict[str, str] = {op: service for op, service, _ in ROUTES.values() if service is not None}
+OPERATIONS["CreateTokenWithIAM"] = OIDC
 OPERATIONS["GetCallerIdentity"] = STS
 
 
@@ -54,6 +55,8 @@ def route(request: Request) -> tuple[str, str | None, Handler | None]:
         action = sts.parameters(request).get("Action") or "GetCallerIdentity"
         name = action if action.isalnum() and len(action) <= 64 else "UnknownAction"
         return name, STS, sts.handle
+    if request.method == "POST" and request.path == "/token" and "aws_iam" in request.query:
+        return "CreateTokenWithIAM", OIDC, oidc.create_token_with_iam
     if (request.method, request.path) in ROUTES:
         return ROUTES[(request.method, request.path)]
     if request.method in ("GET", "HEAD") and request.path == "/":
@@ -86,6 +89,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     server_version = "aws-sso-wizard-emulator"
     sys_version = ""
     timeout = 120  # idle keep-alive connections are closed after this
+    disable_nagle_algorithm = True  # headers and body go out in separate writes: no 40 ms delayed-ACK stalls
     server: _Server
 
     def setup(self) -> None:
