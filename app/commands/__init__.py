@@ -8,4 +8,11 @@ Each module here defines ``HELP`` (one line for ``--help``), ``add_arguments(par
 # name -> module path, in the order ``--help`` lists them.
 COMMANDS: dict[str, str] = {
     "emulator": "app.commands.emulator",
+    # profile browser issue: the everyday commands
+    "profiles": "app.commands.profiles",
+    "login": "app.commands.login",
+    "logout": "app.commands.logout",
+    "whoami": "app.commands.whoami",
+    "accounts": "app.commands.accounts",
+    "doctor": "app.commands.doctor",
 }

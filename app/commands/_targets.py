@@ -1,0 +1,137 @@
+"""Shared by the everyday commands (login, logout, whoami, accounts): which sign-in a
+command line means, and Ctrl+C as a cancel token. Standard library only at import time."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+from typing import TYPE_CHECKING, Iterator
+
+from app.errors import WizardError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from app.aws_config import AwsConfig, Profile
+    from app.cancel import CancelToken
+    from app.sso_target import SsoTarget
+
+
+class UsageError(WizardError):
+    """The command line itself is wrong (exit code 2, like argparse)."""
+
+    exit_code = 2
+
+
+def _names(items) -> str:
+    items = list(items)
+    shown = ", ".join(items[:8])
+    return shown + (f" and {len(items) - 8} more" if len(items) > 8 else "")
+
+
+def find_profile(config: "AwsConfig", name: str) -> "Profile":
+    profile = config.profiles.get(name)
+    if profile is None:
+        hint = "Run `aws-sso-wizard profiles` to see them." if config.profiles else "Run `aws-sso-wizard setup` to create one."
+        raise WizardError(f"There is no profile named {name!r} in {config.path}.", hint=hint)
+    return profile
+
+
+def sso_profile(config: "AwsConfig", name: str) -> "Profile":
+    from app.profile_status import json_kind, kind_label
+
+    profile = find_profile(config, name)
+    if json_kind(profile) == "other":
+        raise WizardError(
+            f"Profile {name!r} does not sign in through IAM Identity Center (it uses {kind_label(profile)}).",
+            hint="Pick an SSO profile; `aws-sso-wizard profiles` shows which ones are.",
+        )
+    return profile
+
+
+def resolve_target(
+    config: "AwsConfig", *, profile: str | None = None, session: str | None = None
+) -> tuple["SsoTarget", list["Profile"]]:
+    """The sign-in a command means, and every profile that shares it.
+
+    A profile name or ``--sso-session`` picks it; with neither, ``AWS_PROFILE``, else the only
+    sign-in the config has. More than one and nothing named is a usage error that lists them.
+    """
+    from app.profile_status import token_cache_key
+    from app.sso_target import SsoTarget
+
+    if profile and session:
+        raise UsageError("Give a profile or --sso-session, not both.")
+    if session:
+        sso_session = config.sso_sessions.get(session)
+        if sso_session is None:
+            known = list(config.sso_sessions)
+            hint = f"The config has: {_names(known)}." if known else "Run `aws-sso-wizard setup` to add one."
+            raise WizardError(f"There is no sso-session named {session!r} in {config.path}.", hint=hint)
+        target = SsoTarget.from_session(sso_session)
+        return target, [p for p in config.profiles.values() if token_cache_key(p) == session and p.sso_session]
+    if not profile:
+        profile = os.environ.get("AWS_PROFILE") or None
+    if profile:
+        chosen = sso_profile(config, profile)
+        target = SsoTarget.from_profile(chosen)
+        key = token_cache_key(chosen)
+        return target, [p for p in config.profiles.values() if key is not None and token_cache_key(p) == key]
+    keys: dict[str, list[Profile]] = {}
+    for candidate in config.profiles.values():
+        key = token_cache_key(candidate)
+        if key is not None:
+            keys.setdefault(key, []).append(candidate)
+    for name in config.sso_sessions:
+        keys.setdefault(name, [])
+    if not keys:
+        raise WizardError(
+            f"{config.path} has no IAM Identity Center sign-in yet.", hint="Run `aws-sso-wizard setup` first."
+        )
+    if len(keys) > 1:
+        sessions = [k for k in keys if k in config.sso_sessions] or list(keys)
+        raise UsageError(
+            "The config has more than one sign-in; name a profile or --sso-session.",
+            hint=f"sso-sessions: {_names(sessions)}." if sessions else None,
+        )
+    (key, profiles), = keys.items()
+    if key in config.sso_sessions:
+        return SsoTarget.from_session(config.sso_sessions[key]), profiles
+    return SsoTarget.from_profile(profiles[0]), profiles
+
+
+@contextlib.contextmanager
+def ctrl_c_cancels() -> Iterator["CancelToken"]:
+    """A cancel token that the first Ctrl+C sets (the operation then ends with Cancelled, exit
+    130, after cleaning up); a second Ctrl+C interrupts at once."""
+    from app.cancel import CancelToken
+
+    token = CancelToken()
+    if threading.current_thread() is not threading.main_thread():
+        yield token
+        return
+
+    def handler(signum, frame):
+        if token.cancelled:
+            raise KeyboardInterrupt
+        token.cancel()
+        print("Cancelling… (Ctrl+C again to stop at once)", file=sys.stderr, flush=True)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield token
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def local_time(moment) -> str:
+    """A UTC datetime as local wall-clock time for messages (``14:05`` today, else the date)."""
+    if moment is None:
+        return "unknown"
+    from datetime import datetime
+
+    local = moment.astimezone()
+    if local.date() == datetime.now().astimezone().date():
+        return local.strftime("%H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")

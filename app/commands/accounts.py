@@ -1,0 +1,93 @@
+"""``aws-sso-wizard accounts --sso-session NAME [--roles] [--json]``."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "List the AWS accounts (and with --roles, the roles) an sso-session can use."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sso-session", metavar="NAME", required=True, help="the sso-session to ask")
+    parser.add_argument("--roles", action="store_true", help="also list each account's roles")
+    parser.add_argument(
+        "--json", action="store_true", help="print a JSON list (account_id, account_name, email[, roles])"
+    )
+
+
+class _Progress:
+    """``Roles: 12/40 accounts`` on stderr: redrawn in place on a terminal, else a line every
+    second or so (and always the last one)."""
+
+    def __init__(self) -> None:
+        import sys
+        import time
+
+        self._out = sys.stderr
+        self._tty = self._out.isatty()
+        self._clock = time.monotonic
+        self._last = 0.0
+        self._drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        text = f"Finding roles: {done}/{total} accounts"
+        if self._tty:
+            self._out.write("\r" + text)
+            self._drawn = True
+        elif done == total or self._clock() - self._last >= 1.0:
+            self._out.write(text + "\n")
+            self._last = self._clock()
+        self._out.flush()
+
+    def close(self) -> None:
+        if self._drawn:
+            self._out.write("\n")
+            self._out.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    import sys
+
+    from app.account_names import AccountNames
+    from app.aws_config import load_aws_config
+    from app.commands._targets import ctrl_c_cancels, resolve_target
+    from app.login import LoginService
+    from app.sso_client import SsoClient
+
+    config = load_aws_config()
+    target, _profiles = resolve_target(config, session=args.sso_session)
+    client = SsoClient(LoginService(), target)
+    roles: dict[str, list[str]] = {}
+    with ctrl_c_cancels() as cancel:
+        accounts = client.list_accounts(cancel=cancel)
+        AccountNames().remember(accounts)
+        if args.roles and accounts:
+            progress = _Progress()
+            try:
+                roles = client.discover_roles(accounts, progress=progress, cancel=cancel)
+            finally:
+                progress.close()
+    if args.json:
+        data = []
+        for account in accounts:
+            item = {"account_id": account.account_id, "account_name": account.account_name, "email": account.email}
+            if args.roles:
+                item["roles"] = list(roles.get(account.account_id, []))
+            data.append(item)
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not accounts:
+        print(f"{target.label} gives you no AWS accounts yet.", file=sys.stderr)
+        return 0
+    header = ["ACCOUNT ID", "NAME", "EMAIL"] + (["ROLES"] if args.roles else [])
+    lines = [
+        [a.account_id, a.account_name or "", a.email or ""]
+        + ([", ".join(roles.get(a.account_id, []))] if args.roles else [])
+        for a in accounts
+    ]
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
+    for line in [header, *lines]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip())
+    return 0

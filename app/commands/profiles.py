@@ -1,0 +1,53 @@
+"""``aws-sso-wizard profiles [--json]``: every profile with its sign-in status."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "List every profile in the AWS config with its account, role and sign-in status."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON list (name, kind, sso_session, sso_start_url, sso_region, account_id, "
+        "role_name, region, output, status, expires_at)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    import sys
+
+    from app.profile_status import ProfileStatusService
+
+    service = ProfileStatusService()
+    snapshot = service.snapshot()
+    if args.json:
+        json.dump(snapshot.to_json(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not snapshot.rows:
+        print(
+            f"No profiles in {service.config_path}. Run `aws-sso-wizard setup` to create one.",
+            file=sys.stderr,
+        )
+        return 0
+    header = ("PROFILE", "ACCOUNT", "ROLE", "REGION", "SSO SESSION", "STATUS")
+    lines = []
+    now = snapshot.taken_at
+    for row in snapshot.rows:
+        session = snapshot.session_of(row)
+        if row.is_sso:
+            status = session.text(now) if session is not None else "n/a"
+            sso = row.sso_session or ("(legacy) " + (row.start_url or ""))
+        else:
+            status = f"n/a ({row.kind_label})"
+            sso = ""
+        lines.append((row.name, row.account_label, row.role_name or "", row.region or "", sso, status))
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
+    out = sys.stdout
+    for line in (header, *lines):
+        out.write("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() + "\n")
+    return 0

@@ -1,0 +1,36 @@
+"""``aws-sso-wizard whoami PROFILE [--json]``: the account and ARN a profile signs in as."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "Show which AWS account and role a profile gets (sts get-caller-identity)."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("profile", metavar="PROFILE", help="the profile to check")
+    parser.add_argument("--json", action="store_true", help="print JSON (profile, account, arn, user_id)")
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    import sys
+
+    from app.aws_config import load_aws_config
+    from app.commands._targets import find_profile
+    from app.login import LoginService
+    from app.sso_client import whoami_profile
+
+    config = load_aws_config()
+    find_profile(config, args.profile)  # a clear error for unknown profiles
+    identity = whoami_profile(args.profile, login=LoginService(), config=config)
+    if args.json:
+        data = {"profile": args.profile, "account": identity.account, "arn": identity.arn, "user_id": identity.user_id}
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(f"Profile:  {args.profile}")
+        print(f"Account:  {identity.account}")
+        print(f"ARN:      {identity.arn}")
+        print(f"User id:  {identity.user_id}")
+    return 0
