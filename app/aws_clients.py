@@ -58,7 +58,9 @@ def _env_snapshot() -> tuple[tuple[str, str | None], ...]:
 class ClientFactory:
     """Creates and caches botocore clients. Safe to share between threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, connect_timeout: float = CONNECT_TIMEOUT, read_timeout: float = READ_TIMEOUT) -> None:
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
         self._lock = threading.RLock()
         self._session: Any = None
         self._session_env: tuple | None = None
@@ -144,8 +146,8 @@ class ClientFactory:
                 "retries": {"mode": "standard", "max_attempts": 3}
                 if retries
                 else {"mode": "standard", "total_max_attempts": 1},
-                "connect_timeout": CONNECT_TIMEOUT,
-                "read_timeout": READ_TIMEOUT,
+                "connect_timeout": self.connect_timeout,
+                "read_timeout": self.read_timeout,
             }
             if service in UNSIGNED_SERVICES and credentials is None:
                 options["signature_version"] = UNSIGNED

@@ -37,7 +37,12 @@ def check_region(region: str) -> str | None:
     known = _all_sso_regions()
     if value in known:
         return None
-    close = difflib.get_close_matches(value.lower(), known, n=1, cutoff=0.75)
+    # typing slips first: capitals, underscores or spaces, and l/o for 1/0 in the trailing number
+    cleaned = re.sub(r"[\s_]+", "-", value.lower())
+    cleaned = re.sub(r"-([lio0-9]+)$", lambda m: "-" + m.group(1).replace("l", "1").replace("i", "1").replace("o", "0"), cleaned)
+    if cleaned in known:
+        return f"“{value}” is not an AWS region with IAM Identity Center. Did you mean {cleaned}?"
+    close = difflib.get_close_matches(cleaned, known, n=1, cutoff=0.75)
     if close and close[0] != value:
         return f"“{value}” is not an AWS region with IAM Identity Center. Did you mean {close[0]}?"
     if not _REGION_SHAPE.match(value):

@@ -126,8 +126,6 @@ def check_start_url(url: str) -> str | None:
     bare = host.rstrip(".")
     if len(bare) > 253 or not bare or not all(_LABEL.match(label) for label in bare.split(".")):
         return f"“{host}” is not a valid host name."
-    if "." not in bare:
-        return f"“{host}” is not a full host name (for example my-company.awsapps.com)."
     lowered = bare.lower()
     if lowered in _CONSOLE_HOSTS or lowered.endswith(".console.aws.amazon.com") or lowered.endswith(
         ".signin.aws.amazon.com"

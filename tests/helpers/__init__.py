@@ -1,0 +1,1 @@
+"""Helpers for the login and SSO tests (scripts and small utilities)."""
