@@ -151,7 +151,7 @@ def test_bad_start_url_and_region_in_preset(tmp_path):
     path.write_text('start_url = "not a url"\n')
     with pytest.raises(SettingsError, match="start_url"):
         load_preset(path)
-    path.write_text('sso_region = "mars-north-1"\n')
+    path.write_text('sso_region = "Europe (London)"\n')
     with pytest.raises(SettingsError, match="sso_region"):
         load_preset(path)
 

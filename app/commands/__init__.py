@@ -7,6 +7,10 @@ Each module here defines ``HELP`` (one line for ``--help``), ``add_arguments(par
 
 # name -> module path, in the order ``--help`` lists them.
 COMMANDS: dict[str, str] = {
+    # onboarding wizard issue: the app itself
+    "home": "app.commands.home",
+    "setup": "app.commands.setup",
+    "demo": "app.commands.demo",
     "emulator": "app.commands.emulator",
     # profile browser issue: the everyday commands
     "profiles": "app.commands.profiles",

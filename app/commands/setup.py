@@ -1,0 +1,282 @@
+"""``aws-sso-wizard setup``: the onboarding wizard; with ``--yes``, the same steps without the UI.
+
+Non-interactive example::
+
+    aws-sso-wizard setup --yes --start-url https://my-org.awsapps.com/start --sso-region eu-west-2 \\
+        --sso-session my-org --account 123456789012 --role ReadOnly --profile my-org-ReadOnly
+
+signs in if needed (a device code prints its URL and code on stderr), checks that the account
+and role are yours, prints the diff of the AWS config file and writes it (not with ``--dry-run``).
+Exit 0 on success, 1 on error (one line on stderr), 2 on wrong usage, 130 when cancelled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "Set up an AWS SSO profile step by step (the wizard), or in one go with --yes."
+
+OUTPUT_FORMATS = ("json", "text", "table", "yaml", "yaml-stream")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--preset", metavar="FILE", help="organisation preset (TOML) that pre-fills the answers")
+    group = parser.add_argument_group("non-interactive setup (--yes)")
+    group.add_argument("--yes", "-y", action="store_true", help="no UI: take every answer from these options")
+    group.add_argument("--start-url", metavar="URL", help="AWS access portal URL (SSO start URL)")
+    group.add_argument("--sso-region", metavar="REGION", help="region of IAM Identity Center")
+    group.add_argument("--sso-session", metavar="NAME", help="name of the [sso-session] section")
+    group.add_argument("--account", metavar="ID", help="12-digit AWS account id")
+    group.add_argument("--role", metavar="NAME", help="role (permission set) name in that account")
+    group.add_argument("--profile", metavar="NAME", help="name of the profile to write")
+    group.add_argument("--region", metavar="REGION", help="default region of the profile")
+    group.add_argument("--output", choices=OUTPUT_FORMATS, help="default output format of the profile")
+    group.add_argument("--scopes", metavar="S", help="sso_registration_scopes (default sso:account:access)")
+    group.add_argument("--legacy", action="store_true", help="write a legacy profile without an [sso-session]")
+    group.add_argument("--device-code", action="store_true", help="sign in with a code instead of the browser")
+    group.add_argument("--no-browser", action="store_true", help="print the sign-in URL instead of opening a browser")
+    group.add_argument("--dry-run", action="store_true", help="show the change but do not write it")
+
+
+def run(args: argparse.Namespace) -> int:
+    if getattr(args, "yes", False):
+        return run_non_interactive(args)
+    extra = [name for name in ("start_url", "sso_region", "sso_session", "account", "role", "profile", "region",
+                               "output", "scopes") if getattr(args, name, None)]
+    extra += [name for name in ("legacy", "device_code", "no_browser", "dry_run") if getattr(args, name, False)]
+    if extra:
+        option = "--" + extra[0].replace("_", "-")
+        print(f"aws-sso-wizard setup: {option} only works with --yes (the wizard asks for it instead).",
+              file=sys.stderr)
+        return 2
+    return open_app(preset_path=getattr(args, "preset", None), mode="wizard")
+
+
+# --------------------------------------------------------------------------------------------
+# The Textual app (shared by `setup`, `home` and `demo`)
+
+
+def open_app(*, preset_path: str | None, mode: str, demo=None, preset=None) -> int:
+    """Build the services once, run the App, then print what was written."""
+    from app.services import Services
+    from app.settings import Settings, find_preset
+
+    settings = Settings.load()
+    if preset is None:
+        preset = find_preset(preset_path, settings)
+    services = Services(settings=settings, preset=preset, demo=demo)
+    from app.tui import WizardApp
+
+    app = WizardApp(services, mode=mode)
+    app.run()
+    if app.return_code not in (None, 0):
+        return app.return_code
+    print_summary(app.state, demo=demo)
+    return 0
+
+
+def print_summary(state, *, demo=None) -> None:
+    names = state.written_names
+    if not names:
+        return
+    from app import paths
+
+    if demo is not None:
+        print(f"In the demo you set up: {', '.join(names)}. Run it again any time: aws-sso-wizard demo")
+        return
+    path = paths.aws_config_path()
+    for name in names:
+        print(f"Profile {name} is in {path}.")
+    last = names[-1]
+    print(f"Try it:  aws s3 ls --profile {last}")
+    print(f"Or:      export AWS_PROFILE={last}")
+
+
+# --------------------------------------------------------------------------------------------
+# Non-interactive
+
+
+class UsageError(Exception):
+    pass
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _resolve_answers(args: argparse.Namespace) -> dict:
+    """Flags first, then the preset; raises UsageError for anything missing or malformed."""
+    from app.config_edits import validate_profile_name, validate_session_name
+    from app.settings import DEFAULT_SCOPES, Settings, find_preset
+    from app.start_url import check_start_url, region_from_start_url
+
+    preset = find_preset(getattr(args, "preset", None), Settings.load())
+    start_url = args.start_url or (preset.start_url if preset else None)
+    if not start_url:
+        raise UsageError("--start-url is required with --yes.")
+    reason = check_start_url(start_url)
+    if reason:
+        raise UsageError(f"--start-url: {reason}")
+    sso_region = args.sso_region or (preset.sso_region if preset else None) or region_from_start_url(start_url)
+    if not sso_region:
+        raise UsageError("--sso-region is required with --yes (the region of IAM Identity Center).")
+    session = None
+    if not args.legacy:
+        session = args.sso_session or (preset.session_name if preset else None)
+        if not session:
+            raise UsageError("--sso-session is required with --yes (or use --legacy).")
+        reason = validate_session_name(session)
+        if reason:
+            raise UsageError(f"--sso-session: {reason}")
+    elif args.sso_session:
+        raise UsageError("--sso-session and --legacy cannot be used together.")
+    if not args.account:
+        raise UsageError("--account is required with --yes.")
+    account = args.account.strip()
+    if not (len(account) == 12 and account.isdigit()):
+        raise UsageError(f"--account: “{account}” is not a 12-digit AWS account id.")
+    if not args.role:
+        raise UsageError("--role is required with --yes.")
+    if not args.profile:
+        raise UsageError("--profile is required with --yes.")
+    reason = validate_profile_name(args.profile)
+    if reason:
+        raise UsageError(f"--profile: {reason}")
+    scopes = args.scopes if args.scopes is not None else (preset.registration_scopes if preset else None)
+    if scopes is not None:
+        parts = [part.strip() for part in scopes.split(",")]
+        if any(not part or any(c.isspace() for c in part) for part in parts):
+            raise UsageError("--scopes: separate scope values with commas, for example sso:account:access.")
+    if args.legacy and scopes is not None and args.scopes is not None:
+        raise UsageError("--scopes needs an sso-session; it cannot be used with --legacy.")
+    region = args.region or (preset.default_region if preset else None)
+    output = args.output or (preset.output if preset else None)
+    return {
+        "start_url": start_url,
+        "sso_region": sso_region,
+        "session": session,
+        "account": account,
+        "role": args.role,
+        "profile": args.profile,
+        "region": region,
+        "output": output,
+        "scopes": None if args.legacy else (scopes or DEFAULT_SCOPES),
+    }
+
+
+def _check_regions(answers: dict) -> None:
+    from app.regions import check_region
+
+    reason = check_region(answers["sso_region"])
+    if reason:
+        raise UsageError(f"--sso-region: {reason}")
+    if answers["region"]:
+        reason = check_region(answers["region"])
+        if reason:
+            raise UsageError(f"--region: {reason}")
+
+
+def run_non_interactive(args: argparse.Namespace) -> int:
+    try:
+        answers = _resolve_answers(args)
+        _check_regions(answers)
+    except UsageError as error:
+        _say(f"aws-sso-wizard setup: {error}")
+        return 2
+    return _setup(args, answers)  # WizardErrors reach app.cli, which prints one line with the exit code
+
+
+def _setup(args: argparse.Namespace, answers: dict) -> int:
+    from app.aws_config import load_aws_config
+    from app.browser import Browser, NoBrowser
+    from app.cancel import CancelToken
+    from app.config_edits import UpsertProfile, UpsertSsoSession
+    from app.config_writer import ConfigWriter
+    from app.errors import WizardError
+    from app.login import LoginService
+    from app.sso_client import SsoClient
+    from app.sso_target import SsoTarget, parse_registration_scopes
+
+    config = load_aws_config()
+    session = answers["session"]
+    existing = config.sso_sessions.get(session) if session else None
+    if existing is not None and (existing.start_url != answers["start_url"] or existing.region != answers["sso_region"]):
+        raise WizardError(
+            f"Your config already has an sso-session “{session}” for {existing.start_url} ({existing.region}).",
+            hint="Use another --sso-session name, or the same start URL and region.",
+        )
+    if existing is not None:
+        target = SsoTarget.from_session(existing)
+    elif session:
+        target = SsoTarget(start_url=answers["start_url"], region=answers["sso_region"], session_name=session,
+                           scopes=parse_registration_scopes(answers["scopes"]),
+                           registration_scopes=answers["scopes"])
+    else:
+        target = SsoTarget(start_url=answers["start_url"], region=answers["sso_region"])
+
+    browser = NoBrowser() if args.no_browser else Browser()
+    login = LoginService(browser=browser)
+    method = "device" if (args.device_code or target.is_legacy) else "pkce"
+
+    def on_prompt(prompt) -> None:
+        if prompt.method == "device":
+            _say(f"To sign in, open {prompt.verification_uri or prompt.url} and enter the code {prompt.user_code}")
+            if prompt.url and prompt.url != prompt.verification_uri:
+                _say(f"(or open {prompt.url} with the code filled in)")
+        elif prompt.browser_opened:
+            _say("Your browser opened the AWS sign-in page; approve the request there.")
+            _say(f"If it did not, open: {prompt.url}")
+        else:
+            _say(f"To sign in, open this URL in a browser on this computer: {prompt.url}")
+        _say("Waiting for you to approve…")
+
+    cancel = CancelToken()
+    try:
+        login.login(target, method=method, open_browser=not args.no_browser, on_prompt=on_prompt, cancel=cancel)
+    except KeyboardInterrupt:
+        cancel.cancel()
+        raise
+    client = SsoClient(login, target)
+    accounts = client.list_accounts(cancel=cancel)
+    account = next((a for a in accounts if a.account_id == answers["account"]), None)
+    if account is None:
+        raise WizardError(
+            f"The account {answers['account']} is not available to you ({len(accounts)} accounts are).",
+            hint="Check the account id, or run `aws-sso-wizard accounts` to list them.",
+        )
+    roles = client.list_account_roles(account.account_id, cancel=cancel)
+    if answers["role"] not in roles:
+        close = [r for r in roles if r.lower() == answers["role"].lower()]
+        hint = f"Did you mean {close[0]}?" if close else f"Your roles there: {', '.join(roles) or 'none'}."
+        raise WizardError(f"You have no role “{answers['role']}” in {account.label}.", hint=hint)
+
+    edits: list = []
+    if session:
+        edits.append(UpsertProfile(name=answers["profile"], account_id=account.account_id, role_name=answers["role"],
+                                   sso_session=session, region=answers["region"], output=answers["output"]))
+        if existing is None:
+            edits.append(UpsertSsoSession(name=session, start_url=answers["start_url"], region=answers["sso_region"],
+                                          registration_scopes=answers["scopes"]))
+    else:
+        edits.append(UpsertProfile(name=answers["profile"], account_id=account.account_id, role_name=answers["role"],
+                                   region=answers["region"], output=answers["output"], legacy=True,
+                                   start_url=answers["start_url"], sso_region=answers["sso_region"]))
+    writer = ConfigWriter()
+    plan = writer.plan(edits)
+    if not plan.changed:
+        _say(f"Nothing to change: {plan.path} already has the profile {answers['profile']} with these settings.")
+        return 0
+    sys.stdout.write(plan.diff if plan.diff.endswith("\n") else plan.diff + "\n")
+    sys.stdout.flush()
+    if args.dry_run:
+        _say("Dry run: nothing was written.")
+        return 0
+    result = writer.apply(plan)
+    message = f"Wrote the profile {answers['profile']} to {result.path}"
+    if result.backup_path:
+        message += f" (backup: {result.backup_path})"
+    _say(message + ".")
+    if result.reapplied:
+        _say("The file changed while this ran; the change was applied to the new version.")
+    return 0

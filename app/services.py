@@ -1,0 +1,134 @@
+"""The services the Textual App and its screens use, built once by the command that starts it.
+
+Screens get this container in their constructors and call plain methods on it; nothing here
+imports Textual, and boto3/botocore are imported only when a service first needs them (never
+before the first frame). Tests build it with real services pointed at the emulator.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from app import paths
+from app.settings import Preset, Settings
+
+if TYPE_CHECKING:
+    from app.aws_config import AwsConfig
+    from app.aws_clients import ClientFactory
+    from app.config_writer import ConfigWriter
+    from app.login import LoginService
+    from app.sso_client import Identity, SsoClient
+    from app.sso_target import SsoTarget
+
+
+@dataclass(frozen=True)
+class DemoInfo:
+    """Set when the App runs against the built-in emulator (``aws-sso-wizard demo``)."""
+
+    sandbox: Path
+    base_url: str
+    env_file: Path | None = None
+
+
+class Services:
+    """Everything the UI needs, created lazily and shared (all of it is thread-safe to call)."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings | None = None,
+        preset: Preset | None = None,
+        login: "LoginService | None" = None,
+        clients: "ClientFactory | None" = None,
+        browser: Any = None,
+        demo: DemoInfo | None = None,
+    ) -> None:
+        self.settings = settings if settings is not None else Settings(paths.settings_path())
+        self.preset = preset
+        self.demo = demo
+        self._login = login
+        self._clients = clients
+        self._browser = browser
+        self._lock = threading.Lock()
+
+    # -- shared objects ------------------------------------------------------------------------
+
+    @property
+    def clients(self) -> "ClientFactory":
+        with self._lock:
+            if self._clients is None:
+                from app.aws_clients import ClientFactory
+
+                self._clients = ClientFactory()
+            return self._clients
+
+    @property
+    def browser(self):
+        with self._lock:
+            if self._browser is None:
+                from app.browser import Browser
+
+                self._browser = Browser()
+            return self._browser
+
+    @property
+    def login(self) -> "LoginService":
+        clients, browser = self.clients, self.browser
+        with self._lock:
+            if self._login is None:
+                from app.login import LoginService
+
+                self._login = LoginService(clients=clients, browser=browser)
+            return self._login
+
+    # -- config --------------------------------------------------------------------------------
+
+    @property
+    def config_path(self) -> Path:
+        return paths.aws_config_path()
+
+    def load_config(self) -> "AwsConfig":
+        from app.aws_config import load_aws_config
+
+        return load_aws_config()
+
+    def writer(self) -> "ConfigWriter":
+        from app.config_writer import ConfigWriter
+
+        return ConfigWriter()
+
+    # -- SSO -----------------------------------------------------------------------------------
+
+    def sso(self, target: "SsoTarget") -> "SsoClient":
+        from app.sso_client import SsoClient
+
+        return SsoClient(self.login, target, clients=self.clients)
+
+    def whoami_profile(self, name: str) -> "Identity":
+        from app.sso_client import whoami_profile
+
+        return whoami_profile(name, login=self.login)
+
+    def browser_likely(self) -> bool:
+        return bool(self.browser.likely())
+
+    def open_browser(self, url: str) -> bool:
+        return bool(self.browser.open(url))
+
+    # -- start-up ------------------------------------------------------------------------------
+
+    def prewarm(self, region: str | None = None, on_done: Callable[[], None] | None = None) -> None:
+        """Import botocore and build the sign-in clients (call from a thread after the first frame)."""
+        try:
+            region = region or "us-east-1"
+            factory = self.clients
+            factory.client("sso-oidc", region)
+            factory.client("sso", region)
+            _ = self.login
+        except Exception:  # pre-warming is an optimisation; the real call reports any problem
+            pass
+        if on_done:
+            on_done()

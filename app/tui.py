@@ -1,0 +1,216 @@
+"""The Textual App: the onboarding wizard (mode "wizard") and, once it lands, the profile browser.
+
+Structure
+---------
+* The command builds a :class:`~app.services.Services` once and hands it to :class:`WizardApp`;
+  screens get it (and the shared :class:`~app.wizard_state.WizardState`) in their constructors.
+* Each mode has its own screen stack. :data:`MODE_SCREENS` maps a mode name to the
+  ``"module:Class"`` of its base screen, imported only when the mode is first shown (so the first
+  frame pays only for what it shows). The profile browser adds ``"profiles"`` here.
+* The wizard is one async worker (:meth:`WizardApp.run_wizard`) looping over :data:`STEPS`:
+  ``await push_screen_wait(step, mode="wizard")`` returns the step's value or ``BACK``. Steps that
+  decided themselves (a single account, an already valid sign-in) are skipped when going back.
+* When the wizard ends the App exits, or returns to the mode it was started from
+  (:meth:`WizardApp.start_wizard` with ``return_to="profiles"``).
+* boto3 is never imported before the first frame; :meth:`on_ready` pre-warms it in a thread.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any, Callable
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from app.services import Services
+from app.wizard_state import WizardState
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+#: mode name -> "module:Class" of the mode's base screen.
+MODE_SCREENS: dict[str, str] = {
+    "wizard": "screens.base:WizardHome",
+}
+
+#: (id, title for the step indicator, "module:Class").
+STEPS: tuple[tuple[str, str, str], ...] = (
+    ("checks", "Installation checks", "screens.checks:ChecksScreen"),
+    ("portal", "Sign-in portal", "screens.portal:PortalScreen"),
+    ("signin", "Sign in", "screens.signin:SignInScreen"),
+    ("accounts", "Account", "screens.accounts:AccountScreen"),
+    ("roles", "Role", "screens.roles:RoleScreen"),
+    ("profile", "Profile", "screens.profile:ProfileScreen"),
+    ("review", "Review", "screens.review:ReviewScreen"),
+    ("done", "Done", "screens.done:DoneScreen"),
+)
+STEP_IDS = tuple(step[0] for step in STEPS)
+
+#: Steps never shown again when going back (signing in again is offered where it is needed).
+SKIP_GOING_BACK = frozenset({"signin"})
+
+ANOTHER = "another"  # the Done step's "add another profile"
+QUIT = "quit"
+
+
+def load_object(spec: str) -> Any:
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _mode_factory(spec: str) -> Callable[[], Screen]:
+    def make() -> Screen:
+        return load_object(spec)()
+
+    return make
+
+
+def has_mode(name: str) -> bool:
+    return name in MODE_SCREENS
+
+
+class WizardApp(App):
+    """aws-sso-wizard's App. ``mode`` picks what shows first ("wizard" or, later, "profiles")."""
+
+    TITLE = "aws-sso-wizard"
+    CSS_PATH = [ASSETS / "app.tcss"]
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("f1", "help", "Help", id="help"),
+    ]
+
+    def __init__(self, services: Services, *, mode: str = "wizard", state: WizardState | None = None,
+                 first_step: str = "checks") -> None:
+        super().__init__()
+        self.services = services
+        self.start_mode = mode
+        self.state = state if state is not None else WizardState(preset=services.preset)
+        self.first_step = first_step
+        self.return_mode: str | None = None
+        self.wizard_result: str | None = None
+        for name, spec in MODE_SCREENS.items():
+            self.add_mode(name, _mode_factory(spec))
+
+    # -- start-up ------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.switch_mode(self.start_mode)
+        if self.start_mode == "wizard":
+            self.run_wizard(self.first_step)
+
+    def on_ready(self) -> None:
+        self.prewarm()
+
+    @work(thread=True, exit_on_error=False, group="prewarm")
+    def prewarm(self) -> None:
+        portal = self.state.portal
+        preset = self.services.preset
+        last = self.services.settings.last
+        region = (portal.sso_region if portal else None) or (preset.sso_region if preset else None) or last.sso_region
+        self.services.prewarm(region)
+
+    # -- the wizard ------------------------------------------------------------------------------
+
+    def start_wizard(self, *, return_to: str | None = None, first_step: str = "checks") -> None:
+        """Open the wizard (from another mode): it returns to ``return_to`` when done."""
+        self.return_mode = return_to
+        self.switch_mode("wizard")
+        self.run_wizard(first_step)
+
+    def make_step(self, index: int) -> Screen:
+        from screens.base import StepInfo
+
+        step_id, title, spec = STEPS[index]
+        cls = load_object(spec)
+        return cls(self.services, self.state, StepInfo(index + 1, len(STEPS), title))
+
+    @work(exclusive=True, group="wizard", exit_on_error=True)
+    async def run_wizard(self, first_step: str = "checks") -> None:
+        from screens.base import BACK, GoTo
+
+        state = self.state
+        index = STEP_IDS.index(first_step)
+        going_back = False
+        while True:
+            step_id = STEP_IDS[index]
+            if going_back and index > 0 and (step_id in state.auto_chosen or step_id in SKIP_GOING_BACK):
+                state.auto_chosen.discard(step_id)
+                index -= 1
+                continue
+            screen = self.make_step(index)
+            result = await self.push_screen_wait(screen, mode="wizard")
+            if result is BACK:
+                going_back = True
+                index = max(0, index - 1)
+                continue
+            going_back = False
+            if isinstance(result, GoTo):
+                state.auto_chosen.discard(result.step)
+                index = STEP_IDS.index(result.step)
+                continue
+            if getattr(screen, "auto_chosen", False):
+                state.auto_chosen.add(step_id)
+            else:
+                state.auto_chosen.discard(step_id)
+            if step_id == "done":
+                if result == ANOTHER:
+                    state.start_another_profile()
+                    index = STEP_IDS.index("accounts")
+                    continue
+                self.wizard_finished(QUIT)
+                return
+            self.apply_result(step_id, result)
+            index += 1
+
+    def apply_result(self, step_id: str, result: Any) -> None:
+        """Record what a step decided; forget later answers that depended on an earlier one."""
+        state = self.state
+        if step_id == "portal":
+            old = state.portal
+            if old is None or (old.start_url, old.sso_region, old.session_name) != (
+                result.start_url, result.sso_region, result.session_name
+            ):
+                state.accounts = None
+                state.roles = {}
+                state.account = state.role = state.profile = None
+            state.portal = result
+        elif step_id == "signin":
+            state.login_method = result
+            state.force_login = False
+        elif step_id == "accounts":
+            if state.account != result:
+                state.role = None
+                state.profile = None
+            state.account = result
+        elif step_id == "roles":
+            if state.role != result:
+                state.profile = None
+            state.role = result
+        elif step_id == "profile":
+            state.profile = result
+        elif step_id == "review":
+            state.last_write = result
+            if result is not None:
+                state.written.append(result)
+            if state.profile is not None:
+                state.written_names.append(state.profile.name)
+
+    def wizard_finished(self, result: str) -> None:
+        self.wizard_result = result
+        if self.return_mode and self.return_mode != "wizard":
+            self.switch_mode(self.return_mode)
+            return
+        self.exit(result)
+
+    # -- app-wide actions ----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from screens.dialogs import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen())

@@ -1,0 +1,51 @@
+"""Step 4: the AWS account, from sso:ListAccounts (all pages, sorted as the CLI sorts them)."""
+
+from __future__ import annotations
+
+from app.cancel import CancelToken
+from screens.picker import PickerScreen
+
+NAME_WIDTH = 36
+
+
+class AccountScreen(PickerScreen):
+    _width = NAME_WIDTH
+    HEADLINE = "Which AWS account do you want to use?"
+    NOUN = ("account", "accounts")
+    LOADING = "Loading your AWS accounts…"
+    PLACEHOLDER = "Type part of a name, account id or email"
+
+    def summary(self) -> list[tuple[str, str]]:
+        portal = self.state.portal
+        return [("Portal", portal.start_url)] if portal else []
+
+    def cached(self):
+        return self.state.accounts
+
+    def fetch(self, cancel: CancelToken) -> list:
+        return self.services.sso(self.state.target()).list_accounts(cancel=cancel)
+
+    def store(self, items: list) -> None:
+        self.state.accounts = items
+        width = max((len(a.account_name or "") for a in items), default=0)
+        self._width = min(max(width, 12), NAME_WIDTH)
+
+    def label(self, account) -> str:
+        name = account.account_name or account.email or account.account_id
+        if len(name) > self._width:
+            name = name[: self._width - 1] + "…"
+        email = account.email if account.account_name else ""
+        return f"{name:<{self._width}}  {account.account_id}  {email or ''}".rstrip()
+
+    def search_text(self, account) -> str:
+        return " ".join(x for x in (account.account_name, account.account_id, account.email) if x)
+
+    def current(self):
+        return self.state.account
+
+    def single_note(self, account) -> str:
+        return f"Using {account.label}: the only AWS account available to you."
+
+    def empty_message(self) -> str:
+        return ("No AWS accounts are available to you yet. Ask your administrator to assign you to an "
+                "account in IAM Identity Center, then press F5.")

@@ -1,0 +1,193 @@
+"""The base of every wizard step: step indicator, Back on Escape, footer, an idempotent finish,
+and one way to run a blocking service call in a thread and get its result on the UI thread.
+
+Why the finish guard: since Textual 8, ``dismiss()`` pops whatever screen is on top. With type-ahead
+(a fast double Enter) a second finish on the same step would pop the *next* step or crash with
+``ScreenStackError``. ``finish()`` therefore runs once, and only while the step is the active screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from app.errors import Cancelled, WizardError, redact
+from screens.widgets import StepIndicator
+
+if TYPE_CHECKING:
+    from app.services import Services
+    from app.wizard_state import WizardState
+
+
+class _Sentinel:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+BACK = _Sentinel("BACK")
+"""A step's result when the person went back."""
+
+
+@dataclass(frozen=True)
+class GoTo:
+    """A step's result that jumps to another step (e.g. "sign in again" from the account list)."""
+
+    step: str
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    number: int
+    total: int
+    title: str
+
+
+class StepScreen(Screen):
+    """One step of the wizard. Subclasses implement :meth:`compose_body` and call :meth:`finish`."""
+
+    BINDINGS = [Binding("escape", "back", "Back", id="back")]
+
+    #: The headline under the step indicator (one idea per screen).
+    HEADLINE = ""
+
+    def __init__(self, services: "Services", state: "WizardState", step: StepInfo) -> None:
+        super().__init__(classes="step-screen")
+        self.services = services
+        self.state = state
+        self.step = step
+        self._finished = False
+        self._service_callbacks: dict[Worker, tuple[Callable[[Any], None], Callable[[BaseException], None] | None]] = {}
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._top_bar(), markup=False, classes="top-bar")
+        yield StepIndicator(self.step.number, self.step.total, self.step.title, classes="step-indicator")
+        with Vertical(classes="step-body"):
+            if self.HEADLINE:
+                yield Static(self.HEADLINE, markup=False, classes="headline")
+            yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def _top_bar(self) -> Text:
+        text = Text()
+        text.append(" aws-sso-wizard ", style="bold reverse")
+        preset = self.services.preset
+        if preset is not None and preset.display_name:
+            text.append("  Setting up AWS access for ")
+            text.append(preset.display_name, style="bold")
+        if self.services.demo is not None:
+            text.append("  DEMO", style="bold yellow")
+            text.append(" · pretend AWS on this computer; your real ~/.aws is not touched", style="dim")
+        return text
+
+    # -- finishing ---------------------------------------------------------------------------
+
+    @property
+    def finished(self) -> bool:
+        return self._finished
+
+    def finish(self, value: Any) -> bool:
+        """Leave this step with ``value`` (or :data:`BACK`). Runs at most once; ignored unless active."""
+        if self._finished or not self.is_active:
+            return False
+        self._finished = True
+        self.on_leave()
+        self.dismiss(value)
+        return True
+
+    def on_leave(self) -> None:
+        """Called once, just before the step is dismissed (stop background work here)."""
+
+    def action_back(self) -> None:
+        self.finish(BACK)
+
+    # -- services in threads -------------------------------------------------------------------
+
+    def call_service(
+        self,
+        fn: Callable[[], Any],
+        *,
+        group: str,
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None] | None = None,
+        description: str = "",
+    ) -> Worker:
+        """Run blocking ``fn`` in a thread worker; ``done(result)`` / ``failed(error)`` run on the UI
+        thread afterwards, and not at all if the step has been left meanwhile."""
+        worker = self.run_worker(fn, thread=True, group=group, exclusive=True, exit_on_error=False,
+                                 description=description or group)
+        self._service_callbacks[worker] = (done, failed)
+        return worker
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        callbacks = self._service_callbacks.get(event.worker)
+        if callbacks is None:
+            return
+        if event.state == WorkerState.SUCCESS:
+            del self._service_callbacks[event.worker]
+            if not self._finished:
+                callbacks[0](event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            del self._service_callbacks[event.worker]
+            error = event.worker.error
+            if self._finished or error is None:
+                return
+            if callbacks[1] is not None:
+                callbacks[1](error)
+            else:
+                self.show_error(error)
+        elif event.state == WorkerState.CANCELLED:
+            self._service_callbacks.pop(event.worker, None)
+
+    # -- errors --------------------------------------------------------------------------------
+
+    def notify_error(self, error: BaseException | str, *, title: str = "") -> None:
+        """A recoverable problem: a toast (text shown verbatim)."""
+        message = error if isinstance(error, str) else describe_error(error)
+        self.notify(message, title=title, severity="error", markup=False, timeout=8)
+
+    def show_error(self, error: BaseException, *, title: str | None = None) -> None:
+        """A problem that needs reading or copying: the error dialog."""
+        from screens.dialogs import ErrorModal
+
+        if isinstance(error, Cancelled):
+            return
+        if isinstance(error, WizardError):
+            heading = title or "Something went wrong"
+            message = describe_error(error)
+            details = None
+        else:
+            heading = title or "Unexpected error"
+            message = f"{type(error).__name__}: {redact(str(error))}"
+            details = "This is probably a bug in aws-sso-wizard. Copy this text (c) and report it."
+        self.app.push_screen(ErrorModal(heading, message, details=details))
+
+
+def describe_error(error: BaseException) -> str:
+    if isinstance(error, WizardError):
+        return str(error)
+    return f"{type(error).__name__}: {redact(str(error))}"
+
+
+class WizardHome(Screen):
+    """The wizard mode's base screen, under the steps (briefly visible while a step loads)."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(" aws-sso-wizard ", style="bold reverse"), classes="top-bar")
+        yield Static("Starting…", markup=False, classes="home-starting")
+        yield Footer()

@@ -1,0 +1,113 @@
+"""Step 8: done — how to use the new profile, a "who am I" check, and "add another profile"."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from screens.base import StepScreen
+
+ANOTHER = "another"
+QUIT = "quit"
+
+
+def _short(path) -> str:
+    home = Path(os.path.expanduser("~"))
+    try:
+        return "~/" + str(Path(path).relative_to(home))
+    except ValueError:
+        return str(path)
+
+
+class DoneScreen(StepScreen):
+    BINDINGS = [
+        Binding("v", "verify", "Verify", id="verify"),
+        Binding("c", "copy_export", "Copy export line", id="copy-export"),
+        Binding("a", "another", "Add another profile", id="add-another"),
+        Binding("q,escape", "quit_wizard", "Quit", id="done-quit"),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.verifying = False
+
+    @property
+    def profile_name(self) -> str:
+        return self.state.profile.name if self.state.profile else ""
+
+    def compose_body(self) -> ComposeResult:
+        name = self.profile_name
+        headline = Text.assemble(("All set! ", "bold green"), "Your profile ", (name, "bold"), " is ready.")
+        yield Static(headline, markup=False, classes="headline")
+        result = self.state.last_write
+        if result is not None:
+            where = f"Written to {_short(result.path)}"
+            if getattr(result, "backup_path", None):
+                where += f" (the previous version is saved as {_short(result.backup_path)})"
+        else:
+            where = "Your AWS config file already had exactly these settings."
+        yield Static(where + ".", markup=False, classes="note done-summary")
+        usage = Text()
+        rows = [
+            ("Try it", f"aws s3 ls --profile {name}"),
+            ("Use it by default", f"export AWS_PROFILE={name}"),
+            ("In Python", f'boto3.Session(profile_name="{name}")'),
+            ("Sign in again later", f"aws sso login --profile {name}   (or this app)"),
+        ]
+        for i, (label, command) in enumerate(rows):
+            if i:
+                usage.append("\n")
+            usage.append(f"{label:<20}", style="dim")
+            usage.append(command, style="bold")
+        yield Static(usage, markup=False, classes="usage")
+        yield Static("Press v to check who you are in AWS with this profile.", markup=False, classes="identity")
+        if len(self.state.written_names) > 1:
+            yield Static("Profiles added in this session: " + ", ".join(self.state.written_names), markup=False,
+                         classes="note")
+
+    def action_verify(self) -> None:
+        if self.verifying:
+            return
+        self.verifying = True
+        name = self.profile_name
+        identity = self.query_one(".identity", Static)
+        identity.update("Asking AWS who you are…")
+
+        def done(who) -> None:
+            self.verifying = False
+            self.state.identity = who
+            text = Text()
+            text.append("✓ It works. ", style="bold green")
+            text.append("Account ", style="dim")
+            text.append(who.account, style="bold")
+            text.append("\n  ")
+            text.append(who.arn)
+            identity.update(text)
+
+        def failed(error: BaseException) -> None:
+            self.verifying = False
+            identity.update(Text.assemble(("✗ ", "bold red"), str(error) if hasattr(error, "hint") else
+                                          "The check failed.", "  Press v to try again."))
+            if not hasattr(error, "hint"):
+                self.show_error(error)
+
+        self.call_service(lambda: self.services.whoami_profile(name), group="verify", done=done, failed=failed)
+
+    def action_copy_export(self) -> None:
+        line = f"export AWS_PROFILE={self.profile_name}"
+        self.app.copy_to_clipboard(line)
+        self.notify(f"Copied: {line}", markup=False)
+
+    def action_another(self) -> None:
+        self.finish(ANOTHER)
+
+    def action_quit_wizard(self) -> None:
+        self.finish(QUIT)
+
+    def action_back(self) -> None:
+        self.finish(QUIT)

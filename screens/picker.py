@@ -1,0 +1,199 @@
+"""The shared shape of the account and role steps: load a list in a thread (cancellable), then a
+type-to-filter list with a count; a single item is chosen by itself; errors say what to do next
+(try again when AWS is busy, sign in again when the sign-in has ended)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import LoadingIndicator, Static
+
+from app.cancel import CancelToken
+from app.errors import Cancelled
+from screens.base import GoTo, StepScreen
+from screens.widgets import FilterList, KeyValue
+
+
+class PickerScreen(StepScreen):
+    NOUN = ("item", "items")
+    LOADING = "Loading…"
+
+    BINDINGS = [
+        Binding("f5,ctrl+r", "reload", "Reload list", id="reload"),
+        Binding("enter", "recover", "Try again", id="recover", show=True),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.auto_chosen = False
+        self.loading = False
+        self.error: BaseException | None = None
+        self._cancel: CancelToken | None = None
+        self._started = 0.0
+        self._load_id = 0
+
+    # -- to implement ----------------------------------------------------------------------------
+
+    def summary(self) -> list[tuple[str, str]]:
+        return []
+
+    def cached(self) -> list | None:
+        return None
+
+    def fetch(self, cancel: CancelToken) -> list:
+        raise NotImplementedError
+
+    def store(self, items: list) -> None:
+        pass
+
+    def label(self, item: Any) -> str:
+        return str(item)
+
+    def search_text(self, item: Any) -> str:
+        return str(item)
+
+    def current(self) -> Any:
+        return None
+
+    def single_note(self, item: Any) -> str:
+        return ""
+
+    def empty_message(self) -> str:
+        return f"No {self.NOUN[1]} are available to you."
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        pairs = self.summary()
+        if pairs:
+            yield KeyValue(pairs, classes="hint picker-summary")
+        yield Static("", markup=False, classes="picker-status")
+        yield LoadingIndicator(classes="loading-row")
+        yield FilterList(label=self.label, search_text=self.search_text, noun=self.NOUN,
+                         placeholder=self.PLACEHOLDER, classes="picker-list")
+
+    PLACEHOLDER = "Type to filter"
+
+    def on_mount(self) -> None:
+        self.query_one(FilterList).display = False
+        self.set_interval(1.0, self._tick)
+        items = self.cached()
+        if items is not None:
+            self._loaded(self._load_id, items, from_cache=True)
+        else:
+            self.load()
+
+    def load(self) -> None:
+        if self._cancel is not None:
+            self._cancel.cancel()
+        cancel = self._cancel = CancelToken()
+        self._load_id += 1
+        load_id = self._load_id
+        self.loading = True
+        self.error = None
+        self._started = time.monotonic()
+        self.query_one(".loading-row", LoadingIndicator).display = True
+        self.query_one(FilterList).display = False
+        self._status(self.LOADING)
+        self.refresh_bindings()
+        self.call_service(lambda: self.fetch(cancel), group="load",
+                          done=lambda items: self._loaded(load_id, items),
+                          failed=lambda error: self._failed(load_id, error))
+
+    def _status(self, text: str) -> None:
+        self.query_one(".picker-status", Static).update(text)
+
+    def _tick(self) -> None:
+        if self.loading:
+            elapsed = time.monotonic() - self._started
+            if elapsed >= 2:
+                self._status(f"{self.LOADING} ({int(elapsed)} s; large organisations take a while, Escape cancels)")
+
+    def _loaded(self, load_id: int, items: list, *, from_cache: bool = False) -> None:
+        if load_id != self._load_id:
+            return
+        self.loading = False
+        self.store(items)
+        self.query_one(".loading-row", LoadingIndicator).display = False
+        if not items:
+            self._status(self.empty_message())
+            self.refresh_bindings()
+            return
+        if len(items) == 1:
+            self.auto_chosen = True
+            note = self.single_note(items[0])
+            if note:
+                self.notify(note, markup=False)
+            self.finish(items[0])
+            return
+        filter_list = self.query_one(FilterList)
+        filter_list.display = True
+        current = self.current()
+        filter_list.set_items(items, highlight=current if current in items else None)
+        filter_list.filter_input.focus()
+        self._status("Type to filter; Up/Down to move; Enter to choose.")
+        self.refresh_bindings()
+
+    def _failed(self, load_id: int, error: BaseException) -> None:
+        if load_id != self._load_id:
+            return
+        self.loading = False
+        if isinstance(error, Cancelled):
+            return
+        from app.sso_errors import NotSignedIn, SessionExpired, Throttled
+
+        self.error = error
+        self.query_one(".loading-row", LoadingIndicator).display = False
+        self.query_one(FilterList).display = False
+        self.set_focus(None)
+        if isinstance(error, (SessionExpired, NotSignedIn)):
+            self._status(f"{error}\n\nPress Enter to sign in again.")
+        elif isinstance(error, Throttled):
+            self._status(f"{error}\n\nPress Enter to try again.")
+        elif hasattr(error, "hint"):
+            self._status(f"{error}\n\nPress Enter to try again, or Escape to go back.")
+        else:
+            self._status("Loading failed. Press Enter to try again, or Escape to go back.")
+            self.show_error(error)
+        self.refresh_bindings()
+
+    # -- keys ------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "recover":
+            return self.error is not None
+        if action == "reload":
+            return not self.loading
+        return True
+
+    def action_recover(self) -> None:
+        from app.sso_errors import NotSignedIn, SessionExpired
+
+        if self.error is None:
+            return
+        if isinstance(self.error, (SessionExpired, NotSignedIn)):
+            self.state.force_login = True
+            self.finish(GoTo("signin"))
+            return
+        self.load()
+
+    def action_reload(self) -> None:
+        if not self.loading:
+            self.load()
+
+    @on(FilterList.Chosen)
+    def _chosen(self, event: FilterList.Chosen) -> None:
+        event.stop()
+        if event.item is not None:
+            self.finish(event.item)
+
+    def on_leave(self) -> None:
+        if self._cancel is not None:
+            self._cancel.cancel()
+
+    def on_unmount(self) -> None:
+        self.on_leave()

@@ -1,0 +1,282 @@
+"""Step 2: the sign-in portal — an existing sso-session from the config, or a new one
+(start URL, session name, SSO region). A preset or the last run pre-fills the form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from app.settings import DEFAULT_SCOPES
+from app.wizard_state import DEFAULT_SSO_REGION, PortalChoice
+from screens.base import StepScreen
+from screens.widgets import FilterList
+
+NEW = "__new__"
+EXAMPLE_URL = "https://your-organisation.awsapps.com/start"
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    sessions: list  # [app.aws_config.SsoSession]
+    regions: list[str]
+
+
+class PortalScreen(StepScreen):
+    HEADLINE = "Which AWS access portal does your organisation use?"
+
+    BINDINGS = [Binding("ctrl+n", "next", "Continue", id="next")]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.sessions: dict[str, object] = {}
+        self.regions: list[str] = []
+        self._name_touched = False
+        self._setting_name = False
+        self._region_from_url: str | None = None
+        self.loaded = False
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("Loading…", markup=False, classes="hint portal-hint")
+        yield OptionList(markup=False, classes="session-list")
+        with Vertical(classes="new-portal -hidden"):
+            yield Static("AWS access portal URL", markup=False, classes="field-label")
+            yield Static("The address of the page where you pick an AWS account — your IT team sends it. "
+                         "It usually ends in .awsapps.com/start.", markup=False, classes="field-help")
+            yield Input(placeholder=EXAMPLE_URL, id="start-url")
+            yield Static("", markup=False, classes="field-error", id="url-error")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Static("Name for this portal in your AWS config", markup=False, classes="field-label")
+                    yield Input(placeholder="my-organisation", id="session-name")
+                    yield Static("", markup=False, classes="field-error", id="name-error")
+                with Vertical():
+                    yield Static("SSO region", markup=False, classes="field-label")
+                    yield Static("Where IAM Identity Center runs for your organisation.", markup=False,
+                                 classes="field-help", id="region-help")
+            yield FilterList(label=str, search_text=str, noun=("region", "regions"),
+                             placeholder="Type to filter regions", classes="region-list")
+
+    def on_mount(self) -> None:
+        self.query_one(".session-list", OptionList).display = False
+
+        def load() -> _Loaded:
+            from app.regions import sso_regions
+
+            config = self.services.load_config()
+            return _Loaded(sessions=list(config.sso_sessions.values()), regions=sso_regions())
+
+        self.call_service(load, group="load", done=self._loaded)
+
+    # -- filling in ------------------------------------------------------------------------------
+
+    def _prefill(self) -> tuple[str, str, str | None]:
+        """(start URL, session name, region) to pre-fill: this run, then the preset, then the last run."""
+        portal, preset, last = self.state.portal, self.services.preset, self.services.settings.last
+        if portal is not None:
+            return portal.start_url, portal.session_name, portal.sso_region
+        if preset is not None and preset.start_url:
+            return preset.start_url, preset.session_name or "", preset.sso_region
+        return last.start_url or "", last.session_name or "", last.sso_region
+
+    def _loaded(self, loaded: _Loaded) -> None:
+        self.loaded = True
+        self.sessions = {session.name: session for session in loaded.sessions}
+        self.regions = loaded.regions
+        url, name, region = self._prefill()
+
+        region_list = self.query_one(".region-list", FilterList)
+        region_list.set_items(self.regions, highlight=region if region in self.regions else DEFAULT_SSO_REGION)
+        url_input = self.query_one("#start-url", Input)
+        url_input.value = url
+        if name:
+            self._set_name(name)
+            self._name_touched = True
+        elif url:
+            self._suggest_name(url)
+
+        hint = self.query_one(".portal-hint", Static)
+        session_list = self.query_one(".session-list", OptionList)
+        if self.sessions:
+            options = []
+            for session in self.sessions.values():
+                options.append(Option(f"{session.name}  ·  {session.start_url or '(no start URL)'}  ·  "
+                                      f"{session.region or '(no region)'}", id=session.name))
+            options.append(Option("A different portal (enter its URL)…", id=NEW))
+            session_list.set_options(options)
+            session_list.display = True
+            hint.update("Pick the portal you already use, or add another. Enter continues.")
+            preferred = self.state.portal.session_name if self.state.portal else None
+            if preferred is None and self.services.preset is not None:
+                preferred = self._session_matching(self.services.preset.start_url)
+            if preferred is None and self.services.settings.last.session_name in self.sessions:
+                preferred = self.services.settings.last.session_name
+            if self.state.portal is not None and not self.state.portal.existing:
+                preferred = NEW
+            index = 0
+            ids = [option.id for option in options]
+            if preferred in ids:
+                index = ids.index(preferred)
+            session_list.highlighted = index
+            if preferred == NEW:
+                self._show_form(focus=True)
+            else:
+                session_list.focus()
+        else:
+            hint.update("Enter the address your organisation gave you. Tab moves between fields; "
+                        "Enter continues.")
+            self._show_form(focus=True)
+        self._update_url_feedback(url_input.value)
+
+    def _session_matching(self, start_url: str | None) -> str | None:
+        if not start_url:
+            return None
+        for session in self.sessions.values():
+            if session.start_url == start_url:
+                return session.name
+        return None
+
+    def _show_form(self, *, focus: bool) -> None:
+        form = self.query_one(".new-portal")
+        form.remove_class("-hidden")
+        if focus:
+            url_input = self.query_one("#start-url", Input)
+            url_input.focus()
+            url_input.cursor_position = len(url_input.value)
+
+    def _set_name(self, name: str) -> None:
+        self._setting_name = True
+        self.query_one("#session-name", Input).value = name
+        self._setting_name = False
+
+    def _suggest_name(self, url: str) -> None:
+        from app.start_url import suggest_session_name
+
+        if self._name_touched:
+            return
+        suggestion = suggest_session_name(url) if url.strip() else ""
+        self._set_name(suggestion)
+
+    @on(Input.Changed, "#start-url")
+    def _url_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if not self.loaded:
+            return
+        self._suggest_name(event.value)
+        self._update_url_feedback(event.value)
+
+    @on(Input.Changed, "#session-name")
+    def _name_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if not self._setting_name:
+            self._name_touched = bool(event.value.strip())
+        self.query_one("#name-error", Static).update("")
+
+    def _update_url_feedback(self, url: str) -> None:
+        from app.start_url import check_start_url, region_from_start_url
+
+        error = self.query_one("#url-error", Static)
+        help_line = self.query_one("#region-help", Static)
+        if url.strip():
+            reason = check_start_url(url)
+            error.update(reason or "")
+        else:
+            error.update("")
+        region = region_from_start_url(url) if url.strip() else None
+        if region and region in self.regions:
+            self._region_from_url = region
+            self.query_one(".region-list", FilterList).highlight_item(region)
+            help_line.update(f"{region} comes from the URL.")
+        else:
+            self._region_from_url = None
+            help_line.update("Where IAM Identity Center runs for your organisation.")
+
+    # -- continuing ------------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, ".session-list")
+    def _session_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id == NEW:
+            self._show_form(focus=True)
+            return
+        self._choose_existing(event.option.id)
+
+    def _choose_existing(self, name: str | None) -> None:
+        session = self.sessions.get(name or "")
+        if session is None:
+            return
+        if not session.start_url or not session.region:
+            self.notify_error(f"The portal “{session.name}” in your config has no "
+                              f"{'start URL' if not session.start_url else 'SSO region'}. "
+                              "Add a different portal, or fix the config file.")
+            return
+        self.finish(PortalChoice(session_name=session.name, start_url=session.start_url,
+                                 sso_region=session.region, scopes=session.registration_scopes, existing=True))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_next()
+
+    @on(FilterList.Chosen, ".region-list")
+    def _region_chosen(self, event: FilterList.Chosen) -> None:
+        event.stop()
+        self.action_next()
+
+    def action_next(self) -> None:
+        if not self.loaded:
+            return
+        session_list = self.query_one(".session-list", OptionList)
+        if session_list.display and session_list.has_focus:
+            option = session_list.highlighted_option
+            if option is not None and option.id != NEW:
+                self._choose_existing(option.id)
+                return
+            self._show_form(focus=True)
+            return
+        choice = self.validate_form()
+        if choice is not None:
+            self.finish(choice)
+
+    def validate_form(self) -> PortalChoice | None:
+        from app.config_edits import validate_session_name
+        from app.regions import check_region
+        from app.start_url import check_start_url
+
+        url_input = self.query_one("#start-url", Input)
+        name_input = self.query_one("#session-name", Input)
+        url = url_input.value.strip()
+        reason = check_start_url(url)
+        if reason:
+            self.query_one("#url-error", Static).update(reason)
+            url_input.focus()
+            return None
+        name = name_input.value.strip()
+        reason = validate_session_name(name) if name else "Give this portal a short name, for example my-org."
+        if not reason and name in self.sessions:
+            existing = self.sessions[name]
+            region_item = self.query_one(".region-list", FilterList).highlighted
+            if existing.start_url == url and (region_item in (None, existing.region)):
+                return PortalChoice(session_name=name, start_url=url, sso_region=existing.region,
+                                    scopes=existing.registration_scopes, existing=True)
+            reason = (f"Your config already has a portal named “{name}” ({existing.start_url}). "
+                      "Choose another name, or pick it from the list above.")
+        if reason:
+            self.query_one("#name-error", Static).update(reason)
+            name_input.focus()
+            return None
+        region = self.query_one(".region-list", FilterList).highlighted
+        reason = check_region(region) if region else "Choose the SSO region from the list."
+        if reason:
+            self.notify_error(reason)
+            self.query_one(".region-list", FilterList).filter_input.focus()
+            return None
+        scopes = (self.services.preset.registration_scopes if self.services.preset else None) or DEFAULT_SCOPES
+        return PortalChoice(session_name=name, start_url=url, sso_region=region, scopes=scopes, existing=False)

@@ -1,0 +1,120 @@
+"""Step 7: review — the exact diff of the AWS config file and where the backup goes; Enter writes
+(through the config writer: lock, re-read, re-apply, verify, backup, atomic replace)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from screens.base import StepScreen
+from screens.widgets import DiffView, KeyValue
+
+
+def _short(path: Path) -> str:
+    home = Path(os.path.expanduser("~"))
+    try:
+        return "~/" + str(Path(path).relative_to(home))
+    except ValueError:
+        return str(path)
+
+
+class ReviewScreen(StepScreen):
+    HEADLINE = "Check the change to your AWS config file, then press Enter to write it."
+
+    BINDINGS = [Binding("enter", "write", "Write it", id="write")]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = None
+        self.writing = False
+
+    def compose_body(self) -> ComposeResult:
+        state = self.state
+        pairs = []
+        if state.profile is not None:
+            pairs.append(("Profile", state.profile.name + ("  (replaces the existing one)" if state.profile.overwrite else "")))
+        if state.account is not None:
+            pairs.append(("Account", state.account.label))
+        if state.role is not None:
+            pairs.append(("Role", state.role))
+        if state.profile is not None:
+            pairs.append(("Region", state.profile.region or "(none)"))
+            pairs.append(("Output", state.profile.output or "(none)"))
+        if state.portal is not None:
+            portal = state.portal
+            pairs.append(("Portal", f"{portal.session_name} · {portal.start_url} · {portal.sso_region}"
+                          + ("" if portal.existing else "  (new)")))
+        yield KeyValue(pairs, classes="review-summary")
+        yield Static("Working out the change…", markup=False, classes="note review-where")
+        yield DiffView("")
+
+    def on_mount(self) -> None:
+        edits = self.state.edits()
+
+        def plan():
+            return self.services.writer().plan(edits)
+
+        self.call_service(plan, group="plan", done=self._planned, failed=self._plan_failed)
+
+    def _planned(self, plan) -> None:
+        self.plan = plan
+        where = self.query_one(".review-where", Static)
+        path = _short(plan.path)
+        if not plan.changed:
+            where.update(f"{path} already has exactly these settings: nothing to write. Press Enter to continue.")
+        elif plan.old_text:
+            where.update(f"File: {path}   ·   A backup of the current file goes to {_short(plan.backup_dir)}/")
+        else:
+            where.update(f"File: {path} (new; it will be created)")
+        self.query_one(DiffView).set_diff(plan.diff if plan.changed else "")
+        self.refresh_bindings()
+
+    def _plan_failed(self, error: BaseException) -> None:
+        self.query_one(".review-where", Static).update("The change could not be worked out. Press Escape to go back.")
+        self.show_error(error, title="Cannot prepare the change")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "write":
+            return None if (self.plan is None or self.writing) else True
+        return True
+
+    def action_write(self) -> None:
+        if self.plan is None or self.writing or self._finished:
+            return
+        plan = self.plan
+        if not plan.changed:
+            self.finish(None)
+            return
+        self.writing = True
+        self.refresh_bindings()
+        self.query_one(".review-where", Static).update("Writing…")
+        state, settings = self.state, self.services.settings
+
+        def write():
+            result = self.services.writer().apply(plan)
+            try:
+                portal = state.portal
+                settings.remember(start_url=portal.start_url, sso_region=portal.sso_region,
+                                  session_name=portal.session_name, login_method=state.login_method)
+            except Exception:  # remembering is a convenience; never fail the write over it
+                pass
+            return result
+
+        self.call_service(write, group="write", done=self._written, failed=self._write_failed)
+
+    def _written(self, result) -> None:
+        self.writing = False
+        if getattr(result, "reapplied", False):
+            self.notify("Your config file changed while you were here; the new profile was added to the "
+                        "current version.", markup=False, timeout=8)
+        self.finish(result)
+
+    def _write_failed(self, error: BaseException) -> None:
+        self.writing = False
+        self.refresh_bindings()
+        self.query_one(".review-where", Static).update("Nothing was written. Press Enter to try again, or Escape to go back.")
+        self.show_error(error, title="Could not write the AWS config file")

@@ -1,0 +1,41 @@
+"""Step 5: the role (permission set) in the chosen account, from sso:ListAccountRoles."""
+
+from __future__ import annotations
+
+from app.cancel import CancelToken
+from screens.picker import PickerScreen
+
+
+class RoleScreen(PickerScreen):
+    HEADLINE = "Which role do you want in this account?"
+    NOUN = ("role", "roles")
+    LOADING = "Loading your roles in this account…"
+    PLACEHOLDER = "Type to filter roles"
+
+    def summary(self) -> list[tuple[str, str]]:
+        account = self.state.account
+        if account is None:
+            return []
+        label = account.label
+        if "accounts" in self.state.auto_chosen:
+            label += "  (the only account available to you)"
+        return [("Account", label)]
+
+    def cached(self):
+        return self.state.roles.get(self.state.account.account_id)
+
+    def fetch(self, cancel: CancelToken) -> list:
+        return self.services.sso(self.state.target()).list_account_roles(self.state.account.account_id, cancel=cancel)
+
+    def store(self, items: list) -> None:
+        self.state.roles[self.state.account.account_id] = list(items)
+
+    def current(self):
+        return self.state.role
+
+    def single_note(self, role) -> str:
+        return f"Using the role {role}: the only role you have in this account."
+
+    def empty_message(self) -> str:
+        return ("You have no roles in this account. Press Escape to pick another account, or ask your "
+                "administrator to assign you a permission set.")
