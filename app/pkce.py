@@ -216,13 +216,14 @@ class CallbackServer:
             self._done.set()
 
     def close(self) -> None:
+        """Stop serving and release the port; every caller returns only once the port is closed."""
+        self._done.set()
         with self._close_lock:
             if self._closed:
                 return
+            self._server.shutdown()
+            self._server.server_close()
             self._closed = True
-        self._done.set()
-        self._server.shutdown()
-        self._server.server_close()
 
     def wait(self, *, timeout: float = OVERALL_TIMEOUT, cancel: CancelToken | None = None) -> str:
         """The authorization code; raises LoginDenied / LoginFailed / LoginExpired / Cancelled."""
