@@ -246,15 +246,26 @@ def check_endpoint(region: str, *, timeout: float = 5.0) -> Check:
 # --------------------------------------------------------------------------------------------
 
 
+def _guarded(check_id: str, title: str, run: Callable[[], Check]) -> Check:
+    """A check that crashes reports itself as a warning instead of stopping the others."""
+    try:
+        return run()
+    except Exception as error:  # a bug or an odd environment: say so, do not block
+        from app.errors import redact
+
+        return Check(check_id, title, WARN, f"Could not check this ({type(error).__name__}: {redact(str(error))}).")
+
+
 def iter_checks(*, region: str | None = None, which: Callable[[str], str | None] = shutil.which,
                 platform: str | None = None) -> Iterator[Check]:
     """Run the checks one by one (so a screen can show each as it finishes)."""
-    yield check_config_file()
-    yield check_folders()
-    yield check_aws_cli(which=which, platform=platform)
-    yield check_browser()
+    titles = dict(check_ids(region))
+    yield _guarded("config", titles["config"], check_config_file)
+    yield _guarded("folders", titles["folders"], check_folders)
+    yield _guarded("aws-cli", titles["aws-cli"], lambda: check_aws_cli(which=which, platform=platform))
+    yield _guarded("browser", titles["browser"], check_browser)
     if region:
-        yield check_endpoint(region)
+        yield _guarded("endpoint", titles["endpoint"], lambda: check_endpoint(region))
 
 
 def run_checks(**kwargs) -> list[Check]:

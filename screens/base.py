@@ -88,11 +88,11 @@ class StepScreen(Screen):
         text.append(" aws-sso-wizard ", style="bold reverse")
         preset = self.services.preset
         if preset is not None and preset.display_name:
-            text.append("  Setting up AWS access for ")
+            text.append("  AWS access for ")
             text.append(preset.display_name, style="bold")
         if self.services.demo is not None:
-            text.append("  DEMO", style="bold yellow")
-            text.append(" · pretend AWS on this computer; your real ~/.aws is not touched", style="dim")
+            text.append("   DEMO", style="bold yellow")
+            text.append(": your real ~/.aws is not touched", style="dim")
         return text
 
     # -- finishing ---------------------------------------------------------------------------

@@ -49,7 +49,7 @@ class ChecksScreen(StepScreen):
         self._install_cancel: CancelToken | None = None
 
     @property
-    def region(self) -> str | None:
+    def sso_region_hint(self) -> str | None:
         state, preset, last = self.state, self.services.preset, self.services.settings.last
         if state.portal is not None:
             return state.portal.sso_region
@@ -59,7 +59,7 @@ class ChecksScreen(StepScreen):
         from app.checks import check_ids
 
         with VerticalScroll(classes="check-list"):
-            for check_id, title in check_ids(self.region):
+            for check_id, title in check_ids(self.sso_region_hint):
                 yield Static(check_row("running", title, "Checking…"), markup=False, id=f"check-{check_id}",
                              classes="check-row")
         yield Static("Checking…", markup=False, classes="checks-summary")
@@ -79,7 +79,7 @@ class ChecksScreen(StepScreen):
         self.results = {}
         self._run_id += 1
         run_id = self._run_id
-        region = self.region
+        region = self.sso_region_hint
         for check_id, title in check_ids(region):
             self._row(check_id).update(check_row("running", title, "Checking…"))
         self.query_one(".checks-summary", Static).update("Checking…")

@@ -30,7 +30,7 @@ class PickerScreen(StepScreen):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.auto_chosen = False
-        self.loading = False
+        self.is_loading = False
         self.error: BaseException | None = None
         self._cancel: CancelToken | None = None
         self._started = 0.0
@@ -93,7 +93,7 @@ class PickerScreen(StepScreen):
         cancel = self._cancel = CancelToken()
         self._load_id += 1
         load_id = self._load_id
-        self.loading = True
+        self.is_loading = True
         self.error = None
         self._started = time.monotonic()
         self.query_one(".loading-row", LoadingIndicator).display = True
@@ -108,7 +108,7 @@ class PickerScreen(StepScreen):
         self.query_one(".picker-status", Static).update(text)
 
     def _tick(self) -> None:
-        if self.loading:
+        if self.is_loading:
             elapsed = time.monotonic() - self._started
             if elapsed >= 2:
                 self._status(f"{self.LOADING} ({int(elapsed)} s; large organisations take a while, Escape cancels)")
@@ -116,7 +116,7 @@ class PickerScreen(StepScreen):
     def _loaded(self, load_id: int, items: list, *, from_cache: bool = False) -> None:
         if load_id != self._load_id:
             return
-        self.loading = False
+        self.is_loading = False
         self.store(items)
         self.query_one(".loading-row", LoadingIndicator).display = False
         if not items:
@@ -141,7 +141,7 @@ class PickerScreen(StepScreen):
     def _failed(self, load_id: int, error: BaseException) -> None:
         if load_id != self._load_id:
             return
-        self.loading = False
+        self.is_loading = False
         if isinstance(error, Cancelled):
             return
         from app.sso_errors import NotSignedIn, SessionExpired, Throttled
@@ -167,7 +167,7 @@ class PickerScreen(StepScreen):
         if action == "recover":
             return self.error is not None
         if action == "reload":
-            return not self.loading
+            return not self.is_loading
         return True
 
     def action_recover(self) -> None:
@@ -182,7 +182,7 @@ class PickerScreen(StepScreen):
         self.load()
 
     def action_reload(self) -> None:
-        if not self.loading:
+        if not self.is_loading:
             self.load()
 
     @on(FilterList.Chosen)

@@ -34,7 +34,7 @@ class StepIndicator(Static):
     """
 
     def __init__(self, number: int, total: int, title: str, **kwargs) -> None:
-        self.number, self.total, self.title = number, total, title
+        self.number, self.total, self.step_title = number, total, title
         super().__init__(self._render_text(), markup=False, **kwargs)
 
     def _render_text(self) -> Text:
@@ -47,7 +47,7 @@ class StepIndicator(Static):
             else:
                 text.append("○ ", style="dim")
         text.append(f" Step {self.number} of {self.total} · ", style="")
-        text.append(self.title, style="bold")
+        text.append(self.step_title, style="bold")
         return text
 
 
@@ -123,7 +123,7 @@ class FilterList(Vertical, Generic[T]):
         return list(self._items)
 
     @property
-    def visible(self) -> list[T]:
+    def visible_items(self) -> list[T]:
         return list(self._visible)
 
     @property
@@ -275,16 +275,22 @@ def diff_text(diff: str) -> Text:
 STATUS_MARKS = {"ok": ("✓", "green"), "warn": ("!", "yellow"), "fail": ("✗", "red"), "running": ("…", "dim")}
 
 
-def check_row(status: str, title: str, message: str = "", fix: str = "") -> Text:
+def check_row(status: str, title: str, message: str = "", fix: str = ""):
+    """One check: a status mark, then the title, message and fix wrapped in their own column."""
+    from rich.table import Table
+
     mark, style = STATUS_MARKS.get(status, ("?", ""))
-    text = Text()
-    text.append(f" {mark} ", style=f"bold {style}")
-    text.append(title, style="bold")
+    body = Text()
+    body.append(title, style="bold")
     if message:
-        text.append("\n   " + message)
+        body.append("\n" + message)
     if fix:
-        text.append("\n   → " + fix, style="italic")
-    return text
+        body.append("\n→ " + fix, style="italic")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=2, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(f" {mark}", style=f"bold {style}"), body)
+    return grid
 
 
 class KeyValue(Static):

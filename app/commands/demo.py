@@ -19,7 +19,7 @@ from pathlib import Path
 HELP = "Try the whole wizard against a built-in pretend AWS (touches nothing real)."
 
 DEMO_SESSION = "demo-archive"
-DEMO_DISPLAY_NAME = "the Demo Archive (a pretend organisation)"
+DEMO_DISPLAY_NAME = "Demo Archive (a pretend organisation)"
 
 # Variables that would make the demo read or reach something outside its sandbox.
 _SCRUB = (
