@@ -145,7 +145,8 @@ def open_browser(url: str, env: Mapping[str, str] | None = None, system: str | N
         candidates.append(["wslview", url])
     candidates += [["xdg-open", url], ["gio", "open", url]]
     for argv in candidates:
-        if shutil.which(argv[0], path=env.get("PATH")) and _launch(argv):
+        program = shutil.which(argv[0], path=env.get("PATH"))
+        if program and _launch([program, *argv[1:]]):
             return True
     return False
 
