@@ -322,3 +322,45 @@ def test_fail_next_rejects_what_the_operation_cannot_return(emulator):
         emulator.fail_next("NoSuchOperation", "TooManyRequestsException")
     with pytest.raises(ValueError):
         emulator.fail_next("ListAccounts", "TooManyRequestsException", 0)
+
+
+def test_no_error_answer_echoes_a_secret(emulator):
+    """Wrong secrets, tokens and codes come back as static messages: nothing sent is repeated."""
+    signed_in = emulator.issue_token()
+    secret_like = "S3cr3t-" + "q" * 60
+    answers = [
+        raw(emulator, "POST", "/token", body={"clientId": signed_in.client_id, "clientSecret": secret_like,
+                                               "grantType": "refresh_token", "refreshToken": secret_like}),
+        raw(emulator, "POST", "/token", body={"clientId": signed_in.client_id, "clientSecret": signed_in.client_secret,
+                                               "grantType": "refresh_token", "refreshToken": secret_like}),
+        raw(emulator, "POST", "/token", body={"clientId": signed_in.client_id, "clientSecret": signed_in.client_secret,
+                                               "grantType": "urn:ietf:params:oauth:grant-type:device_code",
+                                               "deviceCode": secret_like}),
+        raw(emulator, "POST", "/token", body={"clientId": signed_in.client_id, "clientSecret": signed_in.client_secret,
+                                               "grantType": secret_like}),
+        raw(emulator, "GET", "/assignment/accounts", headers={"x-amz-sso_bearer_token": secret_like}),
+        raw(emulator, "GET", f"/assignment/accounts?next_token={secret_like}",
+            headers={"x-amz-sso_bearer_token": signed_in.access_token}),
+        raw(emulator, "GET", f"/device?user_code={secret_like}"),
+        raw(emulator, "POST", "/", body=b"Action=GetCallerIdentity",
+            headers={"Content-Type": "application/x-www-form-urlencoded",
+                     "Authorization": f"AWS4-HMAC-SHA256 Credential={secret_like}/20250101/eu-west-2/sts/aws4_request, "
+                                      "SignedHeaders=host, Signature=00",
+                     "X-Amz-Security-Token": secret_like}),
+    ]
+    for status, headers, body in answers:
+        assert status >= 400
+        text = body.decode() + json.dumps(headers)
+        for secret in (secret_like, signed_in.access_token, signed_in.client_secret, signed_in.refresh_token):
+            assert secret not in text
+    assert secret_like not in repr(emulator.calls) + repr(emulator.errors)
+
+
+def test_a_malformed_content_length_does_not_break_the_server(emulator):
+    import socket
+
+    with socket.create_connection(("127.0.0.1", emulator.port), timeout=5) as sock:
+        sock.sendall(b"POST /client/register HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n{}")
+        assert sock.recv(100).startswith(b"HTTP/1.1 400")
+    status, _, _ = raw(emulator, "POST", "/client/register", body={"clientName": "x", "clientType": "public"})
+    assert status == 200

@@ -69,6 +69,12 @@ class Emulator:
         org: DemoOrg | None = None,
         log: Callable[[str], None] | None = None,
     ) -> None:
+        if auto_approve_after is not None and auto_approve_after < 0:
+            raise ValueError("auto_approve_after must be 0 or more")
+        if rate_limit is not None and rate_limit <= 0:
+            raise ValueError("rate_limit must be more than 0 (None: no limit)")
+        if page_size is not None and page_size < 1:
+            raise ValueError("page_size must be 1 or more")
         self.org = org if org is not None else DemoOrg.build(accounts)
         self.latency_ms = latency_ms
         self.page_size = page_size
@@ -121,6 +127,10 @@ class Emulator:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+
+    def __repr__(self) -> str:
+        where = self.base_url if self.running else "stopped"
+        return f"Emulator({where}, accounts={len(self.org.accounts)}, latency_ms={self.latency_ms})"
 
     def __enter__(self) -> "Emulator":
         return self.start()

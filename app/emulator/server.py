@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from app.emulator.emulator import Emulator
 
 Handler = Callable[["Emulator", Request], Response]
+MAX_BODY = 1 << 20
 
 # (method, path) -> (operation, service, handler). Browser pages have service None.
 ROUTES: dict[tuple[str, str], tuple[str, str | None, Handler]] = {
@@ -112,7 +113,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
         length = self.headers.get("Content-Length")
         if not length:
             return b""
-        return self.rfile.read(int(length))
+        try:
+            size = int(length)
+        except ValueError:
+            size = -1
+        if size < 0 or size > MAX_BODY:
+            self.close_connection = True  # cannot find the next request on this connection
+            return b""
+        return self.rfile.read(size)
 
     def _dispatch(self) -> None:
         emu = self.server.emulator
