@@ -73,10 +73,11 @@ def cli_env(home: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def emulator_factory(monkeypatch):
+def emulator_factory(monkeypatch, cli_env):
     """Start emulators with chosen knobs: ``emulator_factory(accounts=200, rate_limit=20)``.
 
-    The last one started is the one the endpoint variables point at; all are stopped after the test.
+    The last one started is the one the endpoint variables point at (in ``os.environ`` and in this
+    test's ``cli_env``, whichever fixture came first); all are stopped after the test.
     """
     from app.emulator import Emulator
 
@@ -87,6 +88,7 @@ def emulator_factory(monkeypatch):
         started.append(emu)
         for name, value in emu.endpoint_env().items():
             monkeypatch.setenv(name, value)
+        cli_env.update(emu.endpoint_env())
         return emu
 
     yield start

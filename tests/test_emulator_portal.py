@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import threading
 import time
@@ -301,3 +302,20 @@ def test_context_manager():
     assert not emu.running
     with pytest.raises(OSError):
         http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/")
+
+
+def test_latency_applies_to_every_kind_of_request(emulator):
+    emulator.latency_ms = 150
+    for method, path in [("GET", "/"), ("GET", "/device"), ("POST", "/client/register"), ("GET", "/assignment/accounts")]:
+        connection = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=10)
+        started = time.monotonic()
+        connection.request(method, path, body=b"{}" if method == "POST" else None)
+        connection.getresponse().read()
+        connection.close()
+        assert time.monotonic() - started >= 0.14, path
+
+
+def test_fixture_points_cli_env_at_the_emulator_whatever_the_fixture_order(cli_env, emulator):
+    for name, value in emulator.endpoint_env().items():
+        assert cli_env[name] == value
+        assert os.environ[name] == value

@@ -76,6 +76,11 @@ class _Server(ThreadingHTTPServer):
         self.connections_lock = threading.Lock()
         super().__init__(("127.0.0.1", port), _RequestHandler)
 
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up mid-answer is normal (timeouts, stop()); say nothing unless debugging."""
+        if self.emulator.debug:
+            super().handle_error(request, client_address)
+
     def close_connections(self) -> None:
         with self.connections_lock:
             for connection in list(self.connections):
