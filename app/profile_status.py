@@ -1,0 +1,530 @@
+"""Every profile in the config with its sign-in status: the rows of the profile browser and of
+``aws-sso-wizard profiles``.
+
+Sign-in status belongs to a *token*, and one token serves every profile of an sso-session (or,
+for legacy profiles, of a start URL). So the status is computed once per token, not once per
+profile, and kept until the token file changes on disk or the clock crosses a boundary
+(valid -> expiring -> expired). The config is re-read only when its file changes. A
+:class:`ChangeWatcher` notices edits by other programs (``aws sso login`` in another terminal,
+a text editor) by polling file stamps; it needs no extra dependency.
+
+No Textual here; boto3 is never imported by this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Mapping
+
+from app import paths
+from app.account_names import AccountNames
+
+if TYPE_CHECKING:  # pragma: no cover
+    from app.aws_config import AwsConfig, Profile
+    from app.login import LoginService, TokenStatus
+
+# Status values, as ``profiles --json`` spells them. The first five are the login service's
+# TokenState values; "n/a" is for profiles that do not sign in through SSO.
+VALID = "valid"
+EXPIRING = "expiring"
+REFRESHABLE = "refreshable"
+EXPIRED = "expired"
+SIGNED_OUT = "signed-out"
+NOT_APPLICABLE = "n/a"
+STATUSES = (VALID, EXPIRING, REFRESHABLE, EXPIRED, SIGNED_OUT, NOT_APPLICABLE)
+
+EXPIRING_WINDOW = timedelta(minutes=15)
+# Even with nothing changed on disk, ask the login service again after this long: its view
+# (for example whether a refresh token is still usable) may depend on more than the file.
+_MAX_STATUS_AGE = timedelta(seconds=60)
+
+# Keys whose values are never shown, whatever the profile kind.
+_SECRET_KEYS = {
+    "aws_secret_access_key",
+    "aws_session_token",
+    "aws_security_token",
+    "sso_client_secret",
+}
+_SECRET_WORDS = ("secret", "password", "passphrase", "session_token", "security_token", "private_key")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def is_secret_key(key: str) -> bool:
+    lowered = key.lower()
+    return lowered in _SECRET_KEYS or any(word in lowered for word in _SECRET_WORDS)
+
+
+def display_value(key: str, value: object) -> str:
+    """A config value as the details pane shows it: secrets masked, access key ids shortened."""
+    text = value if isinstance(value, str) else _flatten(value)
+    if is_secret_key(key):
+        return "•••••••• (hidden)" if text else ""
+    if key.lower() == "aws_access_key_id" and len(text) > 8:
+        return f"{text[:4]}…{text[-4:]}"
+    return text
+
+
+def _flatten(value: object) -> str:
+    if isinstance(value, Mapping):  # nested sections such as `s3 =` sub-keys
+        return ", ".join(f"{k}={display_value(str(k), v)}" for k, v in value.items())
+    return "" if value is None else str(value)
+
+
+def token_cache_key(profile: "Profile") -> str | None:
+    """What names the profile's token in the SSO cache: its sso-session's name, or for a
+    legacy profile the start URL exactly as configured (AWS CLI rules). None if not SSO."""
+    kind = _kind_value(profile)
+    if kind == "sso":
+        return profile.sso_session or None
+    if kind == "sso-legacy":
+        return profile.start_url or None
+    return None
+
+
+def token_path_for(cache_key: str) -> Path:
+    """``~/.aws/sso/cache/<sha1(key)>.json``, the file the AWS CLI and botocore use."""
+    digest = hashlib.sha1(cache_key.encode("utf-8")).hexdigest()
+    return paths.sso_cache_dir() / f"{digest}.json"
+
+
+def json_kind(profile: "Profile") -> str:
+    """``sso``, ``sso-legacy`` or ``other`` (static keys, role assumption, credential_process…)."""
+    kind = _kind_value(profile)
+    return kind if kind in ("sso", "sso-legacy") else "other"
+
+
+KIND_LABELS = {
+    "sso": "SSO",
+    "sso-legacy": "SSO (legacy)",
+    "static-keys": "static keys",
+    "assume-role": "assume role",
+    "credential-process": "credential process",
+    "other": "other",
+}
+
+
+def kind_label(profile: "Profile") -> str:
+    kind = _kind_value(profile)
+    return KIND_LABELS.get(kind, kind)
+
+
+def _kind_value(profile: "Profile") -> str:
+    kind = profile.kind
+    return getattr(kind, "value", kind)
+
+
+def iso_z(moment: datetime | None) -> str | None:
+    """UTC ISO 8601 with a ``Z``, whole seconds; None stays None."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def time_left(expires_at: datetime | None, now: datetime | None = None) -> str:
+    """``7h 59m``, ``14m``, ``45s``; empty when unknown or past."""
+    if expires_at is None:
+        return ""
+    seconds = int((expires_at - (now or utcnow())).total_seconds())
+    if seconds <= 0:
+        return ""
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours}h {minutes:02d}m"
+    return f"{hours // 24}d {hours % 24}h"
+
+
+def status_text(status: str, expires_at: datetime | None, now: datetime | None = None) -> str:
+    """The status column: ``signed in · 7h 59m left``, ``expiring · 12m left``…"""
+    left = time_left(expires_at, now)
+    if status == VALID:
+        return f"signed in · {left} left" if left else "signed in"
+    if status == EXPIRING:
+        return f"expiring · {left} left" if left else "expiring"
+    if status == REFRESHABLE:
+        return "expired · refreshable" if not left else f"refreshable · {left} left"
+    if status == EXPIRED:
+        return "expired"
+    if status == SIGNED_OUT:
+        return "signed out"
+    return "n/a"
+
+
+@dataclass(frozen=True)
+class SessionStatus:
+    """The sign-in state of one token (an sso-session, or a legacy start URL)."""
+
+    key: str
+    label: str  # "sso-session NAME" or the start URL
+    status: str
+    expires_at: datetime | None
+    token_path: Path | None
+    problem: str | None = None  # why no status could be read (incomplete config)
+
+    def text(self, now: datetime | None = None) -> str:
+        return status_text(self.status, self.expires_at, now)
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    """One profile, flattened for display and JSON."""
+
+    name: str
+    kind: str  # the config engineer's ProfileKind value ("sso", "static-keys", ...)
+    sso_session: str | None
+    start_url: str | None
+    sso_region: str | None
+    account_id: str | None
+    account_name: str | None
+    role_name: str | None
+    region: str | None
+    output: str | None
+    session_key: str | None  # the token this profile uses, or None (not SSO)
+    problem: str | None
+    profile: "Profile" = field(repr=False, compare=False)
+    search_text: str = field(repr=False, compare=False, default="")
+
+    @property
+    def json_kind(self) -> str:
+        return self.kind if self.kind in ("sso", "sso-legacy") else "other"
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def is_sso(self) -> bool:
+        return self.kind in ("sso", "sso-legacy")
+
+    @property
+    def account_label(self) -> str:
+        if self.account_name and self.account_id:
+            return f"{self.account_name} ({self.account_id})"
+        return self.account_id or ""
+
+    def to_json(self, session: SessionStatus | None) -> dict:
+        status = session.status if session is not None else NOT_APPLICABLE
+        return {
+            "name": self.name,
+            "kind": self.json_kind,
+            "sso_session": self.sso_session,
+            "sso_start_url": self.start_url,
+            "sso_region": self.sso_region,
+            "account_id": self.account_id,
+            "role_name": self.role_name,
+            "region": self.region,
+            "output": self.output,
+            "status": status,
+            "expires_at": iso_z(session.expires_at) if session is not None and status != NOT_APPLICABLE else None,
+        }
+
+
+def make_row(profile: "Profile", account_name: str | None = None) -> ProfileRow:
+    kind = _kind_value(profile)
+    is_sso = kind in ("sso", "sso-legacy")
+    key = token_cache_key(profile)
+    search = " ".join(
+        part
+        for part in (
+            profile.name,
+            profile.account_id or "",
+            account_name or "",
+            profile.role_name or "",
+            profile.region or "",
+            profile.sso_session or "",
+        )
+        if part
+    ).lower()
+    return ProfileRow(
+        name=profile.name,
+        kind=kind,
+        sso_session=profile.sso_session if is_sso else None,
+        start_url=profile.start_url if is_sso else None,
+        sso_region=profile.sso_region if is_sso else None,
+        account_id=profile.account_id if is_sso else None,
+        account_name=account_name if is_sso else None,
+        role_name=profile.role_name if is_sso else None,
+        region=profile.region,
+        output=profile.output,
+        session_key=key,
+        problem=profile.problem,
+        profile=profile,
+        search_text=search,
+    )
+
+
+def matches(row: ProfileRow, query: str) -> bool:
+    """Every word of ``query`` appears in the row's name, account, role, region or session."""
+    words = query.lower().split()
+    return all(word in row.search_text for word in words)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The config as read, its rows, and the status of every token they use."""
+
+    config: "AwsConfig"
+    rows: tuple[ProfileRow, ...]
+    sessions: Mapping[str, SessionStatus]
+    taken_at: datetime
+
+    def session_of(self, row: ProfileRow) -> SessionStatus | None:
+        return self.sessions.get(row.session_key) if row.session_key else None
+
+    def to_json(self) -> list[dict]:
+        return [row.to_json(self.session_of(row)) for row in self.rows]
+
+
+def _file_stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+@dataclass
+class _CachedStatus:
+    stamp: tuple[int, int, int] | None
+    status: SessionStatus
+    recheck_at: datetime
+
+
+class ProfileStatusService:
+    """Builds :class:`Snapshot` s cheaply: the config is parsed only when its file changed, and
+    each token's status is asked of the login service once, then again only when its file
+    changes, when a time boundary passes, or after a minute."""
+
+    def __init__(
+        self,
+        login: "LoginService | None" = None,
+        *,
+        login_provider: "Callable[[], LoginService] | None" = None,
+        config_path: Path | None = None,
+        account_names: AccountNames | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._login = login
+        self._login_provider = login_provider
+        self._config_path = config_path
+        self.account_names = account_names if account_names is not None else AccountNames()
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._config: "AwsConfig | None" = None
+        self._config_stamp: object = object()
+        self._rows: tuple[ProfileRow, ...] = ()
+        self._names_seen: dict[str, str] = {}
+        self._statuses: dict[str, _CachedStatus] = {}
+
+    @property
+    def config_path(self) -> Path:
+        return self._config_path if self._config_path is not None else paths.aws_config_path()
+
+    @property
+    def login(self) -> "LoginService":
+        if self._login is None:
+            if self._login_provider is not None:
+                self._login = self._login_provider()
+            else:
+                from app.login import LoginService
+
+                self._login = LoginService()
+        return self._login
+
+    # -- config ---------------------------------------------------------------------------
+
+    def config(self) -> "AwsConfig":
+        """The parsed config, re-read only when the file's stamp changed (raises
+        ConfigParseError for an unreadable file)."""
+        with self._lock:
+            path = self.config_path
+            stamp = (path, _file_stamp(path))
+            if self._config is None or stamp != self._config_stamp:
+                from app.aws_config import load_aws_config
+
+                self._config = load_aws_config(path)
+                self._config_stamp = stamp
+                self._rows = ()
+            return self._config
+
+    def rows(self) -> tuple[ProfileRow, ...]:
+        with self._lock:
+            config = self.config()
+            names = self.account_names.all()
+            if not self._rows or names != self._names_seen:
+                self._rows = tuple(
+                    make_row(p, names.get(p.account_id) if p.account_id else None)
+                    for p in config.profiles.values()
+                )
+                self._names_seen = names
+            return self._rows
+
+    # -- token status ---------------------------------------------------------------------
+
+    def invalidate(self, key: str | None = None) -> None:
+        """Forget cached statuses (one token's, or all): after a login or logout."""
+        with self._lock:
+            if key is None:
+                self._statuses.clear()
+            else:
+                self._statuses.pop(key, None)
+
+    def session_status(self, row: ProfileRow, *, now: datetime | None = None) -> SessionStatus | None:
+        """The status of ``row``'s token (None for profiles that are not SSO)."""
+        if row.session_key is None:
+            if row.is_sso:
+                return SessionStatus(
+                    key="",
+                    label="",
+                    status=NOT_APPLICABLE,
+                    expires_at=None,
+                    token_path=None,
+                    problem=row.problem or "The profile's SSO settings are incomplete.",
+                )
+            return None
+        return self._status_for(row.session_key, row.profile, now or self._clock())
+
+    def _status_for(self, key: str, profile: "Profile", now: datetime) -> SessionStatus:
+        with self._lock:
+            cached = self._statuses.get(key)
+            token_path = cached.status.token_path if cached and cached.status.token_path else token_path_for(key)
+            stamp = _file_stamp(token_path)
+            if cached is not None and cached.stamp == stamp and now < cached.recheck_at:
+                return cached.status
+        status = self._ask_login(key, profile)
+        recheck = _next_boundary(status, now)
+        with self._lock:
+            # Stamp the file as it was *before* asking, so a write racing the read shows up next time.
+            self._statuses[key] = _CachedStatus(stamp=stamp, status=status, recheck_at=recheck)
+        return status
+
+    def _ask_login(self, key: str, profile: "Profile") -> SessionStatus:
+        from app.errors import WizardError
+        from app.sso_target import SsoTarget
+
+        try:
+            target = SsoTarget.from_profile(profile)
+        except WizardError as error:
+            return SessionStatus(key, key, NOT_APPLICABLE, None, None, problem=error.message)
+        token: "TokenStatus" = self.login.status(target)
+        state = getattr(token.state, "value", token.state)
+        return SessionStatus(
+            key=key,
+            label=target.label,
+            status=str(state),
+            expires_at=token.expires_at,
+            token_path=Path(token.token_path) if token.token_path else None,
+        )
+
+    def snapshot(self) -> Snapshot:
+        """Rows plus the status of each distinct token (asked once per token)."""
+        now = self._clock()
+        rows = self.rows()
+        sessions: dict[str, SessionStatus] = {}
+        for row in rows:
+            key = row.session_key
+            if key is None or key in sessions:
+                continue
+            sessions[key] = self._status_for(key, row.profile, now)
+        return Snapshot(config=self.config(), rows=rows, sessions=sessions, taken_at=now)
+
+    def statuses(self, rows: tuple[ProfileRow, ...] | None = None) -> dict[str, SessionStatus]:
+        """Re-check every token the rows use (cheap when nothing changed)."""
+        now = self._clock()
+        sessions: dict[str, SessionStatus] = {}
+        for row in rows if rows is not None else self.rows():
+            key = row.session_key
+            if key is None or key in sessions:
+                continue
+            sessions[key] = self._status_for(key, row.profile, now)
+        return sessions
+
+
+def _next_boundary(status: SessionStatus, now: datetime) -> datetime:
+    """When this status could change with no file change: expiring at T-15 min, expired at T."""
+    latest = now + _MAX_STATUS_AGE
+    expires = status.expires_at
+    if expires is None:
+        return latest
+    for boundary in (expires - EXPIRING_WINDOW, expires):
+        if boundary > now:
+            return min(boundary, latest)
+    return latest
+
+
+# -- change watcher ----------------------------------------------------------------------------
+
+CONFIG = "config"
+TOKENS = "tokens"
+NAMES = "names"
+
+
+class ChangeWatcher:
+    """Notices changes made by other processes to the config file, the SSO token cache and the
+    account-name cache, by comparing file stamps. Call :meth:`poll` every second or two; it
+    returns which of ``"config"``, ``"tokens"``, ``"names"`` changed since the last call
+    (nothing on the first call, which takes the baseline). A poll costs a few ``stat`` calls."""
+
+    def __init__(
+        self,
+        *,
+        config_path: Callable[[], Path] = paths.aws_config_path,
+        token_dir: Callable[[], Path] = paths.sso_cache_dir,
+        names_path: Callable[[], Path] | None = None,
+    ) -> None:
+        from app.account_names import account_names_path
+
+        self._config_path = config_path
+        self._token_dir = token_dir
+        self._names_path = names_path or account_names_path
+        self._last: dict[str, object] | None = None
+
+    def _fingerprint(self) -> dict[str, object]:
+        config_path = self._config_path()
+        return {
+            CONFIG: (str(config_path), _file_stamp(config_path)),
+            TOKENS: _dir_fingerprint(self._token_dir()),
+            NAMES: _file_stamp(self._names_path()),
+        }
+
+    def poll(self) -> set[str]:
+        current = self._fingerprint()
+        previous, self._last = self._last, current
+        if previous is None:
+            return set()
+        return {name for name, value in current.items() if previous.get(name) != value}
+
+    def reset(self) -> None:
+        """Take a new baseline (after this process changed the files itself)."""
+        self._last = self._fingerprint()
+
+
+def _dir_fingerprint(directory: Path) -> frozenset:
+    entries = []
+    try:
+        with os.scandir(directory) as scan:
+            for entry in scan:
+                if not entry.name.endswith(".json"):
+                    continue
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                entries.append((entry.name, st.st_mtime_ns, st.st_size, st.st_ino))
+    except OSError:
+        return frozenset()
+    return frozenset(entries)

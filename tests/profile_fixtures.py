@@ -1,0 +1,121 @@
+"""Helpers shared by the profile-browser tests: config files and token-cache files written the way
+the AWS CLI writes them (interop reference §4), independent of the login service's own writer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+START_URL = "https://my-org.awsapps.com/start"
+LEGACY_URL = "https://legacy-org.awsapps.com/start"
+
+MIXED_CONFIG = f"""\
+# my AWS config
+[default]
+region = eu-west-1
+output = json
+
+[sso-session my-sso]
+sso_start_url = {START_URL}
+sso_region = us-east-1
+sso_registration_scopes = sso:account:access
+
+[profile prod-admin]
+sso_session = my-sso
+sso_account_id = 111122223333
+sso_role_name = AdministratorAccess
+region = eu-west-1
+output = json
+
+[profile dev-readonly]
+sso_session = my-sso
+sso_account_id = 012345678901
+sso_role_name = ReadOnly
+region = us-west-2
+
+[profile old-style]
+sso_start_url = {LEGACY_URL}
+sso_region = eu-central-1
+sso_account_id = 444455556666
+sso_role_name = PowerUser
+region = eu-central-1
+
+[profile keys]
+aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+region = us-east-1
+
+[profile jump]
+role_arn = arn:aws:iam::777788889999:role/Jump
+source_profile = keys
+
+[profile proc]
+credential_process = /usr/local/bin/get-creds --profile proc
+"""
+
+
+def write_config(path: Path, text: str = MIXED_CONFIG) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def stamp(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def token_file(home: Path, key: str) -> Path:
+    return home / ".aws" / "sso" / "cache" / f"{hashlib.sha1(key.encode()).hexdigest()}.json"
+
+
+def write_token(
+    home: Path,
+    key: str,
+    *,
+    expires_in: timedelta,
+    refresh: bool = False,
+    start_url: str = START_URL,
+    region: str = "us-east-1",
+    now: datetime | None = None,
+) -> Path:
+    """A token file as `aws sso login` leaves it: one line, the CLI's key order, `Z` times."""
+    now = now or datetime.now(timezone.utc)
+    document = {
+        "startUrl": start_url,
+        "region": region,
+        "accessToken": "aoa-test-access-token-not-a-secret",
+        "expiresAt": stamp(now + expires_in),
+    }
+    if refresh:
+        document.update(
+            clientId="client-id-test",
+            clientSecret="client-secret-test",
+            registrationExpiresAt=stamp(now + timedelta(days=80)),
+            refreshToken="aor-test-refresh-token",
+        )
+    path = token_file(home, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document))
+    return path
+
+
+def many_profiles_config(count: int, *, sessions: int = 2) -> str:
+    """A config with ``count`` SSO profiles spread over ``sessions`` sso-sessions."""
+    parts = []
+    for s in range(sessions):
+        parts.append(
+            f"[sso-session org{s}]\nsso_start_url = https://org{s}.awsapps.com/start\n"
+            f"sso_region = us-east-1\nsso_registration_scopes = sso:account:access\n"
+        )
+    roles = ("AdministratorAccess", "PowerUser", "ReadOnly", "Billing")
+    regions = ("eu-west-1", "us-east-1", "us-west-2", "ap-southeast-2")
+    for i in range(count):
+        account = f"{100000000000 + (i // 4):012d}"
+        parts.append(
+            f"[profile team{i // 4:04d}-{roles[i % 4].lower()}-{i:05d}]\n"
+            f"sso_session = org{i % sessions}\nsso_account_id = {account}\n"
+            f"sso_role_name = {roles[i % 4]}\nregion = {regions[i % 4]}\noutput = json\n"
+        )
+    return "\n".join(parts)
