@@ -118,6 +118,28 @@ class Services:
     def open_browser(self, url: str) -> bool:
         return bool(self.browser.open(url))
 
+    # -- installation checks -------------------------------------------------------------------
+
+    def check_ids(self, region: str | None) -> list[tuple[str, str]]:
+        from app.checks import check_ids
+
+        return check_ids(region)
+
+    def iter_checks(self, region: str | None):
+        from app.checks import iter_checks
+
+        return iter_checks(region=region)
+
+    def can_install_aws_cli(self) -> bool:
+        from app.checks import install_command
+
+        return install_command() is not None
+
+    def install_aws_cli(self, cancel):
+        from app.checks import install_aws_cli
+
+        return install_aws_cli(cancel=cancel)
+
     # -- start-up ------------------------------------------------------------------------------
 
     def prewarm(self, region: str | None = None, on_done: Callable[[], None] | None = None) -> None:

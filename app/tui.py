@@ -21,7 +21,7 @@ import importlib
 from pathlib import Path
 from typing import Any, Callable
 
-from textual import work
+from textual import _time, events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -83,9 +83,15 @@ class WizardApp(App):
         Binding("f1", "help", "Help", id="help"),
     ]
 
+    #: Keys typed earlier than this many seconds after a screen appeared are dropped: a double
+    #: Enter must not answer the next step before the person has seen it.
+    TYPEAHEAD_GRACE = 0.1
+
     def __init__(self, services: Services, *, mode: str = "wizard", state: WizardState | None = None,
-                 first_step: str = "checks") -> None:
+                 first_step: str = "checks", typeahead_grace: float | None = None) -> None:
         super().__init__()
+        self.typeahead_grace = self.TYPEAHEAD_GRACE if typeahead_grace is None else typeahead_grace
+        self._screen_shown_at = 0.0
         self.services = services
         self.start_mode = mode
         self.state = state if state is not None else WizardState(preset=services.preset)
@@ -98,6 +104,7 @@ class WizardApp(App):
     # -- start-up ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         self.switch_mode(self.start_mode)
         if self.start_mode == "wizard":
             self.run_wizard(self.first_step)
@@ -112,6 +119,21 @@ class WizardApp(App):
         last = self.services.settings.last
         region = (portal.sso_region if portal else None) or (preset.sso_region if preset else None) or last.sso_region
         self.services.prewarm(region)
+
+    # -- type-ahead --------------------------------------------------------------------------
+
+    def _screen_changed(self, screen: Screen) -> None:
+        self._screen_shown_at = _time.get_time()
+
+    async def on_event(self, event: events.Event) -> None:
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and event.key != "ctrl+q"
+            and event.time < self._screen_shown_at + self.typeahead_grace
+        ):
+            return  # typed before this screen was on show: not meant for it
+        await super().on_event(event)
 
     # -- the wizard ------------------------------------------------------------------------------
 

@@ -56,10 +56,8 @@ class ChecksScreen(StepScreen):
         return (preset.sso_region if preset else None) or last.sso_region
 
     def compose_body(self) -> ComposeResult:
-        from app.checks import check_ids
-
         with VerticalScroll(classes="check-list"):
-            for check_id, title in check_ids(self.sso_region_hint):
+            for check_id, title in self.services.check_ids(self.sso_region_hint):
                 yield Static(check_row("running", title, "Checking…"), markup=False, id=f"check-{check_id}",
                              classes="check-row")
         yield Static("Checking…", markup=False, classes="checks-summary")
@@ -73,20 +71,18 @@ class ChecksScreen(StepScreen):
     def action_recheck(self) -> None:
         if self.running or self._install_cancel is not None:
             return
-        from app.checks import check_ids, iter_checks
-
         self.running = True
         self.results = {}
         self._run_id += 1
         run_id = self._run_id
         region = self.sso_region_hint
-        for check_id, title in check_ids(region):
+        for check_id, title in self.services.check_ids(region):
             self._row(check_id).update(check_row("running", title, "Checking…"))
         self.query_one(".checks-summary", Static).update("Checking…")
         self.refresh_bindings()
 
         def work() -> None:
-            for check in iter_checks(region=region):
+            for check in self.services.iter_checks(region):
                 if self._finished or run_id != self._run_id:
                     return
                 self.post_message(self.CheckDone(check))
@@ -147,18 +143,16 @@ class ChecksScreen(StepScreen):
     # -- installing the AWS CLI (macOS with Homebrew) -------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":  # the first step: Escape only stops an installation
+            return self._install_cancel is not None
         if action == "install":
-            from app.checks import install_command
-
             cli = self.results.get("aws-cli")
-            return bool(cli is not None and cli.status != "ok" and install_command() is not None
+            return bool(cli is not None and cli.status != "ok" and self.services.can_install_aws_cli()
                         and self._install_cancel is None)
         return True
 
     def action_install(self) -> None:
-        from app.checks import install_aws_cli, install_command
-
-        if self._install_cancel is not None or install_command() is None:
+        if self._install_cancel is not None or not self.services.can_install_aws_cli():
             return
         cancel = self._install_cancel = CancelToken()
         log = self.query_one(".install-log", Log)
@@ -170,7 +164,7 @@ class ChecksScreen(StepScreen):
         def work() -> None:
             error: BaseException | None = None
             try:
-                for line in install_aws_cli(cancel=cancel):
+                for line in self.services.install_aws_cli(cancel):
                     self.post_message(self.InstallLine(line))
             except BaseException as exc:  # reported on the UI thread
                 error = exc

@@ -23,8 +23,10 @@ class PickerScreen(StepScreen):
     LOADING = "Loading…"
 
     BINDINGS = [
+        Binding("enter", "choose", "Choose", id="choose"),
+        Binding("enter", "recover", "Try again", id="recover"),
+        Binding("enter", "sign_in_again", "Sign in again", id="sign-in-again"),
         Binding("f5,ctrl+r", "reload", "Reload list", id="reload"),
-        Binding("enter", "recover", "Try again", id="recover", show=True),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -164,8 +166,13 @@ class PickerScreen(StepScreen):
     # -- keys ------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "recover":
-            return self.error is not None
+        if action in ("recover", "sign_in_again"):
+            from app.sso_errors import NotSignedIn, SessionExpired
+
+            needs_sign_in = isinstance(self.error, (SessionExpired, NotSignedIn))
+            return self.error is not None and needs_sign_in == (action == "sign_in_again")
+        if action == "choose":
+            return self.error is None and not self.is_loading
         if action == "reload":
             return not self.is_loading
         return True
@@ -180,6 +187,14 @@ class PickerScreen(StepScreen):
             self.finish(GoTo("signin"))
             return
         self.load()
+
+    def action_sign_in_again(self) -> None:
+        self.action_recover()
+
+    def action_choose(self) -> None:
+        item = self.query_one(FilterList).highlighted
+        if item is not None and not self.is_loading and self.error is None:
+            self.finish(item)
 
     def action_reload(self) -> None:
         if not self.is_loading:

@@ -30,7 +30,7 @@ class _Loaded:
 class PortalScreen(StepScreen):
     HEADLINE = "Which AWS access portal does your organisation use?"
 
-    BINDINGS = [Binding("ctrl+n", "next", "Continue", id="next")]
+    BINDINGS = [Binding("enter", "next", "Continue", id="next")]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

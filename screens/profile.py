@@ -37,7 +37,7 @@ class _Loaded:
 class ProfileScreen(StepScreen):
     HEADLINE = "Name this profile and choose its defaults."
 
-    BINDINGS = [Binding("ctrl+n", "next", "Continue", id="next")]
+    BINDINGS = [Binding("enter", "next", "Continue", id="next")]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

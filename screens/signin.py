@@ -30,7 +30,8 @@ class SignInScreen(StepScreen):
     BINDINGS = [
         Binding("o", "open_browser", "Open browser", id="open-browser"),
         Binding("c", "copy_url", "Copy link", id="copy-url"),
-        Binding("m", "switch_method", "Use a code / browser", id="switch-method"),
+        Binding("m", "switch_method('device')", "Use a code instead", id="use-device-code"),
+        Binding("m", "switch_method('pkce')", "Use the browser instead", id="use-browser"),
         Binding("enter", "retry", "Try again", id="retry"),
         Binding("escape", "back", "Cancel / Back", id="back"),
     ]
@@ -220,9 +221,12 @@ class SignInScreen(StepScreen):
         left = (prompt.expires_at - datetime.now(timezone.utc)).total_seconds()
         if left <= 0:
             return
-        minutes, seconds = divmod(int(left), 60)
         what = "This code" if prompt.method == "device" else "This sign-in request"
-        self.query_one(".expiry", Static).update(f"{what} expires in {minutes}:{seconds:02d}. Waiting for your approval…")
+        if left > 90:
+            when = f"in about {round(left / 60)} minutes"
+        else:
+            when = f"in {int(left)} seconds"
+        self.query_one(".expiry", Static).update(f"{what} expires {when}. Waiting for your approval…")
 
     # -- keys ------------------------------------------------------------------------------------
 
@@ -232,7 +236,9 @@ class SignInScreen(StepScreen):
         if action == "retry":
             return self.failed is not None
         if action == "switch_method":
-            return self.signing_in or self.failed is not None
+            # Two bindings share the key; only the one naming the other method is active.
+            wanted = parameters[0] if parameters else None
+            return (self.signing_in or self.failed is not None) and wanted != self.method
         return True
 
     def action_open_browser(self) -> None:
@@ -260,10 +266,12 @@ class SignInScreen(StepScreen):
         self.notify("Copied the sign-in link. (If pasting does not work, select the link with the mouse.)",
                     markup=False)
 
-    def action_switch_method(self) -> None:
+    def action_switch_method(self, other: str | None = None) -> None:
         if self._finished:
             return
-        other = "device" if self.method == "pkce" else "pkce"
+        other = other or ("device" if self.method == "pkce" else "pkce")
+        if other == self.method:
+            return
         if other == "pkce" and not self.services.browser_likely():
             self.notify("No browser is likely here, so the link will be shown for you to open.", markup=False)
         self._start(other)

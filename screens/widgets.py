@@ -75,7 +75,7 @@ class FilterList(Vertical, Generic[T]):
 
     DEBOUNCE_ITEMS = 400  # above this many items, filter after a short pause in typing
 
-    class Chosen(Message):
+    class _ItemMessage(Message):
         def __init__(self, filter_list: "FilterList", item: object) -> None:
             super().__init__()
             self.filter_list = filter_list
@@ -85,8 +85,11 @@ class FilterList(Vertical, Generic[T]):
         def control(self) -> "FilterList":
             return self.filter_list
 
-    class Highlighted(Chosen):
-        pass
+    class Chosen(_ItemMessage):
+        """Enter (or a click) on an item."""
+
+    class Highlighted(_ItemMessage):
+        """The highlighted item changed (None when nothing matches)."""
 
     def __init__(
         self,

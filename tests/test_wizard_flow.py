@@ -1,0 +1,533 @@
+"""The wizard end to end through Pilot, with the real services against the in-process emulator:
+real token cache, real config writer, real botocore on the wire."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import paths
+from app.emulator import DEMO_REGION, DEMO_START_URL
+from tests.wizard_app import (
+    SIZE,
+    FollowingBrowser,
+    make_app,
+    make_services,
+    screen_text,
+    wait_for,
+    wait_screen,
+)
+
+PROFILE = "preservation-prod-ReadOnly"
+
+EXPECTED_CONFIG = f"""[profile {PROFILE}]
+sso_session = demo-archive
+sso_account_id = 012345678901
+sso_role_name = ReadOnly
+region = {DEMO_REGION}
+output = json
+[sso-session demo-archive]
+sso_start_url = {DEMO_START_URL}
+sso_region = {DEMO_REGION}
+sso_registration_scopes = sso:account:access
+"""
+
+
+# -- steps -----------------------------------------------------------------------------------
+
+
+async def pass_checks(pilot):
+    screen = await wait_screen(pilot, "ChecksScreen")
+    await wait_for(pilot, lambda: not screen.running, what="checks")
+    assert not screen.blocking
+    await pilot.press("enter")
+
+
+async def fill_portal(pilot, url: str = DEMO_START_URL, region: str = DEMO_REGION):
+    screen = await wait_screen(pilot, "PortalScreen")
+    await wait_for(pilot, lambda: screen.loaded, what="portal loaded")
+    from textual.widgets import Input
+
+    url_input = screen.query_one("#start-url", Input)
+    url_input.value = ""
+    url_input.focus()
+    await pilot.press(*url)
+    await pilot.pause()
+    assert screen.query_one("#session-name", Input).value == "demo-archive"  # suggested from the URL
+    regions = screen.query_one(".region-list")
+    regions.filter_input.focus()
+    await pilot.press(*region)
+    await wait_for(pilot, lambda: regions.highlighted == region, what="region filtered")
+    await pilot.press("enter")
+    return screen
+
+
+async def approve_device_code(pilot, emulator):
+    screen = await wait_screen(pilot, "SignInScreen")
+    await wait_for(pilot, lambda: screen.prompt is not None, what="device code shown")
+    code = screen.prompt.user_code
+    assert code and code.replace("-", "").isalnum()
+    text = screen_text(screen)
+    assert " ".join(code) in text  # the code, large and spaced out
+    assert screen.prompt.url in text
+    emulator.approve(code)
+    return screen
+
+
+async def pick_from_list(pilot, screen_name: str, typed: str, expected_count: str | None = None):
+    screen = await wait_screen(pilot, screen_name)
+    await wait_for(pilot, lambda: not screen.is_loading and screen.query_one(".picker-list").display,
+                   what=f"{screen_name} list")
+    filter_list = screen.query_one(".picker-list")
+    await pilot.press(*typed)
+    await wait_for(pilot, lambda: filter_list.highlighted is not None and len(filter_list.visible_items) >= 1,
+                   what="filtered")
+    await pilot.pause(0.15)
+    if expected_count:
+        assert expected_count in screen_text(screen)
+    chosen = filter_list.highlighted
+    await pilot.press("enter")
+    return screen, chosen
+
+
+async def accept_profile(pilot):
+    screen = await wait_screen(pilot, "ProfileScreen")
+    await wait_for(pilot, lambda: screen.loaded is not None, what="profile defaults")
+    await pilot.pause()
+    await pilot.press("enter")
+    return screen
+
+
+async def write_review(pilot):
+    screen = await wait_screen(pilot, "ReviewScreen")
+    await wait_for(pilot, lambda: screen.plan is not None, what="plan")
+    diff = screen.plan.diff
+    await pilot.press("enter")
+    return screen, diff
+
+
+async def to_accounts(pilot, emulator, *, device=True):
+    await fill_portal(pilot)
+    if device:
+        await approve_device_code(pilot, emulator)
+
+
+# -- the happy paths -------------------------------------------------------------------------
+
+
+async def test_happy_path_with_a_device_code(emulator, config_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pass_checks(pilot)
+        await fill_portal(pilot)
+        await approve_device_code(pilot, emulator)
+        accounts, account = await pick_from_list(pilot, "AccountScreen", "012345678901", "1 of 12 accounts")
+        assert account.account_name == "preservation-prod"
+        roles, role = await pick_from_list(pilot, "RoleScreen", "read", "1 of 3 roles")
+        assert role == "ReadOnly"
+        profile = await accept_profile(pilot)
+        review, diff = await write_review(pilot)
+        assert f"+[profile {PROFILE}]" in diff
+        done = await wait_screen(pilot, "DoneScreen")
+        assert f"export AWS_PROFILE={PROFILE}" in screen_text(done)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: app.state.identity is not None, what="who am I")
+        assert app.state.identity.account == "012345678901"
+        assert "AWSReservedSSO_ReadOnly_" in app.state.identity.arn
+        assert "012345678901" in screen_text(done)
+        await pilot.press("c")
+        assert app.clipboard == f"export AWS_PROFILE={PROFILE}"
+        await pilot.press("q")
+        await wait_for(pilot, lambda: app.return_value == "quit", what="exit")
+    assert config_path.read_text() == EXPECTED_CONFIG
+    settings = paths.settings_path().read_text()
+    assert f'start_url = "{DEMO_START_URL}"' in settings
+    assert 'login_method = "device"' in settings
+    assert app.state.written_names == [PROFILE]
+
+
+async def test_happy_path_with_the_browser(emulator_factory, config_path):
+    emulator = emulator_factory(auto_approve=True)
+    browser = FollowingBrowser()
+    app = make_app(browser=browser)
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        await pick_from_list(pilot, "AccountScreen", "shared")
+        await pick_from_list(pilot, "RoleScreen", "admin")
+        await accept_profile(pilot)
+        await write_review(pilot)
+        await wait_screen(pilot, "DoneScreen")
+    assert len(browser.opened) == 1 and "/authorize" in browser.opened[0]
+    assert emulator.call_count("CreateToken") == 1
+    text = config_path.read_text()
+    assert "[profile shared-services-Administrator]\nsso_session = demo-archive\nsso_account_id = 210987654321\n" in text
+
+
+# -- going back --------------------------------------------------------------------------------
+
+
+async def test_back_from_every_step_keeps_the_answers(emulator, config_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pass_checks(pilot)
+        await fill_portal(pilot)
+        await approve_device_code(pilot, emulator)
+        await pick_from_list(pilot, "AccountScreen", "preservation-prod")
+        await pick_from_list(pilot, "RoleScreen", "ReadOnly")
+        await accept_profile(pilot)
+        await wait_screen(pilot, "ReviewScreen")
+        seen = []
+        for expected in ("ProfileScreen", "RoleScreen", "AccountScreen", "PortalScreen", "ChecksScreen"):
+            await pilot.press("escape")
+            screen = await wait_screen(pilot, expected)
+            seen.append(type(screen).__name__)
+        assert seen == ["ProfileScreen", "RoleScreen", "AccountScreen", "PortalScreen", "ChecksScreen"]
+        # Escape on the first step stays there.
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert type(app.screen).__name__ == "ChecksScreen"
+        # Forward again: everything is remembered, and the sign-in is not asked again.
+        await pass_checks(pilot)
+        portal = await wait_screen(pilot, "PortalScreen")
+        await wait_for(pilot, lambda: portal.loaded)
+        assert portal.query_one("#start-url").value == DEMO_START_URL
+        await pilot.press("enter")
+        accounts = await wait_screen(pilot, "AccountScreen")
+        await wait_for(pilot, lambda: accounts.query_one(".picker-list").display)
+        assert accounts.query_one(".picker-list").highlighted.account_name == "preservation-prod"
+        await pilot.press("enter")
+        roles = await wait_screen(pilot, "RoleScreen")
+        await wait_for(pilot, lambda: roles.query_one(".picker-list").display)
+        assert roles.query_one(".picker-list").highlighted == "ReadOnly"
+        await pilot.press("enter")
+        await accept_profile(pilot)
+        await write_review(pilot)
+        await wait_screen(pilot, "DoneScreen")
+    assert config_path.read_text() == EXPECTED_CONFIG
+    assert emulator.call_count("ListAccounts") == 1  # the list was kept, not fetched again
+
+
+async def test_a_single_account_is_chosen_with_a_note(emulator_factory, config_path):
+    emulator = emulator_factory(accounts=1, auto_approve=True)
+    app = make_app()
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await fill_portal(pilot)
+        roles = await wait_screen(pilot, "RoleScreen")
+        assert "the only account available to you" in screen_text(roles)
+        assert any("the only AWS account" in n.message for n in app._notifications)
+        # Back skips the automatic account step (and the sign-in) and lands on the portal.
+        await pilot.press("escape")
+        await wait_screen(pilot, "PortalScreen")
+
+
+# -- lists -----------------------------------------------------------------------------------------
+
+
+async def test_filtering_1200_accounts_by_name_id_and_email(emulator_factory):
+    emulator = emulator_factory(accounts=1200, auto_approve=True)
+    app = make_app()
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        screen = await wait_screen(pilot, "AccountScreen")
+        filter_list = screen.query_one(".picker-list")
+        await wait_for(pilot, lambda: filter_list.display, what="accounts")
+        assert "1,200 accounts" in screen_text(screen)
+        assert emulator.call_count("ListAccounts") == 12  # 100 per page
+        accounts = filter_list.items
+        names = [a.account_name or a.email or a.account_id for a in accounts]
+        assert names == sorted(names, key=str.lower)  # the CLI's order
+        target = accounts[777]
+        for typed in (target.account_id, target.account_name, target.email.split("@")[0]):
+            filter_list.filter_input.value = ""
+            await pilot.press(*typed)
+            await wait_for(pilot, lambda: target in filter_list.visible_items and len(filter_list.visible_items) <= 5,
+                           what=f"filter {typed}")
+        filter_list.filter_input.value = ""
+        await pilot.press(*"zz-no-such-account")
+        await wait_for(pilot, lambda: not filter_list.visible_items)
+        await pilot.pause(0.1)
+        assert "No accounts match" in screen_text(screen)
+        await pilot.press("enter")  # nothing to choose: stays
+        assert type(app.screen).__name__ == "AccountScreen"
+
+
+async def test_throttled_listing_is_retried(emulator_factory):
+    emulator = emulator_factory(auto_approve=True)
+    emulator.fail_next("ListAccounts", "TooManyRequestsException", count=3)
+    app = make_app()
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        screen = await wait_screen(pilot, "AccountScreen")
+        await wait_for(pilot, lambda: screen.query_one(".picker-list").display, timeout=30, what="accounts")
+        assert "12 accounts" in screen_text(screen)
+    assert sum(1 for e in emulator.errors if e.code == "TooManyRequestsException") == 3
+
+
+async def test_ended_session_while_listing_offers_to_sign_in_again(emulator_factory):
+    emulator = emulator_factory(auto_approve=True)
+    app = make_app()
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        accounts = await wait_screen(pilot, "AccountScreen")
+        await wait_for(pilot, lambda: accounts.query_one(".picker-list").display)
+        await pilot.press(*"preservation-prod", "enter")
+        await wait_screen(pilot, "RoleScreen")
+        await pilot.press("escape")
+        await wait_screen(pilot, "AccountScreen")
+        emulator.end_sessions()  # the Identity Center session ends: the cached token is refused
+        await pilot.press("f5")
+        accounts = app.screen
+        await wait_for(pilot, lambda: accounts.error is not None, what="error shown")
+        assert "sign in again" in screen_text(accounts).lower()
+        await pilot.press("enter")
+        signin = await wait_screen(pilot, "SignInScreen")
+        await wait_screen(pilot, "AccountScreen", timeout=20)
+        assert emulator.call_count("CreateToken") >= 2
+
+
+# -- sign-in problems ------------------------------------------------------------------------
+
+
+async def test_denied_sign_in_can_be_tried_again(emulator):
+    app = make_app()
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        screen = await wait_screen(pilot, "SignInScreen")
+        await wait_for(pilot, lambda: screen.prompt is not None)
+        emulator.deny(screen.prompt.user_code)
+        await wait_for(pilot, lambda: screen.failed is not None, what="denied")
+        assert "did not finish" in screen_text(screen)
+        assert type(screen.failed).__name__ == "LoginDenied"
+        await pilot.press("enter")  # try again: a new code
+        await wait_for(pilot, lambda: screen.prompt is not None and screen.failed is None, what="new code")
+        emulator.approve(screen.prompt.user_code)
+        await wait_screen(pilot, "AccountScreen")
+
+
+async def test_expired_code_can_be_tried_again(emulator_factory):
+    emulator = emulator_factory(device_code_ttl=600)
+    app = make_app()
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        screen = await wait_screen(pilot, "SignInScreen")
+        await wait_for(pilot, lambda: screen.prompt is not None)
+        emulator.advance(601)  # the code's ten minutes pass
+        await wait_for(pilot, lambda: screen.failed is not None, timeout=20, what="expired")
+        assert type(screen.failed).__name__ == "LoginExpired"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.prompt is not None and screen.failed is None)
+        emulator.approve(screen.prompt.user_code)
+        await wait_screen(pilot, "AccountScreen")
+
+
+async def test_cancel_during_sign_in_goes_back_and_stops_the_flow(emulator):
+    app = make_app()
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        screen = await wait_screen(pilot, "SignInScreen")
+        await wait_for(pilot, lambda: screen.prompt is not None)
+        code = screen.prompt.user_code
+        await pilot.press("escape")
+        await wait_screen(pilot, "PortalScreen")
+        await wait_for(pilot, lambda: not [w for w in app.workers if w.group == "login" and w.is_running],
+                       what="login worker stopped")
+        polls = emulator.call_count("CreateToken")
+        await pilot.pause(2.5)
+        assert emulator.call_count("CreateToken") == polls  # nobody polls for the abandoned code
+        emulator.approve(code)  # approving the old code later signs nobody in
+        status = app.services.login.status(app.state.target())
+        assert status.state.value == "signed-out"
+        # Continue again, switching to the browser on the way: m toggles the method.
+        await pilot.press("enter")
+        screen = await wait_screen(pilot, "SignInScreen")
+        await wait_for(pilot, lambda: screen.prompt is not None)
+        assert screen.method == "device"
+        new_code = screen.prompt.user_code
+        assert new_code != code
+        emulator.approve(new_code)
+        await wait_screen(pilot, "AccountScreen")
+
+
+async def test_switching_to_the_browser_and_copying_the_link(emulator_factory):
+    emulator = emulator_factory(auto_approve=False)
+    browser = FollowingBrowser()
+    app = make_app(browser=browser)
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        screen = await wait_screen(pilot, "SignInScreen")
+        await wait_for(pilot, lambda: screen.prompt is not None)
+        assert screen.method == "pkce"
+        await pilot.press("c")
+        assert app.clipboard == screen.prompt.url
+        await pilot.press("m")
+        await wait_for(pilot, lambda: screen.prompt is not None and screen.prompt.method == "device")
+        emulator.approve(screen.prompt.user_code)
+        await wait_screen(pilot, "AccountScreen")
+
+
+# -- names, quitting ---------------------------------------------------------------------------------
+
+
+EXISTING = """# my profiles
+[profile preservation-prod-ReadOnly]
+sso_session = demo-archive
+sso_account_id = 334455667788
+sso_role_name = ReadOnly
+region = us-east-1
+[sso-session demo-archive]
+sso_start_url = {url}
+sso_region = {region}
+sso_registration_scopes = sso:account:access
+"""
+
+
+@pytest.mark.parametrize("replace", [False, True])
+async def test_name_conflict_asks_with_the_diff(emulator_factory, config_path, replace):
+    emulator = emulator_factory(auto_approve=True)
+    config_path.parent.mkdir()
+    config_path.write_text(EXISTING.format(url=DEMO_START_URL, region=DEMO_REGION))
+    app = make_app()
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE) as pilot:
+        portal = await wait_screen(pilot, "PortalScreen")
+        await wait_for(pilot, lambda: portal.loaded)
+        assert portal.query_one(".session-list").display  # the existing portal is offered
+        await pilot.press("enter")
+        await pick_from_list(pilot, "AccountScreen", "preservation-prod")
+        await pick_from_list(pilot, "RoleScreen", "ReadOnly")
+        profile = await wait_screen(pilot, "ProfileScreen")
+        await wait_for(pilot, lambda: profile.loaded is not None)
+        await pilot.pause()
+        assert "already exists" in screen_text(profile)
+        await pilot.press("enter")
+        dialog = await wait_screen(pilot, "ConfirmDialog")
+        assert "-sso_account_id = 334455667788" in dialog.diff
+        assert "+sso_account_id = 012345678901" in dialog.diff
+        await pilot.press("y" if replace else "n")
+        if replace:
+            review, diff = await write_review(pilot)
+        else:
+            await wait_screen(pilot, "ProfileScreen")
+            await pilot.pause()
+            assert profile.query_one("#profile-name").value == "preservation-prod-ReadOnly-2"
+            await pilot.press("enter")
+            review, diff = await write_review(pilot)
+        await wait_screen(pilot, "DoneScreen")
+    text = config_path.read_text()
+    assert text.startswith("# my profiles\n")
+    if replace:
+        assert "334455667788" not in text
+        assert text.count("[profile ") == 1
+    else:
+        assert "[profile preservation-prod-ReadOnly-2]" in text and "334455667788" in text
+    assert text.count("[sso-session demo-archive]") == 1
+
+
+async def test_ctrl_q_mid_flow_leaves_the_config_untouched(emulator_factory, config_path):
+    emulator = emulator_factory(auto_approve=True)
+    config_path.parent.mkdir()
+    original = "[default]\nregion = eu-west-1\n# keep me exactly\n"
+    config_path.write_text(original)
+    app = make_app()
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        await pick_from_list(pilot, "AccountScreen", "preservation-prod")
+        await pick_from_list(pilot, "RoleScreen", "ReadOnly")
+        await wait_screen(pilot, "ProfileScreen")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: not app.is_running, what="exit")
+    assert config_path.read_text() == original
+    assert sorted(p.name for p in config_path.parent.iterdir() if not p.name.startswith("sso")) == ["config"]
+    assert not paths.settings_path().exists()  # nothing remembered either
+
+
+async def test_add_another_profile_reuses_the_sign_in(emulator_factory, config_path):
+    emulator = emulator_factory(auto_approve=True)
+    app = make_app()
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        await pick_from_list(pilot, "AccountScreen", "preservation-prod")
+        await pick_from_list(pilot, "RoleScreen", "ReadOnly")
+        await accept_profile(pilot)
+        await write_review(pilot)
+        await wait_screen(pilot, "DoneScreen")
+        await pilot.press("a")
+        await pick_from_list(pilot, "AccountScreen", "billing")
+        roles = await wait_screen(pilot, "ProfileScreen")  # billing has one role: chosen by itself
+        await pilot.pause()
+        await pilot.press("enter")
+        review, diff = await write_review(pilot)
+        assert "sso-session" not in diff  # the session was written with the first profile
+        await wait_screen(pilot, "DoneScreen")
+    text = config_path.read_text()
+    assert "[profile billing-Billing]" in text and f"[profile {PROFILE}]" in text
+    assert text.count("[sso-session demo-archive]") == 1
+    assert emulator.call_count("ListAccounts") == 1
+    assert app.state.written_names == [PROFILE, "billing-Billing"]
+
+
+async def test_existing_session_with_a_valid_token_skips_the_sign_in(emulator_factory, config_path):
+    emulator = emulator_factory(auto_approve=True)
+    config_path.parent.mkdir()
+    config_path.write_text(EXISTING.format(url=DEMO_START_URL, region=DEMO_REGION))
+    services = make_services()
+    from app.sso_target import SsoTarget
+    from app.aws_config import load_aws_config
+
+    target = SsoTarget.from_session(load_aws_config().sso_sessions["demo-archive"])
+    services.login.login(target, method="device", open_browser=False)
+    tokens_before = emulator.call_count("CreateToken")
+    from app.tui import WizardApp
+
+    app = WizardApp(services, first_step="portal", typeahead_grace=0)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_screen(pilot, "PortalScreen")
+        await wait_for(pilot, lambda: app.screen.loaded)
+        await pilot.press("enter")
+        await wait_screen(pilot, "AccountScreen")
+        assert any("already signed in" in n.message for n in app._notifications)
+    assert emulator.call_count("CreateToken") == tokens_before
+
+
+async def test_broken_config_blocks_at_the_checks_step(config_path):
+    config_path.parent.mkdir()
+    config_path.write_text("[profile a]\nregion = eu-west-1\nthis line is broken\n")
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await wait_screen(pilot, "ChecksScreen")
+        await wait_for(pilot, lambda: not screen.running)
+        assert [c.id for c in screen.blocking] == ["config"]
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert type(app.screen).__name__ == "ChecksScreen"
+        assert any("line 3" in n.message for n in app._notifications)
+        config_path.write_text("[profile a]\nregion = eu-west-1\n")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: not screen.running and "config" in screen.results)
+        assert not screen.blocking
+        await pilot.press("enter")
+        await wait_screen(pilot, "PortalScreen")
+
+
+async def test_typeahead_before_a_step_appears_is_dropped(emulator):
+    from app.tui import WizardApp
+
+    app = WizardApp(make_services(), first_step="checks", typeahead_grace=5.0)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_screen(pilot, "ChecksScreen")
+        await wait_for(pilot, lambda: not screen.running)
+        app._screen_shown_at = 0  # the checks screen has been on show for a while
+        await pilot.press("enter", "enter", "enter")
+        await wait_screen(pilot, "PortalScreen")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "PortalScreen"

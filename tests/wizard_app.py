@@ -1,0 +1,103 @@
+"""Helpers for the wizard's Pilot tests: real services (pointed at the in-process emulator by the
+``emulator`` fixtures), a browser that really follows the sign-in URL over HTTP, and waits that
+poll a condition instead of sleeping."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Callable
+
+from app.browser import Browser
+from app.services import Services
+from app.settings import Preset, Settings
+from app.tui import WizardApp
+
+SIZE = (110, 36)
+
+
+class FollowingBrowser(Browser):
+    """A person's browser when IAM Identity Center already knows them: it GETs the URL and follows
+    the redirects (the emulator's ``auto_approve`` sends /authorize straight back to the app's
+    loopback callback). Runs in its own thread, like a real browser process."""
+
+    def __init__(self) -> None:
+        self.opened: list[str] = []
+
+    def likely(self) -> bool:
+        return True
+
+    def open(self, url: str) -> bool:
+        self.opened.append(url)
+
+        def fetch() -> None:
+            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+            try:
+                with opener.open(url, timeout=30) as response:
+                    response.read()
+            except (urllib.error.URLError, OSError):
+                pass
+
+        threading.Thread(target=fetch, daemon=True).start()
+        return True
+
+
+class NoGuiBrowser(Browser):
+    """An SSH session: no browser is likely, nothing opens (the device code is shown)."""
+
+    def __init__(self) -> None:
+        self.opened: list[str] = []
+
+    def likely(self) -> bool:
+        return False
+
+    def open(self, url: str) -> bool:
+        self.opened.append(url)
+        return False
+
+
+def make_services(*, browser: Browser | None = None, preset: Preset | None = None) -> Services:
+    return Services(settings=Settings.load(), preset=preset, browser=browser or NoGuiBrowser())
+
+
+def make_app(**kwargs) -> WizardApp:
+    return WizardApp(make_services(**kwargs), typeahead_grace=0)
+
+
+async def wait_for(pilot, predicate: Callable[[], bool], *, timeout: float = 15.0, what: str = "") -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            if predicate():
+                return
+        except Exception:
+            pass
+        if loop.time() > deadline:
+            screen = pilot.app.screen
+            raise AssertionError(f"timed out waiting for {what or predicate} (screen: {type(screen).__name__})")
+        await pilot.pause(0.02)
+
+
+async def wait_screen(pilot, name: str, *, timeout: float = 15.0):
+    await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == name, timeout=timeout, what=name)
+    await pilot.pause()
+    return pilot.app.screen
+
+
+def screen_text(screen) -> str:
+    """All Static text on the screen (for assertions on what a person reads)."""
+    from textual.widgets import Static
+
+    parts = []
+    for widget in screen.query(Static):
+        content = widget.content
+        if isinstance(content, str):
+            parts.append(content)
+        elif hasattr(content, "plain"):
+            parts.append(content.plain)
+    return "\n".join(parts)
