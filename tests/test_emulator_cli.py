@@ -28,6 +28,18 @@ def start(cli_env, *args):
     return proc, first
 
 
+def finish(proc, stop_signal=signal.SIGINT):
+    """Signal the emulator and collect the rest of its output.
+
+    Read through the same file objects as ``readline`` did: ``communicate`` would skip what that
+    already buffered."""
+    proc.send_signal(stop_signal)
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    proc.wait(timeout=15)
+    return out, err
+
+
 def device_login(base_url: str) -> str:
     session = boto3.session.Session(region_name=DEMO_REGION)
     oidc = session.client("sso-oidc", endpoint_url=base_url)
@@ -52,8 +64,7 @@ def test_emulator_command_serves_until_interrupted(cli_env, stop_signal):
         page = sso.list_accounts(accessToken=token)
         assert len(page["accountList"]) == 7 and page["nextToken"]
     finally:
-        proc.send_signal(stop_signal)
-        out, err = proc.communicate(timeout=15)
+        out, err = finish(proc, stop_signal)
     assert proc.returncode == 0, err
     assert f"export AWS_ENDPOINT_URL_SSO_OIDC={base_url}" in out
     assert DEMO_START_URL in out and DEMO_REGION in out
@@ -88,8 +99,7 @@ def test_emulator_command_log_names_operations_only(cli_env):
     try:
         token = device_login(base_url)
     finally:
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=15)
+        out, err = finish(proc)
     assert proc.returncode == 0
     assert "RegisterClient 200" in err and "CreateToken 200" in err
     assert token not in err and "clientSecret" not in err

@@ -276,7 +276,8 @@ def test_sts_rejects_bad_credentials_like_sts(emulator, tamper, code, status):
     if tamper == "unknown_key":
         credentials["accessKeyId"] = "ASIAAAAAAAAAAAAAAAAA"
     elif tamper == "wrong_session_token":
-        credentials["sessionToken"] = "x" + credentials["sessionToken"][1:]
+        token = credentials["sessionToken"]
+        credentials["sessionToken"] = ("A" if token[0] != "A" else "B") + token[1:]
     elif tamper == "wrong_secret":
         credentials["secretAccessKey"] = "y" * 40
     else:

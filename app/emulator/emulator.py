@@ -5,12 +5,16 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections import deque
 from typing import Callable, NamedTuple
 
 from app.emulator.limits import SlidingWindowLimiter
 from app.emulator.org import DemoOrg
 from app.emulator.state import Store
 from app.emulator.wire import ERRORS_BY_SERVICE, PORTAL, ApiError, portal_error
+
+
+CALL_LOG_LIMIT = 200_000
 
 
 class Call(NamedTuple):
@@ -94,8 +98,9 @@ class Emulator:
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._clock_offset = 0.0
-        self._calls: list[Call] = []
-        self._errors: list[ErrorCall] = []
+        # Bounded, so a demo emulator left running for days does not grow without end.
+        self._calls: deque[Call] = deque(maxlen=CALL_LOG_LIMIT)
+        self._errors: deque[ErrorCall] = deque(maxlen=CALL_LOG_LIMIT)
         self._calls_lock = threading.Lock()
         self._failures: dict[str, list[tuple[str, int]]] = {}
         self._limiter: SlidingWindowLimiter | None = None
@@ -240,7 +245,11 @@ class Emulator:
 
     @property
     def calls(self) -> list[Call]:
-        """Every request so far as (operation, monotonic time), oldest first. Never holds secrets."""
+        """Every request so far (the last 200,000) as (operation, monotonic time), oldest first.
+
+        Never holds secrets. Operations are the API names plus the browser pages "Authorize",
+        "AuthorizeDecision", "DeviceVerification", "DeviceDecision", "Index" and "Unknown".
+        """
         with self._calls_lock:
             return list(self._calls)
 
