@@ -53,6 +53,9 @@ PROFILE = "profile"
 SSO_SESSION = "sso-session"
 SERVICES = "services"
 _SIMPLE_HEADER = re.compile(r"([^\s'\"\\]+) ([^\s'\"\\]+)")
+# A run of headers in the CLI's plain form ("profile NAME" etc. with an unquoted NAME, or
+# "default"), one per line; see ConfigDocument.sections_for.
+_CANONICAL_RUN = re.compile(r"(?:(?:profile|sso-session|services) [^\s'\"\\]++\n|default\n)*+")
 _NO_SHLEX_SPECIALS = re.compile(r"[^\s'\"\\]*")
 
 
@@ -228,8 +231,7 @@ class _ExactScanner:
         self.headers: list[str] = []
         self.starts: list[int] = []
         self.options: list[list[list]] = []  # per section: [key, first, last, parts, indent]
-        self.default_options: list[list] = []  # options of every [DEFAULT] section
-        self.default_starts: list[int] = []  # header line of every [DEFAULT] section
+        self.default_options: list[list] = []  # options of every [DEFAULT] section, in order
         self.problems: list[_Problem] = []
 
     def scan(self, lines: Sequence[str], base: int = 0) -> None:
@@ -262,9 +264,13 @@ class _ExactScanner:
             if match:
                 sectname = match.group("header")
                 if sectname == DEFAULT_SECTION:
+                    # Every [DEFAULT] section feeds one shared dict (keys must be unique across
+                    # them); each is still a section of its own in the line model.
                     cursect = opt_index.setdefault(DEFAULT_SECTION, {})
-                    current = self.default_options
-                    self.default_starts.append(index)
+                    current = []
+                    self.headers.append(sectname)
+                    self.starts.append(index)
+                    self.options.append(current)
                 elif sectname in seen_sections:
                     first = seen_sections[sectname]
                     raise _Problem(
@@ -322,6 +328,8 @@ class _ExactScanner:
             entry = [name, index, index, [match.group("value").strip()], raw[:cur_indent]]
             cursect[name] = entry
             current.append(entry)  # type: ignore[union-attr]
+            if sectname == DEFAULT_SECTION:
+                self.default_options.append(entry)
 
 
 def _block(entry: list) -> OptionBlock:
@@ -423,10 +431,11 @@ class ConfigDocument:
         # then plain "key = value" lines and can be read without the exact scanner.
         self._simple = simple
         self.default_options = default_options  # options from every [DEFAULT] section
-        self.default_sections = default_sections  # line indices of the [DEFAULT] headers
+        self.default_sections = default_sections  # section indices of the [DEFAULT] sections
         self._sections: tuple[Section, ...] | None = None
         self._targets: list[tuple[str, str] | None] | None = None
         self._index: dict[str, int] | None = None
+        self._irregular: list[int] | None = None
         self._newline: str | None = None
 
     # -- construction ----------------------------------------------------------------------
@@ -477,9 +486,10 @@ class ConfigDocument:
         for i, (header, start, end) in enumerate(zip(headers, starts, ends)):
             details[i] = SectionDetails(Section(header, start, end), tuple(_block(e) for e in scanner.options[i]))
         default_options = tuple(_block(e) for e in scanner.default_options)
-        default_sections = tuple(scanner.default_starts)
-        problems = [p for d in details.values() for p in map(_nested_problem, d.options) if p]
-        if headers:  # botocore only parses values of real sections (DEFAULT values via them)
+        default_sections = tuple(i for i, h in enumerate(headers) if h == DEFAULT_SECTION)
+        real = [d for i, d in details.items() if headers[i] != DEFAULT_SECTION]
+        problems = [p for d in real for p in map(_nested_problem, d.options) if p]
+        if real:  # botocore only parses values of real sections (DEFAULT values via them)
             problems += [p for p in map(_nested_problem, default_options) if p]
         if problems:
             first = min(problems, key=lambda p: p.index)
@@ -500,7 +510,8 @@ class ConfigDocument:
 
     @property
     def headers(self) -> list[str]:
-        """Section names as configparser sees them (``[DEFAULT]`` excluded), in file order."""
+        """Every section header's name, in file order (``[DEFAULT]`` sections included: they
+        are sections of the file, although configparser folds them into every other one)."""
         return self._headers
 
     @property
@@ -530,7 +541,7 @@ class ConfigDocument:
     def index_of(self, header: str) -> int | None:
         """The section with this configparser name, if any."""
         if self._index is None:
-            self._index = {h: i for i, h in enumerate(self._headers)}
+            self._index = {h: i for i, h in enumerate(self._headers) if h != DEFAULT_SECTION}
         return self._index.get(header)
 
     def has_header(self, header: str) -> bool:
@@ -545,9 +556,42 @@ class ConfigDocument:
 
     def sections_for(self, kind: str, name: str) -> list[int]:
         """Indices of every section botocore maps to this profile / sso-session (file order;
-        the last one is the one botocore uses)."""
+        the last one is the one botocore uses).
+
+        Headers in the CLI's plain form are found by name in the header index; only the
+        others (quoted names, ``[profiles x]``, other sections...) are mapped one by one.
+        """
         wanted = (kind, name)
-        return [i for i, target in enumerate(self.targets) if target == wanted]
+        if self._targets is not None:
+            return [i for i, target in enumerate(self._targets) if target == wanted]
+        found = [i for i in self._irregular_headers() if section_target(self._headers[i]) == wanted]
+        plain = [f"{kind} {name}"] if _NO_SHLEX_SPECIALS.fullmatch(name) and name else []
+        if kind == PROFILE and name == "default":
+            plain.append("default")
+        for header in plain:
+            index = self.index_of(header)
+            if index is not None:
+                found.append(index)
+        return sorted(found)
+
+    def _irregular_headers(self) -> list[int]:
+        """Indices of the headers not in the CLI's plain form."""
+        if self._irregular is None and not self._headers:
+            self._irregular = []
+        if self._irregular is None:
+            joined = "\n".join(self._headers) + "\n"
+            irregular: list[int] = []
+            position, index = 0, 0
+            while True:
+                end = _CANONICAL_RUN.match(joined, position).end()
+                if end >= len(joined):
+                    break
+                index += joined.count("\n", position, end)
+                irregular.append(index)
+                position = joined.index("\n", end) + 1
+                index += 1
+            self._irregular = irregular
+        return self._irregular
 
     def details(self, index: int) -> SectionDetails:
         """The options of one section, parsed exactly."""
@@ -581,6 +625,8 @@ class ConfigDocument:
         defaults = {b.key: b.value for b in self.default_options}
         result: dict[str, dict[str, object]] = {}
         for i, header in enumerate(self._headers):
+            if header == DEFAULT_SECTION:
+                continue
             values: dict[str, str] = {b.key: b.value for b in self.details(i).options}
             for key, value in defaults.items():
                 values.setdefault(key, value)
@@ -609,12 +655,8 @@ def parse_section_lines(lines: Sequence[str], base: int, section: Section | None
         raise ConfigParseError(problem.message, line=problem.index + 1) from None
     if scanner.problems:
         raise ConfigParseError(scanner.problems[0].message, line=scanner.problems[0].index + 1)
-    if scanner.headers:
-        entries = scanner.options[0]
-        header = scanner.headers[0]
-    else:  # a [DEFAULT] section
-        entries = scanner.default_options
-        header = DEFAULT_SECTION
+    entries = scanner.options[0] if scanner.headers else []
+    header = scanner.headers[0] if scanner.headers else ""
     if section is None:
         section = Section(header, base, base + len(lines))
     return SectionDetails(section, tuple(_block(e) for e in entries))

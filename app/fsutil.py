@@ -16,7 +16,7 @@ import stat
 import tempfile
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from app.errors import WizardError
 
@@ -52,11 +52,18 @@ def resolve_target(path: Path) -> Path:
 
 
 def fsync_dir(directory: Path) -> None:
+    """Make a rename in ``directory`` durable. Best effort: some filesystems refuse to fsync a
+    directory (EINVAL), and by then the new file is already in place, so errors are ignored."""
     if os.name == "nt":  # directories cannot be opened for fsync on Windows
         return
-    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
     try:
         os.fsync(fd)
+    except OSError:
+        pass
     finally:
         os.close(fd)
 
@@ -68,11 +75,14 @@ def atomic_write_bytes(
     mode: int | None = None,
     new_file_mode: int = NEW_FILE_MODE,
     new_dir_mode: int = NEW_DIR_MODE,
+    before_replace: Callable[[Path], None] | None = None,
 ) -> Path:
     """Atomically replace ``path`` with ``data`` and return the path actually written.
 
     The file keeps its current permission bits unless ``mode`` is given; a new file gets
-    ``new_file_mode`` and missing directories ``new_dir_mode``.
+    ``new_file_mode`` and missing directories ``new_dir_mode``. ``before_replace(target)`` runs
+    once the new data is safely on disk, just before the old file is replaced (the config
+    writer makes its backup there); if it raises, nothing is replaced.
     """
     target = resolve_target(Path(path))
     ensure_dir(target.parent, new_dir_mode)
@@ -94,6 +104,8 @@ def atomic_write_bytes(
                 os.fchmod(fd, mode)
         finally:
             os.close(fd)
+        if before_replace is not None:
+            before_replace(target)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

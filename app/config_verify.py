@@ -1,0 +1,248 @@
+"""Check, before anything is written, that botocore reads the new text as the old profiles and
+sessions plus exactly the intended change.
+
+Re-reading a 5,000-profile file with botocore takes longer than the whole write may, so the
+check is split along section boundaries, without becoming weaker:
+
+1. Every untouched run of lines is byte-identical in the new text, at its new place.
+2. Every changed piece starts with a header at column 0 (or holds only comments and blank
+   lines), and so does whatever follows it. configparser carries nothing across such a
+   boundary except the set of section names (checked in 3) and ``[DEFAULT]`` (included in 4),
+   so the untouched sections read exactly as before.
+3. No section name appears twice in the new file.
+4. botocore's real loader (``raw_config_parse`` + ``build_profile_map`` on a file) reads the
+   changed sections, every other section of the names involved, and ``[DEFAULT]``: each
+   name must have exactly the values the edits intended (or be gone), and each changed
+   section must read as this project's parser reads it.
+
+When a boundary is not clean (an indented header after a changed section, say), the whole new
+file goes through botocore instead and is compared name by name with the expected result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+
+from app.config_document import (
+    DEFAULT_SECTION,
+    PROFILE,
+    SERVICES,
+    SSO_SESSION,
+    ConfigDocument,
+    ConfigParseError,
+    _SECTCRE,
+    parse_nested,
+    parse_section_lines,
+    section_target,
+)
+from app.config_edits import EditOutcome
+from app.errors import WizardError
+
+_MAP_KEYS = {PROFILE: "profiles", SSO_SESSION: "sso_sessions", SERVICES: "services"}
+
+
+class VerificationError(WizardError):
+    """botocore would not read the planned text as intended; nothing was written."""
+
+    def __init__(self, detail: str):
+        super().__init__(
+            f"The change was not written: botocore would read the result differently from what "
+            f"was intended ({detail}).",
+            hint="This is a bug in aws-sso-wizard; your file is unchanged. Please report it.",
+        )
+        self.detail = detail
+
+
+def botocore_read(text: str) -> dict:
+    """botocore's own loader on ``text``: ``build_profile_map(raw_config_parse(file))``."""
+    from botocore.configloader import build_profile_map, raw_config_parse
+
+    fd, name = tempfile.mkstemp(prefix="aws-sso-wizard-verify-", suffix=".config")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+        try:
+            raw = raw_config_parse(name)
+        except Exception as error:  # noqa: BLE001 - botocore's refusal, whatever its type
+            raise VerificationError(f"botocore cannot parse it: {type(error).__name__}") from None
+        mapped = build_profile_map(raw)
+        mapped["__raw__"] = raw
+        return mapped
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
+
+
+def _header_of(line: str) -> str | None:
+    match = _SECTCRE.match(line.strip())
+    return match.group("header") if match else None
+
+
+def _body(piece: list[str]) -> list[str]:
+    """A changed piece without its leading blank and comment lines (which configparser reads
+    as nothing: a blank line adds an empty part that the value's rstrip removes)."""
+    for index, line in enumerate(piece):
+        stripped = line.strip()
+        if stripped and stripped[0] not in "#;":
+            return piece[index:]
+    return []
+
+
+def _values(section_values: dict) -> dict:
+    return {k: (parse_nested(v) if isinstance(v, str) and v.startswith("\n") else v) for k, v in section_values.items()}
+
+
+def verify(outcome: EditOutcome, new_text: str) -> None:
+    """Raise :class:`VerificationError` unless botocore reads ``new_text`` as intended."""
+    doc = outcome.doc
+    segments = outcome.segments()
+    if not _check_layout(doc, segments, new_text):
+        _verify_whole(outcome, new_text)
+        return
+    pieces = [(origin, _body(piece)) for kind, (origin, piece) in ((k, v) for k, v in segments if k == "new")]
+    touched_old = {origin for origin, _ in pieces if origin is not None and origin >= 0}
+
+    # 3: section names stay unique.
+    headers: list[tuple[int | None, list[str], str]] = []
+    for origin, piece in pieces:
+        if piece and piece[0].startswith("["):
+            header = _header_of(piece[0])
+            if header is None:
+                raise VerificationError("a changed section has no readable header")
+            headers.append((origin, piece, header))
+    named = [h for _, _, h in headers if h != DEFAULT_SECTION]
+    if len(set(named)) != len(named):
+        raise VerificationError("a section would appear twice")
+    for header in named:
+        existing = doc.index_of(header)
+        if existing is not None and existing not in touched_old:
+            raise VerificationError(f"the section [{header}] would appear twice")
+
+    # 4: botocore's loader on the changed sections, the other sections of the same names,
+    # and [DEFAULT], in new-file order.
+    names = set(outcome.expectations)
+    ours: dict[str, dict] = {}
+    for origin, piece, header in headers:
+        try:
+            details = parse_section_lines(piece, 0)
+        except ConfigParseError as error:
+            raise VerificationError(f"a changed section does not parse: {error.reason}") from None
+        if len(details.section.header) and header != DEFAULT_SECTION:
+            ours[header] = {b.key: b.value for b in details.options}
+        target = section_target(header)
+        if target is not None:
+            names.add(target)
+    include = set(doc.default_sections)
+    for kind, name in names:
+        include.update(i for i in doc.sections_for(kind, name) if i not in touched_old)
+    wanted = sorted(include)
+    chunks: list[str] = []
+    next_old = 0
+    for kind, value in segments:
+        if kind == "old":
+            start, stop = value  # type: ignore[misc]
+            while next_old < len(wanted) and doc.starts[wanted[next_old]] < stop:
+                index = wanted[next_old]
+                if doc.starts[index] >= start:
+                    chunks.append("".join(doc.lines[doc.starts[index] : doc.section_end(index)]))
+                next_old += 1
+        else:
+            piece = _body(value[1])  # type: ignore[index]
+            if piece and piece[0].startswith("["):
+                chunks.append("".join(piece))
+    read = botocore_read("".join(_ensure_newline(chunk) for chunk in chunks))
+    _compare_names(outcome, names, read)
+    defaults = doc.defaults()
+    for header, values in ours.items():
+        mine = dict(values)
+        for key, value in defaults.items():
+            mine.setdefault(key, value)
+        if _values(mine) != read["__raw__"].get(header):
+            raise VerificationError(f"[{header}] reads differently in botocore and in aws-sso-wizard")
+    for origin, piece, header in headers:
+        if origin is not None and origin >= 0 and section_target(header) is None and header == doc.headers[origin]:
+            if header != DEFAULT_SECTION and read["__raw__"].get(header) != doc.section_values(origin):
+                raise VerificationError(f"the values of [{header}] would change although no edit targets it")
+
+
+def _check_layout(doc: ConfigDocument, segments, new_text: str) -> bool:
+    """Checks 1 and 2: untouched runs byte-identical in place (raises otherwise); returns
+    whether every changed piece has clean boundaries."""
+    lines = doc.lines
+    old_text = doc.text
+    clean = True
+    position = 0  # in new_text
+    old_position = 0  # in old_text, at line old_cursor
+    old_cursor = 0
+    after_piece = False
+    for kind, value in segments:
+        if kind == "old":
+            start, stop = value
+            old_position += sum(map(len, lines[old_cursor:start]))
+            length = sum(map(len, lines[start:stop]))
+            if new_text[position : position + length] != old_text[old_position : old_position + length]:
+                raise VerificationError(f"lines {start + 1}-{stop} would change although no edit touches them")
+            if after_piece and not lines[start].startswith("["):
+                clean = False
+            position += length
+            old_position += length
+            old_cursor = stop
+            after_piece = False
+            continue
+        origin, piece = value
+        text = "".join(piece)
+        if new_text[position : position + len(text)] != text:
+            raise VerificationError("the rendered text does not match the edited sections")
+        position += len(text)
+        body = _body(piece)
+        if body and not body[0].startswith("["):
+            clean = False
+        after_piece = after_piece or bool(piece)
+    if position != len(new_text):
+        raise VerificationError("the new text has unexpected extra content")
+    return clean
+
+
+def _ensure_newline(chunk: str) -> str:
+    return chunk if not chunk or chunk.endswith(("\n", "\r")) else chunk + "\n"
+
+
+def _compare_names(outcome: EditOutcome, names, read: dict) -> None:
+    doc = outcome.doc
+    for kind, name in names:
+        if (kind, name) in outcome.expectations:
+            expected = outcome.expectations[(kind, name)]
+        else:
+            indices = doc.sections_for(kind, name)
+            expected = doc.section_values(indices[-1]) if indices else None
+        actual = read[_MAP_KEYS[kind]].get(name)
+        if expected is None and actual is None:
+            continue
+        if expected is None:
+            raise VerificationError(f"{kind} {name} would still exist")
+        if actual is None:
+            raise VerificationError(f"{kind} {name} would be missing")
+        if _values(expected) != actual:
+            keys = sorted(set(expected) ^ set(actual) | {k for k in expected if k in actual and _values(expected)[k] != actual[k]})
+            raise VerificationError(f"{kind} {name}: {', '.join(keys) or 'values'} would differ")
+
+
+def _verify_whole(outcome: EditOutcome, new_text: str) -> None:
+    """The slow, complete check for files whose layout defeats the section-wise one."""
+    doc = outcome.doc
+    read = botocore_read(new_text)
+    try:
+        ours = ConfigDocument.parse(new_text)
+    except ConfigParseError as error:
+        raise VerificationError(f"the new text does not parse: {error.reason}") from None
+    if ours.raw_config() != read["__raw__"]:
+        raise VerificationError("botocore and aws-sso-wizard read the new text differently")
+    names = set(outcome.expectations)
+    for index, target in enumerate(doc.targets):
+        if target is not None:
+            names.add(target)
+    for kind, key in _MAP_KEYS.items():
+        names.update((kind, name) for name in read[key])
+    _compare_names(outcome, names, read)

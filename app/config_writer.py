@@ -1,0 +1,207 @@
+"""Plan, then apply: every write to the AWS config file goes through here.
+
+``plan(edits)`` reads the file, applies the edits in memory, verifies the result with
+botocore's own loader (:mod:`app.config_verify`) and returns the new text with a unified
+diff; nothing on disk changes. ``apply(plan)``:
+
+1. takes an exclusive advisory lock on the sidecar ``<config>.lock`` (left in place);
+2. re-reads the file under the lock; if it changed since the plan, re-applies the edits to
+   the fresh text and verifies again (``reapplied=True``);
+3. writes the new text to a temporary file beside the config and fsyncs it;
+4. backs up the current file (a hard link to it, or a copy) as ``<config>.bak-YYYYmmdd-HHMMSS``;
+5. atomically replaces the config, fsyncs the directory, keeps the newest 20 backups.
+
+A failure or Ctrl+C before step 5 leaves the old file as it was, removes the temporary file
+and the backup of this attempt. The file keeps its permission bits; a new config is created
+0600 in a 0700 directory. ``AWS_CONFIG_FILE`` is honoured (through :mod:`app.paths`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import errno
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from app.aws_config import read_config_text
+from app.config_backup import KEEP, discard_backup, make_backup, prune_backups
+from app.config_diff import opcodes_for, unified_diff
+from app.config_document import ConfigDocument
+from app.config_edits import Edit, EditOutcome, apply_edits
+from app.config_verify import verify
+from app.errors import WizardError
+from app.fsutil import atomic_write_text, exclusive_lock, resolve_target
+
+LOCK_TIMEOUT = 30.0
+
+
+class ConfigWriteError(WizardError):
+    """The config file could not be written; it is unchanged."""
+
+
+@dataclass(frozen=True)
+class WritePlan:
+    path: Path
+    edits: tuple
+    old_text: str
+    new_text: str
+    diff: str
+    changed: bool
+    backup_dir: Path
+    notes: tuple[str, ...] = ()
+    existed: bool = True  # whether the file existed when planned
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    path: Path
+    backup_path: Path | None
+    reapplied: bool
+    diff: str
+    notes: tuple[str, ...] = field(default=())
+
+
+def lock_path_for(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+class ConfigWriter:
+    """Writes the AWS config file safely. ``path`` None means ``app.paths.aws_config_path()``
+    at the time of each plan (so ``AWS_CONFIG_FILE`` is honoured)."""
+
+    def __init__(self, path: Path | None = None, *, keep_backups: int = KEEP, lock_timeout: float = LOCK_TIMEOUT):
+        self._path = Path(path) if path is not None else None
+        self.keep_backups = keep_backups
+        self.lock_timeout = lock_timeout
+
+    @property
+    def path(self) -> Path:
+        if self._path is not None:
+            return self._path
+        from app.paths import aws_config_path
+
+        return aws_config_path()
+
+    # -- plan ------------------------------------------------------------------------------------
+
+    def plan(self, edits: Sequence[Edit]) -> WritePlan:
+        """The new text and its diff; raises ConfigParseError / EditError / VerificationError."""
+        path = self.path
+        text = read_config_text(path)
+        plan, _ = self._plan_text(path, tuple(edits), text)
+        return plan
+
+    def _plan_text(self, path: Path, edits: tuple, text: str | None) -> tuple[WritePlan, EditOutcome]:
+        existed = text is not None
+        text = text or ""
+        doc = ConfigDocument.parse(text, path)
+        outcome = apply_edits(doc, edits)
+        if outcome.changed:
+            new_text = outcome.render()
+            verify(outcome, new_text)
+        else:
+            new_text = text
+        changed = new_text != text
+        diff = _diff(outcome, path, existed) if changed else ""
+        plan = WritePlan(
+            path=path,
+            edits=edits,
+            old_text=text,
+            new_text=new_text,
+            diff=diff,
+            changed=changed,
+            backup_dir=path.parent,
+            notes=tuple(outcome.notes),
+            existed=existed,
+        )
+        return plan, outcome
+
+    # -- apply -----------------------------------------------------------------------------------
+
+    def apply(self, plan: WritePlan) -> WriteResult:
+        """Write the plan (re-applied to the current text if the file changed meanwhile)."""
+        path = plan.path
+        try:
+            with exclusive_lock(lock_path_for(path), timeout=self.lock_timeout):
+                current = read_config_text(path)
+                reapplied = False
+                if current != (plan.old_text if plan.existed else None):
+                    plan, _ = self._plan_text(path, plan.edits, current)
+                    reapplied = True
+                if not plan.changed:
+                    return WriteResult(path, None, reapplied, "", plan.notes)
+                backup = self._write(path, plan.new_text, current is not None)
+                return WriteResult(path, backup, reapplied, plan.diff, plan.notes)
+        except OSError as error:
+            raise _write_error(path, error) from None
+
+    def _write(self, path: Path, new_text: str, exists: bool) -> Path | None:
+        made: list[Path] = []
+
+        def back_up(target: Path) -> None:
+            if exists:
+                made.append(make_backup(target, path.parent, path.name))
+
+        committed = False
+        try:
+            atomic_write_text(path, new_text, before_replace=back_up)
+            committed = True
+        finally:
+            if not committed:
+                for backup in made:
+                    discard_backup(backup)
+        prune_backups(path.parent, path.name, self.keep_backups)
+        return made[0] if made else None
+
+
+def _write_error(path: Path, error: OSError) -> ConfigWriteError:
+    reason = os.strerror(error.errno) if error.errno else str(error)
+    hint = "Nothing was changed."
+    if error.errno == errno.ENOSPC:
+        hint = "Free some disk space and try again; nothing was changed."
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = f"Check that you may write to {path.parent}; nothing was changed."
+    return ConfigWriteError(f"Could not write {path}: {reason}.", hint=hint)
+
+
+def _diff(outcome: EditOutcome, path: Path, existed: bool) -> str:
+    """A unified diff built from the changed ranges only."""
+    doc = outcome.doc
+    changes: list[tuple[int, int, list[str], list[str]]] = []
+    new_pieces: list[tuple[int, list[str]]] = []  # (new index of the piece's first line, lines)
+    new_index = 0
+    for kind, value in outcome.segments():
+        if kind == "old":
+            start, stop = value  # type: ignore[misc]
+            new_index += stop - start
+            continue
+        origin, lines = value  # type: ignore[misc]
+        if origin is None:
+            start = stop = len(doc.lines)
+        elif origin == -1:
+            start, stop = 0, doc.preamble_end
+        else:
+            start, stop = doc.starts[origin], doc.section_end(origin)
+        changes.append((start, stop, doc.lines[start:stop], lines))
+        new_pieces.append((new_index, lines))
+        new_index += len(lines)
+    # Merge changes that share a start (several appended sections) so ranges never overlap.
+    merged: list[tuple[int, int, list[str], list[str]]] = []
+    for change in changes:
+        if merged and merged[-1][1] == change[0] and merged[-1][0] == change[0] == change[1]:
+            start, stop, old, new = merged[-1]
+            merged[-1] = (start, stop, old, new + change[3])
+        else:
+            merged.append(change)
+    ops = opcodes_for(len(doc.lines), merged)
+    starts = [first for first, _ in new_pieces]
+
+    def new_line(j: int) -> str:
+        at = bisect.bisect_right(starts, j) - 1
+        first, lines = new_pieces[at]
+        return lines[j - first]
+
+    name = str(path)
+    return unified_diff(doc.lines, new_line, ops, name if existed else "/dev/null", name)
