@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 import shlex
+from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, Sequence
@@ -36,14 +38,23 @@ DEFAULT_SECTION = "DEFAULT"  # configparser's inherited section (not the [defaul
 _EXTRA_LINE_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
-# One line of the common layout per match (see _fast_index).
-_FAST_LINE = re.compile(
-    r"([a-z0-9_.\-]++)[ \t]*+[=:].*\n"  # 1: option at column 0 with a plain lower-case key
-    r"|\[([^\]\r\n]++)\][^\]\r\n]*+\r?\n"  # 2: header at column 0 with a single ']'
-    r"|([ \t]++)[^\s#;].*\n"  # 3: indented content (a continuation line)
-    r"|[ \t]*+(?:[#;].*)?\r?\n"  # blank line or whole-line comment
-    r"|(.*)\n"  # 4: anything else: let the exact scanner decide
+# The common layout (see _fast_index), as one deterministic grammar over the whole text:
+# blank or comment lines, then sections of a header at column 0 holding a single "]", blank
+# or comment lines, and options "key = value" with plain lower-case keys at column 0, each
+# maybe followed by indented continuation lines. Every alternative starts with a different
+# character class, so the possessive quantifiers never cut off a valid parse.
+_BLANK_OR_COMMENT = r"[ \t]*+(?:[#;][^\n]*+|\r)?\n"
+_FAST_HEADER = r"\[[^\]\r\n]++\][^\]\r\n]*+\r?\n"
+_FAST_OPTION = r"[a-z0-9_.\-]++[ \t]*+[=:][^\n]*+\n"
+_FAST_CONTINUATION = r"[ \t]++[^\s#;][^\n]*+\n"
+_FAST_GRAMMAR = re.compile(
+    rf"(?:{_BLANK_OR_COMMENT})*+"
+    rf"(?:{_FAST_HEADER}(?:{_BLANK_OR_COMMENT})*+"
+    rf"(?:{_FAST_OPTION}(?:{_FAST_OPTION}|{_FAST_CONTINUATION}|{_BLANK_OR_COMMENT})*+)?+)*+"
 )
+# In a text the grammar accepted: every line start that is a header ("[") or an option key.
+_FAST_TOKENS = re.compile(r"\n(\[|[a-z0-9_.\-]++)")
+_FAST_CONTINUATION_START = re.compile(r"\n[ \t]++[^\s#;]")
 
 # A plain option line of the common layout (only used on sections _fast_index accepted).
 _SIMPLE_OPTION = re.compile(r"([a-z0-9_.\-]+)[ \t]*[=:](.*)")
@@ -98,6 +109,8 @@ def line_content(line: str) -> str:
 
 def detect_newline(text: str) -> str:
     """The file's newline style: its most common line ending (``\\n`` when it has none)."""
+    if "\r" not in text:
+        return "\n"
     crlf = text.count("\r\n")
     lf = text.count("\n") - crlf
     cr = text.count("\r") - crlf
@@ -365,44 +378,44 @@ def parse_nested(value: str) -> dict[str, str]:
 
 
 def _fast_index(text: str) -> tuple[list[str], list[int], list[int]] | None:
-    """Index a file in the common layout with bulk regex work; None means "not sure, use the
-    exact scanner". Accepts only files where every line is a blank or comment line, a header
-    at column 0 containing one ``]``, a plain lower-case ``key = value`` at column 0, or an
-    indented continuation after an option - and no duplicates, no ``[DEFAULT]``. For those,
-    configparser's result is exactly what this computes. Returns headers, their line indices
-    and the sections that have continuation lines (their nested blocks get checked exactly)."""
+    """Index a file in the common layout with a few bulk operations; None means "not sure,
+    use the exact scanner".
+
+    Accepts only texts that :data:`_FAST_GRAMMAR` matches whole (so every line is a blank or
+    comment line, a plain header, a plain option or a continuation after an option), with no
+    duplicate sections, no duplicate keys in a section and no ``[DEFAULT]``. For those,
+    configparser's reading is exactly: headers are the lines starting with "[", options the
+    lines starting with a key. Returns the headers, their line indices and the sections that
+    have continuation lines (their nested blocks get checked exactly).
+    """
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         return None
     body = text if text.endswith("\n") else text + "\n"
-    headers: list[str] = []
-    starts: list[int] = []
-    with_continuations: list[int] = []
-    keys: list[str] | None = None
-    lineno = 0
-    for key, header, indent, other in _FAST_LINE.findall(body):
-        if key:
-            if keys is None:
-                return None
-            keys.append(key)
-        elif header:
-            if keys is not None and len(keys) != len(set(keys)):
-                return None
-            headers.append(header)
-            starts.append(lineno)
-            keys = []
-        elif indent:
-            if not keys:
-                return None
-            section = len(headers) - 1
-            if not with_continuations or with_continuations[-1] != section:
-                with_continuations.append(section)
-        elif other:
-            return None
-        lineno += 1
-    if keys is not None and len(keys) != len(set(keys)):
+    if _FAST_GRAMMAR.fullmatch(body) is None:
         return None
+    body = "\n" + body
+    chunks = body.split("\n[")
+    headers = [chunk[: chunk.find("]")] for chunk in chunks[1:]]
     if len(set(headers)) != len(headers) or DEFAULT_SECTION in headers:
         return None
+    starts = list(accumulate([chunk.count("\n") + 1 for chunk in chunks[:-1]], initial=-1))[1:]
+    # Duplicate keys: the keys of each section, as one signature string per section; large
+    # files repeat a handful of signatures, so each distinct one is checked once.
+    tokens = _FAST_TOKENS.findall(body)
+    signatures = "\x00".join(tokens).split("[")
+    if len(signatures) != len(headers) + 1:  # pragma: no cover - the grammar guarantees it
+        return None
+    for signature in set(signatures):
+        keys = [key for key in signature.split("\x00") if key]
+        if len(set(keys)) != len(keys):
+            return None
+    with_continuations: list[int] = []
+    if "\n " in body or "\n\t" in body:
+        for match in _FAST_CONTINUATION_START.finditer(body):
+            line = body.count("\n", 0, match.start())  # index of the line (body has a leading "\n")
+            section = bisect_right(starts, line) - 1
+            if not with_continuations or with_continuations[-1] != section:
+                with_continuations.append(section)
     return headers, starts, with_continuations
 
 
