@@ -38,7 +38,16 @@ def opcodes_for(
         j += len(new_lines)
     if i < old_len:
         ops.append(("equal", i, old_len, j, j + old_len - i))
-    return [op for op in ops if op[1] != op[2] or op[3] != op[4]]
+    merged: list[Opcode] = []
+    for op in ops:
+        if op[1] == op[2] and op[3] == op[4]:
+            continue
+        if merged and op[0] == "equal" and merged[-1][0] == "equal":
+            previous = merged[-1]
+            merged[-1] = ("equal", previous[1], op[2], previous[3], op[4])
+        else:
+            merged.append(op)
+    return merged
 
 
 def _grouped(ops: list[Opcode], n: int = CONTEXT) -> list[list[Opcode]]:
