@@ -144,16 +144,23 @@ class ConfigWriter:
             if exists:
                 made.append(make_backup(target, path.parent, path.name))
 
-        committed = False
         try:
             atomic_write_text(path, new_text, before_replace=back_up)
-            committed = True
-        finally:
-            if not committed:
-                for backup in made:
-                    discard_backup(backup)
+        except BaseException:
+            # The backup only stays if the new text did land (an interruption right after
+            # the rename): a backup per write that happened, none for one that did not.
+            if made and not _has_text(path, new_text):
+                discard_backup(made[0])
+            raise
         prune_backups(path.parent, path.name, self.keep_backups)
         return made[0] if made else None
+
+
+def _has_text(path: Path, text: str) -> bool:
+    try:
+        return path.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False
 
 
 def _write_error(path: Path, error: OSError) -> ConfigWriteError:
