@@ -188,11 +188,18 @@ class _Block:
     def changed(self) -> bool:
         return self.deleted or self.lines != self.original
 
+    def header_index(self) -> int:
+        """Index of the header line (a new section starts with its separating blank line)."""
+        return header_line_index(self.lines)
+
     @property
     def header(self) -> str | None:
-        if self.deleted or self.origin == -1 or not self.lines:
+        if self.deleted or self.origin == -1:
             return None
-        match = _SECTCRE.match(self.lines[0].strip())
+        index = self.header_index()
+        if index < 0:
+            return None
+        match = _SECTCRE.match(self.lines[index].strip())
         return match.group("header") if match else None
 
     @property
@@ -235,6 +242,7 @@ class _Draft:
         self.appended: list[_Block] = []
         self.notes: list[str] = []
         self.touched: set[tuple[str, str]] = set()
+        self.upserted: list[str] = []  # profiles written by upserts (followed through renames)
         self._defaults = doc.defaults()
         self._state: dict[tuple[str, str], dict | None] = {}  # expected values of touched names
 
@@ -331,11 +339,12 @@ class _Draft:
         block.deleted = True
 
     def rename_block(self, block: _Block, header: str) -> None:
-        line = block.lines[0]
+        at = block.header_index()
+        line = block.lines[at]
         lead = _NONSPACECRE.search(line).start()
         content = line[lead:]
         close = content.rstrip().rfind("]")
-        block.replace(0, 1, [line[:lead] + "[" + header + content[close:]])
+        block.replace(at, at + 1, [line[:lead] + "[" + header + content[close:]])
 
     def set_options(self, block: _Block, items: Sequence[tuple[str, str]], remove: Sequence[str] = ()) -> None:
         """Set keys in place or after the last option; remove others."""
@@ -358,7 +367,7 @@ class _Draft:
             block.replace(found.first, found.last + 1, new)
         if missing:
             options = block.details().options
-            at = options[-1].last + 1 if options else 1
+            at = options[-1].last + 1 if options else block.header_index() + 1
             indent = options[-1].indent if options else ""
             _ensure_ending(block.lines, at - 1, nl)
             new = [line for key, value in missing for line in option_lines(key, value, indent, nl)]
@@ -425,6 +434,15 @@ def _kind_word(kind: str) -> str:
     return "sso-session" if kind == SSO_SESSION else "profile"
 
 
+def header_line_index(lines: Sequence[str]) -> int:
+    """The first line that is not blank or a comment (-1: none)."""
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped and stripped[0] not in "#;":
+            return index
+    return -1
+
+
 def _is_comment(line: str) -> bool:
     return line.strip()[:1] in ("#", ";")
 
@@ -439,7 +457,7 @@ def own_lines_end(lines: Sequence[str], details: SectionDetails, at_end: bool) -
     the last option go with the section.
     """
     options = details.options
-    start = options[-1].last + 1 if options else 1
+    start = options[-1].last + 1 if options else header_line_index(lines) + 1
     index = start
     while index < len(lines) and _is_comment(lines[index]):
         index += 1
@@ -515,7 +533,7 @@ def apply_edits(doc: ConfigDocument, edits: Sequence[Edit]) -> EditOutcome:
             _set_default(draft, edit)
         else:
             raise EditError(f"Unknown edit: {type(edit).__name__}")
-    _check_result(draft, edits)
+    _check_result(draft)
     return EditOutcome(doc, draft.blocks, draft.appended, draft.expectations, draft.notes)
 
 
@@ -571,6 +589,8 @@ def _upsert_profile(draft: _Draft, edit: UpsertProfile) -> None:
     else:
         draft.set_options(block, items, remove)
     draft.expect_update(PROFILE, edit.name, items, remove)
+    if edit.name not in draft.upserted:
+        draft.upserted.append(edit.name)
 
 
 def _delete_profile(draft: _Draft, edit: DeleteProfile) -> None:
@@ -581,6 +601,8 @@ def _delete_profile(draft: _Draft, edit: DeleteProfile) -> None:
     for block in blocks:
         draft.delete_block(block)
     draft.expect(PROFILE, edit.name, None)
+    if edit.name in draft.upserted:
+        draft.upserted.remove(edit.name)
 
 
 def _rename_profile(draft: _Draft, edit: RenameProfile) -> None:
@@ -597,6 +619,8 @@ def _rename_profile(draft: _Draft, edit: RenameProfile) -> None:
     draft.rename_block(block, section_header(PROFILE, edit.new))
     draft.expect(PROFILE, edit.old, None)
     draft.expect(PROFILE, edit.new, values)
+    if edit.old in draft.upserted:
+        draft.upserted[draft.upserted.index(edit.old)] = edit.new
 
 
 def _set_default(draft: _Draft, edit: SetDefaultProfile) -> None:
@@ -616,12 +640,12 @@ def _set_default(draft: _Draft, edit: SetDefaultProfile) -> None:
     draft.expect(PROFILE, "default", draft.expected(PROFILE, edit.source))
 
 
-def _check_result(draft: _Draft, edits: Sequence[Edit]) -> None:
-    """Refuse edits whose result botocore would reject when the profile is used."""
-    for edit in edits:
-        if not isinstance(edit, UpsertProfile):
+def _check_result(draft: _Draft) -> None:
+    """Refuse edits that leave a profile they wrote in a state botocore would reject."""
+    for name in draft.upserted:
+        values = draft.expected(PROFILE, name)
+        if values is None:  # pragma: no cover - deleted names leave the list
             continue
-        values = draft.expected(PROFILE, edit.name) or {}
         sessions: dict[str, SsoSession] = {}
         wanted = values.get("sso_session")
         if isinstance(wanted, str):
@@ -631,14 +655,13 @@ def _check_result(draft: _Draft, edits: Sequence[Edit]) -> None:
         kind = classify(values)
         if kind not in (ProfileKind.SSO, ProfileKind.SSO_LEGACY):
             raise EditError(
-                f"Profile {edit.name} also has role_arn, so botocore would assume that role instead "
-                "of using SSO.",
+                f"Profile {name} also has role_arn, so botocore would assume that role instead of using SSO.",
                 hint="Remove role_arn from the profile, or choose another profile name.",
             )
         resolved, error = resolve_sso(values, sessions)
-        problem = profile_problem(edit.name, kind, values, resolved, error, set())
+        problem = profile_problem(name, kind, values, resolved, error, set())
         if problem:
-            raise EditError(f"Profile {edit.name} would not work: {problem}.",
+            raise EditError(f"Profile {name} would not work: {problem}.",
                             hint="Create the sso-session first, or fix the values.")
 
 
