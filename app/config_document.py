@@ -350,15 +350,21 @@ def _block(entry: list) -> OptionBlock:
     return OptionBlock(key=key, first=first, last=last, value="\n".join(parts).rstrip(), indent=indent)
 
 
-def _nested_problem(block: OptionBlock) -> _Problem | None:
-    """botocore parses a value that starts with a newline into a dict; a line without '=' fails."""
+def _nested_problem(block: OptionBlock, lines: Sequence[str] = ()) -> _Problem | None:
+    """botocore parses a value that starts with a newline into a dict; a line without '=' fails.
+    The problem points at the offending line when ``lines`` (the document's) are given."""
     if not block.value.startswith("\n"):
         return None
     for line in block.value.splitlines():
         line = line.strip()
         if line and "=" not in line:
+            where = block.first
+            for index in range(block.first + 1, min(block.last + 1, len(lines))):
+                if line in lines[index]:
+                    where = index
+                    break
             return _Problem(
-                block.first,
+                where,
                 f"the indented block under '{_show(block.key, 40)}' has a line without '=' "
                 f"('{_show(line)}'); botocore reads such blocks as 'name = value' pairs",
             )
@@ -471,7 +477,7 @@ class ConfigDocument:
             for section in to_check:
                 doc._details[section] = doc._exact_details(section)
                 for block in doc.details(section).options:
-                    problem = _nested_problem(block)
+                    problem = _nested_problem(block, lines)
                     if problem is not None:
                         raise ConfigParseError(problem.message, path=path, line=problem.index + 1)
             return doc
@@ -501,9 +507,9 @@ class ConfigDocument:
         default_options = tuple(_block(e) for e in scanner.default_options)
         default_sections = tuple(i for i, h in enumerate(headers) if h == DEFAULT_SECTION)
         real = [d for i, d in details.items() if headers[i] != DEFAULT_SECTION]
-        problems = [p for d in real for p in map(_nested_problem, d.options) if p]
+        problems = [p for d in real for b in d.options if (p := _nested_problem(b, lines))]
         if real:  # botocore only parses values of real sections (DEFAULT values via them)
-            problems += [p for p in map(_nested_problem, default_options) if p]
+            problems += [p for b in default_options if (p := _nested_problem(b, lines))]
         if problems:
             first = min(problems, key=lambda p: p.index)
             raise ConfigParseError(first.message, path=path, line=first.index + 1)

@@ -661,8 +661,14 @@ def _check_result(draft: _Draft) -> None:
         resolved, error = resolve_sso(values, sessions)
         problem = profile_problem(name, kind, values, resolved, error, set())
         if problem:
-            raise EditError(f"Profile {name} would not work: {problem}.",
-                            hint="Create the sso-session first, or fix the values.")
+            hint = "Create the sso-session first, or fix the values."
+            inherited = [key for key in draft._defaults if key in problem]
+            if inherited:
+                hint = (
+                    f"The [DEFAULT] section gives every section, sso-sessions included, its "
+                    f"{', '.join(inherited)}; use the same value here or remove it from [DEFAULT]."
+                )
+            raise EditError(f"Profile {name} would not work: {problem}.", hint=hint)
 
 
 def is_default_section(header: str | None) -> bool:

@@ -160,7 +160,7 @@ REFUSED = [
     ("[default]\nregion = a\njust words\n", 3, "is not a [section] header, a comment or a 'key = value' setting"),
     ("[default]\n[profile broken\nx = 1\n", 2, "has no closing ]"),
     ("[default]\n= value\n", 2, "has no name before"),
-    ("[services s]\ns3 =\n  noequals\n", 2, "has a line without '='"),
+    ("[services s]\ns3 =\n  a = b\n  noequals\n", 4, "has a line without '='"),
     ("[DEFAULT]\nx = 1\n[DEFAULT]\nx = 2\n[a]\n", 4, "the key 'x' appears twice in [DEFAULT]"),
 ]
 

@@ -20,7 +20,9 @@ from app.config_edits import (
     SetDefaultProfile,
     UpsertProfile,
     UpsertSsoSession,
+    apply_edits,
 )
+from app.config_verify import _verify_whole
 from app.config_writer import ConfigWriter
 from tests.config_strategies import valid_config_text
 from tests.test_config_document import assert_same_as_botocore, botocore_read
@@ -203,6 +205,9 @@ def test_edit_sequences_keep_untouched_sections_and_botocore_reads_the_model(tmp
                 trial.apply(edit)
             assert trial.refusal_is_legitimate(batch), f"refused a valid batch: {batch}"
             break  # later batches were drawn assuming this one happened
+        # The complete check (whole new file through botocore) agrees with the section-wise one.
+        outcome = apply_edits(ConfigDocument.parse(before), batch)
+        _verify_whole(outcome, outcome.render())
         writer.apply(plan)
         after = path.read_bytes().decode()
         assert after == plan.new_text
