@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from dataclasses import dataclass
 from pathlib import Path
@@ -383,7 +383,7 @@ def parse_nested(value: str) -> dict[str, str]:
     return parsed
 
 
-def _fast_index(text: str) -> tuple[list[str], list[int], list[int]] | None:
+def _fast_index(text: str) -> tuple[list[str], list[int], list[int], list[int]] | None:
     """Index a file in the common layout with a few bulk operations; None means "not sure,
     use the exact scanner".
 
@@ -392,7 +392,8 @@ def _fast_index(text: str) -> tuple[list[str], list[int], list[int]] | None:
     duplicate sections, no duplicate keys in a section and no ``[DEFAULT]``. For those,
     configparser's reading is exactly: headers are the lines starting with "[", options the
     lines starting with a key. Returns the headers, their line indices and the sections that
-    have continuation lines (their nested blocks get checked exactly).
+    have continuation lines (their nested blocks get checked exactly), and the headers'
+    character offsets.
     """
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         return None
@@ -405,6 +406,7 @@ def _fast_index(text: str) -> tuple[list[str], list[int], list[int]] | None:
     if len(set(headers)) != len(headers) or DEFAULT_SECTION in headers:
         return None
     starts = list(accumulate([chunk.count("\n") + 1 for chunk in chunks[:-1]], initial=-1))[1:]
+    offsets = list(accumulate([len(chunk) + 2 for chunk in chunks[:-1]], initial=-2))[1:]
     # Duplicate keys: the keys of each section, as one signature string per section; large
     # files repeat a handful of signatures, so each distinct one is checked once.
     tokens = _FAST_TOKENS.findall(body)
@@ -422,7 +424,7 @@ def _fast_index(text: str) -> tuple[list[str], list[int], list[int]] | None:
             section = bisect_right(starts, line) - 1
             if not with_continuations or with_continuations[-1] != section:
                 with_continuations.append(section)
-    return headers, starts, with_continuations
+    return headers, starts, with_continuations, offsets
 
 
 class ConfigDocument:
@@ -431,7 +433,7 @@ class ConfigDocument:
     def __init__(
         self,
         text: str,
-        lines: list[str],
+        lines: list[str] | None,
         headers: list[str],
         starts: list[int],
         path: Path | None,
@@ -439,9 +441,13 @@ class ConfigDocument:
         default_options: tuple[OptionBlock, ...] = (),
         default_sections: tuple[int, ...] = (),
         simple: bool = False,
+        offsets: list[int] | None = None,
     ) -> None:
         self.text = text
-        self.lines = lines
+        self._lines = lines
+        self._offsets = offsets  # character offset of each section's header line
+        self._line_offsets: list[int] | None = None
+        self._line_count: int | None = len(lines) if lines is not None else None
         self.path = path
         self._headers = headers
         self._starts = starts
@@ -469,19 +475,18 @@ class ConfigDocument:
                 path=path,
                 line=1,
             )
-        lines = split_lines(text)
         fast = _fast_index(text)
         if fast is not None:
-            headers, starts, to_check = fast
-            doc = cls(text, lines, headers, starts, path, simple=True)
+            headers, starts, to_check, offsets = fast
+            doc = cls(text, None, headers, starts, path, simple=True, offsets=offsets)
             for section in to_check:
                 doc._details[section] = doc._exact_details(section)
                 for block in doc.details(section).options:
-                    problem = _nested_problem(block, lines)
+                    problem = _nested_problem(block, doc.lines)
                     if problem is not None:
                         raise ConfigParseError(problem.message, path=path, line=problem.index + 1)
             return doc
-        return cls._parse_exact(text, lines, path)
+        return cls._parse_exact(text, split_lines(text), path)
 
     @classmethod
     def parse_bytes(cls, data: bytes, path: Path | None = None) -> "ConfigDocument":
@@ -521,6 +526,51 @@ class ConfigDocument:
         return "".join(self.lines)
 
     @property
+    def lines(self) -> list[str]:
+        """Every line with its ending (split on first use)."""
+        if self._lines is None:
+            self._lines = split_lines(self.text)
+        return self._lines
+
+    @property
+    def line_count(self) -> int:
+        if self._line_count is None:
+            if self._lines is None and "\r" not in self.text:
+                text = self.text
+                self._line_count = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+            else:
+                self._line_count = len(self.lines)
+        return self._line_count
+
+    def offset_of(self, line: int) -> int:
+        """Character offset of line ``line`` (no full split for section boundaries)."""
+        if line <= 0:
+            return 0
+        if line >= self.line_count:
+            return len(self.text)
+        if self._offsets is not None:
+            index = bisect_left(self._starts, line)
+            if index < len(self._starts) and self._starts[index] == line:
+                return self._offsets[index]
+        if self._line_offsets is None:
+            self._line_offsets = list(accumulate(map(len, self.lines), initial=0))
+        return self._line_offsets[line]
+
+    def text_of(self, start: int, stop: int) -> str:
+        """The text of lines ``start``..``stop`` (exclusive)."""
+        return self.text[self.offset_of(start) : self.offset_of(stop)]
+
+    def line_slice(self, start: int, stop: int) -> list[str]:
+        """Lines ``start``..``stop`` (exclusive), without splitting the whole file."""
+        if self._lines is not None:
+            return self._lines[start:stop]
+        return split_lines(self.text_of(start, stop))
+
+    def section_lines(self, index: int) -> list[str]:
+        section = self.section(index)
+        return self.line_slice(section.start, section.end)
+
+    @property
     def newline(self) -> str:
         """The line ending new lines get: the file's own style (``\\n`` for a new file)."""
         if self._newline is None:
@@ -540,22 +590,22 @@ class ConfigDocument:
     @property
     def sections(self) -> tuple[Section, ...]:
         if self._sections is None:
-            ends = self._starts[1:] + [len(self.lines)]
+            ends = self._starts[1:] + [self.line_count]
             self._sections = tuple(Section(h, s, e) for h, s, e in zip(self._headers, self._starts, ends))
         return self._sections
 
     def section(self, index: int) -> Section:
         start = self._starts[index]
-        end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self.lines)
+        end = self._starts[index + 1] if index + 1 < len(self._starts) else self.line_count
         return Section(self._headers[index], start, end)
 
     def section_end(self, index: int) -> int:
-        return self._starts[index + 1] if index + 1 < len(self._starts) else len(self.lines)
+        return self._starts[index + 1] if index + 1 < len(self._starts) else self.line_count
 
     @property
     def preamble_end(self) -> int:
         """Index of the first section header (lines before it are blank lines and comments)."""
-        return self._starts[0] if self._starts else len(self.lines)
+        return self._starts[0] if self._starts else self.line_count
 
     def index_of(self, header: str) -> int | None:
         """The section with this configparser name, if any."""
@@ -625,17 +675,17 @@ class ConfigDocument:
 
     def _exact_details(self, index: int) -> SectionDetails:
         section = self.section(index)
-        return parse_section_lines(self.lines[section.start : section.end], section.start, section)
+        return parse_section_lines(self.line_slice(section.start, section.end), section.start, section)
 
     def _simple_details(self, index: int) -> SectionDetails:
         section = self.section(index)
-        lines = self.lines
+        lines = self.line_slice(section.start, section.end)
         match = _SIMPLE_OPTION.match
         options = []
-        for i in range(section.start + 1, section.end):
+        for i in range(1, len(lines)):
             found = match(lines[i])
             if found:
-                options.append(OptionBlock(found[1], i, i, found[2].strip(), ""))
+                options.append(OptionBlock(found[1], section.start + i, section.start + i, found[2].strip(), ""))
         return SectionDetails(section, tuple(options))
 
     def raw_config(self) -> dict[str, dict[str, object]]:

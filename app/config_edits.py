@@ -252,10 +252,9 @@ class _Draft:
         block = self.blocks.get(index)
         if block is None:
             if index == -1:
-                lines = self.doc.lines[: self.doc.preamble_end]
+                lines = self.doc.line_slice(0, self.doc.preamble_end)
             else:
-                section = self.doc.section(index)
-                lines = self.doc.lines[section.start : section.end]
+                lines = self.doc.section_lines(index)
             block = _Block(index, index, list(lines))
             self.blocks[index] = block
         return block
@@ -291,10 +290,10 @@ class _Draft:
             lines = block.lines if block is not None else None
             if lines is None:
                 if index == -1:
-                    lines = self.doc.lines[: self.doc.preamble_end]
+                    lines = self.doc.line_slice(0, self.doc.preamble_end)
                 else:
                     section = self.doc.section(index)
-                    lines = self.doc.lines[section.end - 1 : section.end]
+                    lines = self.doc.line_slice(section.end - 1, section.end)
             if lines:
                 return not lines[-1].strip()
         return None
@@ -495,19 +494,18 @@ class EditOutcome:
                 out.append(("old", (cursor, start)))
             out.append(("new", (index, block.lines)))
             cursor = stop
-        if cursor < len(doc.lines):
-            out.append(("old", (cursor, len(doc.lines))))
+        if cursor < doc.line_count:
+            out.append(("old", (cursor, doc.line_count)))
         for block in self.appended:
             out.append(("new", (None, block.lines)))
         return out
 
     def render(self) -> str:
-        lines = self.doc.lines
         parts: list[str] = []
         for kind, value in self.segments():
             if kind == "old":
                 start, stop = value  # type: ignore[misc]
-                parts.append("".join(lines[start:stop]))
+                parts.append(self.doc.text_of(start, stop))
             else:
                 parts.append("".join(value[1]))  # type: ignore[index]
         return "".join(parts)

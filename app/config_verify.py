@@ -146,7 +146,7 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
             while next_old < len(wanted) and doc.starts[wanted[next_old]] < stop:
                 index = wanted[next_old]
                 if doc.starts[index] >= start:
-                    chunks.append("".join(doc.lines[doc.starts[index] : doc.section_end(index)]))
+                    chunks.append(doc.text_of(doc.starts[index], doc.section_end(index)))
                 next_old += 1
         else:
             piece = _body(value[1])  # type: ignore[index]
@@ -170,25 +170,20 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
 def _check_layout(doc: ConfigDocument, segments, new_text: str) -> bool:
     """Checks 1 and 2: untouched runs byte-identical in place (raises otherwise); returns
     whether every changed piece has clean boundaries."""
-    lines = doc.lines
     old_text = doc.text
     clean = True
     position = 0  # in new_text
-    old_position = 0  # in old_text, at line old_cursor
-    old_cursor = 0
     after_piece = False
     for kind, value in segments:
         if kind == "old":
             start, stop = value
-            old_position += sum(map(len, lines[old_cursor:start]))
-            length = sum(map(len, lines[start:stop]))
-            if new_text[position : position + length] != old_text[old_position : old_position + length]:
+            begin, end = doc.offset_of(start), doc.offset_of(stop)
+            length = end - begin
+            if new_text[position : position + length] != old_text[begin:end]:
                 raise VerificationError(f"lines {start + 1}-{stop} would change although no edit touches them")
-            if after_piece and not lines[start].startswith("["):
+            if after_piece and not old_text.startswith("[", begin):
                 clean = False
             position += length
-            old_position += length
-            old_cursor = stop
             after_piece = False
             continue
         origin, piece = value

@@ -186,12 +186,12 @@ def _diff(outcome: EditOutcome, path: Path, existed: bool) -> str:
             continue
         origin, lines = value  # type: ignore[misc]
         if origin is None:
-            start = stop = len(doc.lines)
+            start = stop = doc.line_count
         elif origin == -1:
             start, stop = 0, doc.preamble_end
         else:
             start, stop = doc.starts[origin], doc.section_end(origin)
-        changes.append((start, stop, doc.lines[start:stop], lines))
+        changes.append((start, stop, doc.line_slice(start, stop), lines))
         new_pieces.append((new_index, lines))
         new_index += len(lines)
     # Merge changes that share a start (several appended sections) so ranges never overlap.
@@ -202,7 +202,7 @@ def _diff(outcome: EditOutcome, path: Path, existed: bool) -> str:
             merged[-1] = (start, stop, old, new + change[3])
         else:
             merged.append(change)
-    ops = opcodes_for(len(doc.lines), merged)
+    ops = opcodes_for(doc.line_count, merged)
     starts = [first for first, _ in new_pieces]
 
     def new_line(j: int) -> str:
@@ -211,4 +211,14 @@ def _diff(outcome: EditOutcome, path: Path, existed: bool) -> str:
         return lines[j - first]
 
     name = str(path)
-    return unified_diff(doc.lines, new_line, ops, name if existed else "/dev/null", name)
+    return unified_diff(_OldLines(doc), new_line, ops, name if existed else "/dev/null", name)
+
+
+class _OldLines:
+    """``doc.lines[i:j]`` for the diff's few context lines, without splitting the whole file."""
+
+    def __init__(self, doc: ConfigDocument):
+        self.doc = doc
+
+    def __getitem__(self, item: slice) -> list[str]:
+        return self.doc.line_slice(item.start, item.stop)

@@ -90,6 +90,13 @@ def test_valid_configs_render_byte_identical_and_match_botocore(text):
     raw, _, error = botocore_read(text)
     assert error is None, text
     doc = ConfigDocument.parse(text)
+    # Section boundaries by character offset (no full split) agree with the split lines.
+    lazy = ConfigDocument.parse(text)
+    assert [lazy.text_of(lazy.starts[i], lazy.section_end(i)) for i in range(len(lazy.headers))] == [
+        "".join(doc.lines[doc.starts[i] : doc.section_end(i)]) for i in range(len(doc.headers))
+    ]
+    assert lazy.line_count == len(doc.lines)
+    assert lazy.text_of(0, lazy.preamble_end) == "".join(doc.lines[: doc.preamble_end])
     assert doc.render() == text
     assert doc.raw_config() == raw
 
@@ -107,7 +114,7 @@ def test_fast_path_agrees_with_exact_scanner(lines, newline):
             ConfigDocument.parse(text)
         return
     if fast is not None:
-        headers, starts, _ = fast
+        headers, starts, _, _ = fast
         assert headers == exact.headers and starts == exact.starts
 
 
