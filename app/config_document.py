@@ -460,6 +460,7 @@ class ConfigDocument:
         self._sections: tuple[Section, ...] | None = None
         self._targets: list[tuple[str, str] | None] | None = None
         self._index: dict[str, int] | None = None
+        self._lookups = 0
         self._irregular: list[int] | None = None
         self._newline: str | None = None
 
@@ -564,7 +565,15 @@ class ConfigDocument:
         """Lines ``start``..``stop`` (exclusive), without splitting the whole file."""
         if self._lines is not None:
             return self._lines[start:stop]
-        return split_lines(self.text_of(start, stop))
+        if start >= stop:
+            return []
+        # Split only the sections that hold the wanted lines.
+        first = bisect_right(self._starts, start) - 1
+        last = bisect_right(self._starts, stop - 1) - 1
+        begin = self._starts[first] if first >= 0 else 0
+        end = self.section_end(last) if last >= 0 else self.preamble_end
+        lines = split_lines(self.text_of(begin, end))
+        return lines[start - begin : stop - begin]
 
     def section_lines(self, index: int) -> list[str]:
         section = self.section(index)
@@ -608,8 +617,19 @@ class ConfigDocument:
         return self._starts[0] if self._starts else self.line_count
 
     def index_of(self, header: str) -> int | None:
-        """The section with this configparser name, if any."""
+        """The section with this configparser name, if any (``[DEFAULT]`` is never found).
+
+        The first few look-ups scan the list (a plan needs only a handful); after that a
+        dictionary pays off."""
+        if header == DEFAULT_SECTION:
+            return None
         if self._index is None:
+            self._lookups += 1
+            if self._lookups <= 16:
+                try:
+                    return self._headers.index(header)
+                except ValueError:
+                    return None
             self._index = {h: i for i, h in enumerate(self._headers) if h != DEFAULT_SECTION}
         return self._index.get(header)
 

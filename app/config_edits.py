@@ -292,8 +292,7 @@ class _Draft:
                 if index == -1:
                     lines = self.doc.line_slice(0, self.doc.preamble_end)
                 else:
-                    section = self.doc.section(index)
-                    lines = self.doc.line_slice(section.end - 1, section.end)
+                    lines = self.doc.section_lines(index)[-1:]
             if lines:
                 return not lines[-1].strip()
         return None
