@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import sys
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from dataclasses import dataclass
@@ -38,6 +39,12 @@ DEFAULT_SECTION = "DEFAULT"  # configparser's inherited section (not the [defaul
 _EXTRA_LINE_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
+def _possessive(pattern: str) -> str:
+    """Possessive quantifiers (``*+``, ``++``, ``?+``) exist from Python 3.11 on; before that,
+    plain ones match the same here (every grammar below is deterministic), only slower."""
+    return pattern if sys.version_info >= (3, 11) else re.sub(r"([*+?])\+", r"\1", pattern)
+
+
 # The common layout (see _fast_index), as one deterministic grammar over the whole text:
 # blank or comment lines, then sections of a header at column 0 holding a single "]", blank
 # or comment lines, and options "key = value" with plain lower-case keys at column 0, each
@@ -47,14 +54,14 @@ _BLANK_OR_COMMENT = r"[ \t]*+(?:[#;][^\n]*+|\r)?\n"
 _FAST_HEADER = r"\[[^\]\r\n]++\][^\]\r\n]*+\r?\n"
 _FAST_OPTION = r"[a-z0-9_.\-]++[ \t]*+[=:][^\n]*+\n"
 _FAST_CONTINUATION = r"[ \t]++[^\s#;][^\n]*+\n"
-_FAST_GRAMMAR = re.compile(
+_FAST_GRAMMAR = re.compile(_possessive(
     rf"(?:{_BLANK_OR_COMMENT})*+"
     rf"(?:{_FAST_HEADER}(?:{_BLANK_OR_COMMENT})*+"
     rf"(?:{_FAST_OPTION}(?:{_FAST_OPTION}|{_FAST_CONTINUATION}|{_BLANK_OR_COMMENT})*+)?+)*+"
-)
+))
 # In a text the grammar accepted: every line start that is a header ("[") or an option key.
-_FAST_TOKENS = re.compile(r"\n(\[|[a-z0-9_.\-]++)")
-_FAST_CONTINUATION_START = re.compile(r"\n[ \t]++[^\s#;]")
+_FAST_TOKENS = re.compile(_possessive(r"\n(\[|[a-z0-9_.\-]++)"))
+_FAST_CONTINUATION_START = re.compile(_possessive(r"\n[ \t]++[^\s#;]"))
 
 # A plain option line of the common layout (only used on sections _fast_index accepted).
 _SIMPLE_OPTION = re.compile(r"([a-z0-9_.\-]+)[ \t]*[=:](.*)")
@@ -66,7 +73,7 @@ SERVICES = "services"
 _SIMPLE_HEADER = re.compile(r"([^\s'\"\\]+) ([^\s'\"\\]+)")
 # A run of headers in the CLI's plain form ("profile NAME" etc. with an unquoted NAME, or
 # "default"), one per line; see ConfigDocument.sections_for.
-_CANONICAL_RUN = re.compile(r"(?:(?:profile|sso-session|services) [^\s'\"\\]++\n|default\n)*+")
+_CANONICAL_RUN = re.compile(_possessive(r"(?:(?:profile|sso-session|services) [^\s'\"\\]++\n|default\n)*+"))
 _NO_SHLEX_SPECIALS = re.compile(r"[^\s'\"\\]*")
 
 

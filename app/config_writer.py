@@ -120,11 +120,13 @@ class ConfigWriter:
 
     # -- apply -----------------------------------------------------------------------------------
 
-    def apply(self, plan: WritePlan) -> WriteResult:
-        """Write the plan (re-applied to the current text if the file changed meanwhile)."""
+    def apply(self, plan: WritePlan, *, cancel=None) -> WriteResult:
+        """Write the plan (re-applied to the current text if the file changed meanwhile).
+
+        ``cancel`` (a :class:`app.cancel.CancelToken`) stops the wait for the lock."""
         path = plan.path
         try:
-            with exclusive_lock(lock_path_for(path), timeout=self.lock_timeout):
+            with exclusive_lock(lock_path_for(path), timeout=self.lock_timeout, cancel=cancel):
                 current = read_config_text(path)
                 reapplied = False
                 if current != (plan.old_text if plan.existed else None):

@@ -315,3 +315,22 @@ def test_other_files_in_the_directory_are_never_pruned(config_path):
     writer.apply(writer.plan([dev()]))
     assert all(path.exists() for path in keep)
     assert len(backups(config_path)) == 1
+
+
+def test_apply_waits_for_the_lock_and_can_be_cancelled(config_path):
+    from app.cancel import CancelToken
+    from app.errors import Cancelled
+    from app.fsutil import LockTimeout, exclusive_lock
+
+    writer = ConfigWriter(config_path, lock_timeout=0.3)
+    plan = writer.plan([SESSION])
+    with exclusive_lock(lock_path_for(config_path)):
+        with pytest.raises(LockTimeout):
+            writer.apply(plan)
+        token = CancelToken()
+        token.cancel()
+        with pytest.raises(Cancelled):
+            writer.apply(plan, cancel=token)
+    assert not config_path.exists()
+    writer.apply(plan)
+    assert config_path.exists()
