@@ -80,7 +80,7 @@ class SsoSession:
     def problem(self) -> str | None:
         missing = [key for key in ("sso_start_url", "sso_region") if not _text(self.values.get(key))]
         if missing:
-            return f"the sso-session {self.name} has no {' and no '.join(missing)}"
+            return f"The sso-session {self.name} has no {' and no '.join(missing)}."
         return None
 
 
@@ -154,12 +154,12 @@ def resolve_sso(values: Mapping[str, object], sessions: Mapping[str, SsoSession]
     if name is not None:
         session = sessions.get(name) if isinstance(name, str) else None
         if session is None:
-            return resolved, f'the sso-session "{name}" it names does not exist'
+            return resolved, f'It names the sso-session "{name}", which does not exist.'
         for key, value in session.values.items():
             if key in resolved and resolved[key] != value:
                 return resolved, (
-                    f"its {key} ({resolved[key]}) differs from the one in sso-session {session.name} "
-                    f"({value}); botocore refuses that"
+                    f"Its {key} ({resolved[key]}) differs from the one in sso-session {session.name} "
+                    f"({value}); botocore refuses that."
                 )
             resolved[key] = value
     return resolved, None
@@ -173,21 +173,21 @@ def profile_problem(name: str, kind: ProfileKind, values: Mapping[str, object], 
             return None
         source, credential_source = values.get("source_profile"), values.get("credential_source")
         if source is not None and credential_source is not None:
-            return "it sets both source_profile and credential_source; botocore needs exactly one"
+            return "It sets both source_profile and credential_source; botocore needs exactly one."
         if source is None and credential_source is None:
-            return "it has role_arn but neither source_profile nor credential_source"
+            return "It has role_arn but neither source_profile nor credential_source."
         if source is not None and source not in profile_names:
-            return f"its source_profile {source} does not exist"
+            return f"Its source_profile {source} does not exist."
         return None
     if kind in (ProfileKind.SSO, ProfileKind.SSO_LEGACY):
         if resolve_error:
             return resolve_error
         if not any(key in values for key in _SSO_PROFILE_KEYS):
-            return "it has no sso_account_id and sso_role_name, so it can sign in but not get role credentials"
+            return "It has no sso_account_id and sso_role_name, so it can sign in but not get role credentials."
         extra = ("sso_session",) if kind is ProfileKind.SSO else ()
         missing = [key for key in _SSO_REQUIRED + extra if key not in resolved]
         if missing:
-            return f"it is set up for SSO but is missing {', '.join(missing)}"
+            return f"It is set up for SSO but is missing {', '.join(missing)}."
         return None
     return None
 

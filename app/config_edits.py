@@ -665,7 +665,7 @@ def _check_result(draft: _Draft) -> None:
                     f"The [DEFAULT] section gives every section, sso-sessions included, its "
                     f"{', '.join(inherited)}; use the same value here or remove it from [DEFAULT]."
                 )
-            raise EditError(f"Profile {name} would not work: {problem}.", hint=hint)
+            raise EditError(f"Profile {name} would not work. {problem}", hint=hint)
 
 
 def is_default_section(header: str | None) -> bool:

@@ -296,7 +296,7 @@ def test_set_default_refuses_a_missing_source():
 
 
 def test_profile_pointing_at_a_missing_session_is_refused():
-    with pytest.raises(EditError, match='sso-session "nope"'):
+    with pytest.raises(EditError, match='sso-session "nope", which does not exist'):
         apply_edits(ConfigDocument.parse(""), [UpsertProfile("dev", "1", "R", sso_session="nope")])
 
 
