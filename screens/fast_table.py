@@ -150,6 +150,7 @@ class FastTable(ScrollView, can_focus=True):
         self.sort_reverse = False
         self._strip_cache: dict[int, Strip] = {}
         self._header_cache: Strip | None = None
+        self._style_cache: dict[str, Style] = {}
         self._last_highlight: object = object()
 
     # -- data ---------------------------------------------------------------------------------
@@ -298,19 +299,38 @@ class FastTable(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strip_cache.clear()
+        self._style_cache.clear()
         self._header_cache = None
 
     def _on_focus(self, event: events.Focus) -> None:
+        self._style_cache.clear()
         self._strip_cache.pop(self.cursor, None)
         self.refresh()
 
     def _on_blur(self, event: events.Blur) -> None:
+        self._style_cache.clear()
         self._strip_cache.pop(self.cursor, None)
         self.refresh()
 
+    def _style(self, name: str) -> Style:
+        """A component class's style ("" = the widget's own), computed once per style change."""
+        style = self._style_cache.get(name)
+        if style is None:
+            style = self.rich_style if not name else self.get_component_rich_style(name)
+            self._style_cache[name] = style
+        return style
+
+    def _cell_style(self, base: Style, css_class: str) -> Style:
+        key = f"{css_class}@"
+        style = self._style_cache.get(key)
+        if style is None:
+            style = base + Style(color=self._style(css_class).color)
+            self._style_cache[key] = style
+        return style
+
     def _header_strip(self) -> Strip:
         if self._header_cache is None:
-            style = self.get_component_rich_style("fast-table--header")
+            style = self._style("fast-table--header")
             parts = [" "]
             for column, width in zip(self.columns, self.widths):
                 label = column.label
@@ -327,20 +347,20 @@ class FastTable(ScrollView, can_focus=True):
         if strip is not None:
             return strip
         row = self.rows[index]
-        base = self.rich_style
-        if index == self.cursor:
-            cursor_style = self.get_component_rich_style("fast-table--cursor")
-            base = base + cursor_style
+        on_cursor = index == self.cursor
+        if on_cursor:
+            base = self._style_cache.get("@cursor")
+            if base is None:
+                base = self._style_cache["@cursor"] = self._style("") + self._style("fast-table--cursor")
+        else:
+            base = self._style("")
         segments = [Segment(" ", base)]
         cells = row.cells
         classes = row.cell_classes
-        on_cursor = index == self.cursor
         for i, width in enumerate(self.widths):
             text = _fit(cells[i] if i < len(cells) else "", width)
-            style = base
             css_class = classes.get(i)
-            if css_class and not on_cursor:
-                style = base + Style(color=self.get_component_rich_style(css_class).color)
+            style = self._cell_style(base, css_class) if css_class and not on_cursor else base
             segments.append(Segment(text, style))
             segments.append(Segment(" ", base))
         strip = Strip(segments, self._total_width())
@@ -352,10 +372,10 @@ class FastTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x = int(self.scroll_x)
-        base = self.rich_style
+        base = self._style("")
         if y == 0:
             strip = self._header_strip()
-            return strip.crop_extend(scroll_x, scroll_x + width, self.get_component_rich_style("fast-table--header"))
+            return strip.crop_extend(scroll_x, scroll_x + width, self._style("fast-table--header"))
         index = int(self.scroll_y) + y - 1
         if index >= len(self.rows) or index < 0:
             return Strip.blank(width, base)

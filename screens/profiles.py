@@ -1,0 +1,883 @@
+"""The profile browser: every profile with its live sign-in status, one key to act on it.
+
+A thin view over :mod:`app.profile_status` (rows and token status), :mod:`app.login`
+(sign in / out), :mod:`app.sso_client` (who am I, account names), :mod:`app.config_writer`
+(delete, make default) and :mod:`app.console_url`. Every blocking call runs in a thread worker;
+results come back as messages, errors end in :meth:`ProfilesScreen._show_error`.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from app import profile_status as ps
+from app.cancel import CancelToken
+from app.errors import Cancelled, WizardError, redact
+from screens.fast_table import Column, FastTable, Row
+
+if TYPE_CHECKING:  # pragma: no cover
+    from app.login import LoginService
+    from app.services import Services
+
+COLUMNS = (
+    Column("name", "Profile", min_width=8, max_width=40),
+    Column("account", "Account", min_width=8, max_width=44),
+    Column("role", "Role", min_width=6, max_width=32),
+    Column("region", "Region", min_width=8, max_width=16),
+    Column("session", "SSO session", min_width=8, max_width=24),
+    Column("status", "Status", min_width=12, max_width=30),
+)
+SORT_ORDER = [c.key for c in COLUMNS]
+_STATUS_RANK = {ps.VALID: 0, ps.EXPIRING: 1, ps.REFRESHABLE: 2, ps.EXPIRED: 3, ps.SIGNED_OUT: 4, ps.NOT_APPLICABLE: 5}
+_STATUS_CLASS = {
+    ps.VALID: "fast-table--good",
+    ps.EXPIRING: "fast-table--warn",
+    ps.REFRESHABLE: "fast-table--warn",
+    ps.EXPIRED: "fast-table--bad",
+    ps.SIGNED_OUT: "fast-table--muted",
+    ps.NOT_APPLICABLE: "fast-table--muted",
+}
+POLL_SECONDS = 1.0
+
+
+@dataclass
+class _Verified:
+    account: str
+    arn: str
+    at: datetime
+
+
+class ProfilesScreen(Screen):
+    """Every profile, its account, role, region, sso-session and live sign-in status."""
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="profiles.filter"),
+        Binding("l", "login", "Sign in", id="profiles.login"),
+        Binding("L", "login(True)", "Sign in again", id="profiles.login_force", show=False),
+        Binding("o", "logout", "Sign out", id="profiles.logout"),
+        Binding("w", "whoami", "Who am I", id="profiles.whoami"),
+        Binding("e", "export", "Export", id="profiles.export"),
+        Binding("c", "console", "Console", id="profiles.console"),
+        Binding("n", "new_profile", "New", id="profiles.new"),
+        Binding("x", "delete", "Delete", id="profiles.delete"),
+        Binding("d", "make_default", "Default", id="profiles.default"),
+        Binding("r", "refresh", "Refresh", id="profiles.refresh"),
+        Binding("s", "sort", "Sort", id="profiles.sort", show=False),
+        Binding("S", "sort_reverse", "Reverse sort", id="profiles.sort_reverse", show=False),
+        Binding("question_mark", "help", "Help", id="profiles.help"),
+        Binding("escape", "clear_filter", "Clear filter", id="profiles.clear_filter", show=False),
+    ]
+
+    # -- messages from workers ------------------------------------------------------------------
+
+    class SnapshotReady(Message):
+        def __init__(self, snapshot: ps.Snapshot | None, error: WizardError | None) -> None:
+            super().__init__()
+            self.snapshot = snapshot
+            self.error = error
+
+    class StatusesReady(Message):
+        def __init__(self, sessions: dict[str, ps.SessionStatus]) -> None:
+            super().__init__()
+            self.sessions = sessions
+
+    class PromptReady(Message):
+        def __init__(self, key: str, prompt) -> None:
+            super().__init__()
+            self.key = key
+            self.prompt = prompt
+
+    class NewProfileRequested(Message):
+        """``n`` was pressed: the app opens the wizard (bubbles up to the App)."""
+
+    def __init__(
+        self,
+        services: "Services | None" = None,
+        *,
+        status: ps.ProfileStatusService | None = None,
+        poll_seconds: float = POLL_SECONDS,
+        name: str | None = None,
+        id: str | None = None,
+    ) -> None:
+        """``services`` defaults to the App's ``services`` (the App's modes build screens with no
+        arguments)."""
+        super().__init__(name=name, id=id)
+        self._services = services
+        self._status = status or ps.ProfileStatusService(login_provider=lambda: self.services.login)
+        self._poll_seconds = poll_seconds
+        self._watcher = ps.ChangeWatcher(config_path=lambda: self._status.config_path)
+        self._all: list[ps.ProfileRow] = []  # every profile, in the current sort order
+        self._by_name: dict[str, ps.ProfileRow] = {}
+        self._sessions: dict[str, ps.SessionStatus] = {}
+        self._texts: dict[str, str] = {}  # session key -> status text as last shown
+        self._query = ""
+        self._sort_key: str | None = None
+        self._sort_reverse = False
+        self._load_error: WizardError | None = None
+        self._loaded = False
+        self._logins: dict[str, CancelToken] = {}
+        self._dialogs: dict[str, object] = {}
+        self._verified: dict[str, _Verified] = {}
+        self._names_asked: set[str] = set()
+        self._config_path_text = ""
+
+    # -- services ---------------------------------------------------------------------------
+
+    @property
+    def services(self) -> "Services":
+        if self._services is None:
+            self._services = self.app.services  # type: ignore[attr-defined]
+        return self._services
+
+    @property
+    def login(self) -> "LoginService":
+        return self.services.login
+
+    @property
+    def status_service(self) -> ps.ProfileStatusService:
+        return self._status
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Profiles", style="bold"), id="profiles-title")
+        filter_input = Input(placeholder="Filter: name, account, role, region…  (Enter keeps it, Escape clears)", id="profiles-filter")
+        filter_input.display = False
+        yield filter_input
+        with Horizontal(id="profiles-body"):
+            yield FastTable(COLUMNS, id="profiles-table")
+            with VerticalScroll(id="profiles-details"):
+                yield Static(Text(""), id="profiles-details-text")
+        yield Static(Text("Reading the AWS config…"), id="profiles-empty")
+        yield Static(Text(""), id="profiles-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#profiles-empty").display = True
+        self.query_one("#profiles-body").display = False
+        self.query_one(FastTable).focus()
+        self._load(first=True)
+        self.set_interval(self._poll_seconds, self._tick, name="profiles-poll")
+
+    # -- loading ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="profiles-load", exit_on_error=False)
+    def _load(self, first: bool = False, invalidate: bool = False) -> None:
+        if invalidate:
+            self._status.invalidate()
+        try:
+            snapshot = self._status.snapshot()
+        except WizardError as error:
+            self.post_message(self.SnapshotReady(None, error))
+            return
+        self.post_message(self.SnapshotReady(snapshot, None))
+
+    def on_profiles_screen_snapshot_ready(self, message: SnapshotReady) -> None:
+        self._loaded = True
+        self._watcher.reset()
+        self._config_path_text = str(self._status.config_path)
+        if message.error is not None:
+            self._load_error = message.error
+            self._all = []
+            self._by_name = {}
+            self._show_empty(
+                f"The AWS config file cannot be read: {message.error}\n\n"
+                "Fix the file (the line is named above) and press r to read it again."
+            )
+            return
+        self._load_error = None
+        snapshot = message.snapshot
+        assert snapshot is not None
+        self._sessions = dict(snapshot.sessions)
+        self._all = list(snapshot.rows)
+        self._by_name = {row.name: row for row in self._all}
+        self._sort_rows()
+        table = self.query_one(FastTable)
+        table.fit_columns([self._table_row(row) for row in self._all])
+        self._texts = {}
+        self._render_rows()
+        if not self._all:
+            self._show_empty(
+                f"There are no profiles in {self._config_path_text} yet.\n\n"
+                "Press n to create one with the setup wizard: it signs you in, lets you pick an account "
+                "and a role, and shows the change before writing it."
+            )
+        else:
+            self.query_one("#profiles-empty").display = False
+            self.query_one("#profiles-body").display = True
+        self._ask_account_names()
+        self._refresh_keys()
+
+    def _show_empty(self, text: str) -> None:
+        empty = self.query_one("#profiles-empty", Static)
+        empty.update(Text(text))
+        empty.display = True
+        self.query_one("#profiles-body").display = False
+        self._update_status_line()
+        self._refresh_keys()
+
+    # -- rows ---------------------------------------------------------------------------------
+
+    def _session(self, row: ps.ProfileRow | None) -> ps.SessionStatus | None:
+        if row is None or row.session_key is None:
+            return None
+        return self._sessions.get(row.session_key)
+
+    def _status_of(self, row: ps.ProfileRow) -> str:
+        session = self._session(row)
+        if session is not None:
+            return session.status
+        return ps.NOT_APPLICABLE
+
+    def _status_cell(self, row: ps.ProfileRow) -> str:
+        if not row.is_sso:
+            return f"{row.kind_label} (not SSO)"
+        session = self._session(row)
+        if session is None:
+            return "…"
+        if row.session_key in self._logins:
+            return "signing in…"
+        if session.problem:
+            return "incomplete config"
+        return session.text()
+
+    def _table_row(self, row: ps.ProfileRow) -> Row:
+        if row.is_sso:
+            session = row.sso_session or "(legacy)"
+        else:
+            session = "—"
+        status = self._status_of(row)
+        return Row(
+            key=row.name,
+            cells=(
+                row.name,
+                row.account_label,
+                row.role_name or "",
+                row.region or "",
+                session,
+                self._status_cell(row),
+            ),
+            cell_classes={5: _STATUS_CLASS.get(status, "fast-table--muted")} if row.is_sso else {5: "fast-table--muted"},
+        )
+
+    def _visible(self) -> list[ps.ProfileRow]:
+        query = self._query.strip()
+        if not query:
+            return self._all
+        return [row for row in self._all if ps.matches(row, query)]
+
+    def _render_rows(self) -> None:
+        table = self.query_one(FastTable)
+        table.set_rows([self._table_row(row) for row in self._visible()])
+        self._update_status_line()
+        self._update_details()
+
+    def _sort_rows(self) -> None:
+        key = self._sort_key
+        if key is None:
+            return  # file order, as `aws configure list-profiles`
+        sessions = self._sessions
+
+        def sort_value(row: ps.ProfileRow):
+            if key == "name":
+                return row.name.lower()
+            if key == "account":
+                return ((row.account_name or "").lower(), row.account_id or "")
+            if key == "role":
+                return (row.role_name or "").lower()
+            if key == "region":
+                return row.region or ""
+            if key == "session":
+                return (row.sso_session or ("~" if row.is_sso else "~~")).lower()
+            session = sessions.get(row.session_key) if row.session_key else None
+            status = session.status if session else ps.NOT_APPLICABLE
+            expires = session.expires_at.timestamp() if session and session.expires_at else 0.0
+            return (_STATUS_RANK.get(status, 9), -expires)
+
+        self._all.sort(key=sort_value, reverse=self._sort_reverse)
+        self.query_one(FastTable).sort_indicator(key, self._sort_reverse)
+
+    def _update_status_line(self) -> None:
+        shown = self.query_one(FastTable).row_count
+        total = len(self._all)
+        parts = [f"{total} profile{'s' if total != 1 else ''}"]
+        if self._query.strip():
+            parts.append(f"{shown} match “{self._query.strip()}”")
+        signed_in = sum(1 for s in self._sessions.values() if s.status in (ps.VALID, ps.EXPIRING, ps.REFRESHABLE))
+        if self._sessions:
+            parts.append(f"signed in to {signed_in} of {len(self._sessions)} sign-in{'s' if len(self._sessions) != 1 else ''}")
+        if self._config_path_text:
+            parts.append(self._config_path_text)
+        self.query_one("#profiles-status", Static).update(Text(" · ".join(parts)))
+
+    # -- details pane -------------------------------------------------------------------------
+
+    def current(self) -> ps.ProfileRow | None:
+        key = self.query_one(FastTable).cursor_key
+        return self._by_name.get(key) if key is not None else None
+
+    def _update_details(self) -> None:
+        row = self.current()
+        details = self.query_one("#profiles-details-text", Static)
+        if row is None:
+            details.update(Text(""))
+            return
+        text = Text()
+        text.append(f"{row.name}\n", style="bold")
+        text.append(f"{row.kind_label}\n\n", style="italic")
+        session = self._session(row)
+        if row.is_sso and session is not None:
+            text.append("Sign-in: ", style="bold")
+            text.append(_long_status(session) + "\n")
+            if session.expires_at is not None:
+                local = session.expires_at.astimezone()
+                text.append("Expires: ", style="bold")
+                text.append(local.strftime("%Y-%m-%d %H:%M:%S %Z") + "\n")
+            if session.token_path is not None:
+                text.append("Token file: ", style="bold")
+                exists = session.token_path.exists()
+                text.append(f"{_home_short(session.token_path)}{'' if exists else ' (none)'}\n")
+            shared = [r.name for r in self._all if r.session_key == row.session_key and r.name != row.name]
+            if shared:
+                text.append("Shares this sign-in with: ", style="bold")
+                text.append(_short_list(shared) + "\n")
+            if session.problem:
+                text.append("Problem: ", style="bold red")
+                text.append(session.problem + "\n")
+        elif row.problem:
+            text.append("Problem: ", style="bold red")
+            text.append(row.problem + "\n")
+        verified = self._verified.get(row.name)
+        if verified is not None:
+            text.append("Verified: ", style="bold")
+            text.append(f"{verified.arn} (account {verified.account}, {verified.at.astimezone():%H:%M:%S})\n")
+        text.append("\nKeys in the config\n", style="bold underline")
+        values = getattr(row.profile, "values", {}) or {}
+        for key, value in values.items():
+            text.append(f"{key}", style="bold")
+            text.append(f" = {ps.display_value(str(key), value)}\n")
+        if row.is_sso and getattr(row.profile, "session", None) is not None and row.sso_session:
+            text.append(f"\n[sso-session {row.sso_session}]\n", style="bold underline")
+            for key, value in (row.profile.session.values or {}).items():
+                text.append(f"{key}", style="bold")
+                text.append(f" = {ps.display_value(str(key), value)}\n")
+        details.update(text)
+
+    _KEYED_ACTIONS = ("login", "logout", "whoami", "console", "export", "delete", "make_default")
+
+    def _refresh_keys(self) -> None:
+        """Refresh the footer only when which keys apply has changed (a footer refresh rebuilds it)."""
+        state = tuple(self.check_action(action, ()) for action in self._KEYED_ACTIONS)
+        if state != getattr(self, "_keys_state", None):
+            self._keys_state = state
+            self.refresh_bindings()
+
+    @on(FastTable.Highlighted)
+    def _highlighted(self, event: FastTable.Highlighted) -> None:
+        self._update_details()
+        self._refresh_keys()
+
+    @on(FastTable.Selected)
+    def _selected(self, event: FastTable.Selected) -> None:
+        """Enter shows the details pane full width on narrow terminals (Enter again hides it)."""
+        if self.has_class("-narrow"):
+            self.toggle_class("-details")
+
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.width < 110, "-narrow")
+        if not self.has_class("-narrow"):
+            self.remove_class("-details")
+
+    @on(FastTable.HeaderClicked)
+    def _header_clicked(self, event: FastTable.HeaderClicked) -> None:
+        if self._sort_key == event.column:
+            self._sort_reverse = not self._sort_reverse
+        else:
+            self._sort_key, self._sort_reverse = event.column, False
+        self._resort()
+
+    def _resort(self) -> None:
+        keep = self.query_one(FastTable).cursor_key
+        self._sort_rows()
+        self.query_one(FastTable).set_rows([self._table_row(r) for r in self._visible()], keep_key=keep)
+
+    def action_sort(self) -> None:
+        index = SORT_ORDER.index(self._sort_key) + 1 if self._sort_key in SORT_ORDER else 0
+        self._sort_key = SORT_ORDER[index % len(SORT_ORDER)]
+        self._sort_reverse = False
+        self._resort()
+        self.notify(f"Sorted by {dict((c.key, c.label) for c in COLUMNS)[self._sort_key].lower()}.", markup=False, timeout=2)
+
+    def action_sort_reverse(self) -> None:
+        if self._sort_key is None:
+            self._sort_key = "name"
+        self._sort_reverse = not self._sort_reverse
+        self._resort()
+
+    # -- filter -------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#profiles-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#profiles-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._query = event.value
+        table = self.query_one(FastTable)
+        table.set_rows([self._table_row(row) for row in self._visible()])
+        self._update_status_line()
+
+    @on(Input.Submitted, "#profiles-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(FastTable).focus()
+
+    def action_clear_filter(self) -> None:
+        if self.has_class("-details"):
+            self.remove_class("-details")
+            return
+        box = self.query_one("#profiles-filter", Input)
+        if box.value:
+            box.value = ""  # Input.Changed re-renders the rows
+        box.display = False
+        self.query_one(FastTable).focus()
+
+    def on_key(self, event) -> None:
+        # Down from the filter box goes to the table; Escape there clears the filter.
+        box = self.query_one("#profiles-filter", Input)
+        if box.has_focus and event.key == "down":
+            self.query_one(FastTable).focus()
+            event.stop()
+
+    # -- which keys apply -----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        row = self.current() if self._loaded and self.is_mounted else None
+        if action == "whoami" and row is not None and not row.is_sso:
+            return True  # botocore's own credential chain answers for other profiles
+        if action in ("login", "logout", "whoami", "console"):
+            if row is None or not row.is_sso:
+                return None
+            session = self._session(row)
+            if session is None or session.problem or row.session_key is None:
+                return None
+            if action == "logout":
+                has_token = session.status != ps.SIGNED_OUT or (session.token_path is not None and session.token_path.exists())
+                return True if has_token and row.session_key not in self._logins else None
+            if action in ("whoami", "console"):
+                return True if row.account_id and row.role_name else None
+            return True
+        if action in ("export", "delete", "make_default"):
+            if row is None:
+                return None
+            if action == "make_default" and row.name == "default":
+                return None
+            return True
+        if action == "clear_filter":
+            return True
+        return True
+
+    # -- live updates -------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        if not self._loaded:
+            return
+        changed = self._watcher.poll()
+        if ps.CONFIG in changed or ps.NAMES in changed:
+            self._load(invalidate=ps.TOKENS in changed)
+            return
+        self._check_statuses(invalidate=ps.TOKENS in changed)
+
+    @work(thread=True, exclusive=True, group="profiles-status", exit_on_error=False)
+    def _check_statuses(self, invalidate: bool = False) -> None:
+        if invalidate:
+            self._status.invalidate()
+        rows = tuple(self._all)
+        try:
+            sessions = self._status.statuses(rows)
+        except WizardError:
+            return
+        self.post_message(self.StatusesReady(sessions))
+
+    def on_profiles_screen_statuses_ready(self, message: StatusesReady) -> None:
+        old = self._sessions
+        self._sessions = {**old, **message.sessions}
+        changed = {
+            key
+            for key, session in self._sessions.items()
+            if self._texts.get(key) != (session.status, session.text())
+        }
+        for key in changed:
+            session = self._sessions[key]
+            self._texts[key] = (session.status, session.text())
+        if changed:
+            if self._sort_key == "status":
+                self._resort()
+            else:
+                table = self.query_one(FastTable)
+                table.set_rows([self._table_row(row) for row in self._visible()])
+            self._update_status_line()
+            self._refresh_keys()
+        if changed or self.current() is not None:
+            self._update_details()
+        newly_valid = [k for k in changed if self._sessions[k].status in (ps.VALID, ps.EXPIRING)]
+        if newly_valid:
+            self._ask_account_names()
+
+    # -- account names ------------------------------------------------------------------------
+
+    def _ask_account_names(self) -> None:
+        """Learn account names (sso:ListAccounts) for signed-in sessions whose profiles show
+        only an id; once per session per run."""
+        for key, session in self._sessions.items():
+            if key in self._names_asked or session.status not in (ps.VALID, ps.EXPIRING):
+                continue
+            rows = [r for r in self._all if r.session_key == key]
+            if not rows or all(r.account_name for r in rows if r.account_id):
+                continue
+            self._names_asked.add(key)
+            self._fetch_names(rows[0])
+
+    @work(thread=True, group="profiles-names", exit_on_error=False)
+    def _fetch_names(self, row: ps.ProfileRow) -> None:
+        from app.sso_target import SsoTarget
+
+        try:
+            target = SsoTarget.from_profile(row.profile)
+            accounts = self.services.sso(target).list_accounts()
+        except Exception:  # names are a convenience: never an error for the person
+            return
+        self._status.account_names.remember(accounts)  # the watcher sees the file change and reloads
+
+    # -- sign in ------------------------------------------------------------------------------
+
+    def action_login(self, force: bool = False) -> None:
+        row = self.current()
+        if row is None or row.session_key is None:
+            return
+        key = row.session_key
+        session = self._session(row)
+        label = session.label if session else key
+        if key in self._logins:
+            self.notify(f"Already signing in to {label}…", markup=False)
+            return
+        if not force and session is not None and session.status == ps.VALID:
+            self.notify(
+                f"Already signed in to {label} ({session.text()}). Press L to sign in again anyway.",
+                markup=False,
+            )
+            return
+        method = "pkce" if self.services.browser_likely() else "device"
+        token = CancelToken()
+        self._logins[key] = token
+        dialog = _make_login_dialog(label, token, self._open_in_browser)
+        self._dialogs[key] = dialog
+        self.app.push_screen(dialog)
+        self._refresh_row_status(key)
+        self._refresh_keys()
+        self._run_login(row, key, method, force, token)
+
+    def _run_login(self, row: ps.ProfileRow, key: str, method: str, force: bool, token: CancelToken) -> None:
+        def job() -> str:
+            from app.sso_target import SsoTarget
+
+            target = SsoTarget.from_profile(row.profile)
+            status = self.login.login(
+                target,
+                method=method,
+                force=force,
+                on_prompt=lambda prompt: self.post_message(self.PromptReady(key, prompt)),
+                cancel=token,
+            )
+            self._status.invalidate(key)
+            when = status.expires_at.astimezone().strftime("%H:%M") if status.expires_at else "later"
+            return f"Signed in to {target.label} until {when}."
+
+        self.run_worker(job, thread=True, group=f"login:{key}", name=f"login:{key}", exclusive=True, exit_on_error=False)
+
+    def on_profiles_screen_prompt_ready(self, message: PromptReady) -> None:
+        dialog = self._dialogs.get(message.key)
+        if dialog is not None and dialog.is_mounted:
+            dialog.show_prompt(message.prompt)
+
+    def _finish_login(self, key: str) -> None:
+        self._logins.pop(key, None)
+        dialog = self._dialogs.pop(key, None)
+        if dialog is not None:
+            dialog.finish()
+        self._status.invalidate(key)
+        self._refresh_row_status(key)
+        self._check_statuses()
+        self._refresh_keys()
+
+    def _refresh_row_status(self, key: str) -> None:
+        self._texts.pop(key, None)
+        self.query_one(FastTable).set_rows([self._table_row(r) for r in self._visible()])
+
+    def _open_in_browser(self, url: str) -> None:
+        self._open_url_worker(url, quiet=False)
+
+    @work(thread=True, group="profiles-open", exit_on_error=False)
+    def _open_url_worker(self, url: str, quiet: bool = False) -> None:
+        opened = False
+        try:
+            opened = self.services.open_browser(url)
+        except Exception:
+            opened = False
+        if not opened and not quiet:
+            self.app.call_from_thread(self._copy_and_show, url, "No browser could be opened here. The link was copied")
+
+    def _copy_and_show(self, url: str, why: str) -> None:
+        self.app.copy_to_clipboard(url)
+        self.notify(f"{why}:\n{url}", markup=False, timeout=15)
+
+    # -- sign out ---------------------------------------------------------------------------
+
+    def action_logout(self) -> None:
+        row = self.current()
+        if row is None or row.session_key is None:
+            return
+        key = row.session_key
+        session = self._session(row)
+        label = session.label if session else key
+        sharing = [r.name for r in self._all if r.session_key == key]
+        question = (
+            f"Sign out of {label}?\n\n"
+            f"These profiles share that sign-in and will all be signed out: {_short_list(sharing, 12)}.\n\n"
+            "The sign-in is also ended on the AWS side and cached role keys for these profiles are removed."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                pairs = sorted({(r.account_id, r.role_name) for r in self._all if r.session_key == key and r.account_id and r.role_name})
+                self._run_logout(row, key, pairs)
+
+        from screens.profile_dialogs import ConfirmDialog
+
+        self.app.push_screen(ConfirmDialog("Sign out", question, yes="Sign out", no="Cancel"), answered)
+
+    def _run_logout(self, row: ps.ProfileRow, key: str, pairs: list[tuple[str, str]]) -> None:
+        def job() -> str:
+            from app.sso_target import SsoTarget
+
+            target = SsoTarget.from_profile(row.profile)
+            result = self.login.logout(target, role_pairs=pairs)
+            self._status.invalidate(key)
+            return result.message or f"Signed out of {target.label}."
+
+        self.run_worker(job, thread=True, group=f"logout:{key}", name=f"logout:{key}", exclusive=True, exit_on_error=False)
+
+    # -- who am I -----------------------------------------------------------------------------
+
+    def action_whoami(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        name = row.name
+        self.notify(f"Checking who {name} is…", markup=False, timeout=2)
+
+        def job() -> tuple[str, object]:
+            from app.sso_client import whoami_profile
+
+            identity = whoami_profile(name, login=self.login, config=self._status.config())
+            return name, identity
+
+        self.run_worker(job, thread=True, group=f"whoami:{name}", name="whoami", exclusive=True, exit_on_error=False)
+
+    # -- export, console ----------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        line = f"export AWS_PROFILE={shlex.quote(row.name)}"
+        self.app.copy_to_clipboard(line)
+        self.notify(f"Copied to the clipboard:\n{line}", markup=False, timeout=8)
+
+    def action_console(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        from app.console_url import console_url
+
+        try:
+            url = console_url(row.start_url or "", row.account_id or "", row.role_name or "")
+        except WizardError as error:
+            self._show_error(error)
+            return
+        if not self.services.browser_likely():
+            self._copy_and_show(url, "No browser here. The console link was copied")
+            return
+        self.notify(f"Opening the console for {row.account_label} as {row.role_name}…", markup=False, timeout=4)
+        self._open_url_worker(url)
+
+    # -- new, delete, default ---------------------------------------------------------------
+
+    def action_new_profile(self) -> None:
+        self.post_message(self.NewProfileRequested())
+
+    def action_delete(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        from app.config_edits import DeleteProfile
+
+        self._plan_change([DeleteProfile(row.name)], f"Delete the profile {row.name}?", f"Deleted the profile {row.name}.")
+
+    def action_make_default(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        from app.config_edits import SetDefaultProfile
+
+        self._plan_change(
+            [SetDefaultProfile(row.name)],
+            f"Make {row.name} the [default] profile?",
+            f"{row.name} is now the default profile (used when no --profile or AWS_PROFILE is given).",
+        )
+
+    def _writer(self):
+        return self.services.writer()
+
+    def _plan_change(self, edits: list, title: str, done: str) -> None:
+        try:
+            plan = self._writer().plan(edits)
+        except WizardError as error:
+            self._show_error(error)
+            return
+        if not plan.changed:
+            self.notify("Nothing to change: the config already says that.", markup=False)
+            return
+        note = f"This changes {plan.path}; the current file is backed up to {plan.backup_dir} first."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._apply_plan(plan, done)
+
+        from screens.profile_dialogs import ConfirmDialog
+
+        self.app.push_screen(ConfirmDialog(title, note, yes="Write", no="Cancel", diff=plan.diff), answered)
+
+    def _apply_plan(self, plan, done: str) -> None:
+        def job() -> str:
+            result = self._writer().apply(plan)
+            backup = f" Backup: {result.backup_path}" if result.backup_path else ""
+            return done + backup
+
+        self.run_worker(job, thread=True, group="config-write", name="config-write", exclusive=True, exit_on_error=False)
+
+    # -- refresh, help --------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        self._names_asked.clear()
+        self._load(invalidate=True)
+        self.notify("Reading the config and sign-in status again…", markup=False, timeout=2)
+
+    def action_help(self) -> None:
+        from screens.profile_dialogs import ProfilesHelp
+
+        self.app.push_screen(ProfilesHelp())
+
+    # -- worker results and errors ----------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        name = worker.name or ""
+        group = worker.group or ""
+        if event.state == WorkerState.SUCCESS:
+            result = worker.result
+            if group.startswith("login:"):
+                self._finish_login(group.split(":", 1)[1])
+                self.notify(str(result), markup=False)
+            elif group.startswith("logout:"):
+                self._status.invalidate(group.split(":", 1)[1])
+                self._check_statuses(invalidate=True)
+                self.notify(str(result), markup=False)
+            elif name == "whoami":
+                profile, identity = result
+                self._verified[profile] = _Verified(identity.account, identity.arn, ps.utcnow())
+                self._update_details()
+                self.notify(f"{profile} is {identity.arn}\n(account {identity.account})", title="Who am I", markup=False, timeout=10)
+            elif name == "config-write":
+                self._load()
+                self.notify(str(result), markup=False, timeout=8)
+        elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            if group.startswith("login:"):
+                self._finish_login(group.split(":", 1)[1])
+            elif group.startswith("logout:"):
+                self._check_statuses(invalidate=True)
+            reported = group.startswith(("login:", "logout:")) or name in ("whoami", "config-write")
+            if event.state == WorkerState.ERROR and reported and worker.error is not None:
+                self._show_error(worker.error)
+
+    def _show_error(self, error: BaseException) -> None:
+        if isinstance(error, Cancelled):
+            self.notify(error.message or "Cancelled.", markup=False, timeout=4)
+            return
+        if isinstance(error, WizardError):
+            text = error.message + (f"\n{error.hint}" if error.hint else "")
+            if len(text) <= 240 and "\n" not in error.message:
+                self.notify(text, title="Problem", severity="error", markup=False, timeout=10)
+                return
+            _push_error(self.app, "Problem", text)
+            return
+        _push_error(
+            self.app,
+            "Unexpected error",
+            f"{type(error).__name__}: {redact(str(error))}\n\nThis is a bug in aws-sso-wizard; please report it.",
+        )
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _long_status(session: ps.SessionStatus) -> str:
+    left = ps.time_left(session.expires_at)
+    if session.problem:
+        return f"cannot tell ({session.problem})"
+    return {
+        ps.VALID: f"signed in, {left} left",
+        ps.EXPIRING: f"signed in, expiring in {left}",
+        ps.REFRESHABLE: "expired or expiring, but renews itself when used (refresh token)",
+        ps.EXPIRED: "expired — press l to sign in again",
+        ps.SIGNED_OUT: "signed out — press l to sign in",
+    }.get(session.status, session.status)
+
+
+def _home_short(path: Path) -> str:
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
+def _short_list(names: list[str], limit: int = 8) -> str:
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+
+
+def _make_login_dialog(label: str, token: CancelToken, on_open):
+    from screens.profile_dialogs import LoginDialog
+
+    return LoginDialog(label, on_cancel=token.cancel, on_open=on_open)
+
+
+def _push_error(app, title: str, text: str) -> None:
+    from screens.profile_dialogs import ErrorModal
+
+    app.push_screen(ErrorModal(title, text))

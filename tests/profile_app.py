@@ -1,0 +1,111 @@
+"""A harness for Pilot tests of the profile browser: the real App in "profiles" mode (or a small
+stand-in while that mode is not registered), real services, notifications recorded."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from textual.app import App
+
+from app.browser import Browser
+from app.services import Services
+from screens.profiles import ProfilesScreen
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+DEMO_CONFIG = """\
+[sso-session archive]
+sso_start_url = {start_url}
+sso_region = {region}
+sso_registration_scopes = sso:account:access
+
+[profile preservation-prod]
+sso_session = archive
+sso_account_id = 012345678901
+sso_role_name = ReadOnly
+region = eu-west-2
+output = json
+
+[profile shared-admin]
+sso_session = archive
+sso_account_id = 210987654321
+sso_role_name = Administrator
+region = eu-west-1
+
+[profile static]
+aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+region = us-east-1
+"""
+
+
+class RecordingBrowser(Browser):
+    """A browser policy for tests: says whether a browser is "likely" and records what it opens."""
+
+    def __init__(self, likely: bool = False) -> None:
+        self._likely = likely
+        self.opened: list[str] = []
+
+    def likely(self) -> bool:
+        return self._likely
+
+    def open(self, url: str) -> bool:
+        self.opened.append(url)
+        return self._likely
+
+
+class BrowserTestApp(App):
+    """The profile browser on its own, with its stylesheets; records notifications."""
+
+    CSS_PATH = [ASSETS / "app.tcss", ASSETS / "profiles.tcss"]
+
+    def __init__(self, services: Services, *, poll_seconds: float = 0.2) -> None:
+        super().__init__()
+        self.services = services
+        self.poll_seconds = poll_seconds
+        self.notes: list[tuple[str, str]] = []
+        self.new_profile_requests = 0
+
+    def on_mount(self) -> None:
+        self.push_screen(ProfilesScreen(self.services, poll_seconds=self.poll_seconds))
+
+    def notify(self, message, *, title="", severity="information", timeout=None, markup=True) -> None:
+        self.notes.append((severity, f"{title}: {message}" if title else str(message)))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def on_profiles_screen_new_profile_requested(self, message) -> None:
+        self.new_profile_requests += 1
+
+
+def make_app(*, browser: Browser | None = None, poll_seconds: float = 0.2) -> BrowserTestApp:
+    services = Services(browser=browser or RecordingBrowser(likely=False))
+    return BrowserTestApp(services, poll_seconds=poll_seconds)
+
+
+async def wait_for(pilot, predicate, *, timeout: float = 10.0, what: str = "condition") -> None:
+    """Let the app run until ``predicate()`` is true (fails the test after ``timeout`` seconds)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)
+
+
+def screen_of(app) -> ProfilesScreen:
+    for screen in app.screen_stack:
+        if isinstance(screen, ProfilesScreen):
+            return screen
+    raise AssertionError("no profile browser on the screen stack")
+
+
+def table_rows(app) -> dict[str, tuple[str, ...]]:
+    from screens.fast_table import FastTable
+
+    table = screen_of(app).query_one(FastTable)
+    return {row.key: row.cells for row in table.rows}
+
+
+def status_of(app, name: str) -> str:
+    return table_rows(app)[name][5]

@@ -1,0 +1,503 @@
+"""The profile browser driven with Pilot, with the real services against the emulator."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from app.emulator.org import DEMO_REGION, DEMO_START_URL
+from profile_app import (
+    DEMO_CONFIG,
+    RecordingBrowser,
+    make_app,
+    screen_of,
+    status_of,
+    table_rows,
+    wait_for,
+)
+from profile_fixtures import MIXED_CONFIG, token_file, write_config, write_token
+
+SIZE = (150, 40)
+
+
+@pytest.fixture
+def demo_config(config_path: Path) -> Path:
+    return write_config(config_path, DEMO_CONFIG.format(start_url=DEMO_START_URL, region=DEMO_REGION))
+
+
+def top(app):
+    return app.screen
+
+
+def notes_text(app) -> str:
+    return "\n".join(text for _, text in app.notes)
+
+
+async def loaded(pilot) -> None:
+    await wait_for(pilot, lambda: screen_of(pilot.app)._loaded and table_rows(pilot.app), what="rows")
+
+
+async def sign_in_with_code(pilot, emulator) -> None:
+    """Press l, wait for the device code dialog, approve it in the emulator."""
+    from screens.profile_dialogs import LoginDialog
+
+    await pilot.press("l")
+    await wait_for(pilot, lambda: isinstance(top(pilot.app), LoginDialog), what="login dialog")
+    await wait_for(pilot, lambda: emulator.pending_user_codes(), what="a device code")
+    dialog = top(pilot.app)
+    code = emulator.pending_user_codes()[0]
+    shown = str(dialog.query_one("#login-code").render())
+    assert code in shown
+    emulator.approve(code)
+    await wait_for(pilot, lambda: not isinstance(top(pilot.app), LoginDialog), what="dialog to close")
+
+
+# -- status of each kind --------------------------------------------------------------------------
+
+
+async def test_every_kind_of_profile_shows_its_status(config_path, home):
+    write_config(config_path, MIXED_CONFIG)
+    write_token(home, "my-sso", expires_in=timedelta(hours=3))
+    from profile_fixtures import LEGACY_URL
+
+    write_token(home, LEGACY_URL, expires_in=timedelta(minutes=-2), start_url=LEGACY_URL, region="eu-central-1")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        rows = table_rows(app)
+        assert list(rows) == ["default", "prod-admin", "dev-readonly", "old-style", "keys", "jump", "proc"]
+        assert rows["prod-admin"][5].startswith("signed in · 2h 5") or rows["prod-admin"][5].startswith("signed in · 3h")
+        assert rows["dev-readonly"][5] == rows["prod-admin"][5]
+        assert rows["prod-admin"][4] == "my-sso" and rows["prod-admin"][1] == "111122223333"
+        assert rows["old-style"][5] == "expired" and rows["old-style"][4] == "(legacy)"
+        assert rows["keys"][5] == "static keys (not SSO)"
+        assert rows["jump"][5] == "assume role (not SSO)"
+        assert rows["proc"][5] == "credential process (not SSO)"
+        screen = screen_of(app)
+        # sign-in keys do not apply to a non-SSO profile; export and delete do
+        from screens.fast_table import FastTable
+
+        screen.query_one(FastTable).move_to("keys")
+        await pilot.pause()
+        assert screen.check_action("login", ()) is None
+        assert screen.check_action("logout", ()) is None
+        assert screen.check_action("console", ()) is None
+        assert screen.check_action("export", ()) is True
+        assert screen.check_action("delete", ()) is True
+        details = str(screen.query_one("#profiles-details-text").render())
+        assert "wJalrXUtnFEMI" not in details and "(hidden)" in details
+        assert "AKIA…MPLE" in details
+        screen.query_one(FastTable).move_to("prod-admin")
+        await pilot.pause()
+        assert screen.check_action("login", ()) is True
+        assert screen.check_action("logout", ()) is True
+        details = str(screen.query_one("#profiles-details-text").render())
+        assert str(token_file(home, "my-sso").relative_to(home)) in details
+        assert "Shares this sign-in with: dev-readonly" in details
+
+
+async def test_expiring_and_refreshable_statuses(config_path, home):
+    write_config(config_path, MIXED_CONFIG)
+    write_token(home, "my-sso", expires_in=timedelta(minutes=9))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert status_of(app, "prod-admin") == "expiring · 8m left" or status_of(app, "prod-admin") == "expiring · 9m left"
+        write_token(home, "my-sso", expires_in=timedelta(minutes=-9), refresh=True)
+        await wait_for(pilot, lambda: status_of(app, "prod-admin") == "expired · refreshable", what="refreshable")
+
+
+async def test_empty_config_offers_the_wizard(config_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: screen_of(app)._loaded, what="load")
+        screen = screen_of(app)
+        empty = str(screen.query_one("#profiles-empty").render())
+        assert "no profiles" in empty and "Press n" in empty
+        assert screen.check_action("login", ()) is None
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.new_profile_requests == 1, what="wizard request")
+
+
+async def test_a_broken_config_shows_its_line_and_recovers(config_path):
+    write_config(config_path, "[profile a]\nregion = eu-west-1\nnot ini at all\n")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: screen_of(app)._loaded, what="load")
+        text = str(screen_of(app).query_one("#profiles-empty").render())
+        assert "cannot be read" in text and "3" in text
+        write_config(config_path, MIXED_CONFIG)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "prod-admin" in table_rows(app), what="rows after fix")
+
+
+# -- l / L ------------------------------------------------------------------------------------------
+
+
+async def test_l_signs_in_with_a_device_code_without_freezing(demo_config, home, emulator):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert status_of(app, "preservation-prod") == "signed out"
+        await sign_in_with_code(pilot, emulator)
+        await wait_for(pilot, lambda: status_of(app, "preservation-prod").startswith("signed in"), what="signed in")
+        assert status_of(app, "shared-admin").startswith("signed in")  # same sso-session
+        path = token_file(home, "archive")
+        document = json.loads(path.read_text())
+        assert document["startUrl"] == DEMO_START_URL and document["expiresAt"].endswith("Z")
+        assert "Signed in to sso-session archive" in notes_text(app)
+        # account names were learnt (ListAccounts) and are shown and cached
+        await wait_for(pilot, lambda: "preservation-prod (012345678901)" in table_rows(app)["preservation-prod"][1],
+                       what="account name")
+
+
+async def test_l_when_signed_in_says_so_and_L_forces(demo_config, home, emulator):
+    from screens.profile_dialogs import LoginDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await sign_in_with_code(pilot, emulator)
+        await wait_for(pilot, lambda: status_of(app, "preservation-prod").startswith("signed in"), what="signed in")
+        before = emulator.call_count("StartDeviceAuthorization")
+        await pilot.press("l")
+        await pilot.pause()
+        assert "Already signed in to sso-session archive" in notes_text(app)
+        assert not isinstance(top(app), LoginDialog)
+        assert emulator.call_count("StartDeviceAuthorization") == before
+        await pilot.press("L")
+        await wait_for(pilot, lambda: isinstance(top(app), LoginDialog), what="forced login dialog")
+        await wait_for(pilot, lambda: emulator.pending_user_codes(), what="code")
+        assert emulator.call_count("StartDeviceAuthorization") == before + 1
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(top(app), LoginDialog), what="cancel")
+
+
+async def test_escape_cancels_a_sign_in(demo_config, home, emulator):
+    from screens.profile_dialogs import LoginDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: emulator.pending_user_codes(), what="code")
+        await wait_for(pilot, lambda: isinstance(top(app), LoginDialog), what="dialog")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(top(app), LoginDialog), what="dialog closed")
+        await wait_for(pilot, lambda: "cancel" in notes_text(app).lower(), what="cancel note")
+        await wait_for(pilot, lambda: status_of(app, "preservation-prod") == "signed out", what="signed out")
+        assert not token_file(home, "archive").exists()
+        assert screen_of(app)._logins == {}
+
+
+async def test_a_denied_sign_in_is_reported(demo_config, home, emulator):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: emulator.pending_user_codes(), what="code")
+        emulator.deny(emulator.pending_user_codes()[0])
+        await wait_for(pilot, lambda: any(sev == "error" for sev, _ in app.notes), what="error note")
+        assert not token_file(home, "archive").exists()
+
+
+async def test_pkce_sign_in_opens_the_browser(demo_config, home, emulator):
+    """With a browser likely, l uses the PKCE flow; a browser that follows the link completes it."""
+    import threading
+    import urllib.request
+
+    class FollowingBrowser(RecordingBrowser):
+        def open(self, url: str) -> bool:
+            self.opened.append(url)
+
+            def follow():
+                try:
+                    urllib.request.urlopen(url, timeout=10).read()
+                except Exception:
+                    pass
+
+            threading.Thread(target=follow, daemon=True).start()
+            return True
+
+    emulator.auto_approve = True
+    browser = FollowingBrowser(likely=True)
+    app = make_app(browser=browser)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: status_of(app, "preservation-prod").startswith("signed in"), what="signed in")
+        assert browser.opened and "/authorize" in browser.opened[0]
+        assert token_file(home, "archive").exists()
+
+
+# -- o ------------------------------------------------------------------------------------------------
+
+
+async def test_o_asks_first_naming_every_sharing_profile_then_signs_out(demo_config, home, emulator):
+    from screens.dialogs import ConfirmDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert screen_of(app).check_action("logout", ()) is None  # nothing to sign out of yet
+        await sign_in_with_code(pilot, emulator)
+        await wait_for(pilot, lambda: status_of(app, "preservation-prod").startswith("signed in"), what="signed in")
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="confirm")
+        question = top(app).question
+        assert "preservation-prod" in question and "shared-admin" in question and "static" not in question
+        await pilot.press("n")  # not yet
+        await pilot.pause()
+        assert token_file(home, "archive").exists()
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="confirm again")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: status_of(app, "shared-admin") == "signed out", what="signed out")
+        assert not token_file(home, "archive").exists()
+        assert emulator.call_count("Logout") == 1
+        assert "Signed out of sso-session archive" in notes_text(app)
+
+
+# -- w --------------------------------------------------------------------------------------------------
+
+
+async def test_w_shows_account_and_arn(demo_config, home, emulator):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await sign_in_with_code(pilot, emulator)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: "Who am I" in notes_text(app), what="identity")
+        assert "arn:aws:sts::012345678901:assumed-role/AWSReservedSSO_ReadOnly_" in notes_text(app)
+        details = str(screen_of(app).query_one("#profiles-details-text").render())
+        assert "Verified: arn:aws:sts::012345678901" in details
+
+
+async def test_w_when_signed_out_says_how_to_sign_in(demo_config, home, emulator):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: any(sev == "error" for sev, _ in app.notes), what="error")
+        assert "sign" in notes_text(app).lower()
+        assert emulator.call_count("GetRoleCredentials") == 0
+
+
+async def test_w_after_the_session_ended_is_reported(demo_config, home, emulator):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await sign_in_with_code(pilot, emulator)
+        emulator.end_sessions()
+        await pilot.press("w")
+        await wait_for(pilot, lambda: any(sev == "error" for sev, _ in app.notes), what="error")
+        assert "Who am I" not in notes_text(app)
+
+
+async def test_w_when_throttled_is_reported(demo_config, home, emulator):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await sign_in_with_code(pilot, emulator)
+        emulator.fail_next("GetRoleCredentials", "TooManyRequestsException", count=50)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: any(sev == "error" for sev, _ in app.notes), timeout=60, what="error")
+        assert "Who am I" not in notes_text(app)
+
+
+async def test_network_down_is_reported_not_fatal(demo_config, home, emulator):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await sign_in_with_code(pilot, emulator)
+        emulator.stop()
+        await pilot.press("w")
+        await wait_for(pilot, lambda: any(sev == "error" for sev, _ in app.notes), timeout=60, what="error")
+        await pilot.press("l")  # still signed in locally: says so
+        await pilot.pause()
+        assert app.is_running
+
+
+# -- e / c -----------------------------------------------------------------------------------------------
+
+
+async def test_e_copies_the_export_line(demo_config):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("down")
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.clipboard == "export AWS_PROFILE=shared-admin"
+        assert "export AWS_PROFILE=shared-admin" in notes_text(app)
+
+
+async def test_c_opens_the_portal_console_link(demo_config):
+    browser = RecordingBrowser(likely=True)
+    app = make_app(browser=browser)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: browser.opened, what="browser")
+        assert browser.opened == [f"{DEMO_START_URL}/#/console?account_id=012345678901&role_name=ReadOnly"]
+
+
+async def test_c_without_a_browser_copies_the_link(demo_config):
+    app = make_app(browser=RecordingBrowser(likely=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == f"{DEMO_START_URL}/#/console?account_id=012345678901&role_name=ReadOnly"
+
+
+# -- x / d -----------------------------------------------------------------------------------------------
+
+
+async def test_x_shows_the_diff_and_deletes_with_a_backup(demo_config):
+    from screens.dialogs import ConfirmDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("down", "x")
+        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="review")
+        diff = top(app).diff
+        assert "-[profile shared-admin]" in diff
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "[profile shared-admin]" in demo_config.read_text()
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="review again")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "shared-admin" not in table_rows(app), what="row gone")
+        assert "[profile shared-admin]" not in demo_config.read_text()
+        assert "[profile preservation-prod]" in demo_config.read_text()
+        backups = [p for p in demo_config.parent.iterdir() if p.name.startswith("config.bak")]
+        assert backups and "[profile shared-admin]" in backups[0].read_text()
+        assert "Backup:" in notes_text(app)
+
+
+async def test_d_makes_the_profile_the_default(demo_config):
+    from screens.dialogs import ConfirmDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="review")
+        assert "+[default]" in top(app).diff
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "default" in table_rows(app), what="default row")
+        assert "[default]" in demo_config.read_text()
+        from app.aws_config import load_aws_config
+
+        default = load_aws_config(demo_config).profiles["default"]
+        assert default.account_id == "012345678901" and default.role_name == "ReadOnly"
+
+
+# -- filter, sort -----------------------------------------------------------------------------------
+
+
+async def test_slash_filters_as_you_type_and_escape_clears(config_path):
+    from profile_fixtures import many_profiles_config
+
+    write_config(config_path, many_profiles_config(200))
+    app = make_app(poll_seconds=5)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert len(table_rows(app)) == 200
+        await pilot.press("slash")
+        await pilot.press(*"billing")
+        assert len(table_rows(app)) == 50
+        await pilot.press("space", *"team0003")
+        assert list(table_rows(app)) == ["team0003-billing-00015"]
+        await pilot.press("enter")  # keeps the filter, back to the table
+        assert len(table_rows(app)) == 1
+        await pilot.press("escape")
+        assert len(table_rows(app)) == 200
+        await pilot.press("slash", *"ap-southeast")
+        assert len(table_rows(app)) == 50
+        await pilot.press("slash", *"zzz-nothing")
+        status = str(screen_of(app).query_one("#profiles-status").render())
+        assert "0 match" in status
+
+
+async def test_sorting_by_column(config_path):
+    write_config(config_path, MIXED_CONFIG)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("s")  # by name
+        names = list(table_rows(app))
+        assert names == sorted(names, key=str.lower)
+        await pilot.press("S")
+        assert list(table_rows(app)) == sorted(names, key=str.lower, reverse=True)
+        await pilot.press("s", "s")  # account, role
+        roles = [cells[2] for cells in table_rows(app).values()]
+        assert roles == sorted(roles, key=str.lower)
+        await pilot.click("#profiles-table", offset=(3, 0))  # the header: sort by name
+        await pilot.pause()
+        assert list(table_rows(app)) == sorted(names, key=str.lower)
+
+
+# -- changes by other programs -------------------------------------------------------------------
+
+
+def _other_process(code: str) -> None:
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=30)
+
+
+async def test_changes_by_other_programs_show_up(config_path, home):
+    write_config(config_path, MIXED_CONFIG)
+    app = make_app(poll_seconds=0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert status_of(app, "prod-admin") == "signed out"
+        # `aws sso login` in another terminal: a token file appears
+        token = token_file(home, "my-sso")
+        body = json.dumps({
+            "startUrl": "https://my-org.awsapps.com/start", "region": "us-east-1",
+            "accessToken": "aoa-other-process", "expiresAt": "2099-01-01T00:00:00Z",
+        })
+        _other_process(
+            f"import os; p={str(token)!r}; os.makedirs(os.path.dirname(p), exist_ok=True); open(p,'w').write({body!r})"
+        )
+        await wait_for(pilot, lambda: status_of(app, "prod-admin").startswith("signed in"), timeout=5, what="login seen")
+        # `aws sso logout` elsewhere: the file goes away
+        _other_process(f"import os; os.remove({str(token)!r})")
+        await wait_for(pilot, lambda: status_of(app, "dev-readonly") == "signed out", timeout=5, what="logout seen")
+        # an editor adds a profile
+        _other_process(
+            f"open({str(config_path)!r}, 'a').write('\\n[profile from-editor]\\nregion = eu-north-1\\n')"
+        )
+        await wait_for(pilot, lambda: "from-editor" in table_rows(app), timeout=5, what="new profile seen")
+
+
+async def test_time_left_counts_down(config_path, home):
+    write_config(config_path, MIXED_CONFIG)
+    write_token(home, "my-sso", expires_in=timedelta(seconds=4))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        first = status_of(app, "prod-admin")
+        assert first.startswith("expiring · ") and first.endswith("s left")
+        await wait_for(pilot, lambda: status_of(app, "prod-admin") != first, timeout=3, what="a second less")
+        await wait_for(pilot, lambda: status_of(app, "prod-admin") == "expired", timeout=8, what="expired")
+
+
+async def test_help_lists_the_keys(demo_config):
+    from screens.profile_dialogs import ProfilesHelp
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(top(app), ProfilesHelp), what="help")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(top(app), ProfilesHelp), what="help closed")
