@@ -19,12 +19,12 @@ class _GuardedModal(ModalScreen):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._closed = False
+        self._result_sent = False
 
     def close(self, value=None) -> None:
-        if self._closed or not self.is_active:
+        if self._result_sent or not self.is_active:
             return
-        self._closed = True
+        self._result_sent = True
         self.dismiss(value)
 
 

@@ -37,7 +37,7 @@ class PortalScreen(StepScreen):
         self.sessions: dict[str, object] = {}
         self.regions: list[str] = []
         self._name_touched = False
-        self._setting_name = False
+        self._suggested_name = ""
         self._region_from_url: str | None = None
         self.loaded = False
 
@@ -53,16 +53,18 @@ class PortalScreen(StepScreen):
             yield Input(placeholder=EXAMPLE_URL, id="start-url")
             yield Static("", markup=False, classes="field-error", id="url-error")
             with Horizontal(classes="row"):
-                with Vertical():
-                    yield Static("Name for this portal in your AWS config", markup=False, classes="field-label")
+                with Vertical(classes="name-column"):
+                    yield Static("Name for this portal in your config", markup=False, classes="field-label")
+                    yield Static("A short name; profiles refer to it (sso_session).", markup=False,
+                                 classes="field-help")
                     yield Input(placeholder="my-organisation", id="session-name")
                     yield Static("", markup=False, classes="field-error", id="name-error")
-                with Vertical():
+                with Vertical(classes="region-column"):
                     yield Static("SSO region", markup=False, classes="field-label")
                     yield Static("Where IAM Identity Center runs for your organisation.", markup=False,
                                  classes="field-help", id="region-help")
-            yield FilterList(label=str, search_text=str, noun=("region", "regions"),
-                             placeholder="Type to filter regions", classes="region-list")
+                    yield FilterList(label=str, search_text=str, noun=("region", "regions"),
+                                     placeholder="Type to filter regions", classes="region-list")
 
     def on_mount(self) -> None:
         self.query_one(".session-list", OptionList).display = False
@@ -99,6 +101,7 @@ class PortalScreen(StepScreen):
         if name:
             self._set_name(name)
             self._name_touched = True
+            self._suggested_name = ""
         elif url:
             self._suggest_name(url)
 
@@ -152,9 +155,8 @@ class PortalScreen(StepScreen):
             url_input.cursor_position = len(url_input.value)
 
     def _set_name(self, name: str) -> None:
-        self._setting_name = True
+        self._suggested_name = name
         self.query_one("#session-name", Input).value = name
-        self._setting_name = False
 
     def _suggest_name(self, url: str) -> None:
         from app.start_url import suggest_session_name
@@ -175,8 +177,9 @@ class PortalScreen(StepScreen):
     @on(Input.Changed, "#session-name")
     def _name_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if not self._setting_name:
-            self._name_touched = bool(event.value.strip())
+        value = event.value.strip()
+        # Typed by the person (not our own suggestion): stop suggesting; emptied: suggest again.
+        self._name_touched = bool(value) and value != self._suggested_name
         self.query_one("#name-error", Static).update("")
 
     def _update_url_feedback(self, url: str) -> None:

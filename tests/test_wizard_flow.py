@@ -25,6 +25,7 @@ sso_account_id = 012345678901
 sso_role_name = ReadOnly
 region = {DEMO_REGION}
 output = json
+
 [sso-session demo-archive]
 sso_start_url = {DEMO_START_URL}
 sso_region = {DEMO_REGION}
@@ -42,7 +43,9 @@ async def pass_checks(pilot):
     await pilot.press("enter")
 
 
-async def fill_portal(pilot, url: str = DEMO_START_URL, region: str = DEMO_REGION):
+async def fill_portal(pilot, url: str = DEMO_START_URL, region: str = DEMO_REGION, *, type_it: bool = False):
+    """Enter the start URL and pick the region (typed key by key with ``type_it``; Pilot waits for
+    the app to go idle after every key, so typing is slow and used only where it matters)."""
     screen = await wait_screen(pilot, "PortalScreen")
     await wait_for(pilot, lambda: screen.loaded, what="portal loaded")
     from textual.widgets import Input
@@ -50,12 +53,18 @@ async def fill_portal(pilot, url: str = DEMO_START_URL, region: str = DEMO_REGIO
     url_input = screen.query_one("#start-url", Input)
     url_input.value = ""
     url_input.focus()
-    await pilot.press(*url)
+    if type_it:
+        await pilot.press(*url)
+    else:
+        url_input.value = url
     await pilot.pause()
     assert screen.query_one("#session-name", Input).value == "demo-archive"  # suggested from the URL
     regions = screen.query_one(".region-list")
     regions.filter_input.focus()
-    await pilot.press(*region)
+    if type_it:
+        await pilot.press(*region)
+    else:
+        regions.set_filter(region)
     await wait_for(pilot, lambda: regions.highlighted == region, what="region filtered")
     await pilot.press("enter")
     return screen
@@ -73,12 +82,16 @@ async def approve_device_code(pilot, emulator):
     return screen
 
 
-async def pick_from_list(pilot, screen_name: str, typed: str, expected_count: str | None = None):
+async def pick_from_list(pilot, screen_name: str, typed: str, expected_count: str | None = None, *,
+                         type_it: bool = False):
     screen = await wait_screen(pilot, screen_name)
     await wait_for(pilot, lambda: not screen.is_loading and screen.query_one(".picker-list").display,
                    what=f"{screen_name} list")
     filter_list = screen.query_one(".picker-list")
-    await pilot.press(*typed)
+    if type_it:
+        await pilot.press(*typed)
+    else:
+        filter_list.filter_input.value = typed  # the same Input.Changed path as typing
     await wait_for(pilot, lambda: filter_list.highlighted is not None and len(filter_list.visible_items) >= 1,
                    what="filtered")
     await pilot.pause(0.15)
@@ -118,9 +131,10 @@ async def test_happy_path_with_a_device_code(emulator, config_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pass_checks(pilot)
-        await fill_portal(pilot)
+        await fill_portal(pilot, type_it=True)
         await approve_device_code(pilot, emulator)
-        accounts, account = await pick_from_list(pilot, "AccountScreen", "012345678901", "1 of 12 accounts")
+        accounts, account = await pick_from_list(pilot, "AccountScreen", "012345678901", "1 of 12 accounts",
+                                                 type_it=True)
         assert account.account_name == "preservation-prod"
         roles, role = await pick_from_list(pilot, "RoleScreen", "read", "1 of 3 roles")
         assert role == "ReadOnly"
@@ -240,12 +254,11 @@ async def test_filtering_1200_accounts_by_name_id_and_email(emulator_factory):
         assert names == sorted(names, key=str.lower)  # the CLI's order
         target = accounts[777]
         for typed in (target.account_id, target.account_name, target.email.split("@")[0]):
-            filter_list.filter_input.value = ""
-            await pilot.press(*typed)
+            filter_list.filter_input.value = typed
             await wait_for(pilot, lambda: target in filter_list.visible_items and len(filter_list.visible_items) <= 5,
                            what=f"filter {typed}")
-        filter_list.filter_input.value = ""
-        await pilot.press(*"zz-no-such-account")
+        filter_list.filter_input.value = "zz-no-such"
+        await pilot.press(*"-account")  # typed: debounced with this many accounts
         await wait_for(pilot, lambda: not filter_list.visible_items)
         await pilot.pause(0.1)
         assert "No accounts match" in screen_text(screen)
@@ -274,7 +287,9 @@ async def test_ended_session_while_listing_offers_to_sign_in_again(emulator_fact
         await fill_portal(pilot)
         accounts = await wait_screen(pilot, "AccountScreen")
         await wait_for(pilot, lambda: accounts.query_one(".picker-list").display)
-        await pilot.press(*"preservation-prod", "enter")
+        accounts.query_one(".picker-list").filter_input.value = "preservation-prod"
+        await pilot.pause(0.1)
+        await pilot.press("enter")
         await wait_screen(pilot, "RoleScreen")
         await pilot.press("escape")
         await wait_screen(pilot, "AccountScreen")
@@ -283,10 +298,12 @@ async def test_ended_session_while_listing_offers_to_sign_in_again(emulator_fact
         accounts = app.screen
         await wait_for(pilot, lambda: accounts.error is not None, what="error shown")
         assert "sign in again" in screen_text(accounts).lower()
-        await pilot.press("enter")
-        signin = await wait_screen(pilot, "SignInScreen")
-        await wait_screen(pilot, "AccountScreen", timeout=20)
-        assert emulator.call_count("CreateToken") >= 2
+        tokens = emulator.call_count("CreateToken")
+        await pilot.press("enter")  # sign in again (the emulator approves at once), then the list again
+        await wait_for(pilot, lambda: app.screen is not accounts and type(app.screen).__name__ == "AccountScreen"
+                       and app.screen.query_one(".picker-list").display, timeout=20, what="accounts again")
+        assert emulator.call_count("CreateToken") == tokens + 1
+        assert not app.state.force_login
 
 
 # -- sign-in problems ------------------------------------------------------------------------
