@@ -36,11 +36,9 @@ from typing import Sequence, Union
 
 from app.aws_config import ProfileKind, SsoSession, classify, profile_problem, resolve_sso
 from app.config_document import (
-    DEFAULT_SECTION,
     PROFILE,
     SSO_SESSION,
     ConfigDocument,
-    OptionBlock,
     SectionDetails,
     _NONSPACECRE,
     _SECTCRE,
@@ -668,17 +666,12 @@ def _check_result(draft: _Draft) -> None:
             raise EditError(f"Profile {name} would not work. {problem}", hint=hint)
 
 
-def is_default_section(header: str | None) -> bool:
-    return header == DEFAULT_SECTION
-
-
 __all__ = [
     "DEFAULT_SCOPES",
     "DeleteProfile",
     "Edit",
     "EditError",
     "EditOutcome",
-    "OptionBlock",
     "RenameProfile",
     "SetDefaultProfile",
     "UpsertProfile",

@@ -129,7 +129,7 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
             details = parse_section_lines(piece, 0)
         except ConfigParseError as error:
             raise VerificationError(f"a changed section does not parse: {error.reason}") from None
-        if len(details.section.header) and header != DEFAULT_SECTION:
+        if header != DEFAULT_SECTION:
             ours[header] = {b.key: b.value for b in details.options}
         target = section_target(header)
         if target is not None:

@@ -32,7 +32,7 @@ from app.config_document import ConfigDocument
 from app.config_edits import Edit, EditOutcome, apply_edits
 from app.config_verify import verify
 from app.errors import WizardError
-from app.fsutil import atomic_write_text, exclusive_lock, resolve_target
+from app.fsutil import atomic_write_text, exclusive_lock
 
 LOCK_TIMEOUT = 30.0
 
