@@ -1,22 +1,33 @@
 """An adaptive client-side rate limiter for the SSO portal API.
 
 IAM Identity Center documents roughly 20 requests per second for the portal API and answers
-``TooManyRequestsException`` (HTTP 429) beyond that. The limiter paces requests with a token bucket
-and adapts its rate:
+``TooManyRequestsException`` (HTTP 429) beyond that. The limiter hands out sending slots ``1/rate``
+apart and adapts the rate:
 
-* it starts at ``initial_rate`` (20/s) with a small burst, so a dozen accounts go out at once;
-* on a throttle it cuts the rate multiplicatively, pauses everyone for a jittered moment, and
-  remembers the rate that was too fast (the *ceiling*);
-* on success it climbs back quickly to just under the ceiling, then probes above it slowly
-  (additively), so it settles close to whatever the service allows;
-* a throttle only counts once per decrease: requests sent *before* the last decrease were paced at
-  the old rate, so their 429s say nothing new (``Ticket.sent_at``).
+* **Start** at ``initial_rate`` (20/s), taken as the presumed ceiling. After a quiet second the first ``burst`` callers (default: one
+  second's worth) may go at once, so a dozen accounts are listed in one round trip; their slots
+  stay reserved, so no one-second window ever carries more than ``rate`` requests.
+* **Back off** on a throttle: the rate is cut multiplicatively by a jittered 10 % (40 % when most
+  recent requests were refused), new requests pause for a jittered fraction of a slot, and the
+  *ceiling* is remembered: the rate at the time or, when most were refused, the goodput of the
+  last second (what the service let through) if that is lower. Cuts happen at most once per ``decrease_cooldown`` and
+  never for a request sent before the previous cut: the portal counts requests per second, so
+  every 429 of the same second is the same news.
+* **Recover** while callers are waiting for slots: exponentially (time constant
+  ``recovery_seconds``) back to just under the ceiling, then additively and slowly above it. Once the
+  service has allowed well above the ceiling (5 %) without refusing, the ceiling is dropped and the
+  rate grows multiplicatively instead, to find a higher limit in reasonable time. Nothing grows while nobody
+  waits for the limiter, so a latency-bound run does not build up an untested rate.
 
+A refused request costs little (a pause and a retry; the service does not count refused requests),
+a rate below the limit costs time on every request: hence mild cuts and a quick way back.
 ``acquire`` blocks until the caller may send and honours a cancel token.
 """
 
 from __future__ import annotations
 
+import collections
+import math
 import random
 import threading
 import time
@@ -39,13 +50,18 @@ class AdaptiveRateLimiter:
         self,
         initial_rate: float = 20.0,
         *,
-        burst: float = 12.0,
+        burst: int | None = None,
+        quiet_seconds: float = 1.0,
         min_rate: float = 0.5,
         max_rate: float = 200.0,
-        decrease: float = 0.75,
-        recover_to: float = 0.96,
-        recovery_per_success: float = 0.12,
-        probe_per_second: float = 0.5,
+        decrease: float = 0.9,
+        heavy_decrease: float = 0.6,
+        decrease_jitter: float = 0.05,
+        decrease_cooldown: float = 1.0,
+        recover_to: float = 0.99,
+        recovery_seconds: float = 0.7,
+        probe_per_second: float = 0.1,
+        search_growth: float = 0.15,
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
     ) -> None:
@@ -53,17 +69,29 @@ class AdaptiveRateLimiter:
         self._clock = clock
         self._rng = rng
         self._rate = float(initial_rate)
-        self._burst = float(burst)
+        self._burst = int(burst if burst is not None else initial_rate)
+        self._quiet = float(quiet_seconds)
         self._min_rate = float(min_rate)
         self._max_rate = float(max_rate)
         self._decrease = float(decrease)
+        self._heavy_decrease = float(heavy_decrease)
+        self._decrease_jitter = float(decrease_jitter)
+        self._cooldown = float(decrease_cooldown)
         self._recover_to = float(recover_to)
-        self._recovery = float(recovery_per_success)
+        self._recovery_seconds = float(recovery_seconds)
         self._probe = float(probe_per_second)
-        self._tokens = float(burst)
-        self._stamp = clock()
+        self._search_growth = float(search_growth)
+        now = clock()
+        self._started = now
+        self._next = now - self._quiet  # the next free sending slot ("quiet" at the start)
+        self._credit = 0
+        self._grown = now
+        self._last_wait = float("-inf")
         self._last_decrease = float("-inf")
-        self._ceiling: float | None = None
+        self._ceiling: float | None = float(initial_rate)  # presumed: the documented limit
+        self._successes: collections.deque[float] = collections.deque()
+        self._ok_since_cut = 0
+        self._throttled_since_cut = 0
         self.throttles = 0
         self.decreases = 0
 
@@ -79,21 +107,25 @@ class AdaptiveRateLimiter:
         with self._lock:
             return self._ceiling
 
-    def _refill(self, now: float) -> None:
-        elapsed = now - self._stamp
-        if elapsed > 0:
-            self._tokens = min(self._burst, self._tokens + elapsed * self._rate)
-            self._stamp = now
-
     # -- pacing
 
     def acquire(self, cancel: CancelToken | None = None) -> Ticket:
-        """Wait for a sending slot (FIFO-ish: each caller reserves the next slot). Raises Cancelled."""
+        """Wait for a sending slot; each caller reserves the next one, so callers go in turn.
+        Raises Cancelled as soon as ``cancel`` fires."""
         with self._lock:
             now = self._clock()
-            self._refill(now)
-            self._tokens -= 1.0
-            wait = 0.0 if self._tokens >= 0 else -self._tokens / self._rate
+            if now - self._next >= self._quiet:
+                self._credit = self._burst
+            if self._next < now:
+                self._next = now
+            slot = self._next
+            self._next += 1.0 / self._rate
+            if self._credit > 0:
+                self._credit -= 1
+                slot = now
+            wait = slot - now
+            if wait > 0:
+                self._last_wait = now
         if wait > 0:
             if cancel is not None:
                 if cancel.wait(wait):
@@ -106,31 +138,58 @@ class AdaptiveRateLimiter:
 
     # -- feedback
 
+    def _goodput(self, now: float) -> float | None:
+        """Successes per second over the last second (None during the first second)."""
+        while self._successes and now - self._successes[0] > 1.0:
+            self._successes.popleft()
+        if now - self._started < 1.0:
+            return None
+        return float(len(self._successes))
+
     def on_success(self, ticket: Ticket | None = None) -> None:
         with self._lock:
+            now = self._clock()
+            self._successes.append(now)
+            self._ok_since_cut += 1
+            elapsed = max(0.0, now - self._grown)
+            self._grown = now
+            if now - self._last_wait > 1.0:
+                return  # nobody is waiting for the limiter: the rate is not what limits us
             rate = self._rate
-            if self._ceiling is not None and rate < self._ceiling * self._recover_to:
-                target = self._ceiling * self._recover_to
-                rate += max((target - rate) * self._recovery, 0.05)
-                rate = min(rate, target)
+            ceiling = self._ceiling
+            if ceiling is not None and rate > ceiling * 1.05:
+                self._ceiling = ceiling = None  # the service now allows well above what it refused
+            if ceiling is None:
+                rate *= math.exp(self._search_growth * elapsed)
+            elif rate < ceiling * self._recover_to:
+                target = ceiling * self._recover_to
+                rate = target - (target - rate) * math.exp(-elapsed / self._recovery_seconds)
             else:
-                # additive probing: about ``probe_per_second`` more per second at the current rate
-                rate += self._probe / max(rate, 1.0)
-            self._rate = min(self._max_rate, rate)
+                rate += self._probe * elapsed
+            self._rate = min(self._max_rate, max(self._min_rate, rate))
 
     def on_throttle(self, ticket: Ticket | None = None) -> None:
-        """A 429 for a request sent with ``ticket``: slow down (once per decrease) and pause briefly."""
+        """A 429 for a request sent with ``ticket``: slow down (once per cooldown) and pause briefly."""
         with self._lock:
             self.throttles += 1
-            if ticket is not None and ticket.sent_at < self._last_decrease:
-                return  # paced at the old rate; already accounted for
             now = self._clock()
-            self._refill(now)
+            if ticket is not None and ticket.sent_at < self._last_decrease:
+                return  # sent at the old rate: says nothing new
+            self._throttled_since_cut += 1
+            if now - self._last_decrease < self._cooldown:
+                return
+            refused = self._throttled_since_cut / (self._throttled_since_cut + self._ok_since_cut)
+            self._ok_since_cut = self._throttled_since_cut = 0
             throttled_at = self._rate
-            self._ceiling = throttled_at
-            self._rate = max(self._min_rate, throttled_at * self._decrease)
+            heavy = refused > 0.25
+            goodput = self._goodput(now) if heavy else None
+            self._ceiling = min(throttled_at, goodput) if goodput else throttled_at
+            base = self._heavy_decrease if heavy else self._decrease
+            factor = base - self._decrease_jitter + 2 * self._decrease_jitter * self._rng()
+            self._rate = max(self._min_rate, throttled_at * factor)
             self._last_decrease = now
+            self._grown = now
             self.decreases += 1
-            # drain the bucket and add a jittered pause of about one slot, so the burst that
-            # triggered the throttle is not repeated
-            self._tokens = min(self._tokens, 0.0) - (0.5 + self._rng())
+            # no burst right after a throttle, and a jittered pause of up to one slot
+            self._credit = 0
+            self._next = max(self._next, now) + self._rng() / self._rate
