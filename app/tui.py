@@ -34,6 +34,7 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 #: mode name -> "module:Class" of the mode's base screen.
 MODE_SCREENS: dict[str, str] = {
     "wizard": "screens.base:WizardHome",
+    "profiles": "screens.profiles:ProfilesScreen",  # the profile browser (issue 5)
 }
 
 #: (id, title for the step indicator, "module:Class").
@@ -76,7 +77,7 @@ class WizardApp(App):
     """aws-sso-wizard's App. ``mode`` picks what shows first ("wizard" or, later, "profiles")."""
 
     TITLE = "aws-sso-wizard"
-    CSS_PATH = [ASSETS / "app.tcss"]
+    CSS_PATH = [ASSETS / "app.tcss", ASSETS / "profiles.tcss"]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -119,6 +120,12 @@ class WizardApp(App):
         last = self.services.settings.last
         region = (portal.sso_region if portal else None) or (preset.sso_region if preset else None) or last.sso_region
         self.services.prewarm(region)
+
+    # -- profile browser (issue 5) -------------------------------------------------------------
+
+    def on_profiles_screen_new_profile_requested(self, message) -> None:
+        """``n`` in the profile browser: the wizard, then back to the browser."""
+        self.start_wizard(return_to="profiles")
 
     # -- type-ahead --------------------------------------------------------------------------
 

@@ -109,7 +109,7 @@ class ProfilesScreen(Screen):
         services: "Services | None" = None,
         *,
         status: ps.ProfileStatusService | None = None,
-        poll_seconds: float = POLL_SECONDS,
+        poll_seconds: float | None = None,
         name: str | None = None,
         id: str | None = None,
     ) -> None:
@@ -118,7 +118,7 @@ class ProfilesScreen(Screen):
         super().__init__(name=name, id=id)
         self._services = services
         self._status = status or ps.ProfileStatusService(login_provider=lambda: self.services.login)
-        self._poll_seconds = poll_seconds
+        self._poll_seconds = poll_seconds if poll_seconds is not None else POLL_SECONDS
         self._watcher = ps.ChangeWatcher(config_path=lambda: self._status.config_path)
         self._all: list[ps.ProfileRow] = []  # every profile, in the current sort order
         self._by_name: dict[str, ps.ProfileRow] = {}

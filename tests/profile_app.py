@@ -10,6 +10,7 @@ from textual.app import App
 
 from app.browser import Browser
 from app.services import Services
+from app.tui import WizardApp
 from screens.profiles import ProfilesScreen
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -78,9 +79,25 @@ class BrowserTestApp(App):
         self.new_profile_requests += 1
 
 
-def make_app(*, browser: Browser | None = None, poll_seconds: float = 0.2) -> BrowserTestApp:
+class RecordingWizardApp(WizardApp):
+    """The real App, started in its "profiles" mode, recording notifications."""
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(services, mode="profiles", typeahead_grace=0)
+        self.notes: list[tuple[str, str]] = []
+
+    def notify(self, message, *, title="", severity="information", timeout=None, markup=True) -> None:
+        self.notes.append((severity, f"{title}: {message}" if title else str(message)))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+
+def make_app(*, browser: Browser | None = None, poll_seconds: float = 0.25, standalone: bool = False):
+    """The real App in "profiles" mode (``standalone``: the screen alone in a small App). The App's
+    browser polls every ``screens.profiles.POLL_SECONDS`` (tests patch it)."""
     services = Services(browser=browser or RecordingBrowser(likely=False))
-    return BrowserTestApp(services, poll_seconds=poll_seconds)
+    if standalone:
+        return BrowserTestApp(services, poll_seconds=poll_seconds)
+    return RecordingWizardApp(services)
 
 
 async def wait_for(pilot, predicate, *, timeout: float = 10.0, what: str = "condition") -> None:

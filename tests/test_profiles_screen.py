@@ -25,6 +25,12 @@ from profile_fixtures import MIXED_CONFIG, token_file, write_config, write_token
 SIZE = (150, 40)
 
 
+@pytest.fixture(autouse=True)
+def fast_poll(monkeypatch):
+    """Look for changes on disk four times a second (the app does it every second)."""
+    monkeypatch.setattr("screens.profiles.POLL_SECONDS", 0.25)
+
+
 @pytest.fixture
 def demo_config(config_path: Path) -> Path:
     return write_config(config_path, DEMO_CONFIG.format(start_url=DEMO_START_URL, region=DEMO_REGION))
@@ -51,8 +57,7 @@ async def sign_in_with_code(pilot, emulator) -> None:
     await wait_for(pilot, lambda: emulator.pending_user_codes(), what="a device code")
     dialog = top(pilot.app)
     code = emulator.pending_user_codes()[0]
-    shown = str(dialog.query_one("#login-code").render())
-    assert code in shown
+    await wait_for(pilot, lambda: code in str(dialog.query_one("#login-code").render()), what="the code shown")
     emulator.approve(code)
     await wait_for(pilot, lambda: not isinstance(top(pilot.app), LoginDialog), what="dialog to close")
 
@@ -121,7 +126,8 @@ async def test_empty_config_offers_the_wizard(config_path):
         assert "no profiles" in empty and "Press n" in empty
         assert screen.check_action("login", ()) is None
         await pilot.press("n")
-        await wait_for(pilot, lambda: app.new_profile_requests == 1, what="wizard request")
+        await wait_for(pilot, lambda: app.current_mode == "wizard", what="the wizard")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ChecksScreen", what="its first step")
 
 
 async def test_a_broken_config_shows_its_line_and_recovers(config_path):
@@ -408,7 +414,7 @@ async def test_slash_filters_as_you_type_and_escape_clears(config_path):
     from profile_fixtures import many_profiles_config
 
     write_config(config_path, many_profiles_config(200))
-    app = make_app(poll_seconds=5)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         assert len(table_rows(app)) == 200
@@ -455,7 +461,7 @@ def _other_process(code: str) -> None:
 
 async def test_changes_by_other_programs_show_up(config_path, home):
     write_config(config_path, MIXED_CONFIG)
-    app = make_app(poll_seconds=0.5)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         assert status_of(app, "prod-admin") == "signed out"
