@@ -42,7 +42,7 @@ class LoginDialog(ModalScreen[None]):
             yield Static(Text("Starting sign-in…"), id="login-how")
             yield Static(Text(""), id="login-code")
             yield Static(Text(""), id="login-url")
-            yield Static(Text("Waiting for you to approve in the browser… Escape cancels.", style="italic"), id="login-wait")
+            yield Static(Text("Waiting for you to approve… Escape cancels.", style="italic"), id="login-wait")
             with Horizontal(id="login-buttons", classes="dialog-buttons"):
                 yield Button("Copy link (c)", id="login-copy")
                 yield Button("Open browser (o)", id="login-open")
@@ -151,28 +151,3 @@ class ProfilesHelp(ModalScreen[None]):
         if self.is_current:
             self.dismiss(None)
 
-
-# -- the shared dialogs, with their one-time guard on its own attribute ---------------------------
-# screens.dialogs._GuardedModal keeps its "already answered" flag in ``self._closed``, which is
-# Textual's MessagePump flag of the same name: setting it makes the dialog's removal wait forever
-# (the app stops processing events after the first answer). Until that is renamed there, these
-# subclasses guard with their own flag; everything else is the shared dialogs' own code.
-
-from screens.dialogs import ConfirmDialog as _SharedConfirm  # noqa: E402
-from screens.dialogs import ErrorModal as _SharedError  # noqa: E402
-
-
-class _AnswerOnce:
-    def close(self, value=None) -> None:  # type: ignore[override]
-        if getattr(self, "_answered_once", False) or not self.is_active:
-            return
-        self._answered_once = True
-        self.dismiss(value)
-
-
-class ConfirmDialog(_AnswerOnce, _SharedConfirm):
-    """screens.dialogs.ConfirmDialog (see the note above)."""
-
-
-class ErrorModal(_AnswerOnce, _SharedError):
-    """screens.dialogs.ErrorModal (see the note above)."""

@@ -35,11 +35,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 COLUMNS = (
     Column("name", "Profile", min_width=8, max_width=40),
-    Column("account", "Account", min_width=8, max_width=44),
-    Column("role", "Role", min_width=6, max_width=32),
+    Column("status", "Status", min_width=24, max_width=30),
+    Column("account", "Account", min_width=8, max_width=40),
+    Column("role", "Role", min_width=6, max_width=30),
     Column("region", "Region", min_width=8, max_width=16),
     Column("session", "SSO session", min_width=8, max_width=24),
-    Column("status", "Status", min_width=12, max_width=30),
 )
 SORT_ORDER = [c.key for c in COLUMNS]
 _STATUS_RANK = {ps.VALID: 0, ps.EXPIRING: 1, ps.REFRESHABLE: 2, ps.EXPIRED: 3, ps.SIGNED_OUT: 4, ps.NOT_APPLICABLE: 5}
@@ -258,20 +258,21 @@ class ProfilesScreen(Screen):
     def _table_row(self, row: ps.ProfileRow) -> Row:
         if row.is_sso:
             session = row.sso_session or "(legacy)"
+            status_class = _STATUS_CLASS.get(self._status_of(row), "fast-table--muted")
         else:
             session = "—"
-        status = self._status_of(row)
+            status_class = "fast-table--muted"
         return Row(
             key=row.name,
             cells=(
                 row.name,
+                self._status_cell(row),
                 row.account_label,
                 row.role_name or "",
                 row.region or "",
                 session,
-                self._status_cell(row),
             ),
-            cell_classes={5: _STATUS_CLASS.get(status, "fast-table--muted")} if row.is_sso else {5: "fast-table--muted"},
+            cell_classes={1: status_class},
         )
 
     def _visible(self) -> list[ps.ProfileRow]:
@@ -666,7 +667,7 @@ class ProfilesScreen(Screen):
                 pairs = sorted({(r.account_id, r.role_name) for r in self._all if r.session_key == key and r.account_id and r.role_name})
                 self._run_logout(row, key, pairs)
 
-        from screens.profile_dialogs import ConfirmDialog
+        from screens.dialogs import ConfirmDialog
 
         self.app.push_screen(ConfirmDialog("Sign out", question, yes="Sign out", no="Cancel"), answered)
 
@@ -768,7 +769,7 @@ class ProfilesScreen(Screen):
             if yes:
                 self._apply_plan(plan, done)
 
-        from screens.profile_dialogs import ConfirmDialog
+        from screens.dialogs import ConfirmDialog
 
         self.app.push_screen(ConfirmDialog(title, note, yes="Write", no="Cancel", diff=plan.diff), answered)
 
@@ -878,6 +879,6 @@ def _make_login_dialog(label: str, token: CancelToken, on_open):
 
 
 def _push_error(app, title: str, text: str) -> None:
-    from screens.profile_dialogs import ErrorModal
+    from screens.dialogs import ErrorModal
 
     app.push_screen(ErrorModal(title, text))

@@ -124,5 +124,9 @@ def table_rows(app) -> dict[str, tuple[str, ...]]:
     return {row.key: row.cells for row in table.rows}
 
 
+# cell positions in a row of the profile table
+NAME, STATUS, ACCOUNT, ROLE, REGION, SESSION = range(6)
+
+
 def status_of(app, name: str) -> str:
-    return table_rows(app)[name][5]
+    return table_rows(app)[name][STATUS]

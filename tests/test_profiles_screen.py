@@ -12,7 +12,12 @@ import pytest
 
 from app.emulator.org import DEMO_REGION, DEMO_START_URL
 from profile_app import (
+    ACCOUNT,
     DEMO_CONFIG,
+    REGION,
+    ROLE,
+    SESSION,
+    STATUS,
     RecordingBrowser,
     make_app,
     screen_of,
@@ -76,13 +81,14 @@ async def test_every_kind_of_profile_shows_its_status(config_path, home):
         await loaded(pilot)
         rows = table_rows(app)
         assert list(rows) == ["default", "prod-admin", "dev-readonly", "old-style", "keys", "jump", "proc"]
-        assert rows["prod-admin"][5].startswith("signed in · 2h 5") or rows["prod-admin"][5].startswith("signed in · 3h")
-        assert rows["dev-readonly"][5] == rows["prod-admin"][5]
-        assert rows["prod-admin"][4] == "my-sso" and rows["prod-admin"][1] == "111122223333"
-        assert rows["old-style"][5] == "expired" and rows["old-style"][4] == "(legacy)"
-        assert rows["keys"][5] == "static keys (not SSO)"
-        assert rows["jump"][5] == "assume role (not SSO)"
-        assert rows["proc"][5] == "credential process (not SSO)"
+        assert rows["prod-admin"][STATUS] in ("signed in · 2h 59m left", "signed in · 3h 00m left")
+        assert rows["dev-readonly"][STATUS] == rows["prod-admin"][STATUS]
+        assert rows["prod-admin"][SESSION] == "my-sso" and rows["prod-admin"][ACCOUNT] == "111122223333"
+        assert rows["prod-admin"][ROLE] == "AdministratorAccess" and rows["prod-admin"][REGION] == "eu-west-1"
+        assert rows["old-style"][STATUS] == "expired" and rows["old-style"][SESSION] == "(legacy)"
+        assert rows["keys"][STATUS] == "static keys (not SSO)"
+        assert rows["jump"][STATUS] == "assume role (not SSO)"
+        assert rows["proc"][STATUS] == "credential process (not SSO)"
         screen = screen_of(app)
         # sign-in keys do not apply to a non-SSO profile; export and delete do
         from screens.fast_table import FastTable
@@ -158,7 +164,7 @@ async def test_l_signs_in_with_a_device_code_without_freezing(demo_config, home,
         assert document["startUrl"] == DEMO_START_URL and document["expiresAt"].endswith("Z")
         assert "Signed in to sso-session archive" in notes_text(app)
         # account names were learnt (ListAccounts) and are shown and cached
-        await wait_for(pilot, lambda: "preservation-prod (012345678901)" in table_rows(app)["preservation-prod"][1],
+        await wait_for(pilot, lambda: "preservation-prod (012345678901)" in table_rows(app)["preservation-prod"][ACCOUNT],
                        what="account name")
 
 
@@ -444,8 +450,8 @@ async def test_sorting_by_column(config_path):
         assert names == sorted(names, key=str.lower)
         await pilot.press("S")
         assert list(table_rows(app)) == sorted(names, key=str.lower, reverse=True)
-        await pilot.press("s", "s")  # account, role
-        roles = [cells[2] for cells in table_rows(app).values()]
+        await pilot.press("s", "s", "s")  # status, account, role
+        roles = [cells[ROLE] for cells in table_rows(app).values()]
         assert roles == sorted(roles, key=str.lower)
         await pilot.click("#profiles-table", offset=(3, 0))  # the header: sort by name
         await pilot.pause()

@@ -103,7 +103,10 @@ def run(args: argparse.Namespace) -> int:
         preset = Preset(display_name=DEMO_DISPLAY_NAME, start_url=DEMO_START_URL, sso_region=DEMO_REGION,
                         session_name=DEMO_SESSION, default_region=DEMO_REGION, output="json")
         demo = DemoInfo(sandbox=sandbox, base_url=emulator.base_url, env_file=env_file)
-        code = open_app(preset_path=None, mode="wizard", demo=demo, preset=preset)
+        from app.commands.home import choose_mode
+
+        # a kept sandbox that already has a profile opens the profile browser (issue 5)
+        code = open_app(preset_path=None, mode=choose_mode(), demo=demo, preset=preset)
     finally:
         emulator.stop()
         if not keep:
