@@ -49,6 +49,12 @@ def run_aws_cli(sandbox: Path, *args: str) -> subprocess.CompletedProcess:
                           env={"PATH": f"{BIN}{os.pathsep}/usr/bin:/bin", "HOME": str(sandbox)})
 
 
+def settle() -> None:
+    """Let a new step be on show for a moment: the wizard drops keys typed before a step appeared
+    (its type-ahead guard), and a person reads the screen before typing anyway."""
+    time.sleep(0.25)
+
+
 def drive_demo(t: Tmux, sandbox: Path, *, on_done=None) -> DemoRun:
     """Start ``aws-sso-wizard demo --keep SANDBOX`` in ``t`` and go through every step."""
     screens: dict[str, str] = {}
@@ -57,32 +63,38 @@ def drive_demo(t: Tmux, sandbox: Path, *, on_done=None) -> DemoRun:
     # 1. Checks: a fast double Enter. The second Enter must not skip the portal step.
     t.wait_for("Step 1 of 8", timeout=30)
     screens["checks"] = t.wait_for("Press Enter to continue", timeout=30)
+    settle()
     t.keys("Enter", "Enter")
     screens["portal"] = t.wait_for("Step 2 of 8")
     time.sleep(0.4)
     screen = t.capture()
     assert "Step 2 of 8" in screen, f"the second Enter skipped the portal step:\n{screen}"
     t.wait_for("demo-archive.awsapps.com")  # pre-filled by the demo's organisation preset
+    settle()
 
     # 2. Portal: Escape, then a key at once (arrives as Alt+key): no crash, no skipped step.
     t.keys("Escape", "x")
-    time.sleep(0.4)
+    time.sleep(1.0)  # Escape waits for Textual's ESCDELAY; then the screen may change
     screen = t.capture()
     assert "Traceback" not in screen and ("Step 2 of 8" in screen or "Step 1 of 8" in screen), screen
     if "Step 1 of 8" in screen:  # the Escape went back: continue again
         t.wait_for("Press Enter to continue")
+        settle()
         t.keys("Enter")
         t.wait_for("Step 2 of 8")
         t.wait_for("demo-archive.awsapps.com")
+        settle()
     # The URL field may have an "x" now if Escape+x arrived as two keys; reset it.
     t.keys("C-u")
     t.type("https://demo-archive.awsapps.com/start")
     t.keys("Enter")
 
     # 3. Sign in with a code (no display here); the pretend portal approves it by itself.
-    screens["signin"] = t.wait_for("Step 3 of 8")
+    t.wait_for("Step 3 of 8")
+    screens["signin"] = t.wait_for(("Your code", "Step 4 of 8"))
     screens["accounts"] = t.wait_for("Step 4 of 8", timeout=30)
     t.wait_for("12 accounts")
+    settle()
 
     # 4. Account: filter, then choose.
     t.type("preservation-prod")
@@ -90,16 +102,19 @@ def drive_demo(t: Tmux, sandbox: Path, *, on_done=None) -> DemoRun:
     t.keys("Enter")
     screens["roles"] = t.wait_for("Step 5 of 8")
     t.wait_for("3 roles")
+    settle()
 
     # Back to the account step (cached list), and forward again with the same account.
     t.escape()
     t.wait_for("Step 4 of 8")
     t.wait_for("12 accounts")
+    settle()
     t.type("preservation-prod")
     t.wait_for("1 of 12 accounts")
     t.keys("Enter")
     t.wait_for("Step 5 of 8")
     t.wait_for("3 roles")
+    settle()
 
     # 5. Role.
     t.type("read")
@@ -109,13 +124,15 @@ def drive_demo(t: Tmux, sandbox: Path, *, on_done=None) -> DemoRun:
     # 6. Profile: the suggested name is fine.
     screens["profile"] = t.wait_for("Step 6 of 8")
     t.wait_for("A good name")
+    settle()
     t.keys("Enter")
 
     # 7. Review: the diff; a fast double Enter writes once and lands on Done.
     screens["review"] = t.wait_for(f"+[profile {PROFILE}]")
+    settle()
     t.keys("Enter", "Enter")
     screens["done"] = t.wait_for("All set!")
-    time.sleep(0.3)
+    settle()
 
     # 8. Done: verify with "who am I", then use the AWS CLI against the sandbox while the demo runs.
     t.keys("v")

@@ -38,7 +38,8 @@ def test_demo_end_to_end_in_a_real_terminal(tmp_path):
     assert "012345678901" in run.screens["verified"]
 
     # The device code was shown large, with its link (no browser in this terminal).
-    assert "Your code" in run.screens["signin"] or "Step 4 of 8" in run.screens["signin"]
+    assert "Your code" in run.screens["signin"]
+    assert "/device" in run.screens["signin"] or "user_code" in run.screens["signin"]
 
     # Settings remembered the portal, in the sandbox (never the real ~/.config).
     settings = (sandbox / ".config" / "aws-sso-wizard" / "settings.toml").read_text()

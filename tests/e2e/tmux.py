@@ -36,9 +36,9 @@ class Tmux:
         self.width, self.height = width, height
         self.started_at = 0.0
 
-    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    def _run(self, *args: str, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         return subprocess.run([self.tmux, "-L", self.socket, "-f", os.devnull, *args],
-                              capture_output=True, text=True, check=check, timeout=20)
+                              capture_output=True, text=True, check=check, timeout=20, env=env)
 
     def start(self, command: list[str] | str, *, env: dict[str, str] | None = None, cwd: str | None = None,
               keep_open: bool = True) -> None:
@@ -48,11 +48,17 @@ class Tmux:
             line = f"cd {shlex.quote(cwd)} && {line}"
         if keep_open:
             line = f"{line}; echo EXIT-CODE:$?; sleep 600"
+        # The server inherits the environment of the command that starts it: give it only ``env``
+        # (a test runner's COLUMNS/LINES would otherwise fix the app at 80x24).
+        server_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/"),
+                      "LANG": os.environ.get("LANG", "C.UTF-8"), **(env or {})}
+        for name in ("COLUMNS", "LINES", "TMUX", "TMUX_PANE"):
+            server_env.pop(name, None)
         args = ["new-session", "-d", "-s", "t", "-x", str(self.width), "-y", str(self.height)]
-        for name, value in {"TERM": "xterm-256color", "COLORTERM": "truecolor", **(env or {})}.items():
+        for name, value in {"COLORTERM": "truecolor", **(env or {})}.items():
             args += ["-e", f"{name}={value}"]
         self.started_at = time.perf_counter()
-        self._run(*args, line)
+        self._run(*args, line, env=server_env)
         self._run("set-option", "-s", "set-clipboard", "on", check=False)
         self._run("set-option", "-g", "escape-time", "0", check=False)
 
