@@ -198,6 +198,7 @@ def build_config(doc: ConfigDocument, path: Path, exists: bool = True) -> AwsCon
     session_values: dict[str, tuple[dict, int]] = {}
     services: dict[str, Mapping[str, object]] = {}
     ignored: list[IgnoredSection] = []
+    all_values = doc.all_section_values()
     for index, target in enumerate(doc.targets):
         if target is None:
             header = doc.headers[index]
@@ -210,11 +211,11 @@ def build_config(doc: ConfigDocument, path: Path, exists: bool = True) -> AwsCon
         if kind == PROFILE:
             # A later section for the same name replaces the earlier one (dict order keeps
             # the first position), exactly like build_profile_map.
-            profile_values[name] = (doc.section_values(index), line)
+            profile_values[name] = (all_values[index], line)
         elif kind == SSO_SESSION:
-            session_values[name] = (doc.section_values(index), line)
+            session_values[name] = (all_values[index], line)
         elif kind == SERVICES:
-            services[name] = MappingProxyType(doc.section_values(index))
+            services[name] = MappingProxyType(all_values[index])
     sessions = {name: SsoSession.from_values(name, values, line) for name, (values, line) in session_values.items()}
     names = set(profile_values)
     profiles: dict[str, Profile] = {}

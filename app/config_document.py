@@ -3,7 +3,9 @@
 The document keeps every byte: it is a list of lines, each with its own line ending, split
 exactly where botocore's reader splits them (``\\n``, ``\\r\\n`` or a lone ``\\r``). Sections
 are runs of lines from a header to the line before the next header. ``render()`` joins the
-lines, so an unedited document renders byte-identical to its input.
+lines, so an unedited document renders byte-identical to its input. (For large files the
+split happens lazily: the fast path records each header's line number and character offset,
+and the writer slices untouched runs straight out of the original text.)
 
 Which text is valid, and what it means, follows botocore's loader exactly: botocore reads the
 file with ``configparser.RawConfigParser()`` (strict, ``=``/``:`` delimiters, whole-line
@@ -65,6 +67,9 @@ _FAST_CONTINUATION_START = re.compile(_possessive(r"\n[ \t]++[^\s#;]"))
 
 # A plain option line of the common layout (only used on sections _fast_index accepted).
 _SIMPLE_OPTION = re.compile(r"([a-z0-9_.\-]+)[ \t]*[=:](.*)")
+
+# Headers and "key = value" lines of a file the fast path accepted (see all_section_values).
+_BULK_VALUES = re.compile(r"\n(?:\[([^\]\r\n]+)\][^\n]*|([a-z0-9_.\-]+)[ \t]*[=:]([^\n]*))")
 
 # Section kinds as botocore's build_profile_map names them.
 PROFILE = "profile"
@@ -727,6 +732,27 @@ class ConfigDocument:
             for key, value in defaults.items():
                 values.setdefault(key, value)
             result[header] = {k: (parse_nested(v) if v.startswith("\n") else v) for k, v in values.items()}
+        return result
+
+    def all_section_values(self) -> list[dict[str, object]]:
+        """``section_values`` of every section, in order, computed in bulk (for whole-file
+        readers such as the profile list). ``[DEFAULT]`` sections get an empty dict."""
+        if not self._simple:
+            self.lines  # one split for all sections
+            return [self.section_values(i) if h != DEFAULT_SECTION else {} for i, h in enumerate(self._headers)]
+        # The fast path accepted the file: option lines are "key = value" at column 0 and
+        # every header is a line starting with "[". Sections with continuation lines were
+        # parsed exactly already and replace their bulk reading.
+        result: list[dict[str, object]] = []
+        current: dict[str, object] = {}
+        for header, key, value in _BULK_VALUES.findall("\n" + self.text):
+            if header:
+                current = {}
+                result.append(current)
+            else:
+                current[key] = value.strip()
+        for index in self._details:
+            result[index] = self.section_values(index)
         return result
 
     def section_values(self, index: int) -> dict[str, object]:

@@ -65,6 +65,8 @@ def assert_same_as_botocore(text: str) -> None:
     assert error is None, f"botocore refuses what we accepted: {error!r}"
     assert doc.render() == text
     assert doc.raw_config() == raw
+    bulk = ConfigDocument.parse(text).all_section_values()  # fresh: no per-section cache
+    assert [v for v, h in zip(bulk, doc.headers) if h != "DEFAULT"] == list(raw.values())
     mine = our_profile_map(doc)
     for key in ("profiles", "sso_sessions", "services"):
         assert mine[key] == profile_map[key]
