@@ -537,6 +537,9 @@ def _upsert_session(draft: _Draft, edit: UpsertSsoSession) -> None:
     _check_value("SSO start URL", edit.start_url)
     _check_value("SSO region", edit.region)
     _check_value("list of registration scopes", edit.registration_scopes, required=False)
+    if edit.registration_scopes and any(len(part.split()) > 1 for part in edit.registration_scopes.split(",")):
+        raise EditError("Scope values must be separated by commas.",  # the AWS CLI's own wording
+                        hint="For example: sso:account:access, codewhisperer:completions")
     items = [("sso_start_url", edit.start_url), ("sso_region", edit.region)]
     remove: list[str] = []
     if edit.registration_scopes:

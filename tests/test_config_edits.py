@@ -350,3 +350,13 @@ def test_good_names_are_accepted(name):
 
     config = build_config(ConfigDocument.parse(out), Path("config"))
     assert config.profiles[name].problem is None
+
+
+def test_scopes_are_stored_raw_and_must_be_comma_separated():
+    scopes = "sso:account:access, codewhisperer:completions"
+    out = edit("", UpsertSsoSession("s", "https://x.awsapps.com/start", "us-east-1", scopes))
+    assert f"sso_registration_scopes = {scopes}\n" in out
+    with pytest.raises(EditError, match="separated by commas"):
+        apply_edits(ConfigDocument.parse(""), [UpsertSsoSession("s", "https://x", "us-east-1", "a b")])
+    # No scopes: the key goes away.
+    assert "sso_registration_scopes" not in edit(out, UpsertSsoSession("s", "https://x.awsapps.com/start", "us-east-1", None))
