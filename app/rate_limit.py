@@ -58,9 +58,9 @@ class AdaptiveRateLimiter:
         heavy_decrease: float = 0.6,
         decrease_jitter: float = 0.05,
         decrease_cooldown: float = 1.0,
-        recover_to: float = 0.99,
+        recover_to: float = 0.98,
         recovery_seconds: float = 0.7,
-        probe_per_second: float = 0.1,
+        probe_per_second: float = 0.05,
         search_growth: float = 0.15,
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
@@ -109,9 +109,8 @@ class AdaptiveRateLimiter:
 
     # -- pacing
 
-    def acquire(self, cancel: CancelToken | None = None) -> Ticket:
-        """Wait for a sending slot; each caller reserves the next one, so callers go in turn.
-        Raises Cancelled as soon as ``cancel`` fires."""
+    def reserve(self) -> float:
+        """Reserve the next sending slot; return how many seconds to wait before sending."""
         with self._lock:
             now = self._clock()
             if now - self._next >= self._quiet:
@@ -126,6 +125,12 @@ class AdaptiveRateLimiter:
             wait = slot - now
             if wait > 0:
                 self._last_wait = now
+            return wait
+
+    def acquire(self, cancel: CancelToken | None = None) -> Ticket:
+        """Wait for a sending slot; each caller reserves the next one, so callers go in turn.
+        Raises Cancelled as soon as ``cancel`` fires."""
+        wait = self.reserve()
         if wait > 0:
             if cancel is not None:
                 if cancel.wait(wait):
@@ -140,7 +145,7 @@ class AdaptiveRateLimiter:
 
     def _goodput(self, now: float) -> float | None:
         """Successes per second over the last second (None during the first second)."""
-        while self._successes and now - self._successes[0] > 1.0:
+        while self._successes and now - self._successes[0] >= 1.0:
             self._successes.popleft()
         if now - self._started < 1.0:
             return None
@@ -164,6 +169,8 @@ class AdaptiveRateLimiter:
             elif rate < ceiling * self._recover_to:
                 target = ceiling * self._recover_to
                 rate = target - (target - rate) * math.exp(-elapsed / self._recovery_seconds)
+                if target - rate < 0.005 * target:
+                    rate = target  # close enough: from here on, probe
             else:
                 rate += self._probe * elapsed
             self._rate = min(self._max_rate, max(self._min_rate, rate))
@@ -179,9 +186,9 @@ class AdaptiveRateLimiter:
             if now - self._last_decrease < self._cooldown:
                 return
             refused = self._throttled_since_cut / (self._throttled_since_cut + self._ok_since_cut)
+            heavy = refused > 0.25 and self._throttled_since_cut >= 3
             self._ok_since_cut = self._throttled_since_cut = 0
             throttled_at = self._rate
-            heavy = refused > 0.25
             goodput = self._goodput(now) if heavy else None
             self._ceiling = min(throttled_at, goodput) if goodput else throttled_at
             base = self._heavy_decrease if heavy else self._decrease

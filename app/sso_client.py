@@ -297,6 +297,8 @@ class SsoClient:
                 try:
                     account_id, roles, error = results.get(timeout=0.05)
                 except queue.Empty:
+                    if cancel.cancelled:
+                        raise Cancelled() from None
                     if not any(thread.is_alive() for thread in threads) and results.empty():
                         raise ServiceError(
                             "Role discovery stopped before every account was listed.",
