@@ -350,6 +350,19 @@ def test_authorize_query_errors_redirect_back(emulator, overrides, error):
     assert callback_query(headers)["error"] == error
 
 
+def test_authorize_without_scopes_uses_the_registered_ones(emulator):
+    emulator.auto_approve = True
+    client = oidc()
+    reg = register_pkce(client)
+    verifier, challenge = pkce_pair()
+    status, headers, _ = raw(emulator, "GET", authorize_path(reg, challenge=challenge, scopes=None))
+    assert status == 302
+    assert exchange(client, reg, callback_query(headers)["code"], verifier)["refreshToken"]
+    unscoped = register(client, grantTypes=["authorization_code"], redirectUris=["http://127.0.0.1/oauth/callback"])
+    status, headers, _ = raw(emulator, "GET", authorize_path(unscoped, scopes=None))
+    assert status == 302 and callback_query(headers)["error"] == "invalid_scope"
+
+
 def test_authorize_with_a_bad_challenge_redirects_back(emulator):
     reg = register_pkce()
     status, headers, _ = raw(emulator, "GET", authorize_path(reg, challenge="short"))

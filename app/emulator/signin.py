@@ -126,7 +126,7 @@ def authorize_page(emu: "Emulator", request: Request) -> Response:
         challenge = query.get("code_challenge", "")
         if not _CHALLENGE.match(challenge):
             return _error_redirect(redirect_uri, "invalid_request", "code_challenge is missing or malformed", state)
-        scopes = tuple(query.get("scopes", "").split())
+        scopes = tuple(query.get("scopes", "").split()) or client.scopes  # none asked: what was registered
         if not scopes or not set(scopes) <= set(client.scopes):
             return _error_redirect(redirect_uri, "invalid_scope", "Requested scopes were not registered", state)
         if emu.auto_deny:
