@@ -93,7 +93,8 @@ def test_boto3_profile_gets_the_sso_role_identity(emulator, home, legacy):
     identity = whoami()
     account = emulator.org.account(ACCOUNT)
     assert identity["Account"] == ACCOUNT
-    assert identity["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/{account.reserved_role_name(ROLE)}/archivist@example.org"
+    role = account.reserved_role_name(ROLE)
+    assert identity["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/archivist@example.org"
     assert [c.operation for c in emulator.calls] == ["GetRoleCredentials", "GetCallerIdentity"]
 
 

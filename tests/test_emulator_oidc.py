@@ -140,7 +140,8 @@ def test_device_flow_pending_then_approved_through_the_page(emulator):
     assert status == 200
     assert device["userCode"] in page and "Approve" in page and "Deny" in page
     assert device["deviceCode"] not in page and reg["clientSecret"] not in page
-    status, _, page = raw(emulator, "POST", "/device", form={"user_code": device["userCode"].lower(), "decision": "approve"})
+    form = {"user_code": device["userCode"].lower(), "decision": "approve"}
+    status, _, page = raw(emulator, "POST", "/device", form=form)
     assert status == 200 and "approved" in page.lower()
 
     emulator.advance(1)  # the polling interval, without waiting for it

@@ -45,7 +45,8 @@ def test_demo_org_is_deterministic_and_realistic():
     assert org == DemoOrg.build()
     assert len(org.accounts) == 12
     names = [a.name for a in org.accounts]
-    assert {"preservation-prod", "preservation-qa", "preservation-dev", "shared-services", "security-audit"} <= set(names)
+    expected = {"preservation-prod", "preservation-qa", "preservation-dev", "shared-services", "security-audit"}
+    assert expected <= set(names)
     assert names != sorted(names), "the portal order is not alphabetical, so clients must sort"
     assert any(a.account_id.startswith("0") for a in org.accounts)
     assert org.account("012345678901").name == "preservation-prod"
@@ -306,7 +307,8 @@ def test_context_manager():
 
 def test_latency_applies_to_every_kind_of_request(emulator):
     emulator.latency_ms = 150
-    for method, path in [("GET", "/"), ("GET", "/device"), ("POST", "/client/register"), ("GET", "/assignment/accounts")]:
+    requests = [("GET", "/"), ("GET", "/device"), ("POST", "/client/register"), ("GET", "/assignment/accounts")]
+    for method, path in requests:
         connection = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=10)
         started = time.monotonic()
         connection.request(method, path, body=b"{}" if method == "POST" else None)

@@ -134,7 +134,8 @@ def test_oidc_error_body_is_oauth_shaped(emulator):
         body={"clientId": "nope", "clientSecret": "nope", "grantType": "refresh_token", "refreshToken": "x"},
     )
     assert status == 401
-    assert headers["x-amzn-errortype"] == "InvalidClientException:http://internal.amazon.com/coral/com.amazonaws.sso.oidc/"
+    namespace = "http://internal.amazon.com/coral/com.amazonaws.sso.oidc/"
+    assert headers["x-amzn-errortype"] == f"InvalidClientException:{namespace}"
     assert headers["content-type"] == "application/json"
     assert json.loads(body) == {"error": "invalid_client", "error_description": "Invalid client provided"}
     assert headers["x-amzn-requestid"]
@@ -188,7 +189,8 @@ def _send_from_model(emu, service: str, op: str, values: dict):
     from urllib.parse import urlencode
 
     path = op_model.http["requestUri"] + ("?" + urlencode(query) if query else "")
-    return raw(emu, op_model.http["method"], path, body=body if op_model.http["method"] == "POST" and service == "sso-oidc" else None, headers=headers)
+    json_body = body if service == "sso-oidc" else None
+    return raw(emu, op_model.http["method"], path, body=json_body, headers=headers)
 
 
 @pytest.mark.parametrize(("service", "op"), [("sso", op) for op in SSO_OPS] + [("sso-oidc", op) for op in OIDC_OPS])

@@ -42,11 +42,14 @@ def _positive_float(text: str) -> float:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--port", type=_non_negative_int, default=0, help="port on 127.0.0.1 (default 0: any free port)")
+    parser.add_argument(
+        "--port", type=_non_negative_int, default=0, help="port on 127.0.0.1 (default 0: any free port)"
+    )
     parser.add_argument("--accounts", type=_non_negative_int, default=12, help="number of demo accounts (default 12)")
     parser.add_argument("--latency-ms", type=_non_negative_float, default=0, help="delay added to every request")
     parser.add_argument(
-        "--page-size", type=_positive_int, default=None, help="accounts/roles per page when the client asks for no size (default 20)"
+        "--page-size", type=_positive_int, default=None,
+        help="accounts/roles per page when the client asks for no size (default 20)",
     )
     parser.add_argument(
         "--rate-limit", type=_positive_float, default=None, metavar="RPS",
@@ -96,7 +99,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         base = emulator.base_url
         print(base, flush=True)
-        approval = "sign-ins are approved automatically" if args.auto_approve else f"approve device codes at {base}/device"
+        approval = (
+            "sign-ins are approved automatically" if args.auto_approve else f"approve device codes at {base}/device"
+        )
         print(
             f"AWS SSO emulator: sso-oidc, SSO portal and STS with {len(emulator.org.accounts)} demo accounts, "
             f"signed in as {emulator.org.user}; {approval}.\n"

@@ -13,7 +13,6 @@ from app.emulator.org import DemoOrg
 from app.emulator.state import Store
 from app.emulator.wire import ERRORS_BY_SERVICE, PORTAL, ApiError, portal_error
 
-
 CALL_LOG_LIMIT = 200_000
 
 
@@ -39,7 +38,8 @@ class SignedIn(NamedTuple):
     client_secret_expires_at: int  # epoch seconds
 
     def __repr__(self) -> str:
-        return f"SignedIn(client_id={self.client_id!r}, expires_in={self.expires_in}, refreshable={bool(self.refresh_token)})"
+        refreshable = bool(self.refresh_token)
+        return f"SignedIn(client_id={self.client_id!r}, expires_in={self.expires_in}, refreshable={refreshable})"
 
 
 class Emulator:
