@@ -26,7 +26,6 @@ from typing import Any, Mapping
 
 from app import paths
 from app.errors import WizardError
-from app.fsutil import atomic_write_text
 
 PRESET_ENV = "AWS_SSO_WIZARD_PRESET"
 LOGIN_METHODS = ("pkce", "device")
@@ -164,6 +163,8 @@ class Settings:
             last[key] = value
             changed = True
         if changed:
+            from app.fsutil import atomic_write_text
+
             atomic_write_text(self.path, tomlkit.dumps(doc))
         self._data = _plain(doc)
 

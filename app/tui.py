@@ -8,7 +8,7 @@ Structure
   ``"module:Class"`` of its base screen, imported only when the mode is first shown (so the first
   frame pays only for what it shows). The profile browser adds ``"profiles"`` here.
 * The wizard is one async worker (:meth:`WizardApp.run_wizard`) looping over :data:`STEPS`:
-  ``await push_screen_wait(step, mode="wizard")`` returns the step's value or ``BACK``. Steps that
+  ``await push_screen_wait(step, mode=...)`` returns the step's value or ``BACK``. Steps that
   decided themselves (a single account, an already valid sign-in) are skipped when going back.
 * When the wizard ends the App exits, or returns to the mode it was started from
   (:meth:`WizardApp.start_wizard` with ``return_to="profiles"``).
@@ -17,6 +17,7 @@ Structure
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from pathlib import Path
 from typing import Any, Callable
@@ -35,6 +36,11 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 MODE_SCREENS: dict[str, str] = {
     "wizard": "screens.base:WizardHome",
     "profiles": "screens.profiles:ProfilesScreen",  # the profile browser (issue 5)
+}
+
+#: Extra stylesheets of a mode, loaded when the mode is first shown (keeps the first frame lean).
+MODE_CSS: dict[str, tuple[str, ...]] = {
+    "profiles": ("profiles.tcss",),
 }
 
 #: (id, title for the step indicator, "module:Class").
@@ -62,9 +68,13 @@ def load_object(spec: str) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
-def _mode_factory(spec: str) -> Callable[[], Screen]:
+def _mode_factory(name: str, spec: str) -> Callable[[], Screen]:
     def make() -> Screen:
-        return load_object(spec)()
+        screen = load_object(spec)()
+        extra = [ASSETS / css for css in MODE_CSS.get(name, ())]
+        if extra:  # Textual loads a screen's css_path when the screen is installed
+            screen.css_path = [*screen.css_path, *extra]
+        return screen
 
     return make
 
@@ -77,7 +87,7 @@ class WizardApp(App):
     """aws-sso-wizard's App. ``mode`` picks what shows first ("wizard" or, later, "profiles")."""
 
     TITLE = "aws-sso-wizard"
-    CSS_PATH = [ASSETS / "app.tcss", ASSETS / "profiles.tcss"]
+    CSS_PATH = [ASSETS / "app.tcss"]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -99,19 +109,44 @@ class WizardApp(App):
         self.first_step = first_step
         self.return_mode: str | None = None
         self.wizard_result: str | None = None
+        # Started as the wizard, the wizard's steps stack on the App's default screen (one screen
+        # stack fewer to build before the first frame); from another mode it has its own mode.
+        self.wizard_mode = "_default" if mode == "wizard" else "wizard"
         for name, spec in MODE_SCREENS.items():
-            self.add_mode(name, _mode_factory(spec))
+            self.add_mode(name, _mode_factory(name, spec))
+
+    def get_default_screen(self) -> Screen:
+        if self.start_mode == "wizard":
+            return load_object(MODE_SCREENS["wizard"])()
+        return super().get_default_screen()
 
     # -- start-up ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._screen_changed)
-        self.switch_mode(self.start_mode)
         if self.start_mode == "wizard":
-            self.run_wizard(self.first_step)
+            self._start_wizard_now(self.first_step)
+        else:
+            self.switch_mode(self.start_mode)
+
+    def _start_wizard_now(self, first_step: str) -> None:
+        """Push the first step at once, so it is in the very first frame; the wizard worker then
+        takes it over (a worker would push it only after the first paint)."""
+        index = STEP_IDS.index(first_step)
+        screen = self.make_step(index)
+        first: asyncio.Future = asyncio.get_running_loop().create_future()
+
+        def deliver(result: Any) -> None:
+            if not first.done():
+                first.set_result(result)
+
+        self.push_screen(screen, deliver, mode=self.wizard_mode)
+        self.run_wizard(first_step, first=(screen, first))
 
     def on_ready(self) -> None:
-        self.prewarm()
+        # The first frame is on screen: warm botocore up in a thread while the person reads it
+        # (a moment later, so the first step's own start-up work goes first).
+        self.set_timer(0.3, self.prewarm)
 
     @work(thread=True, exit_on_error=False, group="prewarm")
     def prewarm(self) -> None:
@@ -147,6 +182,7 @@ class WizardApp(App):
     def start_wizard(self, *, return_to: str | None = None, first_step: str = "checks") -> None:
         """Open the wizard (from another mode): it returns to ``return_to`` when done."""
         self.return_mode = return_to
+        self.wizard_mode = "wizard"
         self.switch_mode("wizard")
         self.run_wizard(first_step)
 
@@ -158,7 +194,7 @@ class WizardApp(App):
         return cls(self.services, self.state, StepInfo(index + 1, len(STEPS), title))
 
     @work(exclusive=True, group="wizard", exit_on_error=True)
-    async def run_wizard(self, first_step: str = "checks") -> None:
+    async def run_wizard(self, first_step: str = "checks", first: tuple[Screen, asyncio.Future] | None = None) -> None:
         from screens.base import BACK, GoTo
 
         state = self.state
@@ -170,8 +206,12 @@ class WizardApp(App):
                 state.auto_chosen.discard(step_id)
                 index -= 1
                 continue
-            screen = self.make_step(index)
-            result = await self.push_screen_wait(screen, mode="wizard")
+            if first is not None:
+                (screen, pending), first = first, None
+                result = await pending
+            else:
+                screen = self.make_step(index)
+                result = await self.push_screen_wait(screen, mode=self.wizard_mode)
             if result is BACK:
                 going_back = True
                 index = max(0, index - 1)
@@ -230,7 +270,7 @@ class WizardApp(App):
 
     def wizard_finished(self, result: str) -> None:
         self.wizard_result = result
-        if self.return_mode and self.return_mode != "wizard":
+        if self.return_mode and self.return_mode not in ("wizard", self.wizard_mode):
             self.switch_mode(self.return_mode)
             return
         self.exit(result)

@@ -9,6 +9,7 @@ Why the finish guard: since Textual 8, ``dismiss()`` pops whatever screen is on 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from rich.text import Text
@@ -25,6 +26,11 @@ from screens.widgets import StepIndicator
 if TYPE_CHECKING:
     from app.services import Services
     from app.wizard_state import WizardState
+
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+"""Stylesheets: ``app.tcss`` is the App's; each screen names its own file (``CSS_PATH``), which
+Textual loads when the screen is first shown, so the first frame parses only what it needs."""
 
 
 class _Sentinel:
@@ -185,9 +191,8 @@ def describe_error(error: BaseException) -> str:
 
 
 class WizardHome(Screen):
-    """The wizard mode's base screen, under the steps (briefly visible while a step loads)."""
+    """The wizard mode's base screen, under the steps (kept bare: it is composed before the first
+    frame but never seen for more than an instant)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(" aws-sso-wizard ", style="bold reverse"), classes="top-bar")
-        yield Static("Starting…", markup=False, classes="home-starting")
-        yield Footer()

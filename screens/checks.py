@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Log, Static
+from textual.widgets import Static
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
@@ -44,7 +44,7 @@ class ChecksScreen(StepScreen):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.results: dict[str, object] = {}
-        self.running = False
+        self.running = True  # from the start: the first run begins just after the first paint
         self._run_id = 0
         self._install_cancel: CancelToken | None = None
 
@@ -61,15 +61,16 @@ class ChecksScreen(StepScreen):
                 yield Static(check_row("running", title, "Checking…"), markup=False, id=f"check-{check_id}",
                              classes="check-row")
         yield Static("Checking…", markup=False, classes="checks-summary")
-        yield Log(classes="install-log", highlight=False)
 
     def on_mount(self) -> None:
-        self.action_recheck()
+        # Start a moment after the first paint: the checks import the config reader and run
+        # `aws --version`, which would otherwise compete with drawing (and writing) the first frame.
+        self.set_timer(0.15, self.action_recheck)
 
     # -- running the checks ----------------------------------------------------------------------
 
     def action_recheck(self) -> None:
-        if self.running or self._install_cancel is not None:
+        if (self.running and self._run_id) or self._install_cancel is not None:
             return
         self.running = True
         self.results = {}
@@ -155,7 +156,7 @@ class ChecksScreen(StepScreen):
         if self._install_cancel is not None or not self.services.can_install_aws_cli():
             return
         cancel = self._install_cancel = CancelToken()
-        log = self.query_one(".install-log", Log)
+        log = self._install_log()
         log.add_class("-visible")
         log.clear()
         log.write_line("$ brew install awscli")
@@ -172,13 +173,24 @@ class ChecksScreen(StepScreen):
 
         self.run_worker(work, thread=True, group="install", exclusive=True, exit_on_error=False)
 
+    def _install_log(self):
+        """The installer's output pane, created the first time it is needed."""
+        from textual.widgets import Log
+
+        logs = self.query(".install-log")
+        if logs:
+            return logs.first()
+        log = Log(classes="install-log", highlight=False)
+        self.query_one(".step-body").mount(log)
+        return log
+
     def on_checks_screen_install_line(self, message: InstallLine) -> None:
-        self.query_one(".install-log", Log).write_line(message.line)
+        self._install_log().write_line(message.line)
 
     def on_checks_screen_install_finished(self, message: InstallFinished) -> None:
         self._install_cancel = None
         error = message.error
-        log = self.query_one(".install-log", Log)
+        log = self._install_log()
         if error is None:
             log.write_line("Installed.")
             self.notify("The AWS CLI is installed.", markup=False)

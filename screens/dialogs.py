@@ -11,11 +11,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
+from screens.base import ASSETS
 from screens.widgets import DiffView
 
 
 class _GuardedModal(ModalScreen):
     """A modal whose result is delivered once, however fast keys arrive."""
+
+    CSS_PATH = ASSETS / "dialogs.tcss"
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

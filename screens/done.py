@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from screens.base import StepScreen
+from screens.base import ASSETS, StepScreen
 
 ANOTHER = "another"
 QUIT = "quit"
@@ -25,6 +25,7 @@ def _short(path) -> str:
 
 
 class DoneScreen(StepScreen):
+    CSS_PATH = ASSETS / "finish.tcss"
     BINDINGS = [
         Binding("v", "verify", "Verify", id="verify"),
         Binding("c", "copy_export", "Copy export line", id="copy-export"),

@@ -14,11 +14,13 @@ from textual.widgets import LoadingIndicator, Static
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
-from screens.base import GoTo, StepScreen
-from screens.widgets import FilterList, KeyValue
+from screens.base import ASSETS, GoTo, StepScreen
+from screens.filter_list import FilterList
+from screens.widgets import KeyValue
 
 
 class PickerScreen(StepScreen):
+    CSS_PATH = ASSETS / "picker.tcss"
     NOUN = ("item", "items")
     LOADING = "Loading…"
 

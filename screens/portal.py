@@ -14,8 +14,8 @@ from textual.widgets.option_list import Option
 
 from app.settings import DEFAULT_SCOPES
 from app.wizard_state import DEFAULT_SSO_REGION, PortalChoice
-from screens.base import StepScreen
-from screens.widgets import FilterList
+from screens.base import ASSETS, StepScreen
+from screens.filter_list import FilterList
 
 NEW = "__new__"
 EXAMPLE_URL = "https://your-organisation.awsapps.com/start"
@@ -28,6 +28,7 @@ class _Loaded:
 
 
 class PortalScreen(StepScreen):
+    CSS_PATH = ASSETS / "portal.tcss"
     HEADLINE = "Which AWS access portal does your organisation use?"
 
     BINDINGS = [Binding("enter", "next", "Continue", id="next")]

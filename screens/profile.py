@@ -15,8 +15,9 @@ from textual.widgets.option_list import Option
 from app.naming import next_free_name, suggest_profile_name
 from app.settings import OUTPUT_FORMATS
 from app.wizard_state import DEFAULT_OUTPUT, ProfileChoice
-from screens.base import StepScreen
-from screens.widgets import FilterList, KeyValue
+from screens.base import ASSETS, StepScreen
+from screens.filter_list import FilterList
+from screens.widgets import KeyValue
 
 OUTPUT_HELP = {
     "json": "json — for scripts and most tools (the usual choice)",
@@ -35,6 +36,7 @@ class _Loaded:
 
 
 class ProfileScreen(StepScreen):
+    CSS_PATH = ASSETS / "profile.tcss"
     HEADLINE = "Name this profile and choose its defaults."
 
     BINDINGS = [Binding("enter", "next", "Continue", id="next")]

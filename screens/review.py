@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from screens.base import StepScreen
+from screens.base import ASSETS, StepScreen
 from screens.widgets import DiffView, KeyValue
 
 
@@ -23,6 +23,7 @@ def _short(path: Path) -> str:
 
 
 class ReviewScreen(StepScreen):
+    CSS_PATH = ASSETS / "finish.tcss"
     HEADLINE = "Check the change to your AWS config file, then press Enter to write it."
 
     BINDINGS = [Binding("enter", "write", "Write it", id="write")]

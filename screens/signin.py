@@ -18,13 +18,14 @@ from textual.widgets import LoadingIndicator, Static
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
-from screens.base import StepScreen
+from screens.base import ASSETS, StepScreen
 from screens.widgets import KeyValue
 
 METHOD_NAMES = {"pkce": "browser sign-in", "device": "sign-in code"}
 
 
 class SignInScreen(StepScreen):
+    CSS_PATH = ASSETS / "signin.tcss"
     HEADLINE = "Sign in to your AWS access portal."
 
     BINDINGS = [

@@ -37,7 +37,6 @@ def demo_env(home: Path) -> dict[str, str]:
         "PATH": f"{BIN}{os.pathsep}/usr/bin:/bin",
         "LANG": os.environ.get("LANG", "C.UTF-8"),
         "NO_PROXY": "127.0.0.1,localhost",
-        "PYTHONDONTWRITEBYTECODE": "1",
     }
     return env
 

@@ -1,0 +1,205 @@
+"""A type-to-filter list that stays smooth with thousands of items, with a count."""
+
+from __future__ import annotations
+
+from typing import Callable, Generic, Iterable, TypeVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from screens.widgets import plural
+
+T = TypeVar("T")
+
+
+class FilterList(Vertical, Generic[T]):
+    """A type-to-filter box over an option list, with a count ("12 of 1,024 accounts").
+
+    Focus stays in the filter box: Up/Down/PageUp/PageDown move the highlight, Enter chooses.
+    Every whitespace-separated word typed must appear (case-insensitively) in an item's search
+    text. Posts :class:`FilterList.Chosen` and :class:`FilterList.Highlighted`.
+    """
+
+    DEFAULT_CSS = """
+    FilterList { height: 1fr; }
+    FilterList > Input { margin: 0; }
+    FilterList > .filter-count { height: 1; padding: 0 1; color: $text-muted; }
+    FilterList > OptionList { height: 1fr; min-height: 3; }
+    """
+
+    BINDINGS = [
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+    ]
+
+    DEBOUNCE_ITEMS = 400  # above this many items, filter after a short pause in typing
+
+    class _ItemMessage(Message):
+        def __init__(self, filter_list: "FilterList", item: object) -> None:
+            super().__init__()
+            self.filter_list = filter_list
+            self.item = item
+
+        @property
+        def control(self) -> "FilterList":
+            return self.filter_list
+
+    class Chosen(_ItemMessage):
+        """Enter (or a click) on an item."""
+
+    class Highlighted(_ItemMessage):
+        """The highlighted item changed (None when nothing matches)."""
+
+    def __init__(
+        self,
+        *,
+        label: Callable[[T], str | Text],
+        search_text: Callable[[T], str],
+        noun: tuple[str, str] = ("item", "items"),
+        placeholder: str = "Type to filter",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._label = label
+        self._search_text = search_text
+        self.noun = noun
+        self.placeholder = placeholder
+        self._items: list[T] = []
+        self._keys: list[str] = []
+        self._visible: list[T] = []
+        self._timer: Timer | None = None
+        self._filter_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=self.placeholder, classes="filter-input")
+        yield Static("", classes="filter-count", markup=False)
+        option_list = OptionList(markup=False, classes="filter-options")
+        option_list.can_focus = False
+        yield option_list
+
+    # -- data ----------------------------------------------------------------------------------
+
+    @property
+    def items(self) -> list[T]:
+        return list(self._items)
+
+    @property
+    def visible_items(self) -> list[T]:
+        return list(self._visible)
+
+    @property
+    def highlighted(self) -> T | None:
+        index = self.query_one(OptionList).highlighted
+        if index is None or not (0 <= index < len(self._visible)):
+            return None
+        return self._visible[index]
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one(Input)
+
+    def set_items(self, items: Iterable[T], *, highlight: T | None = None) -> None:
+        self._items = list(items)
+        self._keys = [self._search_text(item).casefold() for item in self._items]
+        self._apply(highlight=highlight)
+
+    def highlight_item(self, item: T) -> None:
+        try:
+            index = self._visible.index(item)
+        except ValueError:
+            return
+        self.query_one(OptionList).highlighted = index
+
+    def set_filter(self, text: str) -> None:
+        self.filter_input.value = text
+        self._filter_text = text
+        self._apply()
+
+    # -- filtering -----------------------------------------------------------------------------
+
+    def _apply(self, *, highlight: T | None = None) -> None:
+        previous = highlight if highlight is not None else self.highlighted
+        words = self._filter_text.casefold().split()
+        if words:
+            self._visible = [item for item, key in zip(self._items, self._keys) if all(w in key for w in words)]
+        else:
+            self._visible = list(self._items)
+        option_list = self.query_one(OptionList)
+        option_list.set_options([Option(self._label(item)) for item in self._visible])
+        if self._visible:
+            try:
+                index = self._visible.index(previous) if previous is not None else 0
+            except ValueError:
+                index = 0
+            option_list.highlighted = index
+        self._update_count()
+        self.post_message(self.Highlighted(self, self.highlighted))
+
+    def _update_count(self) -> None:
+        total, shown = len(self._items), len(self._visible)
+        if shown == total:
+            text = plural(total, self.noun)
+        elif shown == 0:
+            text = f"No {self.noun[1]} match “{self._filter_text.strip()}” (of {total:,})"
+        else:
+            text = f"{shown:,} of {plural(total, self.noun)}"
+        self.query_one(".filter-count", Static).update(text)
+
+    @on(Input.Changed, ".filter-input")
+    def _on_filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._filter_text = event.value
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if len(self._items) > self.DEBOUNCE_ITEMS:
+            self._timer = self.set_timer(0.08, self._apply)
+        else:
+            self._apply()
+
+    @on(Input.Submitted, ".filter-input")
+    def _on_submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._timer is not None:  # Enter right after typing: filter now, then choose
+            self._timer.stop()
+            self._timer = None
+            self._apply()
+        item = self.highlighted
+        if item is not None:
+            self.post_message(self.Chosen(self, item))
+
+    @on(OptionList.OptionSelected)
+    def _on_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if 0 <= event.option_index < len(self._visible):
+            self.post_message(self.Chosen(self, self._visible[event.option_index]))
+
+    @on(OptionList.OptionHighlighted)
+    def _on_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if 0 <= event.option_index < len(self._visible):
+            self.post_message(self.Highlighted(self, self._visible[event.option_index]))
+
+    def action_move(self, delta: int) -> None:
+        option_list = self.query_one(OptionList)
+        if delta > 0:
+            option_list.action_cursor_down()
+        else:
+            option_list.action_cursor_up()
+
+    def action_page(self, delta: int) -> None:
+        option_list = self.query_one(OptionList)
+        if delta > 0:
+            option_list.action_page_down()
+        else:
+            option_list.action_page_up()
