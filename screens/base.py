@@ -179,15 +179,18 @@ class StepScreen(Screen):
             details = None
         else:
             heading = title or "Unexpected error"
-            message = f"{type(error).__name__}: {redact(str(error))}"
+            message = describe_error(error)
             details = "This is probably a bug in aws-sso-wizard. Copy this text (c) and report it."
         self.app.push_screen(ErrorModal(heading, message, details=details))
 
 
 def describe_error(error: BaseException) -> str:
+    """What to show a person about ``error``: its message and hint, never a secret, home as ``~``."""
+    from screens.widgets import home_short
+
     if isinstance(error, WizardError):
-        return str(error)
-    return f"{type(error).__name__}: {redact(str(error))}"
+        return home_short(str(error))
+    return home_short(f"{type(error).__name__}: {redact(str(error))}")
 
 
 class WizardHome(Screen):

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from screens.base import ASSETS, StepScreen
+from screens.base import ASSETS, StepScreen, describe_error
 
 ANOTHER = "another"
 QUIT = "quit"
@@ -30,7 +30,7 @@ class DoneScreen(StepScreen):
         Binding("v", "verify", "Verify", id="verify"),
         Binding("c", "copy_export", "Copy export line", id="copy-export"),
         Binding("a", "another", "Add another profile", id="add-another"),
-        Binding("q,escape", "quit_wizard", "Quit", id="done-quit"),
+        Binding("q,escape", "quit_wizard", "Finish", id="done-finish"),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -63,7 +63,7 @@ class DoneScreen(StepScreen):
         for i, (label, command) in enumerate(rows):
             if i:
                 usage.append("\n")
-            usage.append(f"{label:<20}", style="dim")
+            usage.append(f"{label:<22}", style="dim")
             usage.append(command, style="bold")
         yield Static(usage, markup=False, classes="usage")
         yield Static("Press v to check who you are in AWS with this profile.", markup=False, classes="identity")
@@ -92,7 +92,7 @@ class DoneScreen(StepScreen):
 
         def failed(error: BaseException) -> None:
             self.verifying = False
-            identity.update(Text.assemble(("✗ ", "bold red"), str(error) if hasattr(error, "hint") else
+            identity.update(Text.assemble(("✗ ", "bold red"), describe_error(error) if hasattr(error, "hint") else
                                           "The check failed.", "  Press v to try again."))
             if not hasattr(error, "hint"):
                 self.show_error(error)

@@ -14,7 +14,7 @@ from textual.widgets import LoadingIndicator, Static
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
-from screens.base import ASSETS, GoTo, StepScreen
+from screens.base import ASSETS, GoTo, StepScreen, describe_error
 from screens.filter_list import FilterList
 from screens.widgets import KeyValue
 
@@ -154,12 +154,13 @@ class PickerScreen(StepScreen):
         self.query_one(".loading-row", LoadingIndicator).display = False
         self.query_one(FilterList).display = False
         self.set_focus(None)
+        text = describe_error(error)
         if isinstance(error, (SessionExpired, NotSignedIn)):
-            self._status(f"{error}\n\nPress Enter to sign in again.")
+            self._status(f"{text}\n\nPress Enter to sign in again.")
         elif isinstance(error, Throttled):
-            self._status(f"{error}\n\nPress Enter to try again.")
+            self._status(f"{text}\n\nPress Enter to try again.")
         elif hasattr(error, "hint"):
-            self._status(f"{error}\n\nPress Enter to try again, or Escape to go back.")
+            self._status(f"{text}\n\nPress Enter to try again, or Escape to go back.")
         else:
             self._status("Loading failed. Press Enter to try again, or Escape to go back.")
             self.show_error(error)

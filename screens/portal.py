@@ -61,7 +61,7 @@ class PortalScreen(StepScreen):
                     yield Input(placeholder="my-organisation", id="session-name")
                     yield Static("", markup=False, classes="field-error", id="name-error")
                 with Vertical(classes="region-column"):
-                    yield Static("SSO region", markup=False, classes="field-label")
+                    yield Static("SSO region", markup=False, classes="field-label", id="region-label")
                     yield Static("Where IAM Identity Center runs for your organisation.", markup=False,
                                  classes="field-help", id="region-help")
                     yield FilterList(label=str, search_text=str, noun=("region", "regions"),
@@ -228,6 +228,12 @@ class PortalScreen(StepScreen):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_next()
+
+    @on(FilterList.Highlighted, ".region-list")
+    def _region_highlighted(self, event: FilterList.Highlighted) -> None:
+        event.stop()
+        chosen = f": {event.item}" if event.item else ": none matches, type less"
+        self.query_one("#region-label", Static).update("SSO region" + chosen)
 
     @on(FilterList.Chosen, ".region-list")
     def _region_chosen(self, event: FilterList.Chosen) -> None:

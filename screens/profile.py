@@ -20,11 +20,11 @@ from screens.filter_list import FilterList
 from screens.widgets import KeyValue
 
 OUTPUT_HELP = {
-    "json": "json — for scripts and most tools (the usual choice)",
-    "text": "text — tab-separated, for shell scripts",
-    "table": "table — boxed tables, easy to read",
-    "yaml": "yaml — readable, nested",
-    "yaml-stream": "yaml-stream — yaml, printed as it arrives",
+    "json": "json  (the usual choice)",
+    "text": "text  (for shell scripts)",
+    "table": "table  (easy to read)",
+    "yaml": "yaml",
+    "yaml-stream": "yaml-stream",
 }
 
 
@@ -61,7 +61,8 @@ class ProfileScreen(StepScreen):
         yield Static("", markup=False, classes="field-error", id="name-feedback")
         with Horizontal(classes="profile-columns"):
             with Vertical():
-                yield Static("Default AWS region for commands", markup=False, classes="field-label")
+                yield Static("Default AWS region for commands", markup=False, classes="field-label",
+                             id="region-label")
                 yield FilterList(label=str, search_text=str, noun=("region", "regions"),
                                  placeholder="Type to filter regions", classes="region-list")
             with Vertical():
@@ -148,6 +149,12 @@ class ProfileScreen(StepScreen):
     def _name_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_next()
+
+    @on(FilterList.Highlighted, ".region-list")
+    def _region_highlighted(self, event: FilterList.Highlighted) -> None:
+        event.stop()
+        chosen = f": {event.item}" if event.item else ": none matches, type less"
+        self.query_one("#region-label", Static).update("Default AWS region for commands" + chosen)
 
     @on(FilterList.Chosen, ".region-list")
     def _region_chosen(self, event: FilterList.Chosen) -> None:

@@ -18,7 +18,7 @@ from textual.widgets import LoadingIndicator, Static
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
-from screens.base import ASSETS, StepScreen
+from screens.base import ASSETS, StepScreen, describe_error
 from screens.widgets import KeyValue
 
 METHOD_NAMES = {"pkce": "browser sign-in", "device": "sign-in code"}
@@ -196,7 +196,7 @@ class SignInScreen(StepScreen):
         self.query_one(".user-code", Static).remove_class("-visible")
         self.query_one(".signin-url", Static).update("")
         self.query_one(".expiry", Static).update("")
-        message = str(error) if hasattr(error, "hint") else f"{type(error).__name__}: {error}"
+        message = describe_error(error)
         self.query_one(".signin-status", Static).update(
             Text.assemble(("Sign-in did not finish. ", "bold red"), message,
                           "\n\nPress Enter to try again, m to use ",

@@ -60,9 +60,32 @@ class DiffView(VerticalScroll):
         self.query_one(".diff-body", Static).update(diff_text(diff))
 
 
+def home_short(text: str) -> str:
+    """``text`` with the home directory written as ``~`` (shorter, and the same on every machine)."""
+    import os
+
+    home = os.path.expanduser("~").rstrip("/")
+    return text.replace(home + "/", "~/") if len(home) > 1 else text
+
+
+def _short_path(path: str) -> str:
+    import os
+
+    home = os.path.expanduser("~").rstrip("/")
+    if home and (path == home or path.startswith(home + "/")):
+        return "~" + path[len(home):]
+    return path
+
+
 def diff_text(diff: str) -> Text:
+    """The diff with its file headers shortened (``~/.aws/config (now)`` / ``(after)``)."""
     text = Text()
     for line in diff.splitlines():
+        if line.startswith("--- "):
+            old = line[4:].split(chr(9))[0].strip()
+            line = "--- (no file yet)" if old == "/dev/null" else f"--- {_short_path(old)} (now)"
+        elif line.startswith("+++ "):
+            line = f"+++ {_short_path(line[4:].split(chr(9))[0].strip())} (after the change)"
         if line.startswith(("+++", "---")):
             style = "bold"
         elif line.startswith("@@"):
