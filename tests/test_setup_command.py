@@ -1,0 +1,197 @@
+"""`aws-sso-wizard setup --yes` end to end in a subprocess against the emulator, and the
+interactive commands' argument handling."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from app.emulator import DEMO_REGION, DEMO_START_URL
+
+pytestmark = pytest.mark.interop
+
+HELPERS = Path(__file__).resolve().parent / "helpers"
+
+
+def _run(cli_env, *args, timeout=60):
+    return subprocess.run(["aws-sso-wizard", "setup", *args], capture_output=True, text=True, env=cli_env,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+BASE = ["--yes", "--start-url", DEMO_START_URL, "--sso-region", DEMO_REGION, "--sso-session", "demo",
+        "--account", "012345678901", "--role", "ReadOnly", "--profile", "archive-ro"]
+
+
+def test_device_code_sign_in_then_write(emulator_factory, cli_env, config_path):
+    emulator_factory(auto_approve_after=2)
+    proc = _run(cli_env, *BASE, "--device-code", "--region", "eu-west-1", "--output", "table")
+    assert proc.returncode == 0, proc.stderr
+    assert "enter the code" in proc.stderr and "/device" in proc.stderr  # the URL and code, on stderr
+    assert "+[profile archive-ro]" in proc.stdout  # the diff, on stdout
+    assert config_path.read_text() == (
+        "[profile archive-ro]\nsso_session = demo\nsso_account_id = 012345678901\nsso_role_name = ReadOnly\n"
+        "region = eu-west-1\noutput = table\n\n[sso-session demo]\nsso_start_url = " + DEMO_START_URL + "\n"
+        "sso_region = " + DEMO_REGION + "\nsso_registration_scopes = sso:account:access\n"
+    )
+    assert "Wrote the profile archive-ro" in proc.stderr
+    # The AWS CLI (v1, botocore) uses the new profile and the cached sign-in.
+    aws = subprocess.run(["aws", "sts", "get-caller-identity", "--profile", "archive-ro", "--output", "json"],
+                         capture_output=True, text=True, env=cli_env, timeout=60)
+    assert aws.returncode == 0, aws.stderr
+    assert '"Account": "012345678901"' in aws.stdout
+
+
+def test_browser_sign_in_with_pkce(emulator_factory, cli_env, config_path):
+    emulator_factory(auto_approve=True)
+    cli_env["BROWSER"] = f"{sys.executable} {HELPERS / 'follow_browser.py'} %s"
+    proc = _run(cli_env, *BASE)
+    assert proc.returncode == 0, proc.stderr
+    assert "browser" in proc.stderr
+    assert "[profile archive-ro]" in config_path.read_text()
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(emulator_factory, cli_env, config_path):
+    emulator_factory(auto_approve=True)
+    proc = _run(cli_env, *BASE, "--device-code", "--dry-run")
+    assert proc.returncode == 0, proc.stderr
+    assert "+[sso-session demo]" in proc.stdout
+    assert "Dry run" in proc.stderr
+    assert not config_path.exists()
+
+
+def test_second_run_reuses_the_sign_in_and_the_session(emulator_factory, cli_env, config_path):
+    emulator = emulator_factory(auto_approve=True)
+    assert _run(cli_env, *BASE, "--device-code").returncode == 0
+    tokens = emulator.call_count("CreateToken")
+    args = [a if a != "archive-ro" else "archive-admin" for a in BASE]
+    args[args.index("ReadOnly")] = "Administrator"
+    proc = _run(cli_env, *args, "--device-code")
+    assert proc.returncode == 0, proc.stderr
+    assert emulator.call_count("CreateToken") == tokens  # still signed in
+    assert "sso-session" not in proc.stdout  # the session exists: only the profile is added
+    text = config_path.read_text()
+    assert text.count("[sso-session demo]") == 1 and "[profile archive-admin]" in text
+    again = _run(cli_env, *args, "--device-code")
+    assert again.returncode == 0 and "Nothing to change" in again.stderr
+
+
+def test_legacy_profile(emulator_factory, cli_env, config_path):
+    emulator_factory(auto_approve=True)
+    args = [a for a in BASE if a not in ("--sso-session", "demo")]
+    proc = _run(cli_env, *args, "--legacy")
+    assert proc.returncode == 0, proc.stderr
+    assert config_path.read_text().startswith(
+        "[profile archive-ro]\nsso_start_url = " + DEMO_START_URL + "\nsso_region = " + DEMO_REGION + "\n"
+        "sso_account_id = 012345678901\nsso_role_name = ReadOnly\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("--account", "111111111111"), "not available to you"),
+        (("--role", "readonly"), "Did you mean ReadOnly?"),
+        (("--role", "Nope"), "Your roles there:"),
+    ],
+)
+def test_account_and_role_must_be_yours(emulator_factory, cli_env, config_path, change, message):
+    emulator_factory(auto_approve=True)
+    args = list(BASE)
+    args[args.index(change[0]) + 1] = change[1]
+    proc = _run(cli_env, *args, "--device-code")
+    assert proc.returncode == 1
+    assert message in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr  # one clear line
+    assert not config_path.exists()
+
+
+def test_denied_sign_in_is_one_line_and_exit_1(emulator_factory, cli_env, config_path):
+    emulator_factory(auto_deny=True)
+    proc = _run(cli_env, *BASE, "--device-code")
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1].startswith("aws-sso-wizard:")
+    assert not config_path.exists()
+
+
+def test_existing_session_with_other_values_is_refused(emulator_factory, cli_env, config_path):
+    emulator_factory(auto_approve=True)
+    config_path.parent.mkdir()
+    config_path.write_text("[sso-session demo]\nsso_start_url = https://other.awsapps.com/start\n"
+                           "sso_region = us-east-1\n")
+    proc = _run(cli_env, *BASE, "--device-code")
+    assert proc.returncode == 1
+    assert "already has an sso-session" in proc.stderr
+    assert "other.awsapps.com" in config_path.read_text()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--yes"], "--start-url is required"),
+        (["--yes", "--start-url", "http://x.awsapps.com/start"], "https://"),
+        ([*BASE[:-2]], "--profile is required"),
+        ([*BASE[:5], *BASE[7:]], "--sso-session is required"),
+        ([a if a != "012345678901" else "12345" for a in BASE], "12-digit"),
+        ([*BASE, "--region", "Europe (London)"], "--region"),
+        ([*BASE, "--scopes", "a b"], "--scopes"),
+        ([a if a != "archive-ro" else "bad]name" for a in BASE], "--profile"),
+        (["--start-url", DEMO_START_URL], "only works with --yes"),
+        ([*BASE, "--output", "xml"], "invalid choice"),
+    ],
+)
+def test_usage_errors_exit_2(cli_env, args, message, config_path):
+    proc = _run(cli_env, *args)
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr
+    assert not config_path.exists()
+
+
+def test_ctrl_c_while_waiting_for_approval_exits_130(emulator, cli_env, config_path):
+    proc = subprocess.Popen(["aws-sso-wizard", "setup", *BASE, "--device-code"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=cli_env, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not emulator.pending_user_codes() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert emulator.pending_user_codes(), "the sign-in never started"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "Cancelled" in err
+    assert not config_path.exists()
+
+
+def test_preset_supplies_missing_answers(emulator_factory, cli_env, config_path, tmp_path):
+    emulator_factory(auto_approve=True)
+    preset = tmp_path / "org.toml"
+    preset.write_text(f'[sso]\nstart_url = "{DEMO_START_URL}"\nregion = "{DEMO_REGION}"\nsession_name = "org"\n'
+                      '[profiles]\nregion = "eu-west-3"\noutput = "yaml"\n')
+    proc = _run(cli_env, "--yes", "--preset", str(preset), "--account", "012345678901", "--role", "ReadOnly",
+                "--profile", "p", "--device-code")
+    assert proc.returncode == 0, proc.stderr
+    text = config_path.read_text()
+    assert "sso_session = org" in text and "region = eu-west-3" in text and "output = yaml" in text
+
+
+def test_broken_preset_is_one_line_with_its_line_number(cli_env, tmp_path):
+    preset = tmp_path / "org.toml"
+    preset.write_text('[sso]\nstart_url = "https://x.awsapps.com/start"\nregion = \n')
+    proc = _run(cli_env, "--yes", "--preset", str(preset))
+    assert proc.returncode == 1
+    assert "line 3" in proc.stderr and str(preset) in proc.stderr
+
+
+def test_demo_and_setup_help_are_light(cli_env):
+    for command in ("setup", "demo", "home"):
+        proc = subprocess.run(["aws-sso-wizard", command, "--help"], capture_output=True, text=True, env=cli_env,
+                              timeout=30)
+        assert proc.returncode == 0 and command in proc.stdout
