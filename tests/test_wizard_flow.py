@@ -548,3 +548,55 @@ async def test_typeahead_before_a_step_appears_is_dropped(emulator):
         await wait_screen(pilot, "PortalScreen")
         await pilot.pause(0.3)
         assert type(app.screen).__name__ == "PortalScreen"
+
+
+async def test_ctrl_q_while_waiting_for_sign_in_stops_the_login_thread(emulator, config_path):
+    import asyncio
+    import time
+
+    app = make_app()
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        screen = await wait_screen(pilot, "SignInScreen")
+        await wait_for(pilot, lambda: screen.prompt is not None)
+        await wait_for(pilot, lambda: emulator.call_count("CreateToken") >= 2, what="polling")
+        await pilot.press("ctrl+q")
+        quit_at = time.monotonic()
+        await wait_for(pilot, lambda: not app.is_running, what="exit")
+    # Leaving run_test waited for the worker threads: a login still waiting would have held it.
+    assert time.monotonic() - quit_at < 5
+    polls = emulator.call_count("CreateToken")
+    await asyncio.sleep(2.5)  # the device flow polls every second; nobody polls any more
+    assert emulator.call_count("CreateToken") == polls
+    assert not config_path.exists()
+
+
+async def test_installing_the_aws_cli_streams_and_can_be_stopped(tmp_path, monkeypatch):
+    """macOS with Homebrew: `i` runs the installer in the checks step (here a stand-in script on PATH)."""
+    from app import checks as checks_module
+
+    script = tmp_path / "brew"
+    script.write_text('#!/bin/sh\necho "==> Downloading awscli"\necho "==> Pouring awscli"\nexec sleep 30\n')
+    script.chmod(0o755)
+    services = make_services()
+    monkeypatch.setattr(type(services), "can_install_aws_cli", lambda self: True)
+    monkeypatch.setattr(type(services), "install_aws_cli",
+                        lambda self, cancel: checks_module.install_aws_cli(cancel=cancel, command=[str(script)]))
+    from app.tui import WizardApp
+
+    app = WizardApp(services, typeahead_grace=0)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await wait_screen(pilot, "ChecksScreen")
+        await wait_for(pilot, lambda: not screen.running)
+        if screen.results["aws-cli"].status == "ok":
+            pytest.skip("an AWS CLI v2 is installed on this machine")
+        await pilot.press("i")
+        await wait_for(pilot, lambda: screen.query(".install-log") and
+                       "Pouring awscli" in "\n".join(screen.query_one(".install-log").lines), what="output streamed")
+        await pilot.press("enter")  # Continue is refused while installing
+        assert type(app.screen).__name__ == "ChecksScreen"
+        await pilot.press("escape")  # stops the installer
+        await wait_for(pilot, lambda: screen._install_cancel is None, timeout=10, what="stopped")
+        assert "Stopped." in "\n".join(screen.query_one(".install-log").lines)
+        assert any("Installation stopped" in n.message for n in app._notifications)

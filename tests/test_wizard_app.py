@@ -1,0 +1,108 @@
+"""The App's structure (modes, services, start-up), the wizard state's edits and the home command's choice."""
+
+from __future__ import annotations
+
+import sys
+import subprocess
+
+import pytest
+
+from app.settings import Preset
+from app.sso_client import Account
+from app.wizard_state import PortalChoice, ProfileChoice, WizardState
+from tests.wizard_app import SIZE, make_services, wait_for, wait_screen
+
+
+def _state(existing=False, scopes="sso:account:access"):
+    state = WizardState()
+    state.portal = PortalChoice("org", "https://org.awsapps.com/start", "eu-west-2", scopes, existing=existing)
+    state.account = Account("012345678901", "prod", "prod@example.org")
+    state.role = "ReadOnly"
+    state.profile = ProfileChoice("prod-ReadOnly", "eu-west-1", "json")
+    return state
+
+
+def test_edits_write_the_profile_then_a_new_session():
+    from app.config_edits import UpsertProfile, UpsertSsoSession
+
+    edits = _state().edits()
+    assert edits == [
+        UpsertProfile(name="prod-ReadOnly", account_id="012345678901", role_name="ReadOnly", sso_session="org",
+                      region="eu-west-1", output="json"),
+        UpsertSsoSession(name="org", start_url="https://org.awsapps.com/start", region="eu-west-2",
+                         registration_scopes="sso:account:access"),
+    ]
+    assert len(_state(existing=True).edits()) == 1
+
+
+def test_target_keeps_the_raw_scopes_of_an_existing_session():
+    target = _state(existing=True, scopes=None).target()
+    assert target.session_name == "org" and target.scopes == () and target.registration_scopes is None
+    target = _state(scopes="sso:account:access, codewhisperer:completions").target()
+    assert target.scopes == ("sso:account:access", "codewhisperer:completions")
+
+
+def test_another_profile_keeps_the_portal_and_marks_the_session_written():
+    state = _state()
+    state.accounts = [state.account]
+    state.auto_chosen = {"accounts", "signin"}
+    state.start_another_profile()
+    assert state.account is None and state.role is None and state.profile is None
+    assert state.accounts and state.portal.existing
+    assert state.auto_chosen == {"signin"}
+
+
+def test_home_opens_the_wizard_without_sso_profiles(config_path):
+    from app.commands.home import choose_mode
+
+    assert choose_mode() == "wizard"  # no config at all
+    config_path.parent.mkdir()
+    config_path.write_text("[default]\nregion = eu-west-1\n")
+    assert choose_mode() == "wizard"
+    config_path.write_text("[profile a]\nsso_session = s\nsso_account_id = 012345678901\nsso_role_name = R\n"
+                           "[sso-session s]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n")
+    assert choose_mode() == "profiles"
+    config_path.write_text("[profile a\nbroken")
+    assert choose_mode() == "wizard"  # the wizard's checks explain a broken file
+
+
+def test_modes_and_steps_are_registered():
+    from app.tui import MODE_SCREENS, STEPS, WizardApp, load_object
+
+    app = WizardApp(make_services())
+    assert {"wizard", "profiles"} <= set(app._modes)
+    assert [s[0] for s in STEPS] == ["checks", "portal", "signin", "accounts", "roles", "profile", "review", "done"]
+    for _, _, spec in STEPS:
+        load_object(spec)
+    for spec in MODE_SCREENS.values():
+        load_object(spec)
+
+
+async def test_first_frame_is_the_first_step_and_boto3_waits(emulator):
+    from app.tui import WizardApp
+
+    app = WizardApp(make_services(preset=Preset(display_name="Test Org")), typeahead_grace=0)
+    async with app.run_test(size=SIZE) as pilot:
+        assert type(app.screen).__name__ == "ChecksScreen"  # pushed before the first frame
+        assert "Test Org" in str(app.screen.query_one(".top-bar").content)
+        await wait_screen(pilot, "ChecksScreen")
+
+
+def test_the_wizard_command_does_not_import_boto3_before_the_first_frame(home, tmp_path):
+    marker = tmp_path / "modules.txt"
+    code = (
+        "import sys\n"
+        "import app.tui\n"
+        "def ready(self):\n"
+        f"    open({str(marker)!r}, 'w').write(','.join(sorted(sys.modules)))\n"
+        "    self.exit()\n"
+        "app.tui.WizardApp.on_ready = ready\n"
+        "from app.cli import main\n"
+        "main(['setup'])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={"HOME": str(home), "PATH": "/usr/bin:/bin", "TERM": "xterm"}, cwd=str(home))
+    assert marker.exists(), f"the app did not reach its first frame: {proc.stderr}"
+    loaded = {m.split(".")[0] for m in marker.read_text().split(",")}
+    assert "textual" in loaded
+    assert not loaded & {"boto3", "botocore", "tomlkit"}, sorted(loaded & {"boto3", "botocore", "tomlkit"})
