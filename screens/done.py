@@ -66,6 +66,10 @@ class DoneScreen(StepScreen):
             usage.append(f"{label:<22}", style="dim")
             usage.append(command, style="bold")
         yield Static(usage, markup=False, classes="usage")
+        demo = self.services.demo
+        if demo is not None and demo.env_file is not None:
+            yield Static(f"Demo: from another terminal, try  ( . {demo.env_file} && aws sts get-caller-identity "
+                         f"--profile {name} )", markup=False, classes="note")
         yield Static("Press v to check who you are in AWS with this profile.", markup=False, classes="identity")
         if len(self.state.written_names) > 1:
             yield Static("Profiles added in this session: " + ", ".join(self.state.written_names), markup=False,

@@ -107,6 +107,12 @@ class ReviewScreen(StepScreen):
 
         self.call_service(write, group="write", done=self._written, failed=self._write_failed)
 
+    def action_back(self) -> None:
+        if self.writing:  # the write is under way: it finishes (or fails) in a moment
+            self.notify("Writing the file; one moment.", markup=False)
+            return
+        super().action_back()
+
     def _written(self, result) -> None:
         self.writing = False
         if getattr(result, "reapplied", False):

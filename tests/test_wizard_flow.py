@@ -600,3 +600,37 @@ async def test_installing_the_aws_cli_streams_and_can_be_stopped(tmp_path, monke
         await wait_for(pilot, lambda: screen._install_cancel is None, timeout=10, what="stopped")
         assert "Stopped." in "\n".join(screen.query_one(".install-log").lines)
         assert any("Installation stopped" in n.message for n in app._notifications)
+
+
+async def test_config_changed_during_review_is_reapplied_and_said(emulator_factory, config_path):
+    emulator = emulator_factory(auto_approve=True)
+    app = make_app()
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await fill_portal(pilot)
+        await pick_from_list(pilot, "AccountScreen", "preservation-prod")
+        await pick_from_list(pilot, "RoleScreen", "ReadOnly")
+        await accept_profile(pilot)
+        review = await wait_screen(pilot, "ReviewScreen")
+        await wait_for(pilot, lambda: review.plan is not None)
+        # Meanwhile another tool writes the file.
+        config_path.parent.mkdir(exist_ok=True)
+        config_path.write_text("[profile other]\nregion = us-west-2\n")
+        await pilot.press("enter")
+        await wait_screen(pilot, "DoneScreen")
+        assert any("changed while you were here" in n.message for n in app._notifications)
+    text = config_path.read_text()
+    assert text.startswith("[profile other]\nregion = us-west-2\n")
+    assert f"[profile {PROFILE}]" in text
+    assert app.state.last_write.reapplied
+
+
+async def test_help_opens_and_closes(emulator):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_screen(pilot, "ChecksScreen")
+        await pilot.press("f1")
+        help_screen = await wait_screen(pilot, "HelpScreen")
+        assert "Ctrl+Q" in help_screen.query_one("Markdown").source
+        await pilot.press("escape")
+        await wait_screen(pilot, "ChecksScreen")
