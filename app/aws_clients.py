@@ -143,7 +143,7 @@ class ClientFactory:
                 return self._clients[key]
             options: dict[str, Any] = {
                 "region_name": region,
-                "retries": {"mode": "standard", "max_attempts": 3}
+                "retries": {"mode": "standard", "total_max_attempts": 3}
                 if retries
                 else {"mode": "standard", "total_max_attempts": 1},
                 "connect_timeout": self.connect_timeout,

@@ -100,6 +100,23 @@ _KMS_REASONS = {
 }
 
 
+# OIDC answers to a refresh that mean "this refresh token / registration is no good any more"
+_REFRESH_REFUSALS = frozenset(
+    {
+        "AccessDeniedException",
+        "AuthorizationPendingException",
+        "ExpiredTokenException",
+        "InvalidClientException",
+        "InvalidClientMetadataException",
+        "InvalidRedirectUriException",
+        "InvalidRequestException",
+        "InvalidScopeException",
+        "UnauthorizedClientException",
+        "UnsupportedGrantTypeException",
+    }
+)
+
+
 def _host_of(url: str | None) -> str:
     if not url:
         return "AWS"
@@ -221,6 +238,12 @@ def translate_client_error(error: Any, *, operation: str | None = None, context:
             hint="Ask your AWS administrator to check the KMS key configured for IAM Identity Center.",
             **common,
         )
+    if context == "refresh" and code in _REFRESH_REFUSALS:
+        return SessionExpired(
+            f"Your sign-in could not be renewed (IAM Identity Center answered {code}).",
+            hint=SIGN_IN_AGAIN,
+            **common,
+        )
     if code == "UnauthorizedException":
         return SessionExpired(
             "Your SSO session has expired or is no longer valid.", hint=SIGN_IN_AGAIN, **common
@@ -296,7 +319,8 @@ def translate_client_error(error: Any, *, operation: str | None = None, context:
             hint="Check the account ID and role name; list your accounts to see what you can use.",
             **common,
         )
-    if code in ("ExpiredToken", "InvalidClientTokenId", "ExpiredTokenException"):
+    if code in ("ExpiredToken", "InvalidClientTokenId", "SignatureDoesNotMatch", "IncompleteSignature",
+                "MissingAuthenticationToken"):
         return SessionExpired(
             "The temporary role credentials were rejected as expired or invalid.", hint=SIGN_IN_AGAIN, **common
         )
@@ -312,7 +336,7 @@ def translate_client_error(error: Any, *, operation: str | None = None, context:
             hint="Check the start URL, SSO region, account ID and role name.",
             **common,
         )
-    if code == "InternalServerException" or status >= 500:
+    if code in ("InternalServerException", "InternalFailure") or status >= 500:
         return ServiceError(
             f"AWS had an internal error ({code or 'HTTP ' + str(status)}).", hint=TRY_LATER, **common
         )
