@@ -50,14 +50,17 @@ def test_demo_end_to_end_in_a_real_terminal(tmp_path):
 
 
 def test_ctrl_q_mid_flow_writes_nothing(tmp_path):
-    from tests.e2e.demo_flow import CLI, ROOT, demo_env
+    from tests.e2e.demo_flow import CLI, ROOT, demo_env, settle
 
     sandbox = tmp_path / "sandbox"
     with Tmux(width=110, height=36) as t:
         t.start([CLI, "demo", "--keep", str(sandbox)], env=demo_env(tmp_path), cwd=str(ROOT))
         t.wait_for("Press Enter to continue", timeout=30)
+        settle()
         t.keys("Enter")
         t.wait_for("Step 2 of 8")
+        t.wait_for("demo-archive.awsapps.com")
+        settle()
         t.keys("Enter")
         t.wait_for("Step 4 of 8", timeout=30)
         t.wait_for("12 accounts")
