@@ -1,17 +1,21 @@
-"""The Textual App: the onboarding wizard (mode "wizard") and, once it lands, the profile browser.
+"""The Textual App: the onboarding wizard and the profile browser ("profiles" mode).
 
 Structure
 ---------
 * The command builds a :class:`~app.services.Services` once and hands it to :class:`WizardApp`;
   screens get it (and the shared :class:`~app.wizard_state.WizardState`) in their constructors.
 * Each mode has its own screen stack. :data:`MODE_SCREENS` maps a mode name to the
-  ``"module:Class"`` of its base screen, imported only when the mode is first shown (so the first
-  frame pays only for what it shows). The profile browser adds ``"profiles"`` here.
+  ``"module:Class"`` of its base screen, imported only when the mode is first shown, and
+  :data:`MODE_CSS` its extra stylesheets. ``WizardApp(services, mode="profiles")`` opens the
+  profile browser; the ``home`` command picks the mode.
 * The wizard is one async worker (:meth:`WizardApp.run_wizard`) looping over :data:`STEPS`:
-  ``await push_screen_wait(step, mode=...)`` returns the step's value or ``BACK``. Steps that
-  decided themselves (a single account, an already valid sign-in) are skipped when going back.
-* When the wizard ends the App exits, or returns to the mode it was started from
-  (:meth:`WizardApp.start_wizard` with ``return_to="profiles"``).
+  ``await push_screen_wait(step, mode=self.wizard_mode)`` returns the step's value, ``BACK`` or a
+  ``GoTo``. Steps that decided themselves (a single account, an already valid sign-in) are skipped
+  when going back. Started as the wizard, its steps stack on the App's default screen and the first
+  step is pushed in ``on_mount`` so it is in the very first frame; from another mode
+  (:meth:`WizardApp.start_wizard`) it runs in the "wizard" mode and returns there when done.
+* Keys typed before a screen appeared are dropped (:meth:`WizardApp.on_event`): a fast double Enter
+  never answers a step nobody has seen.
 * boto3 is never imported before the first frame; :meth:`on_ready` pre-warms it in a thread.
 """
 
