@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import http.server
-import ssl
-import subprocess
-import threading
 from pathlib import Path
 
 import pytest
+from helpers.vanity import VanityServer, make_tls_files
 
 from app.regions import check_region, sso_regions
 from app.sso_errors import NetworkError, StartUrlError
@@ -155,86 +152,50 @@ def test_resolve_rejects_unusable_urls():
     assert "https" in caught.value.message and caught.value.hint
 
 
-class _Portal(http.server.BaseHTTPRequestHandler):
-    """A vanity host: /go redirects to an AWS portal, /no-head refuses HEAD, /elsewhere leaves AWS."""
-
-    seen: list[str] = []
-
-    def log_message(self, *args):
-        pass
-
-    def _answer(self):
-        _Portal.seen.append(f"{self.command} {self.path}")
-        routes = {
-            "/go": (302, "https://SSOINS-77.portal.eu-west-1.app.aws:443/start/?x=1#frag"),
-            "/relative": (301, "/other"),
-            "/elsewhere": (302, "https://login.example.net/start"),
-            "/plain": (307, "http://ssoins-1.portal.eu-west-1.app.aws/"),
-            "/bad-region": (302, "https://ssoins-1.portal.xx-nowhere-9.app.aws/"),
-            "/no-location": (302, None),
-            "/awsapps": (308, "https://my-corp.awsapps.com/start/"),
-        }
-        if self.path == "/no-head" and self.command == "HEAD":
-            status, location = 405, None
-        elif self.path == "/no-head":
-            status, location = 303, "https://ssoins-9.us-east-2.portal.amazonaws.com/start"
-        elif self.path == "/broken":
-            status, location = 500, None
-        else:
-            status, location = routes.get(self.path, (200, None))
-        self.send_response(status)
-        if location:
-            self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    do_HEAD = do_GET = _answer
+ROUTES = {
+    "/go": (302, "https://SSOINS-77.portal.eu-west-1.app.aws:443/start/?x=1#frag"),
+    "/relative": (301, "/other"),
+    "/elsewhere": (302, "https://login.example.net/start"),
+    "/plain": (307, "http://ssoins-1.portal.eu-west-1.app.aws/"),
+    "/bad-region": (302, "https://ssoins-1.portal.xx-nowhere-9.app.aws/"),
+    "/no-location": (302, None),
+    "/awsapps": (308, "https://my-corp.awsapps.com/start/"),
+    "/broken": (500, None),
+}
+HEAD_REFUSED = {"/no-head": (303, "https://ssoins-9.us-east-2.portal.amazonaws.com/start")}
 
 
 @pytest.fixture(scope="module")
 def tls_files(tmp_path_factory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("tls")
-    key, cert = folder / "key.pem", folder / "cert.pem"
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            "-keyout", str(key), "-out", str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return key, cert
+    return make_tls_files(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture
-def vanity(tls_files, monkeypatch):
+def portal(tls_files, monkeypatch):
     key, cert = tls_files
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Portal)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
+    server = VanityServer(key, cert, ROUTES, HEAD_REFUSED)
     monkeypatch.setenv("AWS_CA_BUNDLE", str(cert))  # trusted the way the CLI trusts it
-    _Portal.seen.clear()
-    yield f"https://localhost:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    yield server
+    server.close()
 
 
-def test_vanity_url_follows_one_redirect_and_derives_the_region(vanity):
+@pytest.fixture
+def vanity(portal):
+    return portal.base_url
+
+
+def test_vanity_url_follows_one_redirect_and_derives_the_region(vanity, portal):
     resolved = resolve_start_url(f"{vanity}/go")
     assert resolved.url == f"{vanity}/go"
     assert resolved.resolved_url == "https://ssoins-77.portal.eu-west-1.app.aws/start"  # normalised
     assert resolved.region == "eu-west-1"
-    assert _Portal.seen == ["HEAD /go"]
+    assert portal.seen == ["HEAD /go"]
 
 
-def test_vanity_url_uses_get_when_head_is_refused(vanity):
+def test_vanity_url_uses_get_when_head_is_refused(vanity, portal):
     resolved = resolve_start_url(f"{vanity}/no-head")
     assert resolved.region == "us-east-2"
-    assert _Portal.seen == ["HEAD /no-head", "GET /no-head"]
+    assert portal.seen == ["HEAD /no-head", "GET /no-head"]
 
 
 def test_vanity_url_to_awsapps_has_no_region(vanity):
