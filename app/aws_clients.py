@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from app import __version__
 
@@ -49,6 +49,41 @@ _ENV_KEYS = (
 )
 CONNECT_TIMEOUT = 10
 READ_TIMEOUT = 30
+
+
+T = TypeVar("T")
+
+
+def run_cancellable(function: Callable[[], T], cancel: Any = None, *, poll: float = 0.05) -> T:
+    """Run one blocking AWS call so that ``cancel`` (a CancelToken) interrupts the *wait* for it.
+
+    The call runs on a daemon thread; when ``cancel`` fires the caller gets ``Cancelled`` within
+    ``poll`` seconds and the call's eventual result is dropped. Without a cancel token the call
+    simply runs here.
+    """
+    if cancel is None:
+        return function()
+    from app.errors import Cancelled
+
+    cancel.raise_if_cancelled()
+    done = threading.Event()
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = function()
+        except BaseException as error:  # handed back to the caller's thread
+            box["error"] = error
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="aws-call", daemon=True).start()
+    while not done.wait(poll):
+        if cancel.cancelled:
+            raise Cancelled()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def _env_snapshot() -> tuple[tuple[str, str | None], ...]:

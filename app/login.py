@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from app import paths
-from app.aws_clients import ClientFactory
+from app.aws_clients import ClientFactory, run_cancellable
 from app.browser import Browser
 from app.cancel import CancelToken
 from app.errors import Cancelled, WizardError
@@ -339,15 +339,31 @@ class LoginService:
         except Exception as error:
             raise translate_error(error, operation="RegisterClient", context="login") from None
 
-    def _call(self, function: Callable[..., dict], operation: str, context: str = "login", **kwargs: Any) -> dict:
+    def _call(
+        self,
+        function: Callable[..., dict],
+        operation: str,
+        context: str = "login",
+        cancel: CancelToken | None = None,
+        **kwargs: Any,
+    ) -> dict:
         try:
-            return function(**kwargs)
+            return run_cancellable(lambda: function(**kwargs), cancel)
         except Exception as error:
             raise translate_error(error, operation=operation, context=context) from None
 
     # -- registration
 
-    def _registration(self, target: SsoTarget, oidc: Any, *, pkce: bool, issuer: str, renew: bool = False) -> Registration:
+    def _registration(
+        self,
+        target: SsoTarget,
+        oidc: Any,
+        *,
+        pkce: bool,
+        issuer: str,
+        cancel: CancelToken | None = None,
+        renew: bool = False,
+    ) -> Registration:
         if not renew:
             cached = self.cache.load_registration(target)
             if cached is not None and cached.usable(self._clock()) and cached.for_auth_code == pkce:
@@ -363,7 +379,7 @@ class LoginService:
             )
         elif target.scopes:
             request["scopes"] = list(target.scopes)
-        response = self._call(oidc.register_client, "RegisterClient", **request)
+        response = self._call(oidc.register_client, "RegisterClient", cancel=cancel, **request)
         expires_at = datetime.fromtimestamp(int(response["clientSecretExpiresAt"]), timezone.utc)
         document: dict[str, Any] = {
             "clientId": response["clientId"],
@@ -405,7 +421,7 @@ class LoginService:
             verifier = make_code_verifier()
             challenge = code_challenge(verifier)
             oidc = self._oidc(target)
-            registration = self._registration(target, oidc, pkce=True, issuer=issuer)
+            registration = self._registration(target, oidc, pkce=True, issuer=issuer, cancel=cancel)
             cancel.raise_if_cancelled()
             try:
                 base = self.clients.oidc_base_url(target.region)
@@ -437,6 +453,7 @@ class LoginService:
         response = self._call(
             oidc.create_token,
             "CreateToken",
+            cancel=cancel,
             grantType="authorization_code",
             clientId=registration.client_id,
             clientSecret=registration.client_secret,
@@ -466,19 +483,25 @@ class LoginService:
         from app.device_flow import DEVICE_GRANT_TYPE, DeviceAuthorization, attempt, poll
 
         oidc = self._oidc(target)
-        registration = self._registration(target, oidc, pkce=False, issuer=issuer)
+        registration = self._registration(target, oidc, pkce=False, issuer=issuer, cancel=cancel)
         try:
-            started = oidc.start_device_authorization(
-                clientId=registration.client_id, clientSecret=registration.client_secret, startUrl=issuer
+            started = run_cancellable(
+                lambda: oidc.start_device_authorization(
+                    clientId=registration.client_id, clientSecret=registration.client_secret, startUrl=issuer
+                ),
+                cancel,
             )
+        except Cancelled:
+            raise
         except Exception as error:
             if _client_error_code(error) != "InvalidClientException":
                 raise translate_error(error, operation="StartDeviceAuthorization", context="login") from None
             # the cached registration was revoked or expired early: register again, once
-            registration = self._registration(target, oidc, pkce=False, issuer=issuer, renew=True)
+            registration = self._registration(target, oidc, pkce=False, issuer=issuer, cancel=cancel, renew=True)
             started = self._call(
                 oidc.start_device_authorization,
                 "StartDeviceAuthorization",
+                cancel=cancel,
                 clientId=registration.client_id,
                 clientSecret=registration.client_secret,
                 startUrl=issuer,
@@ -487,11 +510,14 @@ class LoginService:
         expires_at = self._clock() + timedelta(seconds=authorization.expires_in)
 
         def create_token() -> dict:
-            return oidc.create_token(
-                grantType=DEVICE_GRANT_TYPE,
-                clientId=registration.client_id,
-                clientSecret=registration.client_secret,
-                deviceCode=authorization.device_code,
+            return run_cancellable(
+                lambda: oidc.create_token(
+                    grantType=DEVICE_GRANT_TYPE,
+                    clientId=registration.client_id,
+                    clientSecret=registration.client_secret,
+                    deviceCode=authorization.device_code,
+                ),
+                cancel,
             )
 
         cancel.raise_if_cancelled()
@@ -529,7 +555,7 @@ class LoginService:
             return token.access_token
         if state is TokenState.REFRESHABLE:
             try:
-                refreshed = self._refresh_if_needed(target)
+                refreshed = self._refresh_if_needed(target, cancel=cancel)
             except SsoError:
                 refreshed = None
                 if token.expires_at > self._clock():
@@ -547,14 +573,16 @@ class LoginService:
         self._refresh(target, only_if_needed=False)
         return self.status(target)
 
-    def _refresh_if_needed(self, target: SsoTarget) -> CachedToken | None:
-        return self._refresh(target, only_if_needed=True)
+    def _refresh_if_needed(self, target: SsoTarget, cancel: CancelToken | None = None) -> CachedToken | None:
+        return self._refresh(target, only_if_needed=True, cancel=cancel)
 
     def _refresh_lock(self, key: str) -> threading.Lock:
         with self._flights_lock:
             return self._refresh_locks.setdefault(key, threading.Lock())
 
-    def _refresh(self, target: SsoTarget, *, only_if_needed: bool) -> CachedToken | None:
+    def _refresh(
+        self, target: SsoTarget, *, only_if_needed: bool, cancel: CancelToken | None = None
+    ) -> CachedToken | None:
         if target.is_legacy:
             raise SessionExpired(
                 f"The sign-in for {target.start_url} cannot be renewed automatically "
@@ -563,7 +591,7 @@ class LoginService:
             )
         key = target_token_key(target)
         lock_path = paths.settings_dir() / "locks" / f"refresh-{key}.lock"
-        with self._refresh_lock(key), exclusive_lock(lock_path, timeout=REFRESH_LOCK_TIMEOUT):
+        with self._refresh_lock(key), exclusive_lock(lock_path, timeout=REFRESH_LOCK_TIMEOUT, cancel=cancel):
             token = self.cache.load_token(target)
             if token is None:
                 raise NotSignedIn(f"You are not signed in to {target.label}.", hint="Sign in first.")
@@ -580,6 +608,7 @@ class LoginService:
                 oidc.create_token,
                 "CreateToken",
                 context="refresh",
+                cancel=cancel,
                 grantType="refresh_token",
                 clientId=token.client_id,
                 clientSecret=token.client_secret,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
+from app.aws_clients import run_cancellable
 from app.cancel import CancelToken
 from app.errors import Cancelled, WizardError
 from app.rate_limit import AdaptiveRateLimiter, Ticket
@@ -152,14 +153,25 @@ class SsoClient:
         with self._progress_lock:
             return time.monotonic() - self._last_success > self.stall_timeout
 
-    def _limited_call(self, function: Callable[..., dict], operation: str, cancel: CancelToken, **kwargs: Any) -> dict:
+    def _limited_call(
+        self,
+        function: Callable[..., dict],
+        operation: str,
+        cancel: CancelToken,
+        *,
+        detach: bool = False,
+        **kwargs: Any,
+    ) -> dict:
         """One portal call through the limiter: retried on throttling while progress is being made,
-        a few times on network trouble or 5xx; typed errors otherwise."""
+        a few times on network trouble or 5xx; typed errors otherwise. ``detach`` lets ``cancel``
+        interrupt the wait for an in-flight request (for calls on the caller's thread)."""
         transient = 0
         while True:
             ticket: Ticket = self.limiter.acquire(cancel)
             try:
-                response = function(**kwargs)
+                response = run_cancellable(lambda: function(**kwargs), cancel) if detach else function(**kwargs)
+            except Cancelled:
+                raise
             except Exception as error:
                 code = _code(error)
                 if code in _THROTTLE_CODES:
@@ -198,7 +210,7 @@ class SsoClient:
             kwargs: dict[str, Any] = {"accessToken": token, "maxResults": PAGE_SIZE}
             if next_token:
                 kwargs["nextToken"] = next_token
-            page = self._limited_call(portal.list_accounts, "ListAccounts", cancel, **kwargs)
+            page = self._limited_call(portal.list_accounts, "ListAccounts", cancel, detach=True, **kwargs)
             for item in page.get("accountList") or []:
                 accounts.append(
                     Account(
@@ -213,7 +225,9 @@ class SsoClient:
         accounts.sort(key=Account.sort_key)
         return accounts
 
-    def _roles_pages(self, portal: Any, token: str, account_id: str, cancel: CancelToken) -> list[str]:
+    def _roles_pages(
+        self, portal: Any, token: str, account_id: str, cancel: CancelToken, *, detach: bool = False
+    ) -> list[str]:
         roles: list[str] = []
         next_token: str | None = None
         while True:
@@ -221,7 +235,9 @@ class SsoClient:
             kwargs: dict[str, Any] = {"accessToken": token, "accountId": account_id, "maxResults": PAGE_SIZE}
             if next_token:
                 kwargs["nextToken"] = next_token
-            page = self._limited_call(portal.list_account_roles, "ListAccountRoles", cancel, **kwargs)
+            page = self._limited_call(
+                portal.list_account_roles, "ListAccountRoles", cancel, detach=detach, **kwargs
+            )
             roles.extend(str(item["roleName"]) for item in page.get("roleList") or [])
             next_token = page.get("nextToken")
             if not next_token:
@@ -232,7 +248,7 @@ class SsoClient:
         cancel = cancel or CancelToken()
         token = self._token(cancel)
         self._note_success()
-        return self._roles_pages(self._portal(), token, account_id, cancel)
+        return self._roles_pages(self._portal(), token, account_id, cancel, detach=True)
 
     def discover_roles(
         self,
@@ -319,12 +335,17 @@ class SsoClient:
 
     # ------------------------------------------------------------------ credentials
 
-    def get_role_credentials(self, account_id: str, role_name: str) -> RoleCredentials:
+    def get_role_credentials(
+        self, account_id: str, role_name: str, *, cancel: CancelToken | None = None
+    ) -> RoleCredentials:
         """Temporary credentials for one role (GetRoleCredentials; ``expiration`` from epoch milliseconds)."""
-        token = self._token(None)
+        token = self._token(cancel)
         try:
             portal = self.clients.client("sso", self.target.region)
-            response = portal.get_role_credentials(accessToken=token, accountId=account_id, roleName=role_name)
+            response = run_cancellable(
+                lambda: portal.get_role_credentials(accessToken=token, accountId=account_id, roleName=role_name),
+                cancel,
+            )
         except WizardError:
             raise
         except Exception as error:
@@ -344,16 +365,18 @@ class SsoClient:
                 operation="GetRoleCredentials",
             ) from None
 
-    def whoami(self, account_id: str, role_name: str, *, region: str | None = None) -> Identity:
+    def whoami(
+        self, account_id: str, role_name: str, *, region: str | None = None, cancel: CancelToken | None = None
+    ) -> Identity:
         """GetRoleCredentials, then sts:GetCallerIdentity with them."""
-        credentials = self.get_role_credentials(account_id, role_name)
-        return _caller_identity(self.clients, region or self.target.region, credentials)
+        credentials = self.get_role_credentials(account_id, role_name, cancel=cancel)
+        return _caller_identity(self.clients, region or self.target.region, credentials, cancel)
 
 
-def _caller_identity(clients: "ClientFactory", region: str, credentials: Any) -> Identity:
+def _caller_identity(clients: "ClientFactory", region: str, credentials: Any, cancel: Any = None) -> Identity:
     try:
         sts = clients.client("sts", region, credentials=credentials)
-        response = sts.get_caller_identity()
+        response = run_cancellable(sts.get_caller_identity, cancel)
     except WizardError:
         raise
     except Exception as error:
@@ -366,6 +389,7 @@ def whoami_profile(
     *,
     login: "LoginService | None" = None,
     config: "AwsConfig | None" = None,
+    cancel: CancelToken | None = None,
 ) -> Identity:
     """Who a profile signs in as. SSO profiles use this app's sign-in (its cached token, renewed when
     needed); other profiles use botocore's own credential chain for that profile."""
@@ -389,17 +413,26 @@ def whoami_profile(
                 hint="Add sso_account_id and sso_role_name, or set the profile up again with the wizard.",
             )
         client = SsoClient(login, target)
-        return client.whoami(profile.account_id, profile.role_name, region=profile.region or target.region)
-    return _profile_identity(login.clients, profile_name, profile.region)
+        return client.whoami(
+            profile.account_id, profile.role_name, region=profile.region or target.region, cancel=cancel
+        )
+    return _profile_identity(login.clients, profile_name, profile.region, cancel)
 
 
-def _profile_identity(clients: "ClientFactory", profile_name: str, region: str | None) -> Identity:
+def _profile_identity(
+    clients: "ClientFactory", profile_name: str, region: str | None, cancel: CancelToken | None = None
+) -> Identity:
     import botocore.session
 
-    try:
+    def call() -> dict:
         session = botocore.session.Session(profile=profile_name)
         sts = session.create_client("sts", region_name=region or "us-east-1")
-        response = sts.get_caller_identity()
+        return sts.get_caller_identity()
+
+    try:
+        response = run_cancellable(call, cancel)
+    except Cancelled:
+        raise
     except Exception as error:
         name = type(error).__name__
         if name in ("NoCredentialsError", "PartialCredentialsError"):

@@ -295,6 +295,18 @@ def test_device_cancel_stops_polling(emulator_factory):
     assert emu.call_count("CreateToken") == polls  # nothing polls in the background
 
 
+@pytest.mark.parametrize("method", ["device", "pkce"])
+def test_cancel_while_aws_is_slow_to_answer(emulator_factory, method):
+    """Cancel works during the network calls too, not only while waiting for the person."""
+    emulator_factory(latency_ms=3000)
+    cancel = CancelToken()
+    threading.Timer(0.3, cancel.cancel).start()
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        LoginService(browser=NoBrowser()).login(SESSION, method=method, cancel=cancel)
+    assert time.monotonic() - started < 0.3 + 0.3
+
+
 def test_revoked_registration_is_replaced_once(emulator_factory, home):
     emu = emulator_factory(auto_approve=True)
     cache = TokenCache()

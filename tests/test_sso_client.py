@@ -241,3 +241,21 @@ def test_expired_legacy_token_is_not_used(emulator, home):
 def test_role_credentials_repr_never_shows_secrets():
     creds = RoleCredentials("ASIAEXAMPLEKEY", "secret-key", "session-token", datetime(2030, 1, 1, tzinfo=timezone.utc))
     assert "ASIAEXAMPLEKEY" not in repr(creds) and "secret-key" not in repr(creds) and "session-token" not in str(creds)
+
+
+@pytest.mark.parametrize("call", ["list_accounts", "list_account_roles", "get_role_credentials", "whoami"])
+def test_single_calls_cancel_promptly_while_a_request_is_in_flight(emulator_factory, home, call):
+    emu = emulator_factory(latency_ms=3000)
+    client = _client(emu, home)
+    cancel = CancelToken()
+    threading.Timer(0.3, cancel.cancel).start()
+    started = time.monotonic()
+    run = {
+        "list_accounts": lambda: client.list_accounts(cancel=cancel),
+        "list_account_roles": lambda: client.list_account_roles("012345678901", cancel=cancel),
+        "get_role_credentials": lambda: client.get_role_credentials("012345678901", "ReadOnly", cancel=cancel),
+        "whoami": lambda: client.whoami("012345678901", "ReadOnly", cancel=cancel),
+    }[call]
+    with pytest.raises(Cancelled):
+        run()
+    assert time.monotonic() - started < 0.3 + 0.2
