@@ -58,7 +58,7 @@ class DoneScreen(StepScreen):
             ("Try it", f"aws s3 ls --profile {name}"),
             ("Use it by default", f"export AWS_PROFILE={name}"),
             ("In Python", f'boto3.Session(profile_name="{name}")'),
-            ("Sign in again later", f"aws sso login --profile {name}   (or this app)"),
+            ("Sign in again later", f"aws-sso-wizard login {name}"),
         ]
         for i, (label, command) in enumerate(rows):
             if i:

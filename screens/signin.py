@@ -232,7 +232,9 @@ class SignInScreen(StepScreen):
     # -- keys ------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("open_browser", "copy_url"):
+        if action == "open_browser":
+            return self.prompt is not None and self.signing_in and self.services.browser_likely()
+        if action == "copy_url":
             return self.prompt is not None and self.signing_in
         if action == "retry":
             return self.failed is not None
