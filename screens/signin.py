@@ -173,6 +173,8 @@ class SignInScreen(StepScreen):
             url.update(Text(prompt.url, style="underline"))
         if self.services.demo is not None and prompt.method == "device":
             status += "\n(Demo: the pretend portal approves the code by itself in a few seconds.)"
+        elif self.services.demo is not None:
+            status += "\n(Demo: click Allow on the pretend portal's page, or press m to use a code instead.)"
         self.query_one(".signin-status", Static).update(status)
         self._tick()
         self.refresh_bindings()
