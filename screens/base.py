@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Callable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
@@ -80,7 +80,7 @@ class StepScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(self._top_bar(), markup=False, classes="top-bar")
         yield StepIndicator(self.step.number, self.step.total, self.step.title, classes="step-indicator")
-        with Vertical(classes="step-body"):
+        with Widget(classes="step-body"):  # laid out in app.tcss (no containers import on the first frame)
             if self.HEADLINE:
                 yield Static(self.HEADLINE, markup=False, classes="headline")
             yield from self.compose_body()

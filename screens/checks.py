@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.message import Message
 from textual.widgets import Static
 
@@ -56,7 +56,7 @@ class ChecksScreen(StepScreen):
         return (preset.sso_region if preset else None) or last.sso_region
 
     def compose_body(self) -> ComposeResult:
-        with VerticalScroll(classes="check-list"):
+        with Widget(classes="check-list"):
             for check_id, title in self.services.check_ids(self.sso_region_hint):
                 yield Static(check_row("running", title, "Checking…"), markup=False, id=f"check-{check_id}",
                              classes="check-row")

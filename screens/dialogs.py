@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
 from screens.base import ASSETS
-from screens.widgets import DiffView
+from screens.diff_view import DiffView
 
 
 class _GuardedModal(ModalScreen):

@@ -11,7 +11,8 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from screens.base import ASSETS, StepScreen
-from screens.widgets import DiffView, KeyValue
+from screens.diff_view import DiffView
+from screens.widgets import KeyValue
 
 
 def _short(path: Path) -> str:

@@ -1,5 +1,6 @@
-"""Light reusable widgets for the wizard: the step indicator, a coloured diff view, check rows and
-label/value summaries (the filterable list lives in :mod:`screens.filter_list`).
+"""Light reusable widgets for the wizard: the step indicator, check rows and label/value summaries
+(kept free of heavier imports: they are on the first frame. The filterable list lives in
+:mod:`screens.filter_list`, the diff view in :mod:`screens.diff_view`).
 
 Text that comes from AWS, files or exceptions is always shown with ``markup=False`` or as a
 ``rich.text.Text``/``Content`` object, never parsed as markup.
@@ -11,7 +12,6 @@ from typing import Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 
@@ -40,26 +40,6 @@ class StepIndicator(Static):
         return text
 
 
-class DiffView(VerticalScroll):
-    """A unified diff, coloured by line kind (never parsed as markup)."""
-
-    DEFAULT_CSS = """
-    DiffView { height: 1fr; border: round $panel; padding: 0 1; }
-    DiffView > Static { width: auto; }
-    """
-
-    def __init__(self, diff: str = "", **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._diff = diff
-
-    def compose(self) -> ComposeResult:
-        yield Static(diff_text(self._diff), markup=False, classes="diff-body")
-
-    def set_diff(self, diff: str) -> None:
-        self._diff = diff
-        self.query_one(".diff-body", Static).update(diff_text(diff))
-
-
 def home_short(text: str) -> str:
     """``text`` with the home directory written as ``~`` (shorter, and the same on every machine)."""
     import os
@@ -75,30 +55,6 @@ def _short_path(path: str) -> str:
     if home and (path == home or path.startswith(home + "/")):
         return "~" + path[len(home):]
     return path
-
-
-def diff_text(diff: str) -> Text:
-    """The diff with its file headers shortened (``~/.aws/config (now)`` / ``(after)``)."""
-    text = Text()
-    for line in diff.splitlines():
-        if line.startswith("--- "):
-            old = line[4:].split(chr(9))[0].strip()
-            line = "--- (no file yet)" if old == "/dev/null" else f"--- {_short_path(old)} (now)"
-        elif line.startswith("+++ "):
-            line = f"+++ {_short_path(line[4:].split(chr(9))[0].strip())} (after the change)"
-        if line.startswith(("+++", "---")):
-            style = "bold"
-        elif line.startswith("@@"):
-            style = "cyan"
-        elif line.startswith("+"):
-            style = "green"
-        elif line.startswith("-"):
-            style = "red"
-        else:
-            style = ""
-        text.append(line + "\n", style=style)
-    text.rstrip()
-    return text
 
 
 STATUS_MARKS = {"ok": ("✓", "green"), "warn": ("!", "yellow"), "fail": ("✗", "red"), "running": ("…", "dim")}

@@ -19,16 +19,15 @@ def choose_mode() -> str:
 
     if not has_mode("profiles"):
         return "wizard"
-    from app.aws_config import load_aws_config
     from app.errors import WizardError
+    from app.profile_status import config_has_sso_profile  # the profile browser's row cache / parse
 
     try:
-        config = load_aws_config()
+        has_sso = config_has_sso_profile()
     except WizardError:
         return "wizard"
-    for profile in config.profiles.values():
-        if getattr(profile.kind, "value", profile.kind) in ("sso", "sso-legacy"):
-            return "profiles"
+    if has_sso:
+        return "profiles"
     return "wizard"
 
 
