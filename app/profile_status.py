@@ -179,9 +179,10 @@ class SessionStatus:
         return status_text(self.status, self.expires_at, now)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ProfileRow:
-    """One profile, flattened for display and JSON."""
+    """One profile, flattened for display and JSON (treat as read-only; not frozen only because
+    frozen dataclasses are slower to build, and a config can have thousands of profiles)."""
 
     name: str
     kind: str  # the config engineer's ProfileKind value ("sso", "static-keys", ...)
@@ -195,8 +196,24 @@ class ProfileRow:
     output: str | None
     session_key: str | None  # the token this profile uses, or None (not SSO)
     problem: str | None
-    profile: "Profile" = field(repr=False, compare=False)
+    profile: "Profile | None" = field(repr=False, compare=False)  # None: a row from the row cache
     search_text: str = field(repr=False, compare=False, default="")
+    cached_values: "tuple[dict[str, str], dict[str, str] | None] | None" = field(
+        repr=False, compare=False, default=None
+    )
+
+    def display_values(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """The profile's keys and its sso-session's keys as the details pane shows them (secrets
+        masked), from the parsed config or from the row cache."""
+        if self.profile is not None:
+            own = [(str(k), display_value(str(k), v)) for k, v in (self.profile.values or {}).items()]
+            session = getattr(self.profile, "session", None) if self.is_sso else None
+            shared = [(str(k), display_value(str(k), v)) for k, v in (session.values or {}).items()] if session else []
+            return own, shared
+        if self.cached_values is not None:
+            own_map, session_map = self.cached_values
+            return list(own_map.items()), list((session_map or {}).items())
+        return [], []
 
     @property
     def json_kind(self) -> str:
@@ -235,35 +252,19 @@ class ProfileRow:
 
 def make_row(profile: "Profile", account_name: str | None = None) -> ProfileRow:
     kind = _kind_value(profile)
-    is_sso = kind in ("sso", "sso-legacy")
-    key = token_cache_key(profile)
-    search = " ".join(
-        part
-        for part in (
-            profile.name,
-            profile.account_id or "",
-            account_name or "",
-            profile.role_name or "",
-            profile.region or "",
-            profile.sso_session or "",
+    if kind in ("sso", "sso-legacy"):
+        session = profile.sso_session
+        key = (session or None) if kind == "sso" else (profile.start_url or None)
+        account_id, role = profile.account_id, profile.role_name
+        return ProfileRow(
+            profile.name, kind, session, profile.start_url, profile.sso_region, account_id, account_name,
+            role, profile.region, profile.output, key, profile.problem, profile,
+            f"{profile.name} {account_id or ''} {account_name or ''} {role or ''} {profile.region or ''} "
+            f"{session or ''}".lower(),
         )
-        if part
-    ).lower()
     return ProfileRow(
-        name=profile.name,
-        kind=kind,
-        sso_session=profile.sso_session if is_sso else None,
-        start_url=profile.start_url if is_sso else None,
-        sso_region=profile.sso_region if is_sso else None,
-        account_id=profile.account_id if is_sso else None,
-        account_name=account_name if is_sso else None,
-        role_name=profile.role_name if is_sso else None,
-        region=profile.region,
-        output=profile.output,
-        session_key=key,
-        problem=profile.problem,
-        profile=profile,
-        search_text=search,
+        profile.name, kind, None, None, None, None, None, None, profile.region, profile.output, None,
+        profile.problem, profile, f"{profile.name} {profile.region or ''}".lower(),
     )
 
 
@@ -277,7 +278,7 @@ def matches(row: ProfileRow, query: str) -> bool:
 class Snapshot:
     """The config as read, its rows, and the status of every token they use."""
 
-    config: "AwsConfig"
+    config: "AwsConfig | None"  # None for rows from the row cache
     rows: tuple[ProfileRow, ...]
     sessions: Mapping[str, SessionStatus]
     taken_at: datetime
@@ -295,6 +296,32 @@ def _file_stamp(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+_CONFIG_CACHE: dict[Path, tuple[tuple[int, int, int], "AwsConfig"]] = {}
+_CONFIG_CACHE_LOCK = threading.Lock()
+
+
+def load_config_cached(path: Path | None = None) -> "AwsConfig":
+    """:func:`app.aws_config.load_aws_config`, parsed once per version of the file in this process
+    (a new modification time, size or inode is a new version). The start-up check of ``home`` and
+    the profile browser's first read share one parse this way."""
+    from app.aws_config import load_aws_config
+
+    path = Path(path) if path is not None else paths.aws_config_path()
+    stamp = _file_stamp(path)
+    if stamp is not None:
+        with _CONFIG_CACHE_LOCK:
+            hit = _CONFIG_CACHE.get(path)
+            if hit is not None and hit[0] == stamp:
+                return hit[1]
+    config = load_aws_config(path)
+    if stamp is not None and _file_stamp(path) == stamp:  # unchanged while it was read
+        with _CONFIG_CACHE_LOCK:
+            if len(_CONFIG_CACHE) > 8:
+                _CONFIG_CACHE.clear()
+            _CONFIG_CACHE[path] = (stamp, config)
+    return config
 
 
 @dataclass
@@ -354,9 +381,7 @@ class ProfileStatusService:
             path = self.config_path
             stamp = (path, _file_stamp(path))
             if self._config is None or stamp != self._config_stamp:
-                from app.aws_config import load_aws_config
-
-                self._config = load_aws_config(path)
+                self._config = load_config_cached(path)
                 self._config_stamp = stamp
                 self._rows = ()
             return self._config
@@ -430,16 +455,29 @@ class ProfileStatusService:
             token_path=Path(token.token_path) if token.token_path else None,
         )
 
-    def snapshot(self) -> Snapshot:
-        """Rows plus the status of each distinct token (asked once per token)."""
+    def cached_snapshot(self) -> Snapshot | None:
+        """Rows from the row cache when it matches the config file as it is now (no parse, no
+        status); None otherwise. The real :meth:`snapshot` should follow."""
+        rows = read_row_cache(self.config_path, self.account_names.all())
+        if rows is None:
+            return None
+        return Snapshot(config=None, rows=rows, sessions={}, taken_at=self._clock())
+
+    def save_row_cache(self) -> bool:
+        """Keep the rows of the current parse for the next start (no-op when already kept)."""
+        with self._lock:
+            if self._config is None:
+                return False
+            path, stamp = self._config_stamp  # type: ignore[misc]
+            rows = self.rows()
+        return write_row_cache(path, stamp, rows)
+
+    def snapshot(self, *, with_status: bool = True) -> Snapshot:
+        """Rows plus the status of each distinct token (asked once per token). Without
+        ``with_status`` only the rows (the browser's first frame; statuses follow at once)."""
         now = self._clock()
         rows = self.rows()
-        sessions: dict[str, SessionStatus] = {}
-        for row in rows:
-            key = row.session_key
-            if key is None or key in sessions:
-                continue
-            sessions[key] = self._status_for(key, row.profile, now)
+        sessions = self.statuses(rows) if with_status else {}
         return Snapshot(config=self.config(), rows=rows, sessions=sessions, taken_at=now)
 
     def statuses(self, rows: tuple[ProfileRow, ...] | None = None) -> dict[str, SessionStatus]:
@@ -448,7 +486,7 @@ class ProfileStatusService:
         sessions: dict[str, SessionStatus] = {}
         for row in rows if rows is not None else self.rows():
             key = row.session_key
-            if key is None or key in sessions:
+            if key is None or key in sessions or row.profile is None:
                 continue
             sessions[key] = self._status_for(key, row.profile, now)
         return sessions
@@ -464,6 +502,110 @@ def _next_boundary(status: SessionStatus, now: datetime) -> datetime:
         if boundary > now:
             return min(boundary, latest)
     return latest
+
+
+# -- row cache ----------------------------------------------------------------------------------
+# People come back to the same config every day, and parsing a big one is most of the browser's
+# start-up. The rows of the last parse are kept in ``profile-rows.json`` under the settings
+# directory, tagged with the config file's stamp: an unchanged file shows them at once while the
+# real parse runs after the first frame (it replaces them a moment later). Only what the table and
+# the details pane show is kept, secrets already masked; never tokens.
+
+ROW_CACHE_FILE = "profile-rows.json"
+_ROW_CACHE_VERSION = 1
+
+
+def row_cache_path() -> Path:
+    return paths.settings_dir() / ROW_CACHE_FILE
+
+
+def _row_record(row: ProfileRow) -> list:
+    own, shared = row.display_values()
+    return [
+        row.name, row.kind, row.sso_session, row.start_url, row.sso_region, row.account_id, row.role_name,
+        row.region, row.output, row.session_key, row.problem, dict(own), dict(shared) if row.is_sso else None,
+    ]
+
+
+def _row_from_record(record: list, names: Mapping[str, str]) -> ProfileRow:
+    (name, kind, session, start_url, sso_region, account_id, role, region, output, key, problem, own,
+     shared) = record
+    account_name = names.get(account_id) if account_id else None
+    if kind in ("sso", "sso-legacy"):
+        search = f"{name} {account_id or ''} {account_name or ''} {role or ''} {region or ''} {session or ''}".lower()
+    else:
+        search = f"{name} {region or ''}".lower()
+    return ProfileRow(name, kind, session, start_url, sso_region, account_id, account_name, role, region, output,
+                      key, problem, None, search, (own, shared))
+
+
+_ROW_CACHE_READ: dict[tuple, list] = {}  # the last read, so a start-up check and the screen share it
+
+
+def read_row_cache(config_path: Path, names: Mapping[str, str] | None = None) -> tuple[ProfileRow, ...] | None:
+    """The rows saved for exactly this version of ``config_path``, or None."""
+    import json
+
+    stamp = _file_stamp(config_path)
+    cache_file = row_cache_path()
+    cache_stamp = _file_stamp(cache_file)
+    if stamp is None or cache_stamp is None:
+        return None
+    memo_key = (str(config_path), stamp, str(cache_file), cache_stamp)
+    try:
+        records = _ROW_CACHE_READ.get(memo_key)
+        if records is None:
+            data = json.loads(cache_file.read_text(encoding="utf-8"))
+            if (
+                data.get("version") != _ROW_CACHE_VERSION
+                or data.get("config") != str(config_path)
+                or tuple(data.get("stamp") or ()) != stamp
+            ):
+                return None
+            records = data["rows"]
+            _ROW_CACHE_READ.clear()
+            _ROW_CACHE_READ[memo_key] = records
+        return tuple(_row_from_record(record, names or {}) for record in records)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_row_cache(config_path: Path, stamp: tuple[int, int, int] | None, rows: tuple[ProfileRow, ...]) -> bool:
+    """Save ``rows`` (parsed from ``config_path`` at ``stamp``) unless the cache already has them."""
+    import json
+
+    from app.fsutil import atomic_write_text
+
+    if stamp is None or _file_stamp(config_path) != stamp:
+        return False
+    try:
+        current = json.loads(row_cache_path().read_text(encoding="utf-8"))
+        if current.get("config") == str(config_path) and tuple(current.get("stamp") or ()) == stamp:
+            return False
+    except (OSError, ValueError, AttributeError):
+        pass
+    document = {
+        "version": _ROW_CACHE_VERSION,
+        "config": str(config_path),
+        "stamp": list(stamp),
+        "rows": [_row_record(row) for row in rows],
+    }
+    try:
+        atomic_write_text(row_cache_path(), json.dumps(document, separators=(",", ":")))
+    except OSError:
+        return False
+    return True
+
+
+def config_has_sso_profile(path: Path | None = None) -> bool:
+    """Whether the config has an IAM Identity Center profile: from the row cache when it matches the
+    file, else by parsing it (raises ConfigParseError for an unreadable file)."""
+    path = Path(path) if path is not None else paths.aws_config_path()
+    rows = read_row_cache(path)
+    if rows is not None:
+        return any(row.is_sso for row in rows)
+    config = load_config_cached(path)
+    return any(_kind_value(profile) in ("sso", "sso-legacy") for profile in config.profiles.values())
 
 
 # -- change watcher ----------------------------------------------------------------------------

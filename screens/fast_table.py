@@ -33,8 +33,10 @@ class Column:
     max_width: int = 40
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Row:
+    """One table row (treat as read-only)."""
+
     key: str
     cells: tuple[str, ...]
     # column index -> component class name (e.g. "fast-table--good") for that cell's colour
@@ -158,15 +160,14 @@ class FastTable(ScrollView, can_focus=True):
     def fit_columns(self, rows: Sequence[Row]) -> None:
         """Size the columns to fit ``rows`` (pass the full, unfiltered list so columns do not
         jump while filtering)."""
-        widths = [max(c.min_width, _width_of(c.label) + 2) for c in self.columns]
-        count = len(widths)
-        for row in rows:
-            cells = row.cells
-            for i in range(min(count, len(cells))):
-                w = _width_of(cells[i])
-                if w > widths[i]:
-                    widths[i] = w
-        self.widths = [min(w, c.max_width) for w, c in zip(widths, self.columns)]
+        widths = []
+        for i, column in enumerate(self.columns):
+            texts = [row.cells[i] for row in rows if i < len(row.cells)]
+            widest = max(map(len, texts), default=0)
+            if not all(map(str.isascii, texts)):  # wide characters: measure those properly
+                widest = max(widest, max((cell_len(t) for t in texts if not t.isascii()), default=0))
+            widths.append(min(max(column.min_width, _width_of(column.label) + 2, widest), column.max_width))
+        self.widths = widths
         self._invalidate()
 
     def set_rows(self, rows: Sequence[Row], *, keep_key: str | None = None) -> None:
@@ -354,15 +355,25 @@ class FastTable(ScrollView, can_focus=True):
                 base = self._style_cache["@cursor"] = self._style("") + self._style("fast-table--cursor")
         else:
             base = self._style("")
-        segments = [Segment(" ", base)]
+        # One segment per run of same-styled text: fewer style changes to send to the terminal.
+        segments: list[Segment] = []
+        run: list[str] = [" "]
+        run_style = base
         cells = row.cells
         classes = row.cell_classes
         for i, width in enumerate(self.widths):
             text = _fit(cells[i] if i < len(cells) else "", width)
             css_class = classes.get(i)
             style = self._cell_style(base, css_class) if css_class and not on_cursor else base
-            segments.append(Segment(text, style))
-            segments.append(Segment(" ", base))
+            if style is not run_style:
+                segments.append(Segment("".join(run), run_style))
+                run, run_style = [], style
+            run.append(text)
+            if style is not base:
+                segments.append(Segment("".join(run), run_style))
+                run, run_style = [], base
+            run.append(" ")
+        segments.append(Segment("".join(run), run_style))
         strip = Strip(segments, self._total_width())
         if len(self._strip_cache) > 512:
             self._strip_cache.clear()

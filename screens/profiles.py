@@ -8,6 +8,7 @@ results come back as messages, errors end in :meth:`ProfilesScreen._show_error`.
 
 from __future__ import annotations
 
+import gc
 import shlex
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,6 +53,8 @@ _STATUS_CLASS = {
     ps.NOT_APPLICABLE: "fast-table--muted",
 }
 POLL_SECONDS = 1.0
+FIRST_READ_DELAY = 0.15
+FILTER_PLACEHOLDER = "Filter: name, account, role, region, sso-session…  (Enter keeps it, Escape clears)"
 
 
 @dataclass
@@ -123,12 +126,14 @@ class ProfilesScreen(Screen):
         self._all: list[ps.ProfileRow] = []  # every profile, in the current sort order
         self._by_name: dict[str, ps.ProfileRow] = {}
         self._sessions: dict[str, ps.SessionStatus] = {}
-        self._texts: dict[str, str] = {}  # session key -> status text as last shown
+        self._status_cells: dict[str, tuple[str, str]] = {}  # session key -> (status text, css class)
+        self._row_cache: dict[str, tuple[ps.ProfileRow, Row]] = {}
         self._query = ""
         self._sort_key: str | None = None
         self._sort_reverse = False
         self._load_error: WizardError | None = None
         self._loaded = False
+        self._provisional = False  # rows shown come from the row cache; the real read follows
         self._logins: dict[str, CancelToken] = {}
         self._dialogs: dict[str, object] = {}
         self._verified: dict[str, _Verified] = {}
@@ -155,9 +160,7 @@ class ProfilesScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Profiles", style="bold"), id="profiles-title")
-        filter_input = Input(placeholder="Filter: name, account, role, region…  (Enter keeps it, Escape clears)", id="profiles-filter")
-        filter_input.display = False
-        yield filter_input
+        # the filter box is mounted on first use ("/"): one widget type less to style before the first frame
         with Horizontal(id="profiles-body"):
             yield FastTable(COLUMNS, id="profiles-table")
             with VerticalScroll(id="profiles-details"):
@@ -167,16 +170,33 @@ class ProfilesScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#profiles-empty").display = True
-        self.query_one("#profiles-body").display = False
+        self.query_one("#profiles-empty").display = False
         self.query_one(FastTable).focus()
-        self._load(first=True)
+        # The first frame shows the profiles: from the row cache when the config file is unchanged
+        # since the last run (no parse), else parsed here (usually already done by the start-up
+        # check, see app.commands.home). Right after the first frame a worker reads the config and
+        # every sign-in's status and replaces them; later reads also run in workers.
+        snapshot, error = self._status.cached_snapshot(), None
+        self._provisional = snapshot is not None
+        if snapshot is None:
+            try:
+                snapshot = self._status.snapshot(with_status=False)
+            except WizardError as failure:
+                snapshot, error = None, failure
+        self._apply_snapshot(snapshot, error, provisional=self._provisional)
+        # Thousands of long-lived row objects make every full garbage collection slow (~30 ms with
+        # 5,000 profiles, landing anywhere, a first frame or a keystroke): move what exists now out
+        # of the collector's way. New garbage is still collected as usual.
+        gc.freeze()
+        # Read the real config and the sign-in status a moment after the first frame: the terminal
+        # needs that moment (and the CPU) to draw it.
+        self.set_timer(FIRST_READ_DELAY, self._load)
         self.set_interval(self._poll_seconds, self._tick, name="profiles-poll")
 
     # -- loading ------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="profiles-load", exit_on_error=False)
-    def _load(self, first: bool = False, invalidate: bool = False) -> None:
+    def _load(self, invalidate: bool = False) -> None:
         if invalidate:
             self._status.invalidate()
         try:
@@ -185,30 +205,37 @@ class ProfilesScreen(Screen):
             self.post_message(self.SnapshotReady(None, error))
             return
         self.post_message(self.SnapshotReady(snapshot, None))
+        self._status.save_row_cache()  # for a fast first frame next time (no-op if unchanged)
 
     def on_profiles_screen_snapshot_ready(self, message: SnapshotReady) -> None:
+        self._apply_snapshot(message.snapshot, message.error)
+
+    def _apply_snapshot(
+        self, snapshot: ps.Snapshot | None, error: WizardError | None, *, provisional: bool = False
+    ) -> None:
         self._loaded = True
-        self._watcher.reset()
+        self._provisional = provisional
+        if not provisional:
+            self._watcher.reset()
         self._config_path_text = str(self._status.config_path)
-        if message.error is not None:
-            self._load_error = message.error
+        if error is not None:
+            self._load_error = error
             self._all = []
             self._by_name = {}
             self._show_empty(
-                f"The AWS config file cannot be read: {message.error}\n\n"
+                f"The AWS config file cannot be read: {error}\n\n"
                 "Fix the file (the line is named above) and press r to read it again."
             )
             return
         self._load_error = None
-        snapshot = message.snapshot
         assert snapshot is not None
         self._sessions = dict(snapshot.sessions)
+        self._refresh_status_cells()
         self._all = list(snapshot.rows)
         self._by_name = {row.name: row for row in self._all}
         self._sort_rows()
         table = self.query_one(FastTable)
         table.fit_columns([self._table_row(row) for row in self._all])
-        self._texts = {}
         self._render_rows()
         if not self._all:
             self._show_empty(
@@ -243,37 +270,45 @@ class ProfilesScreen(Screen):
             return session.status
         return ps.NOT_APPLICABLE
 
-    def _status_cell(self, row: ps.ProfileRow) -> str:
-        if not row.is_sso:
-            return f"{row.kind_label} (not SSO)"
-        session = self._session(row)
-        if session is None:
-            return "…"
-        if row.session_key in self._logins:
-            return "signing in…"
-        if session.problem:
-            return "incomplete config"
-        return session.text()
+    def _refresh_status_cells(self) -> set[str]:
+        """Compute each sign-in's status cell once (shared by all its profiles); returns the keys
+        whose cell changed."""
+        changed = set()
+        for key, session in self._sessions.items():
+            if key in self._logins:
+                cell = ("signing in…", _STATUS_CLASS[ps.SIGNED_OUT])
+            elif session.problem:
+                cell = ("incomplete config", "fast-table--muted")
+            else:
+                cell = (session.text(), _STATUS_CLASS.get(session.status, "fast-table--muted"))
+            if self._status_cells.get(key) != cell:
+                self._status_cells[key] = cell
+                changed.add(key)
+        return changed
 
     def _table_row(self, row: ps.ProfileRow) -> Row:
+        """The table row of a profile, built once and rebuilt only when its status cell changes."""
         if row.is_sso:
-            session = row.sso_session or "(legacy)"
-            status_class = _STATUS_CLASS.get(self._status_of(row), "fast-table--muted")
+            status, status_class = self._status_cells.get(row.session_key or "", ("…", "fast-table--muted"))
         else:
-            session = "—"
-            status_class = "fast-table--muted"
-        return Row(
+            status, status_class = f"{row.kind_label} (not SSO)", "fast-table--muted"
+        cached = self._row_cache.get(row.name)
+        if cached is not None and cached[0] is row and cached[1].cells[1] == status:
+            return cached[1]
+        built = Row(
             key=row.name,
             cells=(
                 row.name,
-                self._status_cell(row),
+                status,
                 row.account_label,
                 row.role_name or "",
                 row.region or "",
-                session,
+                (row.sso_session or "(legacy)") if row.is_sso else "—",
             ),
             cell_classes={1: status_class},
         )
+        self._row_cache[row.name] = (row, built)
+        return built
 
     def _visible(self) -> list[ps.ProfileRow]:
         query = self._query.strip()
@@ -327,6 +362,16 @@ class ProfilesScreen(Screen):
 
     # -- details pane -------------------------------------------------------------------------
 
+    def _profile(self, name: str):
+        """The profile as the config file says now (called in workers)."""
+        profile = self._status.config().profiles.get(name)
+        if profile is None:
+            raise WizardError(
+                f"The profile {name} is no longer in {self._status.config_path}.",
+                hint="Another program changed the file; the list now shows what it has.",
+            )
+        return profile
+
     def current(self) -> ps.ProfileRow | None:
         key = self.query_one(FastTable).cursor_key
         return self._by_name.get(key) if key is not None else None
@@ -367,15 +412,15 @@ class ProfilesScreen(Screen):
             text.append("Verified: ", style="bold")
             text.append(f"{verified.arn} (account {verified.account}, {verified.at.astimezone():%H:%M:%S})\n")
         text.append("\nKeys in the config\n", style="bold underline")
-        values = getattr(row.profile, "values", {}) or {}
-        for key, value in values.items():
-            text.append(f"{key}", style="bold")
-            text.append(f" = {ps.display_value(str(key), value)}\n")
-        if row.is_sso and getattr(row.profile, "session", None) is not None and row.sso_session:
+        own, shared = row.display_values()
+        for key, value in own:
+            text.append(key, style="bold")
+            text.append(f" = {value}\n")
+        if shared and row.sso_session:
             text.append(f"\n[sso-session {row.sso_session}]\n", style="bold underline")
-            for key, value in (row.profile.session.values or {}).items():
-                text.append(f"{key}", style="bold")
-                text.append(f" = {ps.display_value(str(key), value)}\n")
+            for key, value in shared:
+                text.append(key, style="bold")
+                text.append(f" = {value}\n")
         details.update(text)
 
     _KEYED_ACTIONS = ("login", "logout", "whoami", "console", "export", "delete", "make_default")
@@ -431,8 +476,15 @@ class ProfilesScreen(Screen):
 
     # -- filter -------------------------------------------------------------------------------
 
+    def _filter_box(self) -> Input | None:
+        boxes = self.query("#profiles-filter")
+        return boxes.first(Input) if boxes else None
+
     def action_filter(self) -> None:
-        box = self.query_one("#profiles-filter", Input)
+        box = self._filter_box()
+        if box is None:
+            box = Input(placeholder=FILTER_PLACEHOLDER, id="profiles-filter")
+            self.mount(box, before="#profiles-body")
         box.display = True
         box.focus()
 
@@ -451,16 +503,17 @@ class ProfilesScreen(Screen):
         if self.has_class("-details"):
             self.remove_class("-details")
             return
-        box = self.query_one("#profiles-filter", Input)
-        if box.value:
-            box.value = ""  # Input.Changed re-renders the rows
-        box.display = False
+        box = self._filter_box()
+        if box is not None:
+            if box.value:
+                box.value = ""  # Input.Changed re-renders the rows
+            box.display = False
         self.query_one(FastTable).focus()
 
     def on_key(self, event) -> None:
         # Down from the filter box goes to the table; Escape there clears the filter.
-        box = self.query_one("#profiles-filter", Input)
-        if box.has_focus and event.key == "down":
+        box = self._filter_box()
+        if box is not None and box.has_focus and event.key == "down":
             self.query_one(FastTable).focus()
             event.stop()
 
@@ -468,6 +521,8 @@ class ProfilesScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         row = self.current() if self._loaded and self.is_mounted else None
+        if self._provisional and action in ("login", "logout", "whoami", "delete", "make_default"):
+            return None  # rows from the row cache: the config is being read (a fraction of a second)
         if action == "whoami" and row is not None and not row.is_sso:
             return True  # botocore's own credential chain answers for other profiles
         if action in ("login", "logout", "whoami", "console"):
@@ -495,7 +550,7 @@ class ProfilesScreen(Screen):
     # -- live updates -------------------------------------------------------------------------
 
     def _tick(self) -> None:
-        if not self._loaded:
+        if not self._loaded or self._provisional:
             return
         changed = self._watcher.poll()
         if ps.CONFIG in changed or ps.NAMES in changed:
@@ -515,16 +570,9 @@ class ProfilesScreen(Screen):
         self.post_message(self.StatusesReady(sessions))
 
     def on_profiles_screen_statuses_ready(self, message: StatusesReady) -> None:
-        old = self._sessions
-        self._sessions = {**old, **message.sessions}
-        changed = {
-            key
-            for key, session in self._sessions.items()
-            if self._texts.get(key) != (session.status, session.text())
-        }
-        for key in changed:
-            session = self._sessions[key]
-            self._texts[key] = (session.status, session.text())
+        previous = {key: session.status for key, session in self._sessions.items()}
+        self._sessions = {**self._sessions, **message.sessions}
+        changed = self._refresh_status_cells()
         if changed:
             if self._sort_key == "status":
                 self._resort()
@@ -535,7 +583,10 @@ class ProfilesScreen(Screen):
             self._refresh_keys()
         if changed or self.current() is not None:
             self._update_details()
-        newly_valid = [k for k in changed if self._sessions[k].status in (ps.VALID, ps.EXPIRING)]
+        newly_valid = [
+            key for key in changed
+            if self._sessions[key].status in (ps.VALID, ps.EXPIRING) and previous.get(key) != self._sessions[key].status
+        ]
         if newly_valid:
             self._ask_account_names()
 
@@ -558,7 +609,7 @@ class ProfilesScreen(Screen):
         from app.sso_target import SsoTarget
 
         try:
-            target = SsoTarget.from_profile(row.profile)
+            target = SsoTarget.from_profile(self._profile(row.name))
             accounts = self.services.sso(target).list_accounts()
         except Exception:  # names are a convenience: never an error for the person
             return
@@ -596,7 +647,7 @@ class ProfilesScreen(Screen):
         def job() -> str:
             from app.sso_target import SsoTarget
 
-            target = SsoTarget.from_profile(row.profile)
+            target = SsoTarget.from_profile(self._profile(row.name))
             status = self.login.login(
                 target,
                 method=method,
@@ -626,8 +677,8 @@ class ProfilesScreen(Screen):
         self._refresh_keys()
 
     def _refresh_row_status(self, key: str) -> None:
-        self._texts.pop(key, None)
-        self.query_one(FastTable).set_rows([self._table_row(r) for r in self._visible()])
+        if self._refresh_status_cells():
+            self.query_one(FastTable).set_rows([self._table_row(r) for r in self._visible()])
 
     def _open_in_browser(self, url: str) -> None:
         self._open_url_worker(url, quiet=False)
@@ -675,7 +726,7 @@ class ProfilesScreen(Screen):
         def job() -> str:
             from app.sso_target import SsoTarget
 
-            target = SsoTarget.from_profile(row.profile)
+            target = SsoTarget.from_profile(self._profile(row.name))
             result = self.login.logout(target, role_pairs=pairs)
             self._status.invalidate(key)
             return result.message or f"Signed out of {target.label}."

@@ -249,3 +249,62 @@ def test_change_watcher_follows_aws_config_file(config_path, tmp_path, monkeypat
     watcher.poll()
     monkeypatch.setenv("AWS_CONFIG_FILE", str(other))
     assert watcher.poll() == {"config"}
+
+
+# -- the row cache (the browser's fast first frame) ------------------------------------------------
+
+
+def test_row_cache_round_trip_keeps_no_secret(config, home):
+    service = ps.ProfileStatusService()
+    service.snapshot()
+    assert service.save_row_cache() is True
+    assert service.save_row_cache() is False  # already kept for this version of the file
+    text = ps.row_cache_path().read_text()
+    assert "wJalrXUtnFEMI" not in text and "AKIAIOSFODNN7EXAMPLE" not in text
+    cached = ps.read_row_cache(config)
+    real = service.rows()
+    assert cached is not None and len(cached) == len(real)
+    for a, b in zip(cached, real):
+        assert (a.name, a.kind, a.sso_session, a.start_url, a.sso_region, a.account_id, a.role_name, a.region,
+                a.output, a.session_key, a.problem, a.search_text) == \
+               (b.name, b.kind, b.sso_session, b.start_url, b.sso_region, b.account_id, b.role_name, b.region,
+                b.output, b.session_key, b.problem, b.search_text)
+        assert a.profile is None and a.display_values() == b.display_values()
+    keys = dict(next(r for r in cached if r.name == "keys").display_values()[0])
+    assert keys["aws_secret_access_key"] == "•••••••• (hidden)"
+    prod = next(r for r in cached if r.name == "prod-admin").display_values()
+    assert ("sso_start_url", "https://my-org.awsapps.com/start") in prod[1]
+    assert service.statuses(cached) == {}  # cached rows are for showing, not for asking
+
+
+def test_row_cache_is_ignored_once_the_config_changes(config, home):
+    service = ps.ProfileStatusService()
+    service.snapshot()
+    service.save_row_cache()
+    config.write_text(config.read_text() + "\n[profile later]\nregion = eu-west-1\n")
+    os.utime(config, ns=(9, 9))
+    assert ps.read_row_cache(config) is None
+    assert ps.ProfileStatusService().cached_snapshot() is None
+    other = config.parent / "other"
+    other.write_text(config.read_text())
+    assert ps.read_row_cache(other) is None
+    ps.row_cache_path().write_text("{broken")
+    assert ps.read_row_cache(config) is None
+
+
+def test_config_has_sso_profile(config_path):
+    assert ps.config_has_sso_profile() is False  # no file
+    write_config(config_path, "[profile k]\naws_access_key_id = A\naws_secret_access_key = B\n")
+    assert ps.config_has_sso_profile() is False
+    write_config(config_path, MIXED_CONFIG)
+    os.utime(config_path, ns=(3, 3))
+    assert ps.config_has_sso_profile() is True
+    service = ps.ProfileStatusService()
+    service.snapshot()
+    service.save_row_cache()
+    assert ps.config_has_sso_profile() is True  # now answered from the row cache
+    from app.errors import WizardError
+
+    write_config(config_path, "[profile a]\nnot ini\n")
+    with pytest.raises(WizardError):
+        ps.config_has_sso_profile()

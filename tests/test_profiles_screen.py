@@ -50,7 +50,13 @@ def notes_text(app) -> str:
 
 
 async def loaded(pilot) -> None:
-    await wait_for(pilot, lambda: screen_of(pilot.app)._loaded and table_rows(pilot.app), what="rows")
+    """Rows on screen, each with its sign-in status (which follows the first frame)."""
+    await wait_for(
+        pilot,
+        lambda: screen_of(pilot.app)._loaded and table_rows(pilot.app)
+        and all(cells[STATUS] != "…" for cells in table_rows(pilot.app).values()),
+        what="rows with their status",
+    )
 
 
 async def sign_in_with_code(pilot, emulator) -> None:
@@ -513,3 +519,34 @@ async def test_help_lists_the_keys(demo_config):
         await wait_for(pilot, lambda: isinstance(top(app), ProfilesHelp), what="help")
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(top(app), ProfilesHelp), what="help closed")
+
+
+async def test_a_second_start_shows_the_rows_kept_from_the_last_run(config_path, home):
+    """The first frame of an unchanged config comes from the row cache; the real read follows and
+    takes over, and sign-in keys wait for it."""
+    from app import profile_status as ps
+
+    write_config(config_path, MIXED_CONFIG)
+    write_token(home, "my-sso", expires_in=timedelta(hours=3))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await wait_for(pilot, lambda: ps.row_cache_path().exists(), what="the row cache")
+    app = make_app()
+    seen = {}
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = screen_of(app)
+        seen["provisional"] = screen._provisional
+        seen["rows"] = list(table_rows(app))
+        from screens.fast_table import FastTable
+
+        screen.query_one(FastTable).move_to("prod-admin")
+        seen["login"] = screen.check_action("login", ())
+        await loaded(pilot)
+        assert screen._provisional is False
+        assert status_of(app, "prod-admin").startswith("signed in")
+        assert screen.check_action("login", ()) is True
+    assert seen["provisional"] is True
+    assert seen["rows"] == ["default", "prod-admin", "dev-readonly", "old-style", "keys", "jump", "proc"]
+    assert seen["login"] is None

@@ -77,8 +77,8 @@ def test_sign_in_and_out_from_the_browser_in_a_real_terminal(tmp_path):
 
     with Tmux(width=140, height=36) as t:
         t.start([CLI, "demo", "--keep", str(sandbox)], env=demo_env(tmp_path), cwd=str(ROOT))
-        screen = t.wait_for("3 profiles", timeout=30)
-        assert "signed out" in row(screen, "preservation-prod")
+        t.wait_for("3 profiles", timeout=30)
+        screen = wait_row(t, "preservation-prod", "signed out", timeout=10)  # the status follows the rows
         assert "static keys (not SSO)" in row(screen, "build-keys")
         assert "wJalrXUtnFEMI" not in screen
 
@@ -135,7 +135,7 @@ def test_a_sign_in_by_another_program_shows_up(tmp_path):
 
     with Tmux(width=140, height=36) as t:
         t.start([CLI, "demo", "--keep", str(sandbox)], env=demo_env(tmp_path), cwd=str(ROOT))
-        t.wait_for("3 profiles", timeout=30)
+        wait_row(t, "preservation-prod", "signed out", timeout=30)
         expires = (datetime.now(timezone.utc) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
         token.parent.mkdir(parents=True, exist_ok=True)
         token.write_text(json.dumps({
