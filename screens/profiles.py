@@ -128,12 +128,17 @@ class ProfilesScreen(Screen):
         self._sessions: dict[str, ps.SessionStatus] = {}
         self._status_cells: dict[str, tuple[str, str]] = {}  # session key -> (status text, css class)
         self._row_cache: dict[str, tuple[ps.ProfileRow, Row]] = {}
+        self._rows_version = 0  # bumped by _rows_changed()
+        self._pairs: list[tuple[ps.ProfileRow, Row]] = []
+        self._pairs_version = -1
+        self._filter_memo: tuple[int, str, list] | None = None
         self._query = ""
         self._sort_key: str | None = None
         self._sort_reverse = False
         self._load_error: WizardError | None = None
         self._loaded = False
         self._provisional = False  # rows shown come from the row cache; the real read follows
+        self._frozen_real = False
         self._logins: dict[str, CancelToken] = {}
         self._dialogs: dict[str, object] = {}
         self._verified: dict[str, _Verified] = {}
@@ -191,6 +196,7 @@ class ProfilesScreen(Screen):
         # Read the real config and the sign-in status a moment after the first frame: the terminal
         # needs that moment (and the CPU) to draw it.
         self.set_timer(FIRST_READ_DELAY, self._load)
+        self.set_timer(1.0, self._prepare_filter_box)
         self.set_interval(self._poll_seconds, self._tick, name="profiles-poll")
 
     # -- loading ------------------------------------------------------------------------------
@@ -222,6 +228,7 @@ class ProfilesScreen(Screen):
             self._load_error = error
             self._all = []
             self._by_name = {}
+            self._rows_changed()
             self._show_empty(
                 f"The AWS config file cannot be read: {error}\n\n"
                 "Fix the file (the line is named above) and press r to read it again."
@@ -235,8 +242,12 @@ class ProfilesScreen(Screen):
         self._by_name = {row.name: row for row in self._all}
         self._sort_rows()
         table = self.query_one(FastTable)
-        table.fit_columns([self._table_row(row) for row in self._all])
+        self._visible_pairs()  # builds the table row of every profile
+        table.fit_columns([table_row for _, table_row in self._pairs])
         self._render_rows()
+        if not provisional and not self._frozen_real:
+            gc.freeze()  # the first real read's rows are long-lived too (see on_mount)
+            self._frozen_real = True
         if not self._all:
             self._show_empty(
                 f"There are no profiles in {self._config_path_text} yet.\n\n"
@@ -311,18 +322,45 @@ class ProfilesScreen(Screen):
         return built
 
     def _visible(self) -> list[ps.ProfileRow]:
-        query = self._query.strip()
+        return [row for row, _ in self._visible_pairs()]
+
+    def _shown(self) -> list[Row]:
+        """The table rows matching the filter, in the current order."""
+        return [table_row for _, table_row in self._visible_pairs()]
+
+    def _visible_pairs(self) -> list[tuple[ps.ProfileRow, Row]]:
+        """(profile row, table row) for every profile matching the filter. Typing on narrows the
+        previous result instead of scanning every profile again."""
+        if self._pairs_version != self._rows_version:
+            self._pairs = [(row, self._table_row(row)) for row in self._all]
+            self._pairs_version = self._rows_version
+            self._filter_memo = None
+        query = self._query.strip().lower()
         if not query:
-            return self._all
-        return [row for row in self._all if ps.matches(row, query)]
+            return self._pairs
+        memo = self._filter_memo
+        base = memo[2] if memo and memo[0] == self._rows_version and query.startswith(memo[1]) else self._pairs
+        words = query.split()
+        if len(words) == 1:
+            word = words[0]
+            result = [pair for pair in base if word in pair[0].search_text]
+        else:
+            result = [pair for pair in base if all(w in pair[0].search_text for w in words)]
+        self._filter_memo = (self._rows_version, query, result)
+        return result
+
+    def _rows_changed(self) -> None:
+        """The order, the rows or their status cells changed: rebuild what the table shows."""
+        self._rows_version += 1
 
     def _render_rows(self) -> None:
         table = self.query_one(FastTable)
-        table.set_rows([self._table_row(row) for row in self._visible()])
+        table.set_rows(self._shown())
         self._update_status_line()
         self._update_details()
 
     def _sort_rows(self) -> None:
+        self._rows_changed()
         key = self._sort_key
         if key is None:
             return  # file order, as `aws configure list-profiles`
@@ -459,7 +497,7 @@ class ProfilesScreen(Screen):
     def _resort(self) -> None:
         keep = self.query_one(FastTable).cursor_key
         self._sort_rows()
-        self.query_one(FastTable).set_rows([self._table_row(r) for r in self._visible()], keep_key=keep)
+        self.query_one(FastTable).set_rows(self._shown(), keep_key=keep)
 
     def action_sort(self) -> None:
         index = SORT_ORDER.index(self._sort_key) + 1 if self._sort_key in SORT_ORDER else 0
@@ -480,11 +518,17 @@ class ProfilesScreen(Screen):
         boxes = self.query("#profiles-filter")
         return boxes.first(Input) if boxes else None
 
-    def action_filter(self) -> None:
+    def _prepare_filter_box(self) -> Input:
+        """Mount the (hidden) filter box once the screen is up, so the first "/" is instant."""
         box = self._filter_box()
         if box is None:
             box = Input(placeholder=FILTER_PLACEHOLDER, id="profiles-filter")
+            box.display = False
             self.mount(box, before="#profiles-body")
+        return box
+
+    def action_filter(self) -> None:
+        box = self._prepare_filter_box()
         box.display = True
         box.focus()
 
@@ -492,7 +536,7 @@ class ProfilesScreen(Screen):
     def _filter_changed(self, event: Input.Changed) -> None:
         self._query = event.value
         table = self.query_one(FastTable)
-        table.set_rows([self._table_row(row) for row in self._visible()])
+        table.set_rows(self._shown())
         self._update_status_line()
 
     @on(Input.Submitted, "#profiles-filter")
@@ -577,8 +621,8 @@ class ProfilesScreen(Screen):
             if self._sort_key == "status":
                 self._resort()
             else:
-                table = self.query_one(FastTable)
-                table.set_rows([self._table_row(row) for row in self._visible()])
+                self._rows_changed()
+                self.query_one(FastTable).set_rows(self._shown())
             self._update_status_line()
             self._refresh_keys()
         if changed or self.current() is not None:
@@ -678,7 +722,8 @@ class ProfilesScreen(Screen):
 
     def _refresh_row_status(self, key: str) -> None:
         if self._refresh_status_cells():
-            self.query_one(FastTable).set_rows([self._table_row(r) for r in self._visible()])
+            self._rows_changed()
+            self.query_one(FastTable).set_rows(self._shown())
 
     def _open_in_browser(self, url: str) -> None:
         self._open_url_worker(url, quiet=False)
