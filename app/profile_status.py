@@ -282,6 +282,8 @@ class Snapshot:
     rows: tuple[ProfileRow, ...]
     sessions: Mapping[str, SessionStatus]
     taken_at: datetime
+    total: int | None = None  # profiles in the config when ``rows`` are only the first ones
+    hints: Mapping[str, object] = field(default_factory=dict)  # kept by the row cache for the screen
 
     def session_of(self, row: ProfileRow) -> SessionStatus | None:
         return self.sessions.get(row.session_key) if row.session_key else None
@@ -456,21 +458,23 @@ class ProfileStatusService:
         )
 
     def cached_snapshot(self) -> Snapshot | None:
-        """Rows from the row cache when it matches the config file as it is now (no parse, no
-        status); None otherwise. The real :meth:`snapshot` should follow."""
-        rows = read_row_cache(self.config_path, self.account_names.all())
-        if rows is None:
+        """The first rows kept by the row cache, when it matches the config file as it is now (no
+        parse, no status; ``total`` and ``hints`` from the cache); None otherwise. The real
+        :meth:`snapshot` should follow."""
+        cached = read_row_cache(self.config_path, self.account_names.all())
+        if cached is None:
             return None
-        return Snapshot(config=None, rows=rows, sessions={}, taken_at=self._clock())
+        return Snapshot(config=None, rows=cached.rows, sessions={}, taken_at=self._clock(), total=cached.total,
+                        hints=cached.hints)
 
-    def save_row_cache(self) -> bool:
-        """Keep the rows of the current parse for the next start (no-op when already kept)."""
+    def save_row_cache(self, hints: Mapping[str, object] | None = None) -> bool:
+        """Keep the first rows of the current parse for the next start (no-op when already kept)."""
         with self._lock:
             if self._config is None:
                 return False
             path, stamp = self._config_stamp  # type: ignore[misc]
             rows = self.rows()
-        return write_row_cache(path, stamp, rows)
+        return write_row_cache(path, stamp, rows, hints)
 
     def snapshot(self, *, with_status: bool = True) -> Snapshot:
         """Rows plus the status of each distinct token (asked once per token). Without
@@ -506,17 +510,29 @@ def _next_boundary(status: SessionStatus, now: datetime) -> datetime:
 
 # -- row cache ----------------------------------------------------------------------------------
 # People come back to the same config every day, and parsing a big one is most of the browser's
-# start-up. The rows of the last parse are kept in ``profile-rows.json`` under the settings
-# directory, tagged with the config file's stamp: an unchanged file shows them at once while the
-# real parse runs after the first frame (it replaces them a moment later). Only what the table and
-# the details pane show is kept, secrets already masked; never tokens.
+# start-up. The first screenful of rows of the last parse (plus the total and hints such as column
+# widths) is kept in ``profile-rows.json`` under the settings directory, tagged with the config
+# file's stamp: an unchanged file shows them at once while the real parse runs right after the first
+# frame and replaces them. Only what the table and the details pane show is kept, secrets already
+# masked; never tokens.
 
 ROW_CACHE_FILE = "profile-rows.json"
-_ROW_CACHE_VERSION = 1
+ROW_CACHE_ROWS = 300  # more than the tallest terminal shows
+_ROW_CACHE_VERSION = 2
 
 
 def row_cache_path() -> Path:
     return paths.settings_dir() / ROW_CACHE_FILE
+
+
+@dataclass(frozen=True)
+class CachedRows:
+    """What the row cache kept of the last parse of the config."""
+
+    rows: tuple[ProfileRow, ...]  # the first ROW_CACHE_ROWS profiles, in file order
+    total: int  # how many profiles the config had
+    has_sso: bool
+    hints: Mapping[str, object]  # what the screen asked to keep (e.g. column widths)
 
 
 def _row_record(row: ProfileRow) -> list:
@@ -539,56 +555,66 @@ def _row_from_record(record: list, names: Mapping[str, str]) -> ProfileRow:
                       key, problem, None, search, (own, shared))
 
 
-_ROW_CACHE_READ: dict[tuple, list] = {}  # the last read, so a start-up check and the screen share it
-
-
-def read_row_cache(config_path: Path, names: Mapping[str, str] | None = None) -> tuple[ProfileRow, ...] | None:
-    """The rows saved for exactly this version of ``config_path``, or None."""
+def _read_cache_document(config_path: Path, stamp: tuple[int, int, int]) -> dict | None:
     import json
 
-    stamp = _file_stamp(config_path)
-    cache_file = row_cache_path()
-    cache_stamp = _file_stamp(cache_file)
-    if stamp is None or cache_stamp is None:
-        return None
-    memo_key = (str(config_path), stamp, str(cache_file), cache_stamp)
     try:
-        records = _ROW_CACHE_READ.get(memo_key)
-        if records is None:
-            data = json.loads(cache_file.read_text(encoding="utf-8"))
-            if (
-                data.get("version") != _ROW_CACHE_VERSION
-                or data.get("config") != str(config_path)
-                or tuple(data.get("stamp") or ()) != stamp
-            ):
-                return None
-            records = data["rows"]
-            _ROW_CACHE_READ.clear()
-            _ROW_CACHE_READ[memo_key] = records
-        return tuple(_row_from_record(record, names or {}) for record in records)
-    except (OSError, ValueError, KeyError, TypeError):
+        data = json.loads(row_cache_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if (
+        not isinstance(data, dict)
+        or data.get("version") != _ROW_CACHE_VERSION
+        or data.get("config") != str(config_path)
+        or tuple(data.get("stamp") or ()) != stamp
+    ):
+        return None
+    return data
+
+
+def read_row_cache(config_path: Path, names: Mapping[str, str] | None = None) -> CachedRows | None:
+    """What was kept for exactly this version of ``config_path``, or None."""
+    stamp = _file_stamp(config_path)
+    if stamp is None:
+        return None
+    data = _read_cache_document(config_path, stamp)
+    if data is None:
+        return None
+    try:
+        rows = tuple(_row_from_record(record, names or {}) for record in data["rows"])
+        hints = data.get("hints") or {}
+        return CachedRows(rows=rows, total=int(data["total"]), has_sso=bool(data["has_sso"]),
+                          hints=hints if isinstance(hints, dict) else {})
+    except (KeyError, TypeError, ValueError):
         return None
 
 
-def write_row_cache(config_path: Path, stamp: tuple[int, int, int] | None, rows: tuple[ProfileRow, ...]) -> bool:
-    """Save ``rows`` (parsed from ``config_path`` at ``stamp``) unless the cache already has them."""
+def write_row_cache(
+    config_path: Path,
+    stamp: tuple[int, int, int] | None,
+    rows: tuple[ProfileRow, ...],
+    hints: Mapping[str, object] | None = None,
+) -> bool:
+    """Keep the first rows of ``rows`` (parsed from ``config_path`` at ``stamp``), unless the cache
+    already has them with the same hints."""
     import json
 
     from app.fsutil import atomic_write_text
 
     if stamp is None or _file_stamp(config_path) != stamp:
         return False
-    try:
-        current = json.loads(row_cache_path().read_text(encoding="utf-8"))
-        if current.get("config") == str(config_path) and tuple(current.get("stamp") or ()) == stamp:
-            return False
-    except (OSError, ValueError, AttributeError):
-        pass
+    hints = dict(hints or {})
+    current = _read_cache_document(config_path, stamp)
+    if current is not None and (current.get("hints") or {}) == json.loads(json.dumps(hints)):
+        return False
     document = {
         "version": _ROW_CACHE_VERSION,
         "config": str(config_path),
         "stamp": list(stamp),
-        "rows": [_row_record(row) for row in rows],
+        "total": len(rows),
+        "has_sso": any(row.is_sso for row in rows),
+        "hints": hints,
+        "rows": [_row_record(row) for row in rows[:ROW_CACHE_ROWS]],
     }
     try:
         atomic_write_text(row_cache_path(), json.dumps(document, separators=(",", ":")))
@@ -601,9 +627,10 @@ def config_has_sso_profile(path: Path | None = None) -> bool:
     """Whether the config has an IAM Identity Center profile: from the row cache when it matches the
     file, else by parsing it (raises ConfigParseError for an unreadable file)."""
     path = Path(path) if path is not None else paths.aws_config_path()
-    rows = read_row_cache(path)
-    if rows is not None:
-        return any(row.is_sso for row in rows)
+    stamp = _file_stamp(path)
+    data = _read_cache_document(path, stamp) if stamp is not None else None
+    if data is not None and isinstance(data.get("has_sso"), bool):
+        return data["has_sso"]
     config = load_config_cached(path)
     return any(_kind_value(profile) in ("sso", "sso-legacy") for profile in config.profiles.values())
 

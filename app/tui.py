@@ -116,12 +116,16 @@ class WizardApp(App):
         # Started as the wizard, the wizard's steps stack on the App's default screen (one screen
         # stack fewer to build before the first frame); from another mode it has its own mode.
         self.wizard_mode = "_default" if mode == "wizard" else "wizard"
+        # Likewise the profile browser (issue 5) when the App starts with it.
+        self.profiles_mode = "_default" if mode == "profiles" else "profiles"
         for name, spec in MODE_SCREENS.items():
             self.add_mode(name, _mode_factory(name, spec))
 
     def get_default_screen(self) -> Screen:
         if self.start_mode == "wizard":
             return load_object(MODE_SCREENS["wizard"])()
+        if self.start_mode == "profiles":
+            return load_object(MODE_SCREENS["profiles"])()
         return super().get_default_screen()
 
     # -- start-up ------------------------------------------------------------------------------
@@ -130,7 +134,7 @@ class WizardApp(App):
         self.screen_change_signal.subscribe(self, self._screen_changed)
         if self.start_mode == "wizard":
             self._start_wizard_now(self.first_step)
-        else:
+        elif self.start_mode != "profiles":  # the profile browser is the default screen
             self.switch_mode(self.start_mode)
 
     def _start_wizard_now(self, first_step: str) -> None:
@@ -164,7 +168,7 @@ class WizardApp(App):
 
     def on_profiles_screen_new_profile_requested(self, message) -> None:
         """``n`` in the profile browser: the wizard, then back to the browser."""
-        self.start_wizard(return_to="profiles")
+        self.start_wizard(return_to=self.profiles_mode)
 
     # -- type-ahead --------------------------------------------------------------------------
 

@@ -170,6 +170,12 @@ class FastTable(ScrollView, can_focus=True):
         self.widths = widths
         self._invalidate()
 
+    def set_widths(self, widths: Sequence[int]) -> None:
+        """Use known column widths (e.g. kept from an earlier run) instead of measuring rows."""
+        if len(widths) == len(self.columns):
+            self.widths = [min(max(int(w), c.min_width), c.max_width) for w, c in zip(widths, self.columns)]
+            self._invalidate()
+
     def set_rows(self, rows: Sequence[Row], *, keep_key: str | None = None) -> None:
         """Show ``rows`` (already filtered and sorted). The cursor stays on ``keep_key`` (or
         on the row it was on) when that row is still shown."""

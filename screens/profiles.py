@@ -139,6 +139,7 @@ class ProfilesScreen(Screen):
         self._loaded = False
         self._provisional = False  # rows shown come from the row cache; the real read follows
         self._frozen_real = False
+        self._total = 0
         self._logins: dict[str, CancelToken] = {}
         self._dialogs: dict[str, object] = {}
         self._verified: dict[str, _Verified] = {}
@@ -211,7 +212,11 @@ class ProfilesScreen(Screen):
             self.post_message(self.SnapshotReady(None, error))
             return
         self.post_message(self.SnapshotReady(snapshot, None))
-        self._status.save_row_cache()  # for a fast first frame next time (no-op if unchanged)
+
+    @work(thread=True, exclusive=True, group="profiles-row-cache", exit_on_error=False)
+    def _save_row_cache(self, widths: list[int]) -> None:
+        """Keep the first rows and the column widths for a fast first frame next time."""
+        self._status.save_row_cache({"widths": widths})
 
     def on_profiles_screen_snapshot_ready(self, message: SnapshotReady) -> None:
         self._apply_snapshot(message.snapshot, message.error)
@@ -241,13 +246,20 @@ class ProfilesScreen(Screen):
         self._all = list(snapshot.rows)
         self._by_name = {row.name: row for row in self._all}
         self._sort_rows()
+        self._total = snapshot.total if snapshot.total is not None else len(self._all)
         table = self.query_one(FastTable)
         self._visible_pairs()  # builds the table row of every profile
-        table.fit_columns([table_row for _, table_row in self._pairs])
+        widths = snapshot.hints.get("widths") if provisional else None
+        if isinstance(widths, list):
+            table.set_widths(widths)  # as the last run measured them on every profile
+        else:
+            table.fit_columns([table_row for _, table_row in self._pairs])
         self._render_rows()
-        if not provisional and not self._frozen_real:
-            gc.freeze()  # the first real read's rows are long-lived too (see on_mount)
-            self._frozen_real = True
+        if not provisional:
+            self._save_row_cache(list(table.widths))
+            if not self._frozen_real:
+                gc.freeze()  # the first real read's rows are long-lived too (see on_mount)
+                self._frozen_real = True
         if not self._all:
             self._show_empty(
                 f"There are no profiles in {self._config_path_text} yet.\n\n"
@@ -387,7 +399,7 @@ class ProfilesScreen(Screen):
 
     def _update_status_line(self) -> None:
         shown = self.query_one(FastTable).row_count
-        total = len(self._all)
+        total = max(self._total, len(self._all)) if self._provisional else len(self._all)
         parts = [f"{total} profile{'s' if total != 1 else ''}"]
         if self._query.strip():
             parts.append(f"{shown} match “{self._query.strip()}”")

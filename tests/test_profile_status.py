@@ -257,24 +257,41 @@ def test_change_watcher_follows_aws_config_file(config_path, tmp_path, monkeypat
 def test_row_cache_round_trip_keeps_no_secret(config, home):
     service = ps.ProfileStatusService()
     service.snapshot()
-    assert service.save_row_cache() is True
-    assert service.save_row_cache() is False  # already kept for this version of the file
+    assert service.save_row_cache({"widths": [10, 20]}) is True
+    assert service.save_row_cache({"widths": [10, 20]}) is False  # already kept for this version of the file
     text = ps.row_cache_path().read_text()
     assert "wJalrXUtnFEMI" not in text and "AKIAIOSFODNN7EXAMPLE" not in text
     cached = ps.read_row_cache(config)
     real = service.rows()
-    assert cached is not None and len(cached) == len(real)
-    for a, b in zip(cached, real):
+    assert cached is not None and len(cached.rows) == len(real) == cached.total == 7
+    assert cached.has_sso is True and cached.hints == {"widths": [10, 20]}
+    for a, b in zip(cached.rows, real):
         assert (a.name, a.kind, a.sso_session, a.start_url, a.sso_region, a.account_id, a.role_name, a.region,
                 a.output, a.session_key, a.problem, a.search_text) == \
                (b.name, b.kind, b.sso_session, b.start_url, b.sso_region, b.account_id, b.role_name, b.region,
                 b.output, b.session_key, b.problem, b.search_text)
         assert a.profile is None and a.display_values() == b.display_values()
-    keys = dict(next(r for r in cached if r.name == "keys").display_values()[0])
+    keys = dict(next(r for r in cached.rows if r.name == "keys").display_values()[0])
     assert keys["aws_secret_access_key"] == "•••••••• (hidden)"
-    prod = next(r for r in cached if r.name == "prod-admin").display_values()
+    prod = next(r for r in cached.rows if r.name == "prod-admin").display_values()
     assert ("sso_start_url", "https://my-org.awsapps.com/start") in prod[1]
-    assert service.statuses(cached) == {}  # cached rows are for showing, not for asking
+    assert service.statuses(cached.rows) == {}  # cached rows are for showing, not for asking
+    assert service.save_row_cache({"widths": [11, 20]}) is True  # new hints: kept again
+    snapshot = service.cached_snapshot()
+    assert snapshot is not None and snapshot.config is None and snapshot.total == 7
+    assert snapshot.hints == {"widths": [11, 20]} and snapshot.sessions == {}
+
+
+def test_row_cache_keeps_only_the_first_screenful(config_path):
+    from profile_fixtures import many_profiles_config
+
+    write_config(config_path, many_profiles_config(1000))
+    service = ps.ProfileStatusService()
+    service.snapshot()
+    service.save_row_cache()
+    cached = ps.read_row_cache(config_path)
+    assert cached.total == 1000 and len(cached.rows) == ps.ROW_CACHE_ROWS
+    assert [r.name for r in cached.rows] == [r.name for r in service.rows()[: ps.ROW_CACHE_ROWS]]
 
 
 def test_row_cache_is_ignored_once_the_config_changes(config, home):
