@@ -236,7 +236,7 @@ class LoginService:
         while True:
             cancel.raise_if_cancelled()
             if not force:
-                ready = self._reusable(target)
+                ready = self._reusable(target, cancel)
                 if ready is not None:
                     return ready
             with self._flights_lock:
@@ -257,22 +257,27 @@ class LoginService:
             try:
                 result = self._login_across_processes(target, method, open_browser, force, flight.publish, cancel)
             except BaseException as error:
-                flight.finish(None, error)
+                self._land(key, flight, None, error)
                 raise
-            else:
-                flight.finish(result, None)
-                return result
-            finally:
-                with self._flights_lock:
-                    self._flights.pop(key, None)
+            self._land(key, flight, result, None)
+            return result
 
-    def _reusable(self, target: SsoTarget) -> TokenStatus | None:
+    def _land(self, key: str, flight: _Flight, result: TokenStatus | None, error: BaseException | None) -> None:
+        """End a flight: forget it first, so a waiter that retries starts a new one, then wake waiters."""
+        with self._flights_lock:
+            if self._flights.get(key) is flight:
+                del self._flights[key]
+        flight.finish(result, error)
+
+    def _reusable(self, target: SsoTarget, cancel: CancelToken) -> TokenStatus | None:
         status = self.status(target)
         if status.state is TokenState.VALID:
             return status
         if status.state is TokenState.REFRESHABLE:
             try:
-                refreshed = self._refresh_if_needed(target)
+                refreshed = self._refresh_if_needed(target, cancel=cancel)
+            except Cancelled:
+                raise
             except SsoError as error:
                 log.info("renewing %s failed (%s); signing in again", target.label, type(error).__name__)
                 return None
@@ -311,8 +316,7 @@ class LoginService:
         publish: Callable[[LoginPrompt], None],
         cancel: CancelToken,
     ) -> TokenStatus:
-        issuer = self._issuer_url(target)
-        cancel.raise_if_cancelled()
+        issuer = run_cancellable(lambda: self._issuer_url(target), cancel)
         if method == "pkce" and not target.is_legacy:
             document = self._pkce_flow(target, issuer, open_browser, publish, cancel)
         else:
@@ -604,16 +608,28 @@ class LoginService:
                     hint="Sign in again.",
                 )
             oidc = self._oidc(target)
-            response = self._call(
-                oidc.create_token,
-                "CreateToken",
-                context="refresh",
-                cancel=cancel,
-                grantType="refresh_token",
-                clientId=token.client_id,
-                clientSecret=token.client_secret,
-                refreshToken=token.refresh_token,
-            )
+            try:
+                response = self._call(
+                    oidc.create_token,
+                    "CreateToken",
+                    context="refresh",
+                    cancel=cancel,
+                    grantType="refresh_token",
+                    clientId=token.client_id,
+                    clientSecret=token.client_secret,
+                    refreshToken=token.refresh_token,
+                )
+            except SessionExpired:
+                # botocore (in another program) may have renewed it first with the same, now used,
+                # refresh token: its write-back is as good as ours
+                current = self.cache.load_token(target)
+                if (
+                    current is not None
+                    and current.access_token != token.access_token
+                    and current.expires_at - self._clock() >= EXPIRY_WINDOW
+                ):
+                    return current
+                raise
             document = build_token_document(
                 start_url=target.start_url,
                 region=target.region,

@@ -378,6 +378,32 @@ def test_refresh_writes_back_like_botocore(emulator_factory, monkeypatch, home):
     assert ZULU.match(after["expiresAt"])
 
 
+def test_refresh_that_loses_a_race_takes_the_winners_token(emulator_factory, monkeypatch, home):
+    """Another program (botocore) renewed first with the same refresh token, which the service
+    then refuses (it rotates them): the winner's write-back is used instead of failing."""
+    emu = emulator_factory(auto_approve=True, access_token_ttl=600)
+    use_following_browser(monkeypatch)
+    LoginService().login(SESSION)
+    stale = TokenCache().load_token(SESSION)
+    emu.access_token_ttl = 3600
+    LoginService().refresh(SESSION)  # the other program wins
+
+    class ReadBeforeTheWinnerWrote(TokenCache):
+        def __init__(self):
+            super().__init__()
+            self.first = True
+
+        def load_token(self, target):
+            if self.first:
+                self.first = False
+                return stale
+            return super().load_token(target)
+
+    status = LoginService(cache=ReadBeforeTheWinnerWrote()).refresh(SESSION)
+    assert status.state is TokenState.VALID
+    assert emu.errors[-1].code == "InvalidGrantException"  # our attempt really was refused
+
+
 def test_login_renews_instead_of_opening_a_browser(emulator_factory, monkeypatch):
     emu = emulator_factory(auto_approve=True, access_token_ttl=600)
     use_following_browser(monkeypatch)
