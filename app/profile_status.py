@@ -662,6 +662,11 @@ class ChangeWatcher:
         self._names_path = names_path or account_names_path
         self._last: dict[str, object] | None = None
 
+    def fingerprint(self) -> dict[str, object]:
+        """The stamps now; take one before reading the files and hand it to :meth:`reset` after,
+        so a change made while reading is still noticed."""
+        return self._fingerprint()
+
     def _fingerprint(self) -> dict[str, object]:
         config_path = self._config_path()
         return {
@@ -677,9 +682,9 @@ class ChangeWatcher:
             return set()
         return {name for name, value in current.items() if previous.get(name) != value}
 
-    def reset(self) -> None:
-        """Take a new baseline (after this process changed the files itself)."""
-        self._last = self._fingerprint()
+    def reset(self, baseline: dict[str, object] | None = None) -> None:
+        """Take a new baseline: ``baseline`` (see :meth:`fingerprint`) or the stamps now."""
+        self._last = baseline if baseline is not None else self._fingerprint()
 
 
 def _dir_fingerprint(directory: Path) -> frozenset:

@@ -13,7 +13,7 @@ import shlex
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -88,10 +88,11 @@ class ProfilesScreen(Screen):
     # -- messages from workers ------------------------------------------------------------------
 
     class SnapshotReady(Message):
-        def __init__(self, snapshot: ps.Snapshot | None, error: WizardError | None) -> None:
+        def __init__(self, snapshot: ps.Snapshot | None, error: WizardError | None, baseline: dict) -> None:
             super().__init__()
             self.snapshot = snapshot
             self.error = error
+            self.baseline = baseline  # the file stamps taken before reading
 
     class StatusesReady(Message):
         def __init__(self, sessions: dict[str, ps.SessionStatus]) -> None:
@@ -182,6 +183,7 @@ class ProfilesScreen(Screen):
         # since the last run (no parse), else parsed here (usually already done by the start-up
         # check, see app.commands.home). Right after the first frame a worker reads the config and
         # every sign-in's status and replaces them; later reads also run in workers.
+        self._watcher.reset()
         snapshot, error = self._status.cached_snapshot(), None
         self._provisional = snapshot is not None
         if snapshot is None:
@@ -206,12 +208,13 @@ class ProfilesScreen(Screen):
     def _load(self, invalidate: bool = False) -> None:
         if invalidate:
             self._status.invalidate()
+        baseline = self._watcher.fingerprint()
         try:
             snapshot = self._status.snapshot()
         except WizardError as error:
-            self.post_message(self.SnapshotReady(None, error))
+            self.post_message(self.SnapshotReady(None, error, baseline))
             return
-        self.post_message(self.SnapshotReady(snapshot, None))
+        self.post_message(self.SnapshotReady(snapshot, None, baseline))
 
     @work(thread=True, exclusive=True, group="profiles-row-cache", exit_on_error=False)
     def _save_row_cache(self, widths: list[int]) -> None:
@@ -219,6 +222,7 @@ class ProfilesScreen(Screen):
         self._status.save_row_cache({"widths": widths})
 
     def on_profiles_screen_snapshot_ready(self, message: SnapshotReady) -> None:
+        self._watcher.reset(message.baseline)
         self._apply_snapshot(message.snapshot, message.error)
 
     def _apply_snapshot(
@@ -226,8 +230,6 @@ class ProfilesScreen(Screen):
     ) -> None:
         self._loaded = True
         self._provisional = provisional
-        if not provisional:
-            self._watcher.reset()
         self._config_path_text = str(self._status.config_path)
         if error is not None:
             self._load_error = error
