@@ -116,8 +116,11 @@ class WizardApp(App):
         # Started as the wizard, the wizard's steps stack on the App's default screen (one screen
         # stack fewer to build before the first frame); from another mode it has its own mode.
         self.wizard_mode = "_default" if mode == "wizard" else "wizard"
-        # Likewise the profile browser (issue 5) when the App starts with it.
+        # Likewise the profile browser (issue 5) when the App starts with it; its stylesheet is
+        # then read with the App's own (a default screen's css_path is not loaded).
         self.profiles_mode = "_default" if mode == "profiles" else "profiles"
+        if mode == "profiles":
+            self.css_path = [*self.css_path, *(ASSETS / css for css in MODE_CSS["profiles"])]
         for name, spec in MODE_SCREENS.items():
             self.add_mode(name, _mode_factory(name, spec))
 

@@ -185,7 +185,8 @@ class FastTable(ScrollView, can_focus=True):
         self._index = {row.key: i for i, row in enumerate(self.rows)}
         self._invalidate()
         self.virtual_size = Size(self._total_width(), len(self.rows) + 1)
-        target = self._index.get(keep_key, 0) if keep_key is not None else 0
+        # the same row if it is still shown, else the same position (a deleted row's neighbour)
+        target = self._index.get(keep_key, self.cursor) if keep_key is not None else 0
         self._set_cursor(min(target, max(len(self.rows) - 1, 0)), force_message=True)
 
     def update_row(self, row: Row) -> None:

@@ -550,3 +550,34 @@ async def test_a_second_start_shows_the_rows_kept_from_the_last_run(config_path,
     assert seen["provisional"] is True
     assert seen["rows"] == ["default", "prod-admin", "dev-readonly", "old-style", "keys", "jump", "proc"]
     assert seen["login"] is None
+
+
+async def test_narrow_terminal_shows_details_on_enter(demo_config):
+    app = make_app()
+    async with app.run_test(size=(90, 30)) as pilot:
+        await loaded(pilot)
+        screen = screen_of(app)
+        details = screen.query_one("#profiles-details")
+        assert screen.has_class("-narrow") and not details.display or details.region.width == 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.has_class("-details") and details.region.width > 40
+        assert "preservation-prod" in str(screen.query_one("#profiles-details-text").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not screen.has_class("-details")
+
+
+async def test_deleting_keeps_the_cursor_in_place(demo_config):
+    from screens.dialogs import ConfirmDialog
+    from screens.fast_table import FastTable
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("down")  # shared-admin, the second row
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="review")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "shared-admin" not in table_rows(app), what="row gone")
+        assert screen_of(app).query_one(FastTable).cursor_key == "static"
