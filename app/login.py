@@ -2,7 +2,9 @@
 one token cache with the AWS CLI v2 and botocore (interop spec §3–§7).
 
 Every long call takes a :class:`~app.cancel.CancelToken` and reports through callbacks; nothing here
-draws anything. Errors are typed :class:`~app.errors.WizardError` subclasses from
+draws anything. A cancel takes effect at once wherever the call is: waiting for the browser (the
+callback server is closed), between device-code polls, or in the middle of an AWS request (the
+request's result is dropped). Errors are typed :class:`~app.errors.WizardError` subclasses from
 :mod:`app.sso_errors`; no token, refresh token or client secret ever appears in a message or a log.
 
 One browser flow per session: concurrent ``login()`` calls for the same sso-session in this process

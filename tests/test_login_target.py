@@ -165,3 +165,17 @@ def test_sign_in_through_a_vanity_start_url(emulator, tmp_path, monkeypatch, hom
         assert Path(home / ".aws/sso/cache" / f"{target_registration_key(target)}.json").exists()
     finally:
         portal.close()
+
+
+def test_services_import_without_botocore_or_textual():
+    """boto3/botocore are imported lazily: never on the path to the first frame or --help."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, app.login, app.sso_client, app.start_url, app.regions, app.browser, app.token_cache, "
+        "app.sso_target, app.device_flow, app.pkce, app.rate_limit, app.sso_errors, app.aws_clients\n"
+        "print(sorted(m for m in ('botocore', 'boto3', 'textual', 'dateutil') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
