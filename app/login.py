@@ -665,10 +665,13 @@ class LoginService:
             typed = translate_error(error, operation="Logout")
             return False, typed.message
 
-    def logout(self, target: SsoTarget, *, role_pairs: Iterable[tuple[str, str]] = ()) -> LogoutResult:
+    def logout(
+        self, target: SsoTarget, *, role_pairs: Iterable[tuple[str, str]] = (), profiles: Iterable[str] = ()
+    ) -> LogoutResult:
         """Sign out of ``target``: sso:Logout with its token, then remove its token file and the AWS CLI's
         cached role credentials of the given (account id, role name) pairs. Local files are removed
-        even when AWS cannot be reached; ``server_ok`` and ``message`` say so."""
+        even when AWS cannot be reached; ``server_ok`` and ``message`` say so (naming ``profiles``,
+        the profiles that shared the sign-in, when there was one)."""
         removed: list[Path] = []
         token = self.cache.load_token(target)
         server_ok, note = True, None
@@ -693,13 +696,15 @@ class LoginService:
                 continue
             removed.append(role_path)
             roles_removed += 1
+        names = ", ".join(profiles)
+        shared = f" (profiles: {names})" if names else ""
         if token is None:
             message = f"You were not signed in to {target.label}."
         elif server_ok:
-            message = f"Signed out of {target.label}."
+            message = f"Signed out of {target.label}{shared}."
         else:
             message = (
-                f"Removed the local sign-in for {target.label}, but could not end the session at AWS "
+                f"Removed the local sign-in for {target.label}{shared}, but could not end the session at AWS "
                 f"({note}). It ends by itself when it expires."
             )
         if roles_removed:

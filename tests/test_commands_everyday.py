@@ -214,7 +214,9 @@ def test_logout_of_one_session_and_of_all(demo_config, home, emulator):
     signed_in(emulator, home)
     proc = run("logout", "shared-admin")
     assert proc.returncode == 0, proc.stderr
-    assert "Signed out of sso-session archive" in proc.stdout
+    assert proc.stdout.splitlines() == [
+        "Signed out of sso-session archive (profiles: preservation-prod, shared-admin)."
+    ]
     assert not token_file(home, "archive").exists()
     assert emulator.call_count("Logout") == 1
     signed_in(emulator, home)
@@ -225,6 +227,12 @@ def test_logout_of_one_session_and_of_all(demo_config, home, emulator):
     assert not token_file(home, "archive").exists() and not other.exists()
     proc = run("logout", "--all", "--sso-session", "archive")
     assert proc.returncode == 2
+
+
+def test_logout_when_not_signed_in_says_only_that(demo_config, home):
+    proc = run("logout", "shared-admin")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["You were not signed in to sso-session archive."]
 
 
 def test_logout_when_aws_cannot_be_reached_still_removes_the_token(demo_config, home, emulator):

@@ -32,10 +32,6 @@ def run(args: argparse.Namespace) -> int:
         config = load_aws_config()
         target, profiles = resolve_target(config, profile=args.profile, session=args.sso_session)
         pairs = sorted({(p.account_id, p.role_name) for p in profiles if p.account_id and p.role_name})
-        result = login.logout(target, role_pairs=pairs)
-        if profiles:
-            result_names = ", ".join(p.name for p in profiles)
-            print(f"Signed out of {target.label} (profiles: {result_names}).")
-    if result.message:
-        print(result.message, file=sys.stdout if result.server_ok else sys.stderr)
+        result = login.logout(target, role_pairs=pairs, profiles=[p.name for p in profiles])
+    print(result.message, file=sys.stdout if result.server_ok else sys.stderr)
     return 0
