@@ -36,7 +36,6 @@ from app.pkce import (
     DEFAULT_SCOPE,
     OVERALL_TIMEOUT,
     REDIRECT_URI_WITHOUT_PORT,
-    CallbackServer,
     authorize_url,
     code_challenge,
     make_code_verifier,
@@ -420,6 +419,8 @@ class LoginService:
         publish: Callable[[LoginPrompt], None],
         cancel: CancelToken,
     ) -> dict[str, Any]:
+        from app.pkce_callback import CallbackServer  # http.server: only for a browser sign-in
+
         state = str(uuid.uuid4())
         server = CallbackServer(state)  # first, like the CLI: no point registering without it
         cancel.on_cancel(server.close)

@@ -8,8 +8,6 @@ is kept in ``detail`` after :func:`app.errors.redact`, never a token or secret.
 
 from __future__ import annotations
 
-import socket
-import ssl
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -128,6 +126,8 @@ def _host_of(url: str | None) -> str:
 
 
 def _is_dns_failure(error: BaseException) -> bool:
+    import socket  # only on the error path: keeps start-up light
+
     seen: set[int] = set()
     stack: list[Any] = [error]
     while stack:
@@ -163,6 +163,8 @@ def _is_dns_failure(error: BaseException) -> bool:
 
 def network_error(error: BaseException, *, url: str | None = None, operation: str | None = None) -> NetworkError:
     """A :class:`NetworkError` for a low-level failure (botocore, urllib or socket)."""
+    import ssl  # only on the error path: keeps start-up light
+
     kwargs = getattr(error, "kwargs", None) or {}
     url = url or kwargs.get("endpoint_url")
     host = _host_of(url)
@@ -189,7 +191,7 @@ def network_error(error: BaseException, *, url: str | None = None, operation: st
             operation=operation,
             code="SSLError",
         )
-    if name in ("ConnectTimeoutError", "ReadTimeoutError") or isinstance(error, (TimeoutError, socket.timeout)):
+    if name in ("ConnectTimeoutError", "ReadTimeoutError") or isinstance(error, TimeoutError):  # socket.timeout too
         what = "did not answer in time" if name == "ReadTimeoutError" else "could not be reached in time"
         return NetworkError(
             f"{host} {what} (timeout).",

@@ -15,13 +15,8 @@ import pytest
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
-from app.pkce import (
-    CallbackServer,
-    authorize_url,
-    code_challenge,
-    make_code_verifier,
-    percent_encode,
-)
+from app.pkce import authorize_url, code_challenge, make_code_verifier, percent_encode
+from app.pkce_callback import CallbackServer
 from app.sso_errors import LoginDenied, LoginExpired, LoginFailed
 
 

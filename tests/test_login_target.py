@@ -174,8 +174,21 @@ def test_services_import_without_botocore_or_textual():
 
     code = (
         "import sys, app.login, app.sso_client, app.start_url, app.regions, app.browser, app.token_cache, "
-        "app.sso_target, app.device_flow, app.pkce, app.rate_limit, app.sso_errors, app.aws_clients\n"
+        "app.sso_target, app.device_flow, app.pkce, app.pkce_callback, app.rate_limit, app.sso_errors, app.aws_clients\n"
         "print(sorted(m for m in ('botocore', 'boto3', 'textual', 'dateutil') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_login_service_loads_the_callback_server_only_for_a_browser_sign_in():
+    """Commands that only read status or call the portal do not pay for http.server (~15 ms)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, app.login, app.pkce, app.sso_client, app.commands.login, app.commands.logout\n"
+        "print(sorted(m for m in ('http.server', 'socketserver') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
