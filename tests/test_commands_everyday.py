@@ -4,7 +4,6 @@ profiles, login, logout, whoami, accounts, doctor (exit codes, output, JSON shap
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -15,30 +14,19 @@ from pathlib import Path
 import pytest
 
 from app.emulator.org import DEMO_REGION, DEMO_START_URL
+from helpers.commands import WIZARD, command_env, run_wizard
 from profile_app import DEMO_CONFIG
 from profile_fixtures import MIXED_CONFIG, token_file, write_config, write_token
 
 pytestmark = pytest.mark.interop
 
-VENV_BIN = Path(sys.executable).parent
 PROFILE_KEYS = {
     "name", "kind", "sso_session", "sso_start_url", "sso_region", "account_id", "role_name",
     "region", "output", "status", "expires_at",
 }
 
 
-def env_now() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    return env
-
-
-def run(*argv: str, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(VENV_BIN / "aws-sso-wizard"), *argv],
-        capture_output=True, text=True, timeout=timeout, env=env or env_now(), stdin=subprocess.DEVNULL,
-    )
+run = run_wizard
 
 
 def one_line_error(proc: subprocess.CompletedProcess) -> str:
@@ -121,8 +109,8 @@ def test_profiles_with_a_broken_config_is_one_line(config_path):
 
 def test_login_with_a_device_code_prints_the_code_and_waits(demo_config, home, emulator):
     proc = subprocess.Popen(
-        [str(VENV_BIN / "aws-sso-wizard"), "login", "preservation-prod", "--device-code", "--no-browser"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env_now(), stdin=subprocess.DEVNULL,
+        [WIZARD, "login", "preservation-prod", "--device-code", "--no-browser"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=command_env(), stdin=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 30
@@ -190,8 +178,8 @@ def test_login_errors_are_one_line(demo_config, home, emulator):
 
 def test_login_ctrl_c_cancels_with_130(demo_config, home, emulator):
     proc = subprocess.Popen(
-        [str(VENV_BIN / "aws-sso-wizard"), "login", "preservation-prod", "--device-code", "--no-browser"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env_now(), stdin=subprocess.DEVNULL,
+        [WIZARD, "login", "preservation-prod", "--device-code", "--no-browser"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=command_env(), stdin=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 30
@@ -350,6 +338,6 @@ def test_everyday_commands_never_import_textual(config_path, home):
         "rc2 = main(['doctor', '--json', '--offline'])\n"
         "print('MODULES:' + ','.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env_now())
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=command_env())
     modules = set(proc.stdout.rpartition("MODULES:")[2].strip().split(","))
     assert "textual" not in modules and "rich" not in modules, proc.stderr

@@ -12,7 +12,7 @@ import pytest
 from app.aws_config import ProfileKind, load_aws_config
 from app.config_edits import DeleteProfile, RenameProfile, SetDefaultProfile, UpsertProfile, UpsertSsoSession
 from app.config_writer import ConfigWriter
-from tests.conftest import VENV_BIN
+from helpers.commands import VENV_BIN
 
 pytestmark = pytest.mark.interop
 

@@ -13,13 +13,13 @@ Both flows end to end: PKCE with a BROWSER that follows the redirect, and the de
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from helpers.commands import command_env
 from helpers.sso import LEGACY, SESSION, Approver, token_path, use_following_browser, write_cli_token
 
 from app.browser import NoBrowser
@@ -64,23 +64,16 @@ def _write_config() -> None:
     )
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    return env
-
-
 def boto3_identity(profile: str) -> dict:
     done = subprocess.run(
-        [sys.executable, "-c", _BOTO3, profile], env=_env(), capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", _BOTO3, profile], env=command_env(), capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
 
 def aws_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([AWS, *args], env=_env(), capture_output=True, text=True, timeout=120)
+    return subprocess.run([AWS, *args], env=command_env(), capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture
