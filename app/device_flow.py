@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
-from app.sso_errors import LoginExpired, translate_error
+from app.sso_errors import LoginExpired, error_code, translate_error
 
 DEVICE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code"
 DEFAULT_INTERVAL = 5.0
@@ -53,13 +53,6 @@ class DeviceAuthorization:
         return self.started + self.expires_in + DEADLINE_GRACE
 
 
-def _code(error: BaseException) -> str | None:
-    response = getattr(error, "response", None)
-    if isinstance(response, dict):
-        return (response.get("Error") or {}).get("Code")
-    return None
-
-
 def attempt(create_token: Callable[[], dict], interval: float) -> tuple[float, dict | None]:
     """One CreateToken poll: (next interval, the response or None while still pending)."""
     from botocore.exceptions import ClientError
@@ -67,7 +60,7 @@ def attempt(create_token: Callable[[], dict], interval: float) -> tuple[float, d
     try:
         return interval, create_token()
     except ClientError as error:
-        code = _code(error)
+        code = error_code(error)
         if code == "AuthorizationPendingException":
             return interval, None
         if code == "SlowDownException":

@@ -41,10 +41,10 @@ from app.pkce import (
     make_code_verifier,
 )
 from app.sso_errors import (
-    LoginFailed,
     NotSignedIn,
     SessionExpired,
     SsoError,
+    error_code,
     translate_error,
 )
 from app.sso_target import SsoTarget
@@ -157,13 +157,6 @@ def _safe_call(callback: Callable[[LoginPrompt], None], prompt: LoginPrompt) -> 
         callback(prompt)
     except Exception:  # a display callback must not break the sign-in
         log.debug("on_prompt callback failed", exc_info=True)
-
-
-def _client_error_code(error: BaseException) -> str | None:
-    response = getattr(error, "response", None)
-    if isinstance(response, dict):
-        return (response.get("Error") or {}).get("Code")
-    return None
 
 
 class LoginService:
@@ -501,7 +494,7 @@ class LoginService:
         except Cancelled:
             raise
         except Exception as error:
-            if _client_error_code(error) != "InvalidClientException":
+            if error_code(error) != "InvalidClientException":
                 raise translate_error(error, operation="StartDeviceAuthorization", context="login") from None
             # the cached registration was revoked or expired early: register again, once
             registration = self._registration(target, oidc, pkce=False, issuer=issuer, cancel=cancel, renew=True)
@@ -658,7 +651,7 @@ class LoginService:
             sso.logout(accessToken=access_token)
             return True, None
         except ClientError as error:
-            if _client_error_code(error) == "UnauthorizedException":
+            if error_code(error) == "UnauthorizedException":
                 return True, None  # the session had already ended
             typed = translate_error(error, operation="Logout")
             return False, typed.message

@@ -58,7 +58,7 @@ def _parse_toml(text: str, path: Path, what: str):
             f"The {what} {path} is not valid TOML ({where}: {reason}).",
             path=path,
             line=line,
-            hint=f"Fix that line or remove the file.",
+            hint="Fix that line or remove the file.",
         ) from None
 
 

@@ -21,7 +21,7 @@ from app.aws_clients import run_cancellable
 from app.cancel import CancelToken
 from app.errors import Cancelled, WizardError
 from app.rate_limit import AdaptiveRateLimiter, Ticket
-from app.sso_errors import ServiceError, SessionExpired, Throttled, translate_error
+from app.sso_errors import ServiceError, SessionExpired, Throttled, error_code, http_status, translate_error
 from app.sso_target import SsoTarget
 
 if TYPE_CHECKING:
@@ -81,24 +81,11 @@ class Identity:
     user_id: str
 
 
-def _code(error: BaseException) -> str | None:
-    response = getattr(error, "response", None)
-    if isinstance(response, dict):
-        return (response.get("Error") or {}).get("Code")
-    return None
-
-
-def _status(error: BaseException) -> int:
-    response = getattr(error, "response", None)
-    if isinstance(response, dict):
-        return int((response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0)
-    return 0
-
-
 def _is_transient(error: BaseException) -> bool:
     """Worth another try: network trouble and 5xx, not a rejected request."""
-    if _code(error) is not None:
-        return _status(error) >= 500 or _code(error) == "InternalServerException"
+    code = error_code(error)
+    if code is not None:
+        return http_status(error) >= 500 or code == "InternalServerException"
     try:
         from botocore.exceptions import ConnectionError as BotoConnectionError
         from botocore.exceptions import HTTPClientError
@@ -173,7 +160,7 @@ class SsoClient:
             except Cancelled:
                 raise
             except Exception as error:
-                code = _code(error)
+                code = error_code(error)
                 if code in _THROTTLE_CODES:
                     self.limiter.on_throttle(ticket)
                     if self._stalled():

@@ -214,13 +214,27 @@ def network_error(error: BaseException, *, url: str | None = None, operation: st
     )
 
 
+def error_code(error: BaseException) -> str | None:
+    """The AWS error code of a botocore ``ClientError`` (None for any other exception)."""
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):
+        return (response.get("Error") or {}).get("Code")
+    return None
+
+
+def http_status(error: BaseException) -> int:
+    """The HTTP status of a botocore ``ClientError`` (0 when there is none)."""
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):
+        return int((response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0)
+    return 0
+
+
 def _client_error_parts(error: Any) -> tuple[str, str, int, dict]:
     response = getattr(error, "response", None) or {}
     err = response.get("Error") or {}
-    code = str(err.get("Code") or "")
     message = str(err.get("Message") or response.get("error_description") or response.get("message") or "")
-    status = int((response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0)
-    return code, message, status, response
+    return str(error_code(error) or ""), message, http_status(error), response
 
 
 def translate_client_error(error: Any, *, operation: str | None = None, context: str = "") -> SsoError:
