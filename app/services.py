@@ -31,6 +31,7 @@ class DemoInfo:
     sandbox: Path
     base_url: str
     env_file: Path | None = None
+    note: str | None = None  # one line to show when the App starts (e.g. sign-ins cleared)
 
 
 class Services:

@@ -155,6 +155,9 @@ class WizardApp(App):
         self.run_wizard(first_step, first=(screen, first))
 
     def on_ready(self) -> None:
+        demo = self.services.demo
+        if demo is not None and demo.note:
+            self.notify(demo.note, title="Demo", markup=False, timeout=10)
         # The first frame is on screen: warm botocore up in a thread while the person reads it
         # (a moment later, so the first step's own start-up work goes first).
         self.set_timer(0.3, self.prewarm)

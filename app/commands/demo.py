@@ -58,6 +58,36 @@ def enter_sandbox(sandbox: Path) -> dict[str, str]:
     return values
 
 
+def forget_sign_ins(sandbox: Path) -> int:
+    """Remove the sign-ins an earlier demo run left in ``sandbox``: SSO tokens and client
+    registrations (``.aws/sso/cache``) and the AWS CLI's role credentials (``.aws/cli/cache``).
+    Each run starts a new pretend AWS that knows none of them, so keeping them would show
+    "signed in" while every call fails. Only files directly in those folders of the sandbox are
+    removed, never through a link that leads outside it. Returns how many files were removed."""
+    root = sandbox.resolve()
+    removed = 0
+    for folder in (sandbox / ".aws" / "sso" / "cache", sandbox / ".aws" / "cli" / "cache"):
+        try:
+            real = folder.resolve(strict=True)
+        except OSError:
+            continue  # no such folder: nothing kept
+        if real != root and root not in real.parents:
+            continue  # a link to somewhere outside the sandbox: not ours to clear
+        try:
+            entries = list(os.scandir(real))
+        except OSError:
+            continue
+        for entry in entries:
+            if not entry.name.endswith(".json") or entry.is_dir(follow_symlinks=False):
+                continue
+            try:
+                os.unlink(entry.path)  # a link itself, never what it points to
+            except OSError:
+                continue
+            removed += 1
+    return removed
+
+
 def write_env_file(sandbox: Path, values: dict[str, str]) -> Path:
     """``env.sh``: source it in a subshell to run the AWS CLI against the sandbox."""
     from app.fsutil import atomic_write_text
@@ -85,6 +115,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         sandbox = Path(tempfile.mkdtemp(prefix="aws-sso-wizard-demo-"))
     values = enter_sandbox(sandbox)
+    note = None
+    if forget_sign_ins(sandbox):
+        note = (f"The demo's pretend AWS starts afresh on every run, so the sign-ins kept in {sandbox} "
+                "were cleared: sign in again when asked.")
+        print(note, file=sys.stderr)
 
     from app.emulator import DEMO_REGION, DEMO_START_URL, Emulator
 
@@ -102,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
 
         preset = Preset(display_name=DEMO_DISPLAY_NAME, start_url=DEMO_START_URL, sso_region=DEMO_REGION,
                         session_name=DEMO_SESSION, default_region=DEMO_REGION, output="json")
-        demo = DemoInfo(sandbox=sandbox, base_url=emulator.base_url, env_file=env_file)
+        demo = DemoInfo(sandbox=sandbox, base_url=emulator.base_url, env_file=env_file, note=note)
         from app.commands.home import choose_mode
 
         # a kept sandbox that already has a profile opens the profile browser (issue 5)

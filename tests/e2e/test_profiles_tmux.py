@@ -69,16 +69,32 @@ def wait_row(t: Tmux, name: str, text: str, timeout: float = 30.0) -> str:
     raise AssertionError(f"row {name!r} never showed {text!r}; the terminal shows:\n{screen}")
 
 
+def stale_token(path) -> None:
+    """A token file as an earlier demo run leaves it: an hour left, the CLI's format."""
+    from datetime import datetime, timedelta, timezone
+
+    expires = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({
+        "startUrl": "https://demo-archive.awsapps.com/start", "region": "eu-west-2",
+        "accessToken": "issued-by-the-previous-run", "expiresAt": expires,
+    }))
+
+
 def test_sign_in_and_out_from_the_browser_in_a_real_terminal(tmp_path):
     sandbox = tmp_path / "sandbox"
     (sandbox / ".aws").mkdir(parents=True)
     (sandbox / ".aws" / "config").write_text(SANDBOX_CONFIG)
     token = sandbox / ".aws" / "sso" / "cache" / f"{hashlib.sha1(SESSION.encode()).hexdigest()}.json"
+    # An earlier demo run left a sign-in that looks valid; this run's pretend AWS does not know it.
+    stale_token(token)
 
     with Tmux(width=140, height=36) as t:
         t.start([CLI, "demo", "--keep", str(sandbox)], env=demo_env(tmp_path), cwd=str(ROOT))
         t.wait_for("3 profiles", timeout=30)
         screen = wait_row(t, "preservation-prod", "signed out", timeout=10)  # the status follows the rows
+        assert "starts afresh" in t.wait_for("starts afresh", timeout=5)  # and says why
+        assert not token.exists()
         assert "static keys (not SSO)" in row(screen, "build-keys")
         assert "wJalrXUtnFEMI" not in screen
 
