@@ -26,6 +26,7 @@ from app.config_document import (
     decode_config,
     dropped_reason,
 )
+from app.sso_target import parse_registration_scopes as parse_scopes
 
 _SSO_PROFILE_KEYS = ("sso_role_name", "sso_account_id")
 _SSO_REQUIRED = ("sso_role_name", "sso_account_id", "sso_start_url", "sso_region")
@@ -40,13 +41,6 @@ class ProfileKind(str, enum.Enum):
     ASSUME_ROLE = "assume-role"
     CREDENTIAL_PROCESS = "credential-process"
     OTHER = "other"
-
-
-def parse_scopes(raw: str | None) -> tuple[str, ...]:
-    """``sso_registration_scopes`` as the CLI parses it: split on commas, stripped, no empties."""
-    if not raw:
-        return ()
-    return tuple(part.strip() for part in raw.split(",") if part.strip())
 
 
 def _text(value: object) -> str | None:

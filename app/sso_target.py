@@ -11,9 +11,16 @@ if TYPE_CHECKING:
     from app.aws_config import Profile, SsoSession
 
 
-def parse_registration_scopes(raw: str) -> tuple[str, ...]:
+def parse_registration_scopes(raw: str | None) -> tuple[str, ...]:
     """``sso_registration_scopes`` as the CLI parses it: split on ``,``, strip, drop empties."""
+    if not raw:
+        return ()
     return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _missing(start_url: str | None, region: str | None) -> str:
+    """The names of the sign-in settings that are not set, for messages ("" when none)."""
+    return ", ".join(key for key, value in (("sso_start_url", start_url), ("sso_region", region)) if not value)
 
 
 @dataclass(frozen=True)
@@ -33,22 +40,18 @@ class SsoTarget:
 
     @classmethod
     def from_session(cls, session: "SsoSession") -> "SsoTarget":
-        missing = [
-            key for key, value in (("sso_start_url", session.start_url), ("sso_region", session.region)) if not value
-        ]
+        missing = _missing(session.start_url, session.region)
         if missing:
             raise WizardError(
-                f"The sso-session “{session.name}” is missing {', '.join(missing)}.",
+                f"The sso-session “{session.name}” is missing {missing}.",
                 hint="Add the missing settings to the sso-session (or run the setup wizard again).",
             )
-        raw = session.registration_scopes
-        scopes = tuple(session.scopes) if session.scopes else (parse_registration_scopes(raw) if raw else ())
         return cls(
             start_url=session.start_url,  # type: ignore[arg-type]
             region=session.region,  # type: ignore[arg-type]
             session_name=session.name,
-            scopes=scopes,
-            registration_scopes=raw,
+            scopes=tuple(session.scopes),
+            registration_scopes=session.registration_scopes,
         )
 
     @classmethod
@@ -73,12 +76,10 @@ class SsoTarget:
                     hint="Add the [sso-session] section, or set the profile up again with the wizard.",
                 )
             return cls.from_session(profile.session)
-        missing = [
-            key for key, value in (("sso_start_url", profile.start_url), ("sso_region", profile.sso_region)) if not value
-        ]
+        missing = _missing(profile.start_url, profile.sso_region)
         if missing:
             raise WizardError(
-                f"The profile “{profile.name}” is missing {', '.join(missing)}.",
+                f"The profile “{profile.name}” is missing {missing}.",
                 hint="Add the missing settings to the profile, or set it up again with the wizard.",
             )
         return cls(start_url=profile.start_url, region=profile.sso_region)  # type: ignore[arg-type]
