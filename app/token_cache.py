@@ -355,34 +355,41 @@ class TokenCache:
 
     def load_registration(self, target: "SsoTarget") -> Registration | None:
         document = self.read_document(self.registration_path(target))
-        if document is None:
-            return None
-        client_id = document.get("clientId")
-        client_secret = document.get("clientSecret")
-        raw_expiry = document.get("expiresAt")
-        if not (isinstance(client_id, str) and isinstance(client_secret, str) and isinstance(raw_expiry, str)):
-            return None
-        try:
-            expires_at = parse_timestamp(raw_expiry)
-        except ValueError:
-            return None
-        scopes = document.get("scopes")
-        grant_types = document.get("grantTypes")
-        return Registration(
-            client_id=client_id,
-            client_secret=client_secret,
-            expires_at=expires_at,
-            expires_at_raw=raw_expiry,
-            scopes=tuple(scopes) if isinstance(scopes, list) else None,
-            grant_types=tuple(grant_types) if isinstance(grant_types, list) else None,
-        )
+        return _registration_from(document) if document is not None else None
 
     def save_registration(self, target: "SsoTarget", document: Mapping[str, Any]) -> Registration:
-        """Write a registration dict (``clientId, clientSecret, expiresAt[, scopes][, grantTypes]``)."""
+        """Write a registration dict (``clientId, clientSecret, expiresAt[, scopes][, grantTypes]``);
+        ``expiresAt`` may be an aware datetime. ValueError (nothing written) when it is not one."""
+        registration = _registration_from(document)
+        if registration is None:
+            raise ValueError("not a client registration")
         self.write_document(self.registration_path(target), document)
-        loaded = self.load_registration(target)
-        assert loaded is not None
-        return loaded
+        return registration
+
+
+def _registration_from(document: Mapping[str, Any]) -> Registration | None:
+    """The registration a cache document describes; None when it is incomplete or unreadable."""
+    client_id = document.get("clientId")
+    client_secret = document.get("clientSecret")
+    raw_expiry = document.get("expiresAt")
+    if isinstance(raw_expiry, datetime):
+        raw_expiry = format_timestamp(raw_expiry)
+    if not (isinstance(client_id, str) and isinstance(client_secret, str) and isinstance(raw_expiry, str)):
+        return None
+    try:
+        expires_at = parse_timestamp(raw_expiry)
+    except ValueError:
+        return None
+    scopes = document.get("scopes")
+    grant_types = document.get("grantTypes")
+    return Registration(
+        client_id=client_id,
+        client_secret=client_secret,
+        expires_at=expires_at,
+        expires_at_raw=raw_expiry,
+        scopes=tuple(scopes) if isinstance(scopes, list) else None,
+        grant_types=tuple(grant_types) if isinstance(grant_types, list) else None,
+    )
 
 
 def role_cache_dir() -> Path:

@@ -238,3 +238,11 @@ def test_registrations_round_trip_and_are_told_apart(home):
     )
     assert not soon.usable()  # less than 15 minutes left counts as expired
     assert "s3" not in repr(soon)
+
+
+def test_an_incomplete_registration_is_refused_before_anything_is_written(home):
+    cache = TokenCache()
+    target = SsoTarget(URL, "us-east-1", "my-sso")
+    with pytest.raises(ValueError):
+        cache.save_registration(target, {"clientId": "c1", "expiresAt": datetime.now(timezone.utc)})
+    assert not cache.registration_path(target).exists()
