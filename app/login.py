@@ -435,17 +435,7 @@ class LoginService:
                 scopes=target.scopes,
                 challenge=challenge,
             )
-            opened = bool(open_browser) and self._open(url)
-            publish(
-                LoginPrompt(
-                    method="pkce",
-                    url=url,
-                    verification_uri=None,
-                    user_code=None,
-                    expires_at=self._clock() + timedelta(seconds=OVERALL_TIMEOUT),
-                    browser_opened=opened,
-                )
-            )
+            self._show(publish, "pkce", url, open_browser, self._clock() + timedelta(seconds=OVERALL_TIMEOUT))
             code = server.wait(timeout=OVERALL_TIMEOUT, cancel=cancel)
         finally:
             server.close()
@@ -463,12 +453,35 @@ class LoginService:
         )
         return self._token_document(target, registration, response)
 
-    def _open(self, url: str) -> bool:
-        try:
-            return bool(self.browser.open(url))
-        except Exception:
-            log.debug("opening the browser failed", exc_info=True)
-            return False
+    def _show(
+        self,
+        publish: Callable[[LoginPrompt], None],
+        method: str,
+        url: str,
+        open_browser: bool,
+        expires_at: datetime,
+        *,
+        verification_uri: str | None = None,
+        user_code: str | None = None,
+    ) -> None:
+        """Open ``url`` in a browser when asked (a failure only means the URL is shown), then hand the
+        prompt to the caller."""
+        opened = False
+        if open_browser:
+            try:
+                opened = bool(self.browser.open(url))
+            except Exception:
+                log.debug("opening the browser failed", exc_info=True)
+        publish(
+            LoginPrompt(
+                method=method,
+                url=url,
+                verification_uri=verification_uri,
+                user_code=user_code,
+                expires_at=expires_at,
+                browser_opened=opened,
+            )
+        )
 
     # -- device code
 
@@ -484,28 +497,22 @@ class LoginService:
 
         oidc = self._oidc(target)
         registration = self._registration(target, oidc, pkce=False, issuer=issuer, cancel=cancel)
-        try:
-            started = run_cancellable(
-                lambda: oidc.start_device_authorization(
-                    clientId=registration.client_id, clientSecret=registration.client_secret, startUrl=issuer
-                ),
-                cancel,
-            )
-        except Cancelled:
-            raise
-        except Exception as error:
-            if error_code(error) != "InvalidClientException":
-                raise translate_error(error, operation="StartDeviceAuthorization", context="login") from None
+        for renewed in (False, True):
+            try:
+                started = run_cancellable(
+                    lambda: oidc.start_device_authorization(
+                        clientId=registration.client_id, clientSecret=registration.client_secret, startUrl=issuer
+                    ),
+                    cancel,
+                )
+                break
+            except Cancelled:
+                raise
+            except Exception as error:
+                if renewed or error_code(error) != "InvalidClientException":
+                    raise translate_error(error, operation="StartDeviceAuthorization", context="login") from None
             # the cached registration was revoked or expired early: register again, once
             registration = self._registration(target, oidc, pkce=False, issuer=issuer, cancel=cancel, renew=True)
-            started = self._call(
-                oidc.start_device_authorization,
-                "StartDeviceAuthorization",
-                cancel=cancel,
-                clientId=registration.client_id,
-                clientSecret=registration.client_secret,
-                startUrl=issuer,
-            )
         authorization = DeviceAuthorization.from_response(started)
         expires_at = self._clock() + timedelta(seconds=authorization.expires_in)
 
@@ -524,17 +531,14 @@ class LoginService:
         # one attempt before showing anything: the client may already be authorised
         interval, response = attempt(create_token, authorization.interval)
         if response is None:
-            url = authorization.verification_uri_complete
-            opened = bool(open_browser) and self._open(url)
-            publish(
-                LoginPrompt(
-                    method="device",
-                    url=url,
-                    verification_uri=authorization.verification_uri,
-                    user_code=authorization.user_code,
-                    expires_at=expires_at,
-                    browser_opened=opened,
-                )
+            self._show(
+                publish,
+                "device",
+                authorization.verification_uri_complete,
+                open_browser,
+                expires_at,
+                verification_uri=authorization.verification_uri,
+                user_code=authorization.user_code,
             )
             response = poll(create_token, authorization, interval=interval, cancel=cancel)
         return self._token_document(target, registration, response)
