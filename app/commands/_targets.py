@@ -50,6 +50,22 @@ def sso_profile(config: "AwsConfig", name: str) -> "Profile":
     return profile
 
 
+def add_target_arguments(parser, *, verb: str) -> None:
+    """``[PROFILE] [--sso-session NAME]``: the two ways to name a sign-in (``verb``: "sign in to", ...)."""
+    parser.add_argument(
+        "profile", nargs="?", metavar="PROFILE",
+        help=f"{verb} the sign-in this profile uses (default: AWS_PROFILE, or the config's only sign-in)",
+    )
+    parser.add_argument("--sso-session", metavar="NAME", help=f"{verb} this sso-session")
+
+
+def target_from_args(args) -> tuple["SsoTarget", list["Profile"]]:
+    """The sign-in ``PROFILE`` / ``--sso-session`` name in the current config (see :func:`resolve_target`)."""
+    from app.aws_config import load_aws_config
+
+    return resolve_target(load_aws_config(), profile=args.profile, session=args.sso_session)
+
+
 def resolve_target(
     config: "AwsConfig", *, profile: str | None = None, session: str | None = None
 ) -> tuple["SsoTarget", list["Profile"]]:

@@ -36,19 +36,17 @@ def _sso_regions() -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     import sys
 
     from app.checks import FAIL, check_endpoint, run_checks
+    from app.commands._output import print_json
 
     checks = run_checks()
     if not args.offline:
         for region in _sso_regions():
             checks.append(check_endpoint(region))
     if args.json:
-        data = [{"check": c.id, "status": c.status, "message": c.message, "fix": c.fix or None} for c in checks]
-        json.dump(data, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        print_json([{"check": c.id, "status": c.status, "message": c.message, "fix": c.fix or None} for c in checks])
     else:
         for check in checks:
             print(f"[{_MARK.get(check.status, check.status)}] {check.title}: {check.message}")

@@ -8,8 +8,9 @@ HELP = "Sign in to IAM Identity Center for a profile or an sso-session (skipped 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("profile", nargs="?", metavar="PROFILE", help="a profile whose sign-in to use")
-    parser.add_argument("--sso-session", metavar="NAME", help="sign in to this sso-session")
+    from app.commands._targets import add_target_arguments
+
+    add_target_arguments(parser, verb="sign in to")
     parser.add_argument(
         "--device-code", action="store_true", help="sign in with a code entered on any device (for SSH, no browser)"
     )
@@ -42,12 +43,10 @@ def _show_prompt(prompt) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.aws_config import load_aws_config
-    from app.commands._targets import ctrl_c_cancels, local_time, resolve_target
+    from app.commands._targets import ctrl_c_cancels, local_time, target_from_args
     from app.login import LoginService, TokenState
 
-    config = load_aws_config()
-    target, profiles = resolve_target(config, profile=args.profile, session=args.sso_session)
+    target, profiles = target_from_args(args)
     login = LoginService()
     names = ", ".join(p.name for p in profiles)
     if not args.force:

@@ -8,8 +8,9 @@ HELP = "Sign out of one sign-in (every profile that shares it), or of all of the
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("profile", nargs="?", metavar="PROFILE", help="a profile whose sign-in to end")
-    parser.add_argument("--sso-session", metavar="NAME", help="sign out of this sso-session")
+    from app.commands._targets import add_target_arguments
+
+    add_target_arguments(parser, verb="sign out of")
     parser.add_argument(
         "--all", action="store_true", help="sign out of every sign-in, as `aws sso logout` does"
     )
@@ -18,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from app.commands._targets import UsageError, resolve_target
+    from app.commands._targets import UsageError, target_from_args
     from app.login import LoginService
 
     login = LoginService()
@@ -27,10 +28,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("--all signs out of everything; leave out the profile and --sso-session.")
         result = login.logout_all()
     else:
-        from app.aws_config import load_aws_config
-
-        config = load_aws_config()
-        target, profiles = resolve_target(config, profile=args.profile, session=args.sso_session)
+        target, profiles = target_from_args(args)
         pairs = sorted({(p.account_id, p.role_name) for p in profiles if p.account_id and p.role_name})
         result = login.logout(target, role_pairs=pairs, profiles=[p.name for p in profiles])
     print(result.message, file=sys.stdout if result.server_ok else sys.stderr)

@@ -17,16 +17,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     import sys
 
+    from app.commands._output import print_json, print_table
     from app.profile_status import ProfileStatusService
 
     service = ProfileStatusService()
     snapshot = service.snapshot()
     if args.json:
-        json.dump(snapshot.to_json(), sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        print_json(snapshot.to_json())
         return 0
     if not snapshot.rows:
         print(
@@ -46,8 +45,5 @@ def run(args: argparse.Namespace) -> int:
             status = f"n/a ({row.kind_label})"
             sso = ""
         lines.append((row.name, row.account_label, row.role_name or "", row.region or "", sso, status))
-    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
-    out = sys.stdout
-    for line in (header, *lines):
-        out.write("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() + "\n")
+    print_table(header, lines)
     return 0

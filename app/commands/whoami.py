@@ -13,10 +13,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-    import sys
-
     from app.aws_config import load_aws_config
+    from app.commands._output import print_json
     from app.commands._targets import find_profile
     from app.login import LoginService
     from app.sso_client import whoami_profile
@@ -25,9 +23,7 @@ def run(args: argparse.Namespace) -> int:
     find_profile(config, args.profile)  # a clear error for unknown profiles
     identity = whoami_profile(args.profile, login=LoginService(), config=config)
     if args.json:
-        data = {"profile": args.profile, "account": identity.account, "arn": identity.arn, "user_id": identity.user_id}
-        json.dump(data, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        print_json({"profile": args.profile, "account": identity.account, "arn": identity.arn, "user_id": identity.user_id})
     else:
         print(f"Profile:  {args.profile}")
         print(f"Account:  {identity.account}")
