@@ -3,10 +3,12 @@ the AWS CLI writes them (interop reference §4), independent of the login servic
 
 from __future__ import annotations
 
-import hashlib
-import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
+
+from helpers.sso import token_file, write_cli_token  # noqa: F401 - token_file is used through here
+
+from app.sso_target import SsoTarget
 
 START_URL = "https://my-org.awsapps.com/start"
 LEGACY_URL = "https://legacy-org.awsapps.com/start"
@@ -62,14 +64,6 @@ def write_config(path: Path, text: str = MIXED_CONFIG) -> Path:
     return path
 
 
-def stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def token_file(home: Path, key: str) -> Path:
-    return home / ".aws" / "sso" / "cache" / f"{hashlib.sha1(key.encode()).hexdigest()}.json"
-
-
 def write_token(
     home: Path,
     key: str,
@@ -80,25 +74,17 @@ def write_token(
     region: str = "us-east-1",
     now: datetime | None = None,
 ) -> Path:
-    """A token file as `aws sso login` leaves it: one line, the CLI's key order, `Z` times."""
-    now = now or datetime.now(timezone.utc)
-    document = {
-        "startUrl": start_url,
-        "region": region,
-        "accessToken": "aoa-test-access-token-not-a-secret",
-        "expiresAt": stamp(now + expires_in),
-    }
-    if refresh:
-        document.update(
-            clientId="client-id-test",
-            clientSecret="client-secret-test",
-            registrationExpiresAt=stamp(now + timedelta(days=80)),
-            refreshToken="aor-test-refresh-token",
-        )
-    path = token_file(home, key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document))
-    return path
+    """A token file as `aws sso login` leaves it for ``key`` (an sso-session name, or a legacy
+    profile's start URL); ``refresh`` gives it a refresh token."""
+    target = SsoTarget(start_url, region, None if key == start_url else key)
+    return write_cli_token(
+        home,
+        target,
+        access_token="aoa-test-access-token-not-a-secret",
+        expires_in=expires_in,
+        refresh_token="aor-test-refresh-token" if refresh else None,
+        now=now,
+    )
 
 
 def many_profiles_config(count: int, *, sessions: int = 2) -> str:

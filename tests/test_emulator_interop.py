@@ -4,26 +4,23 @@ and written back by botocore, and ``aws sts get-caller-identity --profile`` answ
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from helpers.sso import write_issued_token
 
 from app.emulator import DEMO_REGION, DEMO_START_URL
+from app.sso_target import SsoTarget
 
 pytestmark = pytest.mark.interop
 
 ACCOUNT = "223344556677"  # preservation-dev
 ROLE = "ReadOnly"
-
-
-def _stamp(when: datetime) -> str:
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def write_config(home: Path, legacy: bool = False) -> None:
@@ -44,25 +41,9 @@ def write_config(home: Path, legacy: bool = False) -> None:
 
 
 def write_token(home: Path, signed_in, *, expires_in: float, legacy: bool = False) -> Path:
-    """A token file exactly as the AWS CLI writes one (interop §4)."""
-    key = DEMO_START_URL if legacy else "demo"
-    path = home / ".aws" / "sso" / "cache" / f"{hashlib.sha1(key.encode()).hexdigest()}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(timezone.utc)
-    token = {
-        "startUrl": DEMO_START_URL,
-        "region": DEMO_REGION,
-        "accessToken": signed_in.access_token,
-        "expiresAt": _stamp(now + timedelta(seconds=expires_in)),
-        "clientId": signed_in.client_id,
-        "clientSecret": signed_in.client_secret,
-        "registrationExpiresAt": _stamp(datetime.fromtimestamp(signed_in.client_secret_expires_at, timezone.utc)),
-    }
-    if signed_in.refresh_token and not legacy:
-        token["refreshToken"] = signed_in.refresh_token
-    path.write_text(json.dumps(token))
-    path.chmod(0o600)
-    return path
+    """A token file exactly as the AWS CLI writes one (interop §4); legacy tokens never refresh."""
+    target = SsoTarget(DEMO_START_URL, DEMO_REGION, None if legacy else "demo")
+    return write_issued_token(home, target, signed_in, expires_in=timedelta(seconds=expires_in), refresh=not legacy)
 
 
 _WHOAMI = """

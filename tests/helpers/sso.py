@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import threading
@@ -11,7 +12,6 @@ from pathlib import Path
 
 from app.emulator import DEMO_REGION, DEMO_START_URL
 from app.sso_target import SsoTarget
-from app.token_cache import target_token_key
 
 HELPERS = Path(__file__).resolve().parent
 FOLLOW_BROWSER = HELPERS / "follow_browser.py"
@@ -44,8 +44,14 @@ def zulu(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def token_file(home: Path, key: str) -> Path:
+    """The token file of an sso-session name, or of a legacy profile's start URL (§4.1), computed
+    here independently of the app's own key function."""
+    return home / ".aws" / "sso" / "cache" / f"{hashlib.sha1(key.encode()).hexdigest()}.json"
+
+
 def token_path(home: Path, target: SsoTarget) -> Path:
-    return home / ".aws" / "sso" / "cache" / f"{target_token_key(target)}.json"
+    return token_file(home, target.session_name if target.session_name is not None else target.start_url)
 
 
 def write_cli_token(
@@ -59,10 +65,11 @@ def write_cli_token(
     client_secret: str = "secret-handwritten",
     registration_expires_in: timedelta = timedelta(days=80),
     extra: dict | None = None,
+    now: datetime | None = None,
 ) -> Path:
     """A token file exactly as ``aws sso login`` writes it (§4.2): one line, default separators, the
-    CLI's key order, ``…Z`` timestamps."""
-    now = datetime.now(timezone.utc)
+    CLI's key order, ``…Z`` timestamps, mode 0600."""
+    now = now or datetime.now(timezone.utc)
     document: dict = {
         "startUrl": target.start_url,
         "region": target.region,
@@ -79,24 +86,32 @@ def write_cli_token(
     path = token_path(home, target)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document))
+    path.chmod(0o600)
     return path
 
 
-def write_signed_in_token(home: Path, emulator, target: SsoTarget, *, scopes=("sso:account:access",)) -> Path:
-    """A token the emulator really issued (no browser involved), written as the CLI would."""
-    signed = emulator.issue_token(scopes=tuple(scopes), start_url=target.start_url)
+def write_issued_token(
+    home: Path, target: SsoTarget, signed, *, expires_in: timedelta | None = None, refresh: bool = True
+) -> Path:
+    """A token the emulator really issued (``emulator.issue_token()``), written as the CLI would;
+    ``expires_in`` overrides its lifetime, ``refresh=False`` leaves out its refresh token."""
+    now = datetime.now(timezone.utc)
     return write_cli_token(
         home,
         target,
         access_token=signed.access_token,
-        expires_in=timedelta(seconds=signed.expires_in),
-        refresh_token=signed.refresh_token,
+        expires_in=expires_in if expires_in is not None else timedelta(seconds=signed.expires_in),
+        refresh_token=signed.refresh_token if refresh else None,
         client_id=signed.client_id,
         client_secret=signed.client_secret,
-        registration_expires_in=timedelta(
-            seconds=signed.client_secret_expires_at - datetime.now(timezone.utc).timestamp()
-        ),
+        registration_expires_in=timedelta(seconds=signed.client_secret_expires_at - now.timestamp()),
+        now=now,
     )
+
+
+def write_signed_in_token(home: Path, emulator, target: SsoTarget, *, scopes=("sso:account:access",)) -> Path:
+    """A token the emulator really issued (no browser involved), written as the CLI would."""
+    return write_issued_token(home, target, emulator.issue_token(scopes=tuple(scopes), start_url=target.start_url))
 
 
 class Approver:
