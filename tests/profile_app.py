@@ -3,9 +3,9 @@ stand-in while that mode is not registered), real services, notifications record
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
+from helpers.pilot import RecordingBrowser, wait_for  # noqa: F401 - used through here
 from textual.app import App
 
 from app.browser import Browser
@@ -41,22 +41,17 @@ region = us-east-1
 """
 
 
-class RecordingBrowser(Browser):
-    """A browser policy for tests: says whether a browser is "likely" and records what it opens."""
+class RecordsNotes:
+    """Keeps every notification as (severity, "title: message") in ``notes``."""
 
-    def __init__(self, likely: bool = False) -> None:
-        self._likely = likely
-        self.opened: list[str] = []
+    notes: list[tuple[str, str]]
 
-    def likely(self) -> bool:
-        return self._likely
-
-    def open(self, url: str) -> bool:
-        self.opened.append(url)
-        return self._likely
+    def notify(self, message, *, title="", severity="information", timeout=None, markup=True) -> None:
+        self.notes.append((severity, f"{title}: {message}" if title else str(message)))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 
-class BrowserTestApp(App):
+class BrowserTestApp(RecordsNotes, App):
     """The profile browser on its own, with its stylesheets; records notifications."""
 
     CSS_PATH = [ASSETS / "app.tcss", ASSETS / "profiles.tcss"]
@@ -71,24 +66,16 @@ class BrowserTestApp(App):
     def on_mount(self) -> None:
         self.push_screen(ProfilesScreen(self.services, poll_seconds=self.poll_seconds))
 
-    def notify(self, message, *, title="", severity="information", timeout=None, markup=True) -> None:
-        self.notes.append((severity, f"{title}: {message}" if title else str(message)))
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
-
     def on_profiles_screen_new_profile_requested(self, message) -> None:
         self.new_profile_requests += 1
 
 
-class RecordingWizardApp(WizardApp):
+class RecordingWizardApp(RecordsNotes, WizardApp):
     """The real App, started in its "profiles" mode, recording notifications."""
 
     def __init__(self, services: Services) -> None:
         super().__init__(services, mode="profiles", typeahead_grace=0)
         self.notes: list[tuple[str, str]] = []
-
-    def notify(self, message, *, title="", severity="information", timeout=None, markup=True) -> None:
-        self.notes.append((severity, f"{title}: {message}" if title else str(message)))
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 
 def make_app(*, browser: Browser | None = None, poll_seconds: float = 0.25, standalone: bool = False):
@@ -98,16 +85,6 @@ def make_app(*, browser: Browser | None = None, poll_seconds: float = 0.25, stan
     if standalone:
         return BrowserTestApp(services, poll_seconds=poll_seconds)
     return RecordingWizardApp(services)
-
-
-async def wait_for(pilot, predicate, *, timeout: float = 10.0, what: str = "condition") -> None:
-    """Let the app run until ``predicate()`` is true (fails the test after ``timeout`` seconds)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
 
 
 def screen_of(app) -> ProfilesScreen:

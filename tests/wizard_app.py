@@ -4,13 +4,11 @@ poll a condition instead of sleeping."""
 
 from __future__ import annotations
 
-import asyncio
-import sys
 import threading
 import urllib.error
 import urllib.request
-from pathlib import Path
-from typing import Callable
+
+from helpers.pilot import RecordingBrowser, wait_for  # noqa: F401 - wait_for is used through here
 
 from app.browser import Browser
 from app.services import Services
@@ -46,41 +44,12 @@ class FollowingBrowser(Browser):
         return True
 
 
-class NoGuiBrowser(Browser):
-    """An SSH session: no browser is likely, nothing opens (the device code is shown)."""
-
-    def __init__(self) -> None:
-        self.opened: list[str] = []
-
-    def likely(self) -> bool:
-        return False
-
-    def open(self, url: str) -> bool:
-        self.opened.append(url)
-        return False
-
-
 def make_services(*, browser: Browser | None = None, preset: Preset | None = None) -> Services:
-    return Services(settings=Settings.load(), preset=preset, browser=browser or NoGuiBrowser())
+    return Services(settings=Settings.load(), preset=preset, browser=browser or RecordingBrowser(likely=False))  # an SSH session: a code
 
 
 def make_app(**kwargs) -> WizardApp:
     return WizardApp(make_services(**kwargs), typeahead_grace=0)
-
-
-async def wait_for(pilot, predicate: Callable[[], bool], *, timeout: float = 15.0, what: str = "") -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        try:
-            if predicate():
-                return
-        except Exception:
-            pass
-        if loop.time() > deadline:
-            screen = pilot.app.screen
-            raise AssertionError(f"timed out waiting for {what or predicate} (screen: {type(screen).__name__})")
-        await pilot.pause(0.02)
 
 
 async def wait_screen(pilot, name: str, *, timeout: float = 15.0):
