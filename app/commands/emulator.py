@@ -13,32 +13,25 @@ import threading
 HELP = "Run a pretend AWS IAM Identity Center (sso-oidc, SSO portal, STS) on 127.0.0.1 for demos and tests."
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
+def _number(convert, *, above: float | None = None, at_least: float | None = None):
+    """An argparse ``type``: ``convert`` (int or float) with a lower bound, said in the error."""
+
+    def parse(text: str):
+        value = convert(text)
+        if above is not None and value <= above:
+            raise argparse.ArgumentTypeError(f"must be more than {above}")
+        if at_least is not None and value < at_least:
+            raise argparse.ArgumentTypeError(f"must be {at_least} or more")
+        return value
+
+    parse.__name__ = convert.__name__  # argparse names the type in "invalid int value: 'x'"
+    return parse
 
 
-def _non_negative_int(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
-
-
-def _non_negative_float(text: str) -> float:
-    value = float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be more than 0")
-    return value
+_positive_int = _number(int, at_least=1)
+_non_negative_int = _number(int, at_least=0)
+_non_negative_float = _number(float, at_least=0)
+_positive_float = _number(float, above=0)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
