@@ -12,10 +12,14 @@ import json
 import os
 import threading
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from app import paths
 from app.fsutil import atomic_write_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from app.cancel import CancelToken
+    from app.sso_client import Account, SsoClient
 
 FILE_NAME = "account-names.json"
 _VERSION = 1
@@ -96,3 +100,17 @@ class AccountNames:
             self._names = merged
             self._stamp = self._stat()
             return True
+
+
+def list_and_remember(
+    client: "SsoClient", *, cancel: "CancelToken | None" = None, names: AccountNames | None = None
+) -> "list[Account]":
+    """sso:ListAccounts through ``client``, keeping every account name it tells in the shared
+    cache (``names``, by default the file under the settings directory).
+
+    The one way the app lists accounts (the wizard's account step, the profile browser, the
+    ``accounts`` command, ``setup --yes``), so a name learnt anywhere shows everywhere, at once.
+    """
+    accounts = client.list_accounts(cancel=cancel)
+    (names if names is not None else AccountNames()).remember(accounts)
+    return accounts

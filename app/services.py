@@ -16,11 +16,13 @@ from app import paths
 from app.settings import Preset, Settings
 
 if TYPE_CHECKING:
+    from app.account_names import AccountNames
     from app.aws_config import AwsConfig
     from app.aws_clients import ClientFactory
     from app.config_writer import ConfigWriter
     from app.login import LoginService
-    from app.sso_client import Identity, SsoClient
+    from app.cancel import CancelToken
+    from app.sso_client import Account, Identity, SsoClient
     from app.sso_target import SsoTarget
 
 
@@ -53,6 +55,7 @@ class Services:
         self._login = login
         self._clients = clients
         self._browser = browser
+        self._account_names: "AccountNames | None" = None
         self._lock = threading.Lock()
 
     # -- shared objects ------------------------------------------------------------------------
@@ -74,6 +77,16 @@ class Services:
 
                 self._browser = Browser()
             return self._browser
+
+    @property
+    def account_names(self) -> "AccountNames":
+        """Account names learnt from sso:ListAccounts (kept on disk, shared by every screen)."""
+        with self._lock:
+            if self._account_names is None:
+                from app.account_names import AccountNames
+
+                self._account_names = AccountNames()
+            return self._account_names
 
     @property
     def login(self) -> "LoginService":
@@ -107,6 +120,12 @@ class Services:
         from app.sso_client import SsoClient
 
         return SsoClient(self.login, target, clients=self.clients)
+
+    def list_accounts(self, target: "SsoTarget", cancel: "CancelToken | None" = None) -> "list[Account]":
+        """Every account of ``target`` (sorted as the CLI sorts them); their names are remembered."""
+        from app.account_names import list_and_remember
+
+        return list_and_remember(self.sso(target), cancel=cancel, names=self.account_names)
 
     def whoami_profile(self, name: str) -> "Identity":
         from app.sso_client import whoami_profile

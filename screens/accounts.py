@@ -23,7 +23,7 @@ class AccountScreen(PickerScreen):
         return self.state.accounts
 
     def fetch(self, cancel: CancelToken) -> list:
-        return self.services.sso(self.state.target()).list_accounts(cancel=cancel)
+        return self.services.list_accounts(self.state.target(), cancel=cancel)
 
     def store(self, items: list) -> None:
         self.state.accounts = items

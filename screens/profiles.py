@@ -121,6 +121,7 @@ class ProfilesScreen(Screen):
         arguments)."""
         super().__init__(name=name, id=id)
         self._services = services
+        self._status_given = status
         self._status = status or ps.ProfileStatusService(login_provider=lambda: self.services.login)
         self._poll_seconds = poll_seconds if poll_seconds is not None else POLL_SECONDS
         self._watcher = ps.ChangeWatcher(config_path=lambda: self._status.config_path)
@@ -177,6 +178,8 @@ class ProfilesScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self._status_given is None:
+            self._status.account_names = self.services.account_names  # one cache for every screen
         self.query_one("#profiles-empty").display = False
         self.query_one(FastTable).focus()
         # The first frame shows the profiles: from the row cache when the config file is unchanged
@@ -668,10 +671,9 @@ class ProfilesScreen(Screen):
 
         try:
             target = SsoTarget.from_profile(self._profile(row.name))
-            accounts = self.services.sso(target).list_accounts()
+            self.services.list_accounts(target)  # remembers the names: the watcher sees the file change
         except Exception:  # names are a convenience: never an error for the person
             return
-        self._status.account_names.remember(accounts)  # the watcher sees the file change and reloads
 
     # -- sign in ------------------------------------------------------------------------------
 

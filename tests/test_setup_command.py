@@ -39,6 +39,10 @@ def test_device_code_sign_in_then_write(emulator_factory, cli_env, config_path):
         "sso_region = " + DEMO_REGION + "\nsso_registration_scopes = sso:account:access\n"
     )
     assert "Wrote the profile archive-ro" in proc.stderr
+    # the account names it listed are kept for the profile browser
+    from app.account_names import AccountNames
+
+    assert AccountNames().get("012345678901") == "preservation-prod"
     # The AWS CLI (v1, botocore) uses the new profile and the cached sign-in.
     aws = subprocess.run(["aws", "sts", "get-caller-identity", "--profile", "archive-ro", "--output", "json"],
                          capture_output=True, text=True, env=cli_env, timeout=60)

@@ -634,3 +634,28 @@ async def test_help_opens_and_closes(emulator):
         assert "Ctrl+Q" in help_screen.query_one("Markdown").source
         await pilot.press("escape")
         await wait_screen(pilot, "ChecksScreen")
+
+
+async def test_account_names_learnt_by_the_wizard_show_in_the_browser_at_once(emulator_factory, config_path):
+    """The account step's sso:ListAccounts fills the shared name cache: the profile browser opened
+    afterwards shows name and id in its first frame, with no network call (the pretend AWS is gone)."""
+    from profile_app import ACCOUNT, RecordingWizardApp, table_rows
+
+    emulator = emulator_factory(auto_approve=True)
+    app = make_app(browser=FollowingBrowser())
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        await pick_from_list(pilot, "AccountScreen", "preservation-prod")
+        await pick_from_list(pilot, "RoleScreen", "ReadOnly")
+        await accept_profile(pilot)
+        await write_review(pilot)
+        await wait_screen(pilot, "DoneScreen")
+    assert emulator.call_count("ListAccounts") == 1
+    emulator.stop()
+
+    browser = RecordingWizardApp(make_services())
+    async with browser.run_test(size=(160, 36)) as pilot:
+        first_frame = table_rows(browser)
+        await pilot.pause()
+    assert first_frame[PROFILE][ACCOUNT] == "preservation-prod (012345678901)"

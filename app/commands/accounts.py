@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     import json
     import sys
 
-    from app.account_names import AccountNames
+    from app.account_names import list_and_remember
     from app.aws_config import load_aws_config
     from app.commands._targets import ctrl_c_cancels, resolve_target
     from app.login import LoginService
@@ -60,8 +60,7 @@ def run(args: argparse.Namespace) -> int:
     client = SsoClient(LoginService(), target)
     roles: dict[str, list[str]] = {}
     with ctrl_c_cancels() as cancel:
-        accounts = client.list_accounts(cancel=cancel)
-        AccountNames().remember(accounts)
+        accounts = list_and_remember(client, cancel=cancel)
         if args.roles and accounts:
             progress = _Progress()
             try:

@@ -188,6 +188,7 @@ def run_non_interactive(args: argparse.Namespace) -> int:
 
 
 def _setup(args: argparse.Namespace, answers: dict) -> int:
+    from app.account_names import list_and_remember
     from app.aws_config import load_aws_config
     from app.browser import Browser, NoBrowser
     from app.cancel import CancelToken
@@ -238,7 +239,7 @@ def _setup(args: argparse.Namespace, answers: dict) -> int:
         cancel.cancel()
         raise
     client = SsoClient(login, target)
-    accounts = client.list_accounts(cancel=cancel)
+    accounts = list_and_remember(client, cancel=cancel)
     account = next((a for a in accounts if a.account_id == answers["account"]), None)
     if account is None:
         raise WizardError(
