@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = args.runs or (1 if args.quick else 3)
     peer_runs = 0 if args.no_peer else (args.peer_runs if args.peer_runs is not None else 1)
     if args.quick:
-        scenarios = [Scenario(40, 30, PORTAL_LIMIT), Scenario(12, 30, None)]
+        scenarios = [Scenario(20, 30, PORTAL_LIMIT), Scenario(12, 30, None)]
     else:
         scenarios = [
             Scenario(1000, 100, PORTAL_LIMIT),
