@@ -64,7 +64,7 @@ def new_session_token() -> str:
 @dataclass
 class Client:
     client_id: str
-    secret: str
+    secret: str = field(repr=False)
     name: str
     scopes: tuple[str, ...]
     grant_types: tuple[str, ...] | None  # None: registered without grantTypes
@@ -93,7 +93,7 @@ class Session:
 
 @dataclass
 class DeviceAuthorization:
-    device_code: str
+    device_code: str = field(repr=False)
     user_code: str
     client_id: str
     start_url: str
@@ -121,7 +121,7 @@ class PendingAuthorize:
 
 @dataclass
 class AuthCode:
-    code: str
+    code: str = field(repr=False)
     client_id: str
     redirect_uri: str
     code_challenge: str
@@ -129,7 +129,7 @@ class AuthCode:
     session: Session
     expires_at: float
     used: bool = False
-    issued_tokens: list[str] = field(default_factory=list)
+    issued_tokens: list[str] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -154,9 +154,9 @@ class RefreshToken:
 
 @dataclass
 class RoleCredential:
-    access_key_id: str
-    secret_access_key: str
-    session_token: str
+    access_key_id: str = field(repr=False)
+    secret_access_key: str = field(repr=False)
+    session_token: str = field(repr=False)
     account_id: str
     role_name: str
     expires_at: float
