@@ -26,6 +26,13 @@ from app.cancel import NEVER, CancelToken
 from app.errors import Cancelled, WizardError
 
 OK, WARN, FAIL = "ok", "warn", "fail"
+TITLES = {
+    "config": "AWS config file",
+    "folders": "Can write the AWS folders",
+    "aws-cli": "AWS command line (aws)",
+    "browser": "Web browser",
+}
+"""The title of each check, by id, in the order :func:`iter_checks` runs them (then ``endpoint``)."""
 INSTALL_URL = "https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"
 BREW_INSTALL = ("brew", "install", "awscli")
 
@@ -74,7 +81,7 @@ def install_command(*, platform: str | None = None, which: Callable[[str], str |
 
 
 def check_aws_cli(*, which: Callable[[str], str | None] = shutil.which, platform: str | None = None) -> Check:
-    title = "AWS command line (aws)"
+    title = TITLES["aws-cli"]
     aws = which("aws")
     if not aws:
         if install_command(platform=platform, which=which):
@@ -156,7 +163,7 @@ def _home_short(path: Path) -> str:
 
 
 def check_folders() -> Check:
-    title = "Can write the AWS folders"
+    title = TITLES["folders"]
     for directory in (paths.aws_config_path().parent, paths.sso_cache_dir()):
         ok, decided = _writable_dir(directory)
         if not ok:
@@ -171,7 +178,7 @@ def check_config_file() -> Check:
     from app.aws_config import load_aws_config
     from app.config_document import ConfigParseError
 
-    title = "AWS config file"
+    title = TITLES["config"]
     path = paths.aws_config_path()
     if not path.exists():
         return Check("config", title, OK, f"{_home_short(path)} does not exist yet; the wizard will create it.")
@@ -202,7 +209,7 @@ def _count(n: int, word: str) -> str:
 def check_browser() -> Check:
     from app.browser import browser_likely
 
-    title = "Web browser"
+    title = TITLES["browser"]
     if browser_likely():
         return Check("browser", title, OK, "Sign-in will open in your web browser.")
     return Check("browser", title, WARN,
@@ -229,7 +236,7 @@ def check_endpoint(region: str, *, timeout: float = 5.0) -> Check:
     import urllib.error
     import urllib.request
 
-    title = f"Sign-in service reachable ({region})"
+    title = endpoint_title(region)
     url = oidc_endpoint(region)
     try:
         with urllib.request.urlopen(urllib.request.Request(url, method="GET"), timeout=timeout):
@@ -259,23 +266,25 @@ def _guarded(check_id: str, title: str, run: Callable[[], Check]) -> Check:
 def iter_checks(*, region: str | None = None, which: Callable[[str], str | None] = shutil.which,
                 platform: str | None = None) -> Iterator[Check]:
     """Run the checks one by one (so a screen can show each as it finishes)."""
-    titles = dict(check_ids(region))
-    yield _guarded("config", titles["config"], check_config_file)
-    yield _guarded("folders", titles["folders"], check_folders)
-    yield _guarded("aws-cli", titles["aws-cli"], lambda: check_aws_cli(which=which, platform=platform))
-    yield _guarded("browser", titles["browser"], check_browser)
+    yield _guarded("config", TITLES["config"], check_config_file)
+    yield _guarded("folders", TITLES["folders"], check_folders)
+    yield _guarded("aws-cli", TITLES["aws-cli"], lambda: check_aws_cli(which=which, platform=platform))
+    yield _guarded("browser", TITLES["browser"], check_browser)
     if region:
-        yield _guarded("endpoint", titles["endpoint"], lambda: check_endpoint(region))
+        yield _guarded("endpoint", endpoint_title(region), lambda: check_endpoint(region))
 
 
 def run_checks(**kwargs) -> list[Check]:
     return list(iter_checks(**kwargs))
 
 
+def endpoint_title(region: str) -> str:
+    return f"Sign-in service reachable ({region})"
+
+
 def check_ids(region: str | None) -> list[tuple[str, str]]:
     """(id, title) of the checks :func:`iter_checks` will run, for a placeholder list."""
-    ids = [("config", "AWS config file"), ("folders", "Can write the AWS folders"),
-           ("aws-cli", "AWS command line (aws)"), ("browser", "Web browser")]
+    ids = list(TITLES.items())
     if region:
-        ids.append(("endpoint", f"Sign-in service reachable ({region})"))
+        ids.append(("endpoint", endpoint_title(region)))
     return ids
