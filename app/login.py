@@ -279,9 +279,10 @@ class LoginService:
                 return self.status(target)
         return None
 
-    def lock_path(self, target: SsoTarget) -> Path:
-        """The cross-process sign-in lock (kept out of ``~/.aws/sso/cache``, which other tools list)."""
-        return paths.settings_dir() / "locks" / f"login-{target_token_key(target)}.lock"
+    def lock_path(self, target: SsoTarget, purpose: str = "login") -> Path:
+        """The cross-process lock of a sign-in (``login``) or a renewal (``refresh``), kept in the app's
+        settings folder, out of ``~/.aws/sso/cache``, which other tools list."""
+        return paths.settings_dir() / "locks" / f"{purpose}-{target_token_key(target)}.lock"
 
     def _login_across_processes(
         self,
@@ -594,7 +595,7 @@ class LoginService:
                 hint="Sign in again.",
             )
         key = target_token_key(target)
-        lock_path = paths.settings_dir() / "locks" / f"refresh-{key}.lock"
+        lock_path = self.lock_path(target, "refresh")
         with self._refresh_lock(key), exclusive_lock(lock_path, timeout=REFRESH_LOCK_TIMEOUT, cancel=cancel):
             token = self.cache.load_token(target)
             if token is None:
