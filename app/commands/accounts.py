@@ -46,11 +46,11 @@ class _Progress:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     import sys
 
     from app.account_names import list_and_remember
     from app.aws_config import load_aws_config
+    from app.commands._output import print_json, print_table
     from app.commands._targets import ctrl_c_cancels, resolve_target
     from app.login import LoginService
     from app.sso_client import SsoClient
@@ -74,8 +74,7 @@ def run(args: argparse.Namespace) -> int:
             if args.roles:
                 item["roles"] = list(roles.get(account.account_id, []))
             data.append(item)
-        json.dump(data, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        print_json(data)
         return 0
     if not accounts:
         print(f"{target.label} gives you no AWS accounts yet.", file=sys.stderr)
@@ -86,7 +85,5 @@ def run(args: argparse.Namespace) -> int:
         + ([", ".join(roles.get(a.account_id, []))] if args.roles else [])
         for a in accounts
     ]
-    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
-    for line in [header, *lines]:
-        print("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip())
+    print_table(header, lines)
     return 0
