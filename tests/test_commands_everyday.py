@@ -4,7 +4,6 @@ profiles, login, logout, whoami, accounts, doctor (exit codes, output, JSON shap
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.emulator.org import DEMO_REGION, DEMO_START_URL
-from helpers.commands import WIZARD, command_env, run_wizard
+from helpers.commands import WIZARD, command_env, interrupt_when, run_wizard
 from profile_app import DEMO_CONFIG
 from profile_fixtures import MIXED_CONFIG, token_file, write_config, write_token
 
@@ -177,21 +176,11 @@ def test_login_errors_are_one_line(demo_config, home, emulator):
 
 
 def test_login_ctrl_c_cancels_with_130(demo_config, home, emulator):
-    proc = subprocess.Popen(
-        [WIZARD, "login", "preservation-prod", "--device-code", "--no-browser"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=command_env(), stdin=subprocess.DEVNULL,
+    proc = interrupt_when(
+        ["login", "preservation-prod", "--device-code", "--no-browser"], emulator.pending_user_codes
     )
-    try:
-        deadline = time.monotonic() + 30
-        while not emulator.pending_user_codes() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130, err
-    assert "Traceback" not in err
+    assert proc.returncode == 130, proc.stderr
+    assert "Traceback" not in proc.stderr
     assert not token_file(home, "archive").exists()
 
 

@@ -3,13 +3,12 @@ interactive commands' argument handling."""
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from helpers.commands import interrupt_when
 
 from app.emulator import DEMO_REGION, DEMO_START_URL
 
@@ -156,20 +155,9 @@ def test_usage_errors_exit_2(cli_env, args, message, config_path):
 
 
 def test_ctrl_c_while_waiting_for_approval_exits_130(emulator, cli_env, config_path):
-    proc = subprocess.Popen(["aws-sso-wizard", "setup", *BASE, "--device-code"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=cli_env, stdin=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while not emulator.pending_user_codes() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert emulator.pending_user_codes(), "the sign-in never started"
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130, err
-    assert "Cancelled" in err
+    proc = interrupt_when(["setup", *BASE, "--device-code"], emulator.pending_user_codes, env=cli_env)
+    assert proc.returncode == 130, proc.stderr
+    assert "Cancelled" in proc.stderr
     assert not config_path.exists()
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Callable
 
 VENV_BIN = Path(sys.executable).parent
 WIZARD = str(VENV_BIN / "aws-sso-wizard")
@@ -24,3 +27,25 @@ def run_wizard(*argv: str, env: dict | None = None, timeout: float = 60) -> subp
         [WIZARD, *argv], capture_output=True, text=True, timeout=timeout, env=env or command_env(),
         stdin=subprocess.DEVNULL,
     )
+
+
+def interrupt_when(
+    argv: list[str], ready: Callable[[], bool], *, env: dict | None = None, timeout: float = 30
+) -> subprocess.CompletedProcess:
+    """Start ``aws-sso-wizard ARGV...``, press Ctrl+C (SIGINT) once ``ready()`` is true, and wait
+    for it to end. Fails the test if ``ready()`` never becomes true."""
+    proc = subprocess.Popen(
+        [WIZARD, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env or command_env(),
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while not ready() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ready(), f"{' '.join(argv)}: never got to the point of interruption"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
