@@ -9,11 +9,12 @@ Structure
   :data:`MODE_CSS` its extra stylesheets. ``WizardApp(services, mode="profiles")`` opens the
   profile browser; the ``home`` command picks the mode.
 * The wizard is one async worker (:meth:`WizardApp.run_wizard`) looping over :data:`STEPS`:
-  ``await push_screen_wait(step, mode=self.wizard_mode)`` returns the step's value, ``BACK`` or a
+  ``await push_screen_wait(step, mode="wizard")`` returns the step's value, ``BACK``, ``LEAVE`` or a
   ``GoTo``. Steps that decided themselves (a single account, an already valid sign-in) are skipped
-  when going back. Started as the wizard, its steps stack on the App's default screen and the first
-  step is pushed in ``on_mount`` so it is in the very first frame; from another mode
-  (:meth:`WizardApp.start_wizard`) it runs in the "wizard" mode and returns there when done.
+  when going back. The App starts in its first mode itself (no separate default stack). Started as
+  the wizard, the first step is pushed in ``on_mount`` so it is in the very first frame; opened from
+  the profile browser (:meth:`WizardApp.start_wizard`) it returns there when done, or when Escape
+  is pressed on its first step.
 * Keys typed before a screen appeared are dropped (:meth:`WizardApp.on_event`): a fast double Enter
   never answers a step nobody has seen.
 * boto3 is never imported before the first frame; :meth:`on_ready` pre-warms it in a thread.
@@ -104,6 +105,12 @@ class WizardApp(App):
 
     def __init__(self, services: Services, *, mode: str = "wizard", state: WizardState | None = None,
                  first_step: str = "checks", typeahead_grace: float | None = None) -> None:
+        if mode not in MODE_SCREENS:
+            raise ValueError(f"unknown mode {mode!r}")
+        # Start in that mode itself rather than in Textual's separate "_default" stack: one stack
+        # fewer before the first frame, and the App can switch back to it (Textual cannot switch
+        # back to "_default"), e.g. from the wizard to the profile browser it was opened from.
+        self.DEFAULT_MODE = mode
         super().__init__()
         self.typeahead_grace = self.TYPEAHEAD_GRACE if typeahead_grace is None else typeahead_grace
         self._screen_shown_at = 0.0
@@ -112,24 +119,13 @@ class WizardApp(App):
         self.state = state if state is not None else WizardState(preset=services.preset)
         self.first_step = first_step
         self.return_mode: str | None = None
+        self.opened_from: str | None = None  # the mode the wizard was opened from (its first step can leave)
         self.wizard_result: str | None = None
-        # Started as the wizard, the wizard's steps stack on the App's default screen (one screen
-        # stack fewer to build before the first frame); from another mode it has its own mode.
-        self.wizard_mode = "_default" if mode == "wizard" else "wizard"
-        # Likewise the profile browser (issue 5) when the App starts with it; its stylesheet is
-        # then read with the App's own (a default screen's css_path is not loaded).
-        self.profiles_mode = "_default" if mode == "profiles" else "profiles"
         if mode == "profiles":
+            # Read the browser's stylesheet with the App's own: no second parse before the first frame.
             self.css_path = [*self.css_path, *(ASSETS / css for css in MODE_CSS["profiles"])]
         for name, spec in MODE_SCREENS.items():
             self.add_mode(name, _mode_factory(name, spec))
-
-    def get_default_screen(self) -> Screen:
-        if self.start_mode == "wizard":
-            return load_object(MODE_SCREENS["wizard"])()
-        if self.start_mode == "profiles":
-            return load_object(MODE_SCREENS["profiles"])()
-        return super().get_default_screen()
 
     # -- start-up ------------------------------------------------------------------------------
 
@@ -137,8 +133,6 @@ class WizardApp(App):
         self.screen_change_signal.subscribe(self, self._screen_changed)
         if self.start_mode == "wizard":
             self._start_wizard_now(self.first_step)
-        elif self.start_mode != "profiles":  # the profile browser is the default screen
-            self.switch_mode(self.start_mode)
 
     def _start_wizard_now(self, first_step: str) -> None:
         """Push the first step at once, so it is in the very first frame; the wizard worker then
@@ -151,7 +145,7 @@ class WizardApp(App):
             if not first.done():
                 first.set_result(result)
 
-        self.push_screen(screen, deliver, mode=self.wizard_mode)
+        self.push_screen(screen, deliver, mode="wizard")
         self.run_wizard(first_step, first=(screen, first))
 
     def on_ready(self) -> None:
@@ -174,7 +168,7 @@ class WizardApp(App):
 
     def on_profiles_screen_new_profile_requested(self, message) -> None:
         """``n`` in the profile browser: the wizard, then back to the browser."""
-        self.start_wizard(return_to=self.profiles_mode)
+        self.start_wizard(return_to="profiles")
 
     # -- type-ahead --------------------------------------------------------------------------
 
@@ -196,7 +190,7 @@ class WizardApp(App):
     def start_wizard(self, *, return_to: str | None = None, first_step: str = "checks") -> None:
         """Open the wizard (from another mode): it returns to ``return_to`` when done."""
         self.return_mode = return_to
-        self.wizard_mode = "wizard"
+        self.opened_from = return_to
         self.switch_mode("wizard")
         self.run_wizard(first_step)
 
@@ -205,11 +199,12 @@ class WizardApp(App):
 
         step_id, title, spec = STEPS[index]
         cls = load_object(spec)
-        return cls(self.services, self.state, StepInfo(index + 1, len(STEPS), title))
+        can_leave = index == 0 and self.opened_from is not None
+        return cls(self.services, self.state, StepInfo(index + 1, len(STEPS), title, can_leave=can_leave))
 
     @work(exclusive=True, group="wizard", exit_on_error=True)
     async def run_wizard(self, first_step: str = "checks", first: tuple[Screen, asyncio.Future] | None = None) -> None:
-        from screens.base import BACK, GoTo
+        from screens.base import BACK, LEAVE, GoTo
 
         state = self.state
         index = STEP_IDS.index(first_step)
@@ -225,7 +220,10 @@ class WizardApp(App):
                 result = await pending
             else:
                 screen = self.make_step(index)
-                result = await self.push_screen_wait(screen, mode=self.wizard_mode)
+                result = await self.push_screen_wait(screen, mode="wizard")
+            if result is LEAVE:  # Escape on the first step of a wizard opened from the browser
+                self.wizard_finished(QUIT)
+                return
             if result is BACK:
                 going_back = True
                 index = max(0, index - 1)
@@ -284,7 +282,7 @@ class WizardApp(App):
 
     def wizard_finished(self, result: str) -> None:
         self.wizard_result = result
-        if self.return_mode and self.return_mode not in ("wizard", self.wizard_mode):
+        if self.return_mode and self.return_mode != "wizard":
             self.switch_mode(self.return_mode)
             return
         self.exit(result)

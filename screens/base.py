@@ -44,6 +44,9 @@ class _Sentinel:
 BACK = _Sentinel("BACK")
 """A step's result when the person went back."""
 
+LEAVE = _Sentinel("LEAVE")
+"""A step's result when the person left the wizard from its first step (back to where it was opened)."""
+
 
 @dataclass(frozen=True)
 class GoTo:
@@ -57,12 +60,18 @@ class StepInfo:
     number: int
     total: int
     title: str
+    #: Set on the first step when the wizard was opened from another screen (the profile browser):
+    #: Escape then leaves the wizard, writing nothing.
+    can_leave: bool = False
 
 
 class StepScreen(Screen):
     """One step of the wizard. Subclasses implement :meth:`compose_body` and call :meth:`finish`."""
 
-    BINDINGS = [Binding("escape", "back", "Back", id="back")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("escape", "leave", "Back to profiles", id="leave-wizard"),
+    ]
 
     #: The headline under the step indicator (one idea per screen).
     HEADLINE = ""
@@ -121,6 +130,19 @@ class StepScreen(Screen):
 
     def action_back(self) -> None:
         self.finish(BACK)
+
+    def action_leave(self) -> None:
+        self.finish(LEAVE)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape is Back, or on the first step of a wizard opened from elsewhere, Leave (the two
+        bindings share the key; the one that does not apply is hidden). Subclasses call this for
+        the actions they do not decide themselves."""
+        if action == "leave":
+            return self.step.can_leave
+        if action == "back":
+            return not self.step.can_leave
+        return True
 
     # -- services in threads -------------------------------------------------------------------
 

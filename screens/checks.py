@@ -144,13 +144,13 @@ class ChecksScreen(StepScreen):
     # -- installing the AWS CLI (macOS with Homebrew) -------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "back":  # the first step: Escape only stops an installation
+        if action == "back":  # the first step: Escape stops an installation (else it may leave)
             return self._install_cancel is not None
         if action == "install":
             cli = self.results.get("aws-cli")
             return bool(cli is not None and cli.status != "ok" and self.services.can_install_aws_cli()
                         and self._install_cancel is None)
-        return True
+        return super().check_action(action, parameters)
 
     def action_install(self) -> None:
         if self._install_cancel is not None or not self.services.can_install_aws_cli():

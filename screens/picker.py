@@ -178,7 +178,7 @@ class PickerScreen(StepScreen):
             return self.error is None and not self.is_loading
         if action == "reload":
             return not self.is_loading
-        return True
+        return super().check_action(action, parameters)
 
     def action_recover(self) -> None:
         from app.sso_errors import NotSignedIn, SessionExpired

@@ -82,7 +82,7 @@ class ReviewScreen(StepScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "write":
             return None if (self.plan is None or self.writing) else True
-        return True
+        return super().check_action(action, parameters)
 
     def action_write(self) -> None:
         if self.plan is None or self.writing or self._finished:

@@ -244,7 +244,7 @@ class SignInScreen(StepScreen):
             # Two bindings share the key; only the one naming the other method is active.
             wanted = parameters[0] if parameters else None
             return (self.signing_in or self.failed is not None) and wanted != self.method
-        return True
+        return super().check_action(action, parameters)
 
     def action_open_browser(self) -> None:
         prompt = self.prompt

@@ -142,6 +142,33 @@ async def test_empty_config_offers_the_wizard(config_path):
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ChecksScreen", what="its first step")
 
 
+async def test_escape_on_the_wizards_first_step_returns_to_the_browser(demo_config, emulator):
+    """`n` opens the wizard; its first step says Escape goes back to the profiles, and it does,
+    writing nothing (also after a step forward and back)."""
+    before = demo_config.read_text()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ChecksScreen", what="the wizard")
+        checks = app.screen
+        footer = {b.binding.id: b.binding.description for b in checks.active_bindings.values() if b.enabled}
+        assert footer.get("leave-wizard") == "Back to profiles"
+        await wait_for(pilot, lambda: not checks.running, what="checks")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PortalScreen", what="step 2")
+        assert "leave-wizard" not in {b.binding.id for b in app.screen.active_bindings.values()}
+        await pilot.press("escape")  # step 2: back to step 1, not out
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ChecksScreen", what="step 1 again")
+        await pilot.pause(0.2)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen_of(app), what="the browser again")
+        assert app.return_value is None  # still running
+        await pilot.press("n")  # and the wizard opens again
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ChecksScreen", what="the wizard again")
+    assert demo_config.read_text() == before
+
+
 async def test_a_broken_config_shows_its_line_and_recovers(config_path):
     write_config(config_path, "[profile a]\nregion = eu-west-1\nnot ini at all\n")
     app = make_app()
