@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
@@ -413,6 +412,8 @@ class LoginService:
         publish: Callable[[LoginPrompt], None],
         cancel: CancelToken,
     ) -> dict[str, Any]:
+        import uuid
+
         from app.pkce_callback import CallbackServer  # http.server: only for a browser sign-in
 
         state = str(uuid.uuid4())
