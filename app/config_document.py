@@ -502,10 +502,6 @@ class ConfigDocument:
         return cls._parse_exact(text, split_lines(text), path)
 
     @classmethod
-    def parse_bytes(cls, data: bytes, path: Path | None = None) -> "ConfigDocument":
-        return cls.parse(decode_config(data, path), path)
-
-    @classmethod
     def _parse_exact(cls, text: str, lines: list[str], path: Path | None) -> "ConfigDocument":
         scanner = _ExactScanner()
         try:
@@ -644,9 +640,6 @@ class ConfigDocument:
                     return None
             self._index = {h: i for i, h in enumerate(self._headers) if h != DEFAULT_SECTION}
         return self._index.get(header)
-
-    def has_header(self, header: str) -> bool:
-        return self.index_of(header) is not None
 
     @property
     def targets(self) -> list[tuple[str, str] | None]:

@@ -330,14 +330,6 @@ class TokenCache:
     def save_token(self, target: "SsoTarget", document: Mapping[str, Any]) -> Path:
         return self.write_document(self.token_path(target), document)
 
-    def remove_token(self, target: "SsoTarget") -> Path | None:
-        path = self.token_path(target)
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            return None
-        return path
-
     def iter_documents(self) -> Iterator[tuple[Path, dict[str, Any]]]:
         """Every readable JSON object file in the cache directory (directories and junk skipped)."""
         try:
