@@ -546,12 +546,18 @@ def _upsert_session(draft: _Draft, edit: UpsertSsoSession) -> None:
         items.append(("sso_registration_scopes", edit.registration_scopes))
     else:
         remove.append("sso_registration_scopes")
-    block = draft.consolidate(SSO_SESSION, edit.name)
+    _upsert_section(draft, SSO_SESSION, edit.name, items, remove)
+
+
+def _upsert_section(draft: _Draft, kind: str, name: str, items: list[tuple[str, str]], remove: list[str]) -> None:
+    """Set ``items`` and remove ``remove`` in the section botocore uses for ``name`` (consolidated),
+    or append a new section; record what botocore must then read."""
+    block = draft.consolidate(kind, name)
     if block is None:
-        draft.append_section(section_header(SSO_SESSION, edit.name), items)
+        draft.append_section(section_header(kind, name), items)
     else:
         draft.set_options(block, items, remove)
-    draft.expect_update(SSO_SESSION, edit.name, items, remove)
+    draft.expect_update(kind, name, items, remove)
 
 
 def _profile_items(edit: UpsertProfile) -> tuple[list[tuple[str, str]], list[str]]:
@@ -581,12 +587,7 @@ def _profile_items(edit: UpsertProfile) -> tuple[list[tuple[str, str]], list[str
 def _upsert_profile(draft: _Draft, edit: UpsertProfile) -> None:
     _check_name(validate_profile_name(edit.name))
     items, remove = _profile_items(edit)
-    block = draft.consolidate(PROFILE, edit.name)
-    if block is None:
-        draft.append_section(section_header(PROFILE, edit.name), items)
-    else:
-        draft.set_options(block, items, remove)
-    draft.expect_update(PROFILE, edit.name, items, remove)
+    _upsert_section(draft, PROFILE, edit.name, items, remove)
     if edit.name not in draft.upserted:
         draft.upserted.append(edit.name)
 
