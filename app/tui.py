@@ -104,7 +104,10 @@ class WizardApp(App):
     TYPEAHEAD_GRACE = 0.1
 
     def __init__(self, services: Services, *, mode: str = "wizard", state: WizardState | None = None,
-                 first_step: str = "checks", typeahead_grace: float | None = None) -> None:
+                 first_step: str = "checks", typeahead_grace: float | None = None,
+                 then: str | None = None) -> None:
+        """``then``: the mode to show when the wizard finishes (``"profiles"``: the profile browser,
+        which then has the new profile); None exits the App, as ``setup`` does."""
         if mode not in MODE_SCREENS:
             raise ValueError(f"unknown mode {mode!r}")
         # Start in that mode itself rather than in Textual's separate "_default" stack: one stack
@@ -118,7 +121,7 @@ class WizardApp(App):
         self.start_mode = mode
         self.state = state if state is not None else WizardState(preset=services.preset)
         self.first_step = first_step
-        self.return_mode: str | None = None
+        self.return_mode: str | None = then  # where the wizard goes when it finishes (None: exit)
         self.opened_from: str | None = None  # the mode the wizard was opened from (its first step can leave)
         self.wizard_result: str | None = None
         if mode == "profiles":
@@ -191,6 +194,8 @@ class WizardApp(App):
         """Open the wizard (from another mode): it returns to ``return_to`` when done."""
         self.return_mode = return_to
         self.opened_from = return_to
+        if self.state.profile is not None:  # a profile was made earlier in this run: start a new one
+            self.state.start_another_profile()
         self.switch_mode("wizard")
         self.run_wizard(first_step)
 
@@ -200,7 +205,9 @@ class WizardApp(App):
         step_id, title, spec = STEPS[index]
         cls = load_object(spec)
         can_leave = index == 0 and self.opened_from is not None
-        return cls(self.services, self.state, StepInfo(index + 1, len(STEPS), title, can_leave=can_leave))
+        then_profiles = self.return_mode == "profiles"
+        return cls(self.services, self.state,
+                   StepInfo(index + 1, len(STEPS), title, can_leave=can_leave, then_profiles=then_profiles))
 
     @work(exclusive=True, group="wizard", exit_on_error=True)
     async def run_wizard(self, first_step: str = "checks", first: tuple[Screen, asyncio.Future] | None = None) -> None:

@@ -63,6 +63,8 @@ class StepInfo:
     #: Set on the first step when the wizard was opened from another screen (the profile browser):
     #: Escape then leaves the wizard, writing nothing.
     can_leave: bool = False
+    #: Finishing the wizard opens the profile browser (else it ends the App).
+    then_profiles: bool = False
 
 
 class StepScreen(Screen):

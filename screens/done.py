@@ -30,7 +30,9 @@ class DoneScreen(StepScreen):
         Binding("v", "verify", "Verify", id="verify"),
         Binding("c", "copy_export", "Copy export line", id="copy-export"),
         Binding("a", "another", "Add another profile", id="add-another"),
-        Binding("q,escape", "quit_wizard", "Finish", id="done-finish"),
+        # two bindings, one shown: "Finish", or "Your profiles" when finishing opens the profile browser
+        Binding("q,escape", "quit_wizard(False)", "Finish", id="done-finish"),
+        Binding("q,escape", "quit_wizard(True)", "Your profiles", id="done-profiles"),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -75,6 +77,11 @@ class DoneScreen(StepScreen):
             yield Static("Profiles added in this session: " + ", ".join(self.state.written_names), markup=False,
                          classes="note")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quit_wizard":
+            return not parameters or parameters[0] == self.step.then_profiles
+        return super().check_action(action, parameters)
+
     def action_verify(self) -> None:
         if self.verifying:
             return
@@ -111,7 +118,7 @@ class DoneScreen(StepScreen):
     def action_another(self) -> None:
         self.finish(ANOTHER)
 
-    def action_quit_wizard(self) -> None:
+    def action_quit_wizard(self, to_profiles: bool = False) -> None:
         self.finish(QUIT)
 
     def action_back(self) -> None:

@@ -659,3 +659,36 @@ async def test_account_names_learnt_by_the_wizard_show_in_the_browser_at_once(em
         first_frame = table_rows(browser)
         await pilot.pause()
     assert first_frame[PROFILE][ACCOUNT] == "preservation-prod (012345678901)"
+
+
+async def test_finishing_opens_the_profile_browser_when_asked(emulator_factory, config_path):
+    """`aws-sso-wizard` and `demo` finish in the profile browser (it has the new profile now);
+    Ctrl+Q still quits from there. (`setup` ends the App: see the happy paths.)"""
+    from profile_app import ACCOUNT, table_rows
+
+    from app.tui import WizardApp
+
+    emulator_factory(auto_approve=True)
+    app = WizardApp(make_services(browser=FollowingBrowser()), first_step="portal", typeahead_grace=0,
+                    then="profiles")
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        await pick_from_list(pilot, "AccountScreen", "preservation-prod")
+        await pick_from_list(pilot, "RoleScreen", "ReadOnly")
+        await accept_profile(pilot)
+        await write_review(pilot)
+        done = await wait_screen(pilot, "DoneScreen")
+        keys = {b.binding.id: b.binding.description for b in done.active_bindings.values() if b.enabled}
+        assert keys.get("done-profiles") == "Your profiles" and "done-finish" not in keys
+        await pilot.press("escape")
+        await wait_screen(pilot, "ProfilesScreen")
+        assert app.return_value is None and app.current_mode == "profiles"
+        await wait_for(pilot, lambda: PROFILE in table_rows(app), what="the new profile listed")
+        assert table_rows(app)[PROFILE][ACCOUNT] == "preservation-prod (012345678901)"
+        await wait_for(pilot, lambda: table_rows(app)[PROFILE][1].startswith("signed in"), what="its status")
+        # n: a new profile, not the one just made
+        await pilot.press("n")
+        await wait_screen(pilot, "ChecksScreen")
+        assert app.state.profile is None and app.state.account is None and app.state.portal.existing
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: app.return_code == 0, what="Ctrl+Q quits")

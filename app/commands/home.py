@@ -34,4 +34,4 @@ def choose_mode() -> str:
 def run(args: argparse.Namespace) -> int:
     from app.commands.setup import open_app
 
-    return open_app(preset_path=getattr(args, "preset", None), mode=choose_mode())
+    return open_app(preset_path=getattr(args, "preset", None), mode=choose_mode(), then_profiles=True)

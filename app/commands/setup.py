@@ -57,8 +57,9 @@ def run(args: argparse.Namespace) -> int:
 # The Textual app (shared by `setup`, `home` and `demo`)
 
 
-def open_app(*, preset_path: str | None, mode: str, demo=None, preset=None) -> int:
-    """Build the services once, run the App, then print what was written."""
+def open_app(*, preset_path: str | None, mode: str, demo=None, preset=None, then_profiles: bool = False) -> int:
+    """Build the services once, run the App, then print what was written. ``then_profiles``: a
+    finished wizard opens the profile browser (``aws-sso-wizard`` and ``demo``) instead of ending."""
     from app.services import Services
     from app.settings import Settings, find_preset
 
@@ -68,7 +69,7 @@ def open_app(*, preset_path: str | None, mode: str, demo=None, preset=None) -> i
     services = Services(settings=settings, preset=preset, demo=demo)
     from app.tui import WizardApp
 
-    app = WizardApp(services, mode=mode)
+    app = WizardApp(services, mode=mode, then="profiles" if then_profiles else None)
     app.run()
     if app.return_code not in (None, 0):
         return app.return_code

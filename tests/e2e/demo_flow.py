@@ -142,6 +142,12 @@ def drive_demo(t: Tmux, sandbox: Path, *, on_done=None) -> DemoRun:
     pid = None
     if on_done is not None:
         pid = on_done(t)
+    # Finishing lands in the profile browser, with the new profile, its account name (learnt on the
+    # account step, no network call) and its sign-in; Ctrl+Q quits from there.
     t.keys("q")
+    screens["profiles"] = t.wait_for("1 profile ·", timeout=20)
+    screens["profiles"] = t.wait_for("signed in ·", timeout=20)
+    settle()
+    t.keys("C-q")
     t.wait_for("EXIT-CODE:0", timeout=20)
     return DemoRun(sandbox=sandbox, caller_identity=identity, screens=screens, wizard_pid=pid)

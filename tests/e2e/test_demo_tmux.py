@@ -37,6 +37,11 @@ def test_demo_end_to_end_in_a_real_terminal(tmp_path):
     # The wizard's own "who am I" said the same.
     assert "012345678901" in run.screens["verified"]
 
+    # Finishing opened the profile browser: the new profile, signed in.
+    browser = run.screens["profiles"]
+    row = next(line for line in browser.splitlines() if line.strip().startswith(PROFILE))
+    assert "signed in ·" in row, browser
+
     # The device code was shown large, with its link (no browser in this terminal).
     assert "Your code" in run.screens["signin"]
     assert "/device" in run.screens["signin"] or "user_code" in run.screens["signin"]
