@@ -213,7 +213,7 @@ def test_device_denied(emulator_factory):
 
 
 def test_device_code_expires(emulator_factory):
-    emulator_factory(device_code_ttl=2)
+    emulator_factory(device_code_ttl=1)
     with pytest.raises(LoginExpired) as caught:
         LoginService(browser=NoBrowser()).login(SESSION, method="device")
     assert "expired before it was approved" in caught.value.message
