@@ -719,11 +719,10 @@ class LoginService:
         sessions = failures = 0
         notes: list[str] = []
         for path, document in self.cache.iter_documents():
-            access_token = document.get("accessToken")
-            if not access_token:
+            if "accessToken" not in document:  # a client registration: kept, as the CLI keeps it
                 continue
-            region = document.get("region")
-            if isinstance(region, str) and region and isinstance(access_token, str):
+            access_token, region = document["accessToken"], document.get("region")
+            if isinstance(access_token, str) and access_token and isinstance(region, str) and region:
                 ok, note = self._server_logout(access_token, region)
                 if not ok:
                     failures += 1

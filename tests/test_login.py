@@ -539,6 +539,19 @@ def test_logout_all_is_aws_sso_logout_that_never_stops_half_way(emulator_factory
     assert "Could not end 2 sessions at AWS" in result.message
 
 
+def test_logout_all_removes_every_file_with_an_access_token_key_as_the_cli_does(home):
+    """`aws sso logout` handles a file when its JSON *has* accessToken, whatever the value."""
+    cache = home / ".aws/sso/cache"
+    cache.mkdir(parents=True)
+    empty = cache / "empty-token.json"
+    empty.write_text(json.dumps({"startUrl": "https://x.awsapps.com/start", "accessToken": ""}))
+    null = cache / "null-token.json"
+    null.write_text(json.dumps({"accessToken": None, "expiresAt": "2030-01-01T00:00:00Z"}))
+    result = LoginService().logout_all()
+    assert not empty.exists() and not null.exists()
+    assert result.server_ok  # nothing to end at AWS without a token to end it with
+
+
 def test_logout_all_reaches_aws_for_each_session(emulator_factory, home):
     emu = emulator_factory()
     write_cli_token(home, SESSION, access_token=emu.issue_token().access_token)
