@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from app import paths
+from app.errors import WizardError
 from app.fsutil import atomic_write_bytes
 
 if TYPE_CHECKING:
@@ -250,6 +251,20 @@ def build_token_document(
 # --------------------------------------------------------------------------- the cache
 
 
+class CacheWriteError(WizardError):
+    """A sign-in could not be saved in the token cache (the old file, if any, is unchanged)."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        home = Path.home()
+        shown = f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
+        reason = error.strerror or type(error).__name__
+        super().__init__(
+            f"Could not save the sign-in in {shown} ({reason}).",
+            hint=f"Make sure you own {Path(shown).parent} and can write to it (a `sudo aws sso login` can "
+            "leave it owned by root; `sudo chown -R $USER ~/.aws` fixes that), then sign in again.",
+        )
+
+
 class TokenCache:
     """Reads and writes ``~/.aws/sso/cache``. The directory is looked up at call time, so a changed
     ``HOME`` (tests, the demo sandbox) is honoured."""
@@ -289,7 +304,11 @@ class TokenCache:
         return document if isinstance(document, dict) else None
 
     def write_document(self, path: Path, document: Mapping[str, Any]) -> Path:
-        return atomic_write_bytes(path, sso_json_dumps(document).encode("utf-8"), mode=0o600)
+        """Write ``document`` atomically (0600); CacheWriteError, nothing changed, when it cannot be."""
+        try:
+            return atomic_write_bytes(path, sso_json_dumps(document).encode("utf-8"), mode=0o600)
+        except OSError as error:
+            raise CacheWriteError(path, error) from None
 
     # -- tokens
 

@@ -246,3 +246,20 @@ def test_an_incomplete_registration_is_refused_before_anything_is_written(home):
     with pytest.raises(ValueError):
         cache.save_registration(target, {"clientId": "c1", "expiresAt": datetime.now(timezone.utc)})
     assert not cache.registration_path(target).exists()
+
+
+def test_a_cache_folder_that_cannot_be_written_is_a_plain_error(home):
+    """E.g. ~/.aws/sso/cache left behind by `sudo aws sso login`, or a file in its place."""
+    from app.errors import WizardError
+
+    (home / ".aws" / "sso").mkdir(parents=True)
+    (home / ".aws" / "sso" / "cache").write_text("not a folder")
+    target = SsoTarget(URL, "us-east-1", "my-sso")
+    document = build_token_document(
+        start_url=URL, region="us-east-1", access_token="aoa-secret-token", expires_at="2030-01-01T00:00:00Z",
+        client_id="c", client_secret="s", registration_expires_at="2030-01-01T00:00:00Z",
+    )
+    with pytest.raises(WizardError) as caught:
+        TokenCache().save_token(target, document)
+    assert ".aws/sso/cache" in caught.value.message and "aoa-secret-token" not in str(caught.value)
+    assert "own" in caught.value.hint
