@@ -66,11 +66,12 @@ def test_home_opens_the_wizard_without_sso_profiles(config_path):
     assert choose_mode() == "wizard"  # the wizard's checks explain a broken file
 
 
-def test_modes_and_steps_are_registered():
+async def test_modes_and_steps_are_registered():
     from app.tui import MODE_SCREENS, STEPS, WizardApp, load_object
 
     app = WizardApp(make_services())
-    assert {"wizard", "profiles"} <= set(app._modes)
+    async with app.run_test(size=SIZE):
+        assert {"wizard", "profiles"} <= set(app._modes)  # the start mode too, once it exists
     assert [s[0] for s in STEPS] == ["checks", "portal", "signin", "accounts", "roles", "profile", "review", "done"]
     for _, _, spec in STEPS:
         load_object(spec)
