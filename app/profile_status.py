@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from app import paths
 from app.account_names import AccountNames
+from app.search import search_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from app.aws_config import AwsConfig, Profile
@@ -197,7 +198,7 @@ class ProfileRow:
     session_key: str | None  # the token this profile uses, or None (not SSO)
     problem: str | None
     profile: "Profile | None" = field(repr=False, compare=False)  # None: a row from the row cache
-    search_text: str = field(repr=False, compare=False, default="")
+    search_text: str = field(repr=False, compare=False, default="")  # app.search.search_key of the row
     cached_values: "tuple[dict[str, str], dict[str, str] | None] | None" = field(
         repr=False, compare=False, default=None
     )
@@ -259,19 +260,28 @@ def make_row(profile: "Profile", account_name: str | None = None) -> ProfileRow:
         return ProfileRow(
             profile.name, kind, session, profile.start_url, profile.sso_region, account_id, account_name,
             role, profile.region, profile.output, key, profile.problem, profile,
-            f"{profile.name} {account_id or ''} {account_name or ''} {role or ''} {profile.region or ''} "
-            f"{session or ''}".lower(),
+            _search_text(profile.name, kind, account_id, account_name, role, profile.region, session),
         )
     return ProfileRow(
         profile.name, kind, None, None, None, None, None, None, profile.region, profile.output, None,
-        profile.problem, profile, f"{profile.name} {profile.region or ''}".lower(),
+        profile.problem, profile, _search_text(profile.name, kind, None, None, None, profile.region, None),
     )
 
 
+def _search_text(name, kind, account_id, account_name, role, region, session) -> str:
+    """What the filter matches: name, account id and name, role, region, sso-session (SSO
+    profiles); name and region (others)."""
+    if kind in ("sso", "sso-legacy"):
+        return search_key((name, account_id, account_name, role, region, session))
+    return search_key((name, region))
+
+
 def matches(row: ProfileRow, query: str) -> bool:
-    """Every word of ``query`` appears in the row's name, account, role, region or session."""
-    words = query.lower().split()
-    return all(word in row.search_text for word in words)
+    """Every term of ``query`` matches the row's name, account, role, region or session (the
+    rules of :mod:`app.search`, as the browser's filter applies them)."""
+    from app.search import matches as key_matches
+
+    return key_matches(row.search_text, query)
 
 
 @dataclass(frozen=True)
@@ -547,10 +557,7 @@ def _row_from_record(record: list, names: Mapping[str, str]) -> ProfileRow:
     (name, kind, session, start_url, sso_region, account_id, role, region, output, key, problem, own,
      shared) = record
     account_name = names.get(account_id) if account_id else None
-    if kind in ("sso", "sso-legacy"):
-        search = f"{name} {account_id or ''} {account_name or ''} {role or ''} {region or ''} {session or ''}".lower()
-    else:
-        search = f"{name} {region or ''}".lower()
+    search = _search_text(name, kind, account_id, account_name, role, region, session)
     return ProfileRow(name, kind, session, start_url, sso_region, account_id, account_name, role, region, output,
                       key, problem, None, search, (own, shared))
 

@@ -37,8 +37,8 @@ class AccountScreen(PickerScreen):
         email = account.email if account.account_name else ""
         return f"{name:<{self._width}}  {account.account_id}  {email or ''}".rstrip()
 
-    def search_text(self, account) -> str:
-        return " ".join(x for x in (account.account_name, account.account_id, account.email) if x)
+    def search_text(self, account) -> tuple[str | None, ...]:
+        return (account.account_name, account.account_id, account.email)
 
     def current(self):
         return self.state.account

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Generic, Iterable, TypeVar
+from typing import Callable, Generic, Iterable, Sequence, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -14,6 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from app.search import Filter, search_key
 from screens.widgets import plural
 
 T = TypeVar("T")
@@ -23,8 +24,9 @@ class FilterList(Vertical, Generic[T]):
     """A type-to-filter box over an option list, with a count ("12 of 1,024 accounts").
 
     Focus stays in the filter box: Up/Down/PageUp/PageDown move the highlight, Enter chooses.
-    Every whitespace-separated word typed must appear (case-insensitively) in an item's search
-    text. Posts :class:`FilterList.Chosen` and :class:`FilterList.Highlighted`.
+    Matching follows :mod:`app.search` (every term typed, as a substring or an abbreviation of one
+    of the fields ``search_text`` gives; exact and prefix matches first, otherwise the items' own
+    order). Posts :class:`FilterList.Chosen` and :class:`FilterList.Highlighted`.
     """
 
     DEFAULT_CSS = """
@@ -63,7 +65,7 @@ class FilterList(Vertical, Generic[T]):
         self,
         *,
         label: Callable[[T], str | Text],
-        search_text: Callable[[T], str],
+        search_text: Callable[[T], str | Sequence[str | None]],
         noun: tuple[str, str] = ("item", "items"),
         placeholder: str = "Type to filter",
         id: str | None = None,
@@ -75,7 +77,7 @@ class FilterList(Vertical, Generic[T]):
         self.noun = noun
         self.placeholder = placeholder
         self._items: list[T] = []
-        self._keys: list[str] = []
+        self._filter = Filter([])
         self._visible: list[T] = []
         self._timer: Timer | None = None
         self._filter_text = ""
@@ -110,8 +112,12 @@ class FilterList(Vertical, Generic[T]):
 
     def set_items(self, items: Iterable[T], *, highlight: T | None = None) -> None:
         self._items = list(items)
-        self._keys = [self._search_text(item).casefold() for item in self._items]
+        self._filter = Filter([self._key(item) for item in self._items])
         self._apply(highlight=highlight)
+
+    def _key(self, item: T) -> str:
+        fields = self._search_text(item)
+        return search_key((fields,) if isinstance(fields, str) else fields)
 
     def highlight_item(self, item: T) -> None:
         try:
@@ -128,17 +134,14 @@ class FilterList(Vertical, Generic[T]):
     # -- filtering -----------------------------------------------------------------------------
 
     def _apply(self, *, highlight: T | None = None) -> None:
-        previous = highlight if highlight is not None else self.highlighted
-        words = self._filter_text.casefold().split()
-        if words:
-            self._visible = [item for item, key in zip(self._items, self._keys) if all(w in key for w in words)]
-        else:
-            self._visible = list(self._items)
+        """Filter; highlight ``highlight`` if shown, else the best match (the top one)."""
+        items = self._items
+        self._visible = [items[i] for i in self._filter(self._filter_text)]
         option_list = self.query_one(OptionList)
         option_list.set_options([Option(self._label(item)) for item in self._visible])
         if self._visible:
             try:
-                index = self._visible.index(previous) if previous is not None else 0
+                index = self._visible.index(highlight) if highlight is not None else 0
             except ValueError:
                 index = 0
             option_list.highlighted = index

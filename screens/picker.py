@@ -57,7 +57,8 @@ class PickerScreen(StepScreen):
     def label(self, item: Any) -> str:
         return str(item)
 
-    def search_text(self, item: Any) -> str:
+    def search_text(self, item: Any) -> str | tuple[str | None, ...]:
+        """What the filter matches: one text, or several fields (see :mod:`app.search`)."""
         return str(item)
 
     def current(self) -> Any:

@@ -133,7 +133,7 @@ class ProfilesScreen(Screen):
         self._rows_version = 0  # bumped by _rows_changed()
         self._pairs: list[tuple[ps.ProfileRow, Row]] = []
         self._pairs_version = -1
-        self._filter_memo: tuple[int, str, list] | None = None
+        self._filter = None  # app.search.Filter over the rows of this version, made on first use
         self._query = ""
         self._sort_key: str | None = None
         self._sort_reverse = False
@@ -346,25 +346,20 @@ class ProfilesScreen(Screen):
         return [table_row for _, table_row in self._visible_pairs()]
 
     def _visible_pairs(self) -> list[tuple[ps.ProfileRow, Row]]:
-        """(profile row, table row) for every profile matching the filter. Typing on narrows the
-        previous result instead of scanning every profile again."""
+        """(profile row, table row) for every profile matching the filter (:mod:`app.search`:
+        every term, substrings or abbreviations; typing on narrows the previous result)."""
         if self._pairs_version != self._rows_version:
             self._pairs = [(row, self._table_row(row)) for row in self._all]
             self._pairs_version = self._rows_version
-            self._filter_memo = None
-        query = self._query.strip().lower()
-        if not query:
+            self._filter = None
+        if not self._query.strip():
             return self._pairs
-        memo = self._filter_memo
-        base = memo[2] if memo and memo[0] == self._rows_version and query.startswith(memo[1]) else self._pairs
-        words = query.split()
-        if len(words) == 1:
-            word = words[0]
-            result = [pair for pair in base if word in pair[0].search_text]
-        else:
-            result = [pair for pair in base if all(w in pair[0].search_text for w in words)]
-        self._filter_memo = (self._rows_version, query, result)
-        return result
+        if self._filter is None:
+            from app.search import Filter
+
+            self._filter = Filter([row.search_text for row, _ in self._pairs])
+        pairs = self._pairs
+        return [pairs[i] for i in self._filter(self._query)]
 
     def _rows_changed(self) -> None:
         """The order, the rows or their status cells changed: rebuild what the table shows."""

@@ -473,6 +473,20 @@ async def test_slash_filters_as_you_type_and_escape_clears(config_path):
         assert "0 match" in status
 
 
+async def test_filter_takes_abbreviations_and_ranks_prefixes_first(demo_config):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"presprod")
+        assert list(table_rows(app)) == ["preservation-prod"]
+        await pilot.press(*["backspace"] * 8, *"admin")
+        assert list(table_rows(app)) == ["shared-admin"]  # its role is Administrator
+        await pilot.press(*["backspace"] * 5, *"eu west")
+        assert list(table_rows(app)) == ["preservation-prod", "shared-admin"]
+        await pilot.press(*["backspace"] * 7, "s")  # every row has an s; names starting with s first
+        assert list(table_rows(app)) == ["shared-admin", "static", "preservation-prod"]
+
+
 async def test_sorting_by_column(config_path):
     write_config(config_path, MIXED_CONFIG)
     app = make_app()

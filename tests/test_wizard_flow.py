@@ -266,6 +266,32 @@ async def test_filtering_1200_accounts_by_name_id_and_email(emulator_factory):
         assert type(app.screen).__name__ == "AccountScreen"
 
 
+async def test_account_filter_takes_abbreviations_and_words_in_any_order(emulator_factory):
+    emulator_factory(auto_approve=True)
+    app = make_app()
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        screen = await wait_screen(pilot, "AccountScreen")
+        filter_list = screen.query_one(".picker-list")
+        await wait_for(pilot, lambda: filter_list.display, what="accounts")
+        filter_list.filter_input.focus()
+        for typed in ("presprod", "prod pres", "PRES PROD"):
+            filter_list.filter_input.value = ""
+            await pilot.press(*["space" if c == " " else c for c in typed])
+            await pilot.pause()
+            shown = [a.account_name for a in filter_list.visible_items]
+            assert shown == ["preservation-prod"], (typed, shown)
+            assert "1 of 12 accounts" in screen_text(screen)
+        filter_list.filter_input.value = "prod"  # three end in -prod: the CLI's order among them
+        await pilot.pause()
+        assert [a.account_name for a in filter_list.visible_items] == [
+            "catalogue-prod", "digitisation-prod", "preservation-prod"]
+        await pilot.press("enter")
+        await wait_screen(pilot, "RoleScreen")
+        assert app.state.account.account_name == "catalogue-prod"
+
+
 async def test_throttled_listing_is_retried(emulator_factory):
     emulator = emulator_factory(auto_approve=True)
     emulator.fail_next("ListAccounts", "TooManyRequestsException", count=3)
