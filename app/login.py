@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
@@ -283,6 +284,20 @@ class LoginService:
         settings folder, out of ``~/.aws/sso/cache``, which other tools list."""
         return paths.settings_dir() / "locks" / f"{purpose}-{target_token_key(target)}.lock"
 
+    def _locked(self, target: SsoTarget, purpose: str, timeout: float, cancel: CancelToken | None) -> ExitStack:
+        """Hold :meth:`lock_path` (exit the returned stack to release it); a plain WizardError when
+        the lock file cannot be made at all."""
+        path = self.lock_path(target, purpose)
+        stack = ExitStack()
+        try:
+            stack.enter_context(exclusive_lock(path, timeout=timeout, cancel=cancel))
+        except OSError as error:
+            raise WizardError(
+                f"Could not create the lock file {path} ({error.strerror or type(error).__name__}).",
+                hint=f"Make sure you own {path.parent.parent} and can write to it, then try again.",
+            ) from None
+        return stack
+
     def _login_across_processes(
         self,
         target: SsoTarget,
@@ -293,7 +308,7 @@ class LoginService:
         cancel: CancelToken,
     ) -> TokenStatus:
         started_ns = time.time_ns()
-        with exclusive_lock(self.lock_path(target), timeout=LOGIN_LOCK_TIMEOUT, cancel=cancel):
+        with self._locked(target, "login", LOGIN_LOCK_TIMEOUT, cancel):
             # Another process may have signed in while we waited for the lock.
             token = self.cache.load_token(target)
             if token is not None and self._state_of(target, token, self._clock()) is TokenState.VALID:
@@ -596,8 +611,7 @@ class LoginService:
                 hint="Sign in again.",
             )
         key = target_token_key(target)
-        lock_path = self.lock_path(target, "refresh")
-        with self._refresh_lock(key), exclusive_lock(lock_path, timeout=REFRESH_LOCK_TIMEOUT, cancel=cancel):
+        with self._refresh_lock(key), self._locked(target, "refresh", REFRESH_LOCK_TIMEOUT, cancel):
             token = self.cache.load_token(target)
             if token is None:
                 raise NotSignedIn(f"You are not signed in to {target.label}.", hint="Sign in first.")

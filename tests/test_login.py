@@ -16,7 +16,7 @@ from helpers.sso import LEGACY, SESSION, SESSION_NO_SCOPES, Approver, token_path
 
 from app.browser import NoBrowser
 from app.cancel import CancelToken
-from app.errors import Cancelled
+from app.errors import Cancelled, WizardError
 from app.login import LoginService, TokenState
 from app.sso_errors import LoginDenied, LoginExpired, LoginFailed, NotSignedIn, SessionExpired
 from app.sso_target import SsoTarget
@@ -560,3 +560,18 @@ def test_logout_all_reaches_aws_for_each_session(emulator_factory, home):
     assert result.server_ok and emu.call_count("Logout") == 2
     assert result.message == "Signed out of 2 SSO sessions."
     assert LoginService().logout_all().message == "You were not signed in to any SSO session."
+
+
+def test_a_lock_folder_that_cannot_be_made_is_a_plain_error(home, monkeypatch):
+    """The app's own folder is not writable (a root-owned ~/.config, a file in its place)."""
+    blocked = home / "config-is-a-file"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(blocked))
+    service = LoginService(browser=NoBrowser())
+    with pytest.raises(WizardError) as caught:
+        service.login(SESSION, method="device")
+    assert "config-is-a-file" in caught.value.message and caught.value.hint
+    write_cli_token(home, SESSION, expires_in=timedelta(minutes=5))
+    with pytest.raises(WizardError) as caught:
+        service.refresh(SESSION)
+    assert "config-is-a-file" in caught.value.message
