@@ -1,9 +1,15 @@
 """Step 2: the sign-in portal — an existing sso-session from the config, or a new one
-(start URL, session name, SSO region). A preset or the last run pre-fills the form."""
+(start URL, session name, SSO region). A preset or the last run pre-fills the form.
+
+The SSO region comes from the URL when an AWS portal host names it. A vanity URL (a host AWS does
+not own, such as ``https://sso.example.com``) is looked up once typing pauses, or on Enter: one
+HEAD request in a thread, as ``aws sso login`` does, and the region of the portal it leads to is
+pre-selected. When that fails, the reason is shown and the list is there to choose from."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,11 +20,13 @@ from textual.widgets.option_list import Option
 
 from app.settings import DEFAULT_SCOPES
 from app.wizard_state import DEFAULT_SSO_REGION, PortalChoice
-from screens.base import ASSETS, StepScreen
+from screens.base import ASSETS, StepScreen, describe_error
 from screens.filter_list import FilterList
 
 NEW = "__new__"
 EXAMPLE_URL = "https://your-organisation.awsapps.com/start"
+LOOKUP_DELAY = 0.6  # seconds of no typing before a vanity URL is looked up
+REGION_HELP = "Where IAM Identity Center runs for your organisation."
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,11 @@ class PortalScreen(StepScreen):
         self._suggested_name = ""
         self._region_from_url: str | None = None
         self.loaded = False
+        # vanity URL look-ups: URL -> ResolvedStartUrl or the error; the one running; Enter waiting
+        self.lookups: dict[str, object] = {}
+        self._looking_up: str | None = None
+        self._lookup_timer = None
+        self._continue_after_lookup = False
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -62,8 +75,7 @@ class PortalScreen(StepScreen):
                     yield Static("", markup=False, classes="field-error", id="name-error")
                 with Vertical(classes="region-column"):
                     yield Static("SSO region", markup=False, classes="field-label", id="region-label")
-                    yield Static("Where IAM Identity Center runs for your organisation.", markup=False,
-                                 classes="field-help", id="region-help")
+                    yield Static(REGION_HELP, markup=False, classes="field-help", id="region-help")
                     yield FilterList(label=str, search_text=str, noun=("region", "regions"),
                                      placeholder="Type to filter regions", classes="region-list")
 
@@ -172,6 +184,7 @@ class PortalScreen(StepScreen):
         event.stop()
         if not self.loaded:
             return
+        self._continue_after_lookup = False  # Enter was for the URL as it was
         self._suggest_name(event.value)
         self._update_url_feedback(event.value)
 
@@ -194,13 +207,75 @@ class PortalScreen(StepScreen):
         else:
             error.update("")
         region = region_from_start_url(url) if url.strip() else None
+        self._region_from_url = None
+        if self._lookup_timer is not None:
+            self._lookup_timer.stop()
+            self._lookup_timer = None
         if region and region in self.regions:
-            self._region_from_url = region
-            self.query_one(".region-list", FilterList).highlight_item(region)
-            help_line.update(f"{region} comes from the URL.")
+            self._use_region(region, f"{region} comes from the URL.")
+        elif self._is_vanity(url):
+            known = self.lookups.get(url)
+            if known is not None:
+                self._show_lookup(url, known)
+            else:
+                help_line.update("Looking up the region of the portal this address leads to…")
+                self._lookup_timer = self.set_timer(LOOKUP_DELAY, lambda: self._look_up(url))
         else:
-            self._region_from_url = None
-            help_line.update("Where IAM Identity Center runs for your organisation.")
+            help_line.update(REGION_HELP)
+
+    def _use_region(self, region: str, why: str) -> None:
+        self._region_from_url = region
+        self.query_one(".region-list", FilterList).highlight_item(region)
+        self.query_one("#region-help", Static).update(why)
+
+    # -- vanity URLs -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _is_vanity(url: str) -> bool:
+        """A usable start URL on a host AWS does not own: its region needs a look-up."""
+        from app.start_url import check_start_url, is_aws_owned_host
+
+        if not url.strip() or check_start_url(url):
+            return False
+        return not is_aws_owned_host(urlsplit(url).hostname or "")
+
+    def _look_up(self, url: str) -> None:
+        """Resolve ``url`` in a thread (one HEAD; no-op when done or running for it)."""
+        self._lookup_timer = None
+        if url in self.lookups or self._looking_up == url:
+            return
+        from app.start_url import resolve_start_url
+
+        self._looking_up = url
+        self.call_service(lambda: resolve_start_url(url), group="lookup",
+                          done=lambda resolved: self._looked_up(url, resolved),
+                          failed=lambda error: self._looked_up(url, error))
+
+    def _looked_up(self, url: str, result: object) -> None:
+        if self._looking_up == url:
+            self._looking_up = None
+        self.lookups[url] = result
+        if self.query_one("#start-url", Input).value != url:
+            return  # typed on meanwhile: that URL gets its own look-up
+        self._show_lookup(url, result)
+        if self._continue_after_lookup:
+            self._continue_after_lookup = False
+            if not isinstance(result, BaseException):
+                self.action_next()
+
+    def _show_lookup(self, url: str, result: object) -> None:
+        help_line = self.query_one("#region-help", Static)
+        if isinstance(result, BaseException):
+            self.query_one("#url-error", Static).update(
+                f"Could not find the portal's region from this address. {describe_error(result)}")
+            help_line.update("Choose it from the list.")
+            return
+        host = urlsplit(result.resolved_url).hostname or result.resolved_url
+        if result.region and result.region in self.regions:
+            self._use_region(result.region, f"From the portal this address leads to: {host}")
+        else:
+            help_line.update(f"This address leads to {host}, which does not name its region: "
+                             "choose it from the list.")
 
     # -- continuing ------------------------------------------------------------------------------
 
@@ -250,6 +325,12 @@ class PortalScreen(StepScreen):
                 self._choose_existing(option.id)
                 return
             self._show_form(focus=True)
+            return
+        url = self.query_one("#start-url", Input).value
+        if self._is_vanity(url) and url not in self.lookups:
+            # Enter before the look-up finished: finish it first, then go on (if it found the region)
+            self._continue_after_lookup = True
+            self._look_up(url)
             return
         choice = self.validate_form()
         if choice is not None:

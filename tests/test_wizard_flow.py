@@ -718,3 +718,106 @@ async def test_finishing_opens_the_profile_browser_when_asked(emulator_factory, 
         assert app.state.profile is None and app.state.account is None and app.state.portal.existing
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: app.return_code == 0, what="Ctrl+Q quits")
+
+
+
+# -- vanity start URLs ---------------------------------------------------------------------------
+
+VANITY_ROUTES = {
+    "/start": (302, "https://d-9067ab12cd.portal.eu-west-1.app.aws/start"),
+    "/old": (302, "https://my-corp.awsapps.com/start"),
+    "/gone": (404, None),
+}
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory):
+    from helpers.vanity import make_tls_files
+
+    return make_tls_files(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def vanity(tls_files, monkeypatch):
+    """A vanity start-URL host on localhost (HTTPS, trusted through AWS_CA_BUNDLE as the CLI does)."""
+    from helpers.vanity import VanityServer
+
+    key, cert = tls_files
+    server = VanityServer(key, cert, VANITY_ROUTES)
+    monkeypatch.setenv("AWS_CA_BUNDLE", str(cert))
+    yield server
+    server.close()
+
+
+async def portal_with_url(pilot, url: str):
+    from textual.widgets import Input
+
+    screen = await wait_screen(pilot, "PortalScreen")
+    await wait_for(pilot, lambda: screen.loaded, what="portal loaded")
+    url_input = screen.query_one("#start-url", Input)
+    url_input.focus()
+    url_input.value = url
+    return screen
+
+
+def region_help(screen) -> str:
+    return str(screen.query_one("#region-help").render())
+
+
+async def test_a_vanity_url_is_looked_up_and_its_region_preselected(vanity):
+    app = make_app()
+    app.first_step = "portal"
+    url = f"{vanity.base_url}/start"
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await portal_with_url(pilot, url)
+        regions = screen.query_one(".region-list")
+        assert regions.highlighted == "us-east-1"
+        await wait_for(pilot, lambda: "From the portal" in region_help(screen), what="the looked-up region")
+        assert regions.highlighted == "eu-west-1"
+        assert "d-9067ab12cd.portal.eu-west-1.app.aws" in region_help(screen)
+        assert vanity.seen == ["HEAD /start"]  # one request, after typing paused
+        await pilot.press("enter")
+        await wait_screen(pilot, "SignInScreen")
+        await pilot.press("ctrl+q")
+    assert app.state.portal.start_url == url  # the configured URL stays the vanity one, as the CLI keeps it
+    assert app.state.portal.sso_region == "eu-west-1"
+
+
+async def test_enter_right_after_a_vanity_url_waits_for_the_look_up(vanity):
+    app = make_app()
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE) as pilot:
+        await portal_with_url(pilot, f"{vanity.base_url}/start")
+        await pilot.press("enter")  # before the pause that starts the look-up
+        await wait_screen(pilot, "SignInScreen")
+        await pilot.press("ctrl+q")
+    assert app.state.portal.sso_region == "eu-west-1"
+
+
+async def test_a_failed_look_up_says_why_and_leaves_the_list(vanity):
+    app = make_app()
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await portal_with_url(pilot, f"{vanity.base_url}/gone")
+        await wait_for(pilot, lambda: "list" in region_help(screen) and "Looking" not in region_help(screen),
+                       what="the look-up to fail")
+        error = str(screen.query_one("#url-error").render())
+        assert "Could not find the portal's region" in error and "HTTP 404" in error
+        regions = screen.query_one(".region-list")
+        regions.filter_input.focus()
+        regions.set_filter("eu-central-1")
+        await wait_for(pilot, lambda: regions.highlighted == "eu-central-1", what="a region chosen")
+        await pilot.press("enter")  # the person's choice goes
+        await wait_screen(pilot, "SignInScreen")
+        await pilot.press("ctrl+q")
+    assert app.state.portal.sso_region == "eu-central-1"
+
+
+async def test_a_vanity_url_leading_to_awsapps_asks_for_the_region(vanity):
+    app = make_app()
+    app.first_step = "portal"
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await portal_with_url(pilot, f"{vanity.base_url}/old")
+        await wait_for(pilot, lambda: "my-corp.awsapps.com" in region_help(screen), what="the look-up")
+        assert "does not name its region" in region_help(screen)
+        assert str(screen.query_one("#url-error").render()).strip() == ""
