@@ -7,6 +7,11 @@ replacing the rows (filtering, sorting) costs a list assignment and a repaint.
 
 Cells are plain strings, never parsed as markup. A row may give a component class per cell
 (for example a status colour). The header stays on top; clicking it asks for sorting.
+
+Columns are sized to their content (:meth:`FastTable.fit_columns`, up to each column's maximum).
+When the table is narrower than that, columns give up width in the order of their ``shrink``
+priority (highest first; the widest first among equals) down to their minimum; columns with
+``shrink=0`` are never cut. Only then does the table scroll sideways.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ class Column:
     label: str
     min_width: int = 4
     max_width: int = 40
+    shrink: int = 1  # when the table is too narrow, higher numbers are cut (with an ellipsis) first; 0: never
 
 
 @dataclass(slots=True)
@@ -144,7 +150,9 @@ class FastTable(ScrollView, can_focus=True):
     def __init__(self, columns: Sequence[Column], *, name=None, id=None, classes=None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.columns: tuple[Column, ...] = tuple(columns)
-        self.widths: list[int] = [max(c.min_width, _width_of(c.label) + 2) for c in self.columns]
+        # the widths the content asks for, and those shown (smaller when the table is narrow)
+        self.natural_widths: list[int] = [max(c.min_width, _width_of(c.label) + 2) for c in self.columns]
+        self.widths: list[int] = list(self.natural_widths)
         self.rows: list[Row] = []
         self._index: dict[str, int] = {}
         self.cursor = 0
@@ -167,14 +175,43 @@ class FastTable(ScrollView, can_focus=True):
             if not all(map(str.isascii, texts)):  # wide characters: measure those properly
                 widest = max(widest, max((cell_len(t) for t in texts if not t.isascii()), default=0))
             widths.append(min(max(column.min_width, _width_of(column.label) + 2, widest), column.max_width))
-        self.widths = widths
-        self._invalidate()
+        self.natural_widths = widths
+        self._fit_to_width()
 
     def set_widths(self, widths: Sequence[int]) -> None:
         """Use known column widths (e.g. kept from an earlier run) instead of measuring rows."""
         if len(widths) == len(self.columns):
-            self.widths = [min(max(int(w), c.min_width), c.max_width) for w, c in zip(widths, self.columns)]
+            self.natural_widths = [min(max(int(w), c.min_width), c.max_width) for w, c in zip(widths, self.columns)]
+            self._fit_to_width()
+
+    @property
+    def natural_width(self) -> int:
+        """Cells the table needs to show every column in full (with its vertical scrollbar)."""
+        return sum(w + 1 for w in self.natural_widths) + self.styles.scrollbar_size_vertical
+
+    def _fit_to_width(self) -> None:
+        """Shown widths for the space the table has now: the natural ones, or narrowed by
+        ``shrink`` priority (never below a column's minimum)."""
+        widths = list(self.natural_widths)
+        available = self.scrollable_content_region.width if self.is_mounted else 0
+        excess = sum(w + 1 for w in widths) - available
+        if available > 0 and excess > 0:
+            for priority in sorted({c.shrink for c in self.columns if c.shrink > 0}, reverse=True):
+                group = [i for i, c in enumerate(self.columns) if c.shrink == priority]
+                while excess > 0:
+                    room = [i for i in group if widths[i] > self.columns[i].min_width]
+                    if not room:
+                        break
+                    widest = max(room, key=lambda i: widths[i])
+                    widths[widest] -= 1
+                    excess -= 1
+        if widths != self.widths:
+            self.widths = widths
             self._invalidate()
+        self.virtual_size = Size(self._total_width(), len(self.rows) + 1)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_to_width()
 
     def set_rows(self, rows: Sequence[Row], *, keep_key: str | None = None) -> None:
         """Show ``rows`` (already filtered and sorted). The cursor stays on ``keep_key`` (or
@@ -199,7 +236,9 @@ class FastTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _total_width(self) -> int:
-        return 1 + sum(w + 1 for w in self.widths)
+        """A leading space, the columns and a space between each two (the space after the last
+        column is drawn when there is room, but not needed)."""
+        return sum(w + 1 for w in self.widths)
 
     @property
     def row_count(self) -> int:
@@ -381,7 +420,7 @@ class FastTable(ScrollView, can_focus=True):
                 run, run_style = [], base
             run.append(" ")
         segments.append(Segment("".join(run), run_style))
-        strip = Strip(segments, self._total_width())
+        strip = Strip(segments, self._total_width() + 1)  # with the space after the last column
         if len(self._strip_cache) > 512:
             self._strip_cache.clear()
         self._strip_cache[index] = strip

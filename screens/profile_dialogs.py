@@ -106,7 +106,8 @@ class LoginDialog(ModalScreen[None]):
 
 
 HELP_KEYS = [
-    ("/", "Filter by name, account, role, region or sso-session (Escape clears)"),
+    ("/", "Filter by name, account, role, region or sso-session: words in any order, or an "
+          "abbreviation such as presprod for preservation-prod (Escape clears)"),
     ("↑ ↓ PgUp PgDn", "Move between profiles"),
     ("s / S", "Sort by the next column / reverse the order (or click a column title)"),
     ("l", "Sign in to the highlighted profile's sso-session (nothing to do if already signed in)"),
@@ -118,8 +119,10 @@ HELP_KEYS = [
     ("n", "Create a new profile with the wizard"),
     ("x", "Delete the profile (shows the change first; the old file is backed up)"),
     ("d", "Make it the [default] profile (shows the change first)"),
-    ("r", "Re-read the config and sign-in status now"),
+    ("r", "Re-read the config and sign-in status now (it also happens by itself every second)"),
+    ("i / Enter", "Show or hide the details of the highlighted profile (shown by itself when there is room)"),
     ("?", "This help"),
+    ("ctrl+p", "Command palette: every action by name"),
     ("ctrl+q", "Quit"),
 ]
 
@@ -131,13 +134,15 @@ class ProfilesHelp(ModalScreen[None]):
         super().__init__(classes="dialog-screen")
 
     def compose(self) -> ComposeResult:
-        text = Text()
-        text.append("Profile browser keys\n\n", style="bold")
-        width = max(len(k) for k, _ in HELP_KEYS)
-        for key, what in HELP_KEYS:
-            text.append(key.ljust(width + 2), style="bold")
-            text.append(what + "\n")
-        text.append(
+        from rich.console import Group
+        from rich.table import Table
+
+        keys = Table.grid(padding=(0, 2))  # descriptions wrap in their own column
+        keys.add_column(no_wrap=True)
+        keys.add_column(ratio=1)
+        for key, what in HELP_KEYS:  # Text, not str: a table cell's str is read as markup ("[default]")
+            keys.add_row(Text(key, style="bold"), Text(what))
+        note = Text(
             "\nStatus: signed in (time left) · expiring (< 15 min) · refreshable (renews itself when used) · "
             "expired · signed out · n/a (not an SSO profile). Changes made by other programs, such as "
             "`aws sso login` in another terminal, show up within a few seconds.",
@@ -145,7 +150,7 @@ class ProfilesHelp(ModalScreen[None]):
         )
         with Vertical(id="profiles-help-box", classes="dialog"):
             with VerticalScroll(classes="dialog-body"):
-                yield Static(text)
+                yield Static(Group(Text("Profile browser keys\n", style="bold"), keys, note))
 
     def action_close(self) -> None:
         if self.is_current:

@@ -34,13 +34,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from app.login import LoginService
     from app.services import Services
 
-COLUMNS = (
-    Column("name", "Profile", min_width=8, max_width=40),
-    Column("status", "Status", min_width=24, max_width=30),
-    Column("account", "Account", min_width=8, max_width=40),
-    Column("role", "Role", min_width=6, max_width=30),
-    Column("region", "Region", min_width=8, max_width=16),
-    Column("session", "SSO session", min_width=8, max_width=24),
+COLUMNS = (  # on a small terminal: the sso-session is cut first, then the role, then account and region
+    Column("name", "Profile", min_width=8, max_width=40, shrink=0),  # never cut
+    Column("status", "Status", min_width=24, max_width=30, shrink=0),
+    Column("account", "Account", min_width=8, max_width=40, shrink=1),
+    Column("role", "Role", min_width=6, max_width=30, shrink=2),
+    Column("region", "Region", min_width=8, max_width=16, shrink=1),
+    Column("session", "SSO session", min_width=8, max_width=24, shrink=3),
 )
 SORT_ORDER = [c.key for c in COLUMNS]
 _STATUS_RANK = {ps.VALID: 0, ps.EXPIRING: 1, ps.REFRESHABLE: 2, ps.EXPIRED: 3, ps.SIGNED_OUT: 4, ps.NOT_APPLICABLE: 5}
@@ -53,6 +53,8 @@ _STATUS_CLASS = {
     ps.NOT_APPLICABLE: "fast-table--muted",
 }
 POLL_SECONDS = 1.0
+DETAILS_WIDTH = 38  # the details pane beside the table (assets/profiles.tcss), border and padding included
+MIN_TABLE_WIDTH = 64  # narrower than this beside the pane, details replace the table instead
 FIRST_READ_DELAY = 0.15
 FILTER_PLACEHOLDER = "Filter: name, account, role, region, sso-session…  (Enter keeps it, Escape clears)"
 
@@ -78,7 +80,9 @@ class ProfilesScreen(Screen):
         Binding("n", "new_profile", "New", id="profiles.new"),
         Binding("x", "delete", "Delete", id="profiles.delete"),
         Binding("d", "make_default", "Default", id="profiles.default"),
-        Binding("r", "refresh", "Refresh", id="profiles.refresh"),
+        # re-reading happens by itself every second: r stays out of the footer (help and palette list it)
+        Binding("r", "refresh", "Refresh", id="profiles.refresh", show=False),
+        Binding("i", "toggle_details", "Details", id="profiles.details"),
         Binding("s", "sort", "Sort", id="profiles.sort", show=False),
         Binding("S", "sort_reverse", "Reverse sort", id="profiles.sort_reverse", show=False),
         Binding("question_mark", "help", "Help", id="profiles.help"),
@@ -147,6 +151,7 @@ class ProfilesScreen(Screen):
         self._verified: dict[str, _Verified] = {}
         self._names_asked: set[str] = set()
         self._config_path_text = ""
+        self._details_wanted: bool | None = None  # i: shown / hidden; None: when there is room
 
     # -- services ---------------------------------------------------------------------------
 
@@ -175,7 +180,9 @@ class ProfilesScreen(Screen):
                 yield Static(Text(""), id="profiles-details-text")
         yield Static(Text("Reading the AWS config…"), id="profiles-empty")
         yield Static(Text(""), id="profiles-status")
-        yield Footer()
+        # a dozen keys: compact, and without the palette's own key (ctrl+p, in the help), they fit
+        # on 120 columns
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         if self._status_given is None:
@@ -233,7 +240,7 @@ class ProfilesScreen(Screen):
     ) -> None:
         self._loaded = True
         self._provisional = provisional
-        self._config_path_text = str(self._status.config_path)
+        self._config_path_text = _home_short(self._status.config_path)
         if error is not None:
             self._load_error = error
             self._all = []
@@ -259,9 +266,10 @@ class ProfilesScreen(Screen):
             table.set_widths(widths)  # as the last run measured them on every profile
         else:
             table.fit_columns([table_row for _, table_row in self._pairs])
+        self._layout_details()  # the table's width may have changed
         self._render_rows()
         if not provisional:
-            self._save_row_cache(list(table.widths))
+            self._save_row_cache(list(table.natural_widths))
             if not self._frozen_real:
                 gc.freeze()  # the first real read's rows are long-lived too (see on_mount)
                 self._frozen_real = True
@@ -426,51 +434,51 @@ class ProfilesScreen(Screen):
         key = self.query_one(FastTable).cursor_key
         return self._by_name.get(key) if key is not None else None
 
+    def _details_width(self) -> int:
+        """Cells per line in the details pane (what it has now, or what it will have beside the table)."""
+        pane = self.query_one("#profiles-details")
+        width = pane.scrollable_content_region.width
+        return width if width > 0 else DETAILS_WIDTH - 3
+
     def _update_details(self) -> None:
+        if self.details_shown() is None:
+            return  # drawn when shown (_layout_details)
         row = self.current()
         details = self.query_one("#profiles-details-text", Static)
         if row is None:
             details.update(Text(""))
             return
+        width = self._details_width()
         text = Text()
         text.append(f"{row.name}\n", style="bold")
         text.append(f"{row.kind_label}\n\n", style="italic")
         session = self._session(row)
         if row.is_sso and session is not None:
-            text.append("Sign-in: ", style="bold")
-            text.append(_long_status(session) + "\n")
+            _field(text, "Sign-in", _long_status(session), width)
             if session.expires_at is not None:
-                local = session.expires_at.astimezone()
-                text.append("Expires: ", style="bold")
-                text.append(local.strftime("%Y-%m-%d %H:%M:%S %Z") + "\n")
+                _field(text, "Expires", session.expires_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z"), width)
             if session.token_path is not None:
-                text.append("Token file: ", style="bold")
                 exists = session.token_path.exists()
-                text.append(f"{_home_short(session.token_path)}{'' if exists else ' (none)'}\n")
+                _field(text, "Token file", f"{_home_short(session.token_path)}{'' if exists else ' (none)'}", width)
             shared = [r.name for r in self._all if r.session_key == row.session_key and r.name != row.name]
             if shared:
-                text.append("Shares this sign-in with: ", style="bold")
-                text.append(_short_list(shared) + "\n")
+                _field(text, "Shares this sign-in with", _short_list(shared), width)
             if session.problem:
-                text.append("Problem: ", style="bold red")
-                text.append(session.problem + "\n")
+                _field(text, "Problem", session.problem, width, style="bold red")
         elif row.problem:
-            text.append("Problem: ", style="bold red")
-            text.append(row.problem + "\n")
+            _field(text, "Problem", row.problem, width, style="bold red")
         verified = self._verified.get(row.name)
         if verified is not None:
-            text.append("Verified: ", style="bold")
-            text.append(f"{verified.arn} (account {verified.account}, {verified.at.astimezone():%H:%M:%S})\n")
+            _field(text, "Verified",
+                   f"{verified.arn} (account {verified.account}, {verified.at.astimezone():%H:%M:%S})", width)
         text.append("\nKeys in the config\n", style="bold underline")
         own, shared = row.display_values()
         for key, value in own:
-            text.append(key, style="bold")
-            text.append(f" = {value}\n")
+            _field(text, key, value, width, separator=" = ")
         if shared and row.sso_session:
             text.append(f"\n[sso-session {row.sso_session}]\n", style="bold underline")
             for key, value in shared:
-                text.append(key, style="bold")
-                text.append(f" = {value}\n")
+                _field(text, key, value, width, separator=" = ")
         details.update(text)
 
     _KEYED_ACTIONS = ("login", "logout", "whoami", "console", "export", "delete", "make_default")
@@ -487,16 +495,41 @@ class ProfilesScreen(Screen):
         self._update_details()
         self._refresh_keys()
 
+    # -- details pane: beside the table when there is room, else on request -------------------
+
+    def _layout_details(self) -> None:
+        """Show the details pane beside the table when the table still gets every column in full
+        (or when asked with i, if the table keeps a useful width), instead of the table when the
+        terminal is too narrow for both, or not at all."""
+        width = self.size.width
+        room = width - DETAILS_WIDTH >= self.query_one(FastTable).natural_width
+        wanted = room if self._details_wanted is None else self._details_wanted
+        side = wanted and width - DETAILS_WIDTH >= MIN_TABLE_WIDTH
+        self.set_class(side, "-details-side")
+        self.set_class(wanted and not side, "-details-full")
+        if wanted:
+            self.call_after_refresh(self._update_details)  # once the pane has its new width
+
+    def details_shown(self) -> str | None:
+        """"side" (beside the table), "full" (instead of it) or None (hidden)."""
+        if self.has_class("-details-side"):
+            return "side"
+        return "full" if self.has_class("-details-full") else None
+
+    def action_toggle_details(self) -> None:
+        self._details_wanted = self.details_shown() is None
+        self._layout_details()
+
     @on(FastTable.Selected)
     def _selected(self, event: FastTable.Selected) -> None:
-        """Enter shows the details pane full width on narrow terminals (Enter again hides it)."""
-        if self.has_class("-narrow"):
-            self.toggle_class("-details")
+        """Enter on a row shows its details (full width on a narrow terminal; Enter again goes back)."""
+        shown = self.details_shown()
+        if shown != "side":
+            self._details_wanted = shown is None
+            self._layout_details()
 
     def on_resize(self, event) -> None:
-        self.set_class(event.size.width < 110, "-narrow")
-        if not self.has_class("-narrow"):
-            self.remove_class("-details")
+        self._layout_details()
 
     @on(FastTable.HeaderClicked)
     def _header_clicked(self, event: FastTable.HeaderClicked) -> None:
@@ -556,8 +589,9 @@ class ProfilesScreen(Screen):
         self.query_one(FastTable).focus()
 
     def action_clear_filter(self) -> None:
-        if self.has_class("-details"):
-            self.remove_class("-details")
+        if self.details_shown() == "full":  # Escape: back from the details to the table
+            self._details_wanted = False
+            self._layout_details()
             return
         box = self._filter_box()
         if box is not None:
@@ -964,6 +998,32 @@ def _long_status(session: ps.SessionStatus) -> str:
         ps.EXPIRED: "expired — press l to sign in again",
         ps.SIGNED_OUT: "signed out — press l to sign in",
     }.get(session.status, session.status)
+
+
+def _field(text: Text, label: str, value: str, width: int, *, separator: str = ": ", style: str = "bold") -> None:
+    """``label: value`` on one line when it fits in ``width`` cells; else the label on its own line
+    and the value under it, indented, broken after a space, slash or comma where it can be."""
+    if len(label) + len(separator) + len(value) <= width:
+        text.append(label, style=style)
+        text.append(f"{separator}{value}\n")
+        return
+    text.append(label + separator.rstrip() + "\n", style=style)
+    for line in _wrap(value, max(width - 2, 8)):
+        text.append(f"  {line}\n")
+
+
+def _wrap(value: str, width: int) -> list[str]:
+    """Lines of at most ``width``: broken after the last space, slash or comma that leaves at least
+    half a line (``~/.aws/sso/cache/`` + the file name), else folded (not ``https://`` + the rest)."""
+    lines = []
+    rest = value
+    while len(rest) > width:
+        cut = max(rest.rfind(mark, 0, width) for mark in " /,")
+        cut = cut + 1 if cut >= width // 2 else width  # keep the slash or comma on the first line
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip(" ")
+    lines.append(rest)
+    return lines
 
 
 def _home_short(path: Path) -> str:

@@ -41,6 +41,12 @@ def demo_config(config_path: Path) -> Path:
     return write_config(config_path, DEMO_CONFIG.format(start_url=DEMO_START_URL, region=DEMO_REGION))
 
 
+def details_of(app) -> str:
+    """The details pane's text, with values that were wrapped under their label joined back
+    (``label:\n  value`` -> ``label: value``)."""
+    return str(screen_of(app).query_one("#profiles-details-text").render()).replace(":\n  ", ": ")
+
+
 def top(app):
     return app.screen
 
@@ -113,8 +119,9 @@ async def test_every_kind_of_profile_shows_its_status(config_path, home):
         await pilot.pause()
         assert screen.check_action("login", ()) is True
         assert screen.check_action("logout", ()) is True
-        details = str(screen.query_one("#profiles-details-text").render())
-        assert str(token_file(home, "my-sso").relative_to(home)) in details
+        details = details_of(app)
+        assert "Token file: ~/.aws/sso/cache/" in details
+        assert token_file(home, "my-sso").name in details.replace("\n  ", "")  # folded in the narrow pane
         assert "Shares this sign-in with: dev-readonly" in details
 
 
@@ -319,8 +326,7 @@ async def test_w_shows_account_and_arn(demo_config, home, emulator):
         await pilot.press("w")
         await wait_for(pilot, lambda: "Who am I" in notes_text(app), what="identity")
         assert "arn:aws:sts::012345678901:assumed-role/AWSReservedSSO_ReadOnly_" in notes_text(app)
-        details = str(screen_of(app).query_one("#profiles-details-text").render())
-        assert "Verified: arn:aws:sts::012345678901" in details
+        assert "Verified: arn:aws:sts::012345678901" in details_of(app)
 
 
 async def test_w_when_signed_out_says_how_to_sign_in(demo_config, home, emulator):
@@ -558,6 +564,21 @@ async def test_help_lists_the_keys(demo_config):
         await loaded(pilot)
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(top(app), ProfilesHelp), what="help")
+        from rich.console import Console
+        from textual.widgets import Static
+
+        console = Console(width=100, record=True, file=open("/dev/null", "w"))
+        console.print(top(app).query_one(Static).content)
+        shown = console.export_text()
+        assert "Make it the [default] profile" in shown  # text, not markup
+        keys = set()
+        for line in shown.splitlines():
+            part = line.split("  ")[0].strip()  # the key column ("s / S", "i / Enter", "/")
+            keys.add(part)
+            keys.update(part.replace(" / ", " ").split())
+        for binding in screen_of(app).BINDINGS:  # every key of the browser is explained
+            key = {"slash": "/", "question_mark": "?", "escape": None}.get(binding.key, binding.key)
+            assert key is None or key in keys, binding.key
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(top(app), ProfilesHelp), what="help closed")
 
@@ -593,20 +614,74 @@ async def test_a_second_start_shows_the_rows_kept_from_the_last_run(config_path,
     assert seen["login"] is None
 
 
-async def test_narrow_terminal_shows_details_on_enter(demo_config):
+@pytest.mark.parametrize(
+    ("width", "shown", "cut"),
+    [
+        (80, None, True),  # every column, some cut; details on request, instead of the table
+        (100, None, False),  # the table needs the room: no details beside it
+        (120, None, False),
+        (160, "side", False),  # room for both
+    ],
+)
+async def test_the_table_comes_first_and_details_fit_around_it(demo_config, width, shown, cut):
+    """Issue 5's table at common widths: Profile and Status always whole, every column on screen
+    (the less important ones cut first when needed), the details pane only where it fits or on i."""
+    from screens.fast_table import FastTable
+
     app = make_app()
-    async with app.run_test(size=(90, 30)) as pilot:
+    async with app.run_test(size=(width, 30)) as pilot:
         await loaded(pilot)
         screen = screen_of(app)
-        details = screen.query_one("#profiles-details")
-        assert screen.has_class("-narrow") and not details.display or details.region.width == 0
+        table = screen.query_one(FastTable)
+        await pilot.pause()
+        assert screen.details_shown() == shown
+        assert table.region.right <= width and table.virtual_size.width <= table.scrollable_content_region.width
+        assert table.widths[:2] == table.natural_widths[:2]  # name and status never cut
+        assert (table.widths != table.natural_widths) == cut
+        row = table.rows[0].cells
+        assert row[0] == "preservation-prod"
+        await pilot.press("i")  # i toggles the details: beside the table when it keeps a useful width
+        await pilot.pause()
+        assert screen.details_shown() == (None if shown else ("full" if width <= 100 else "side"))
+        if screen.details_shown():
+            assert "preservation-prod" in details_of(app)
+            assert table.widths[:2] == table.natural_widths[:2] or screen.details_shown() == "full"
+        await pilot.press("i")
+        await pilot.pause()
+        assert screen.details_shown() == shown
+
+
+async def test_enter_shows_the_details_on_a_narrow_terminal_and_escape_goes_back(demo_config):
+    app = make_app()
+    async with app.run_test(size=(80, 30)) as pilot:
+        await loaded(pilot)
+        screen = screen_of(app)
         await pilot.press("enter")
         await pilot.pause()
-        assert screen.has_class("-details") and details.region.width > 40
-        assert "preservation-prod" in str(screen.query_one("#profiles-details-text").render())
+        assert screen.details_shown() == "full"
+        assert screen.query_one("#profiles-details").region.width == 80
+        details = details_of(app)
+        assert "sso_start_url = https://" in details  # 80 columns: key and value on one line
         await pilot.press("escape")
         await pilot.pause()
-        assert not screen.has_class("-details")
+        assert screen.details_shown() is None
+        assert screen.query_one("#profiles-table").region.width == 80
+
+
+async def test_long_values_wrap_under_their_label_in_the_pane(demo_config, home):
+    from profile_fixtures import write_token
+
+    write_token(home, "archive", expires_in=timedelta(hours=1), start_url=DEMO_START_URL, region=DEMO_REGION)
+    app = make_app()
+    async with app.run_test(size=(160, 30)) as pilot:
+        await loaded(pilot)
+        raw = str(screen_of(app).query_one("#profiles-details-text").render())
+        lines = raw.splitlines()
+        width = screen_of(app).query_one("#profiles-details").scrollable_content_region.width
+        assert max(len(line) for line in lines) <= width
+        assert "Token file:" in lines and "  ~/.aws/sso/cache/" in lines  # broken after a slash
+        assert token_file(home, "archive").name in raw.replace("\n  ", "")  # longer than a line: folded
+        assert "region = eu-west-2" in lines  # short pairs stay on one line
 
 
 async def test_deleting_keeps_the_cursor_in_place(demo_config):

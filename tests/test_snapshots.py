@@ -1,4 +1,5 @@
-"""SVG snapshots of each wizard step: its main state and its main error state.
+"""SVG snapshots of each wizard step: its main state and its main error state; the profile
+browser at two widths.
 
 The screens alone are under test here, so the AWS side is a small fake with fixed data (a real
 sign-in would put a random code and a random port on screen). Config reading, planning and
@@ -353,3 +354,61 @@ def test_error_modal_can_be_read_and_copied(snap_compare):
         await _until(_named("ErrorModal"))(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+# -- the profile browser ---------------------------------------------------------------------------
+
+BROWSER_CONFIG = """\
+[sso-session example-library]
+sso_start_url = https://example-library.awsapps.com/start
+sso_region = eu-west-2
+sso_registration_scopes = sso:account:access
+
+[profile preservation-prod-ReadOnly]
+sso_session = example-library
+sso_account_id = 012345678901
+sso_role_name = ReadOnly
+region = eu-west-2
+output = json
+
+[profile shared-services-Administrator]
+sso_session = example-library
+sso_account_id = 666666666666
+sso_role_name = Administrator
+region = eu-west-1
+
+[profile build-keys]
+aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+region = us-east-1
+"""
+
+
+def _browser(config_path):
+    """The browser on a small config, signed out, with account names learnt earlier."""
+    from app.account_names import AccountNames
+    from app.tui import WizardApp
+
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    config_path.write_text(BROWSER_CONFIG)
+    AccountNames().remember({a.account_id: a.account_name for a in ACCOUNTS})
+    return WizardApp(FakeServices(), mode="profiles", typeahead_grace=0)
+
+
+def _browser_loaded(screen) -> bool:
+    from screens.fast_table import FastTable
+
+    rows = screen.query_one(FastTable).rows
+    return bool(rows) and all(row.cells[1] != "…" for row in rows)
+
+
+def test_profiles_at_120_columns_table_first(snap_compare, config_path):
+    """Every column whole, names and ids; the details pane waits for i."""
+    app = _browser(config_path)
+    assert snap_compare(app, terminal_size=(120, 24), run_before=_until(_and(_named("ProfilesScreen"), _browser_loaded)))
+
+
+def test_profiles_at_170_columns_with_details(snap_compare, config_path):
+    """Room for the details pane beside the table: the highlighted profile's keys, long values wrapped."""
+    app = _browser(config_path)
+    assert snap_compare(app, terminal_size=(170, 24), run_before=_until(_and(_named("ProfilesScreen"), _browser_loaded)))

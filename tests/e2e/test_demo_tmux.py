@@ -20,7 +20,7 @@ def test_tmux_is_installed():
 
 def test_demo_end_to_end_in_a_real_terminal(tmp_path):
     sandbox = tmp_path / "sandbox"
-    with Tmux(width=110, height=36) as t:
+    with Tmux(width=120, height=36) as t:  # 120: the profile browser at the end shows every column whole
         run = drive_demo(t, sandbox)
 
     # The profile is in the sandbox config, in the sso-session form the AWS CLI writes.
@@ -37,10 +37,12 @@ def test_demo_end_to_end_in_a_real_terminal(tmp_path):
     # The wizard's own "who am I" said the same.
     assert "012345678901" in run.screens["verified"]
 
-    # Finishing opened the profile browser: the new profile, signed in.
+    # Finishing opened the profile browser: the new profile, signed in, with its account's name
+    # (learnt on the account step) and id, and every column on screen.
     browser = run.screens["profiles"]
     row = next(line for line in browser.splitlines() if line.strip().startswith(PROFILE))
-    assert "signed in ·" in row, browser
+    assert "signed in ·" in row and "preservation-prod (012345678901)" in row, browser
+    assert "ReadOnly" in row.split("(012345678901)")[1] and row.rstrip().endswith("demo-archive"), browser
 
     # The device code was shown large, with its link (no browser in this terminal).
     assert "Your code" in run.screens["signin"]
