@@ -198,7 +198,7 @@ class ProfileRow:
     session_key: str | None  # the token this profile uses, or None (not SSO)
     problem: str | None
     profile: "Profile | None" = field(repr=False, compare=False)  # None: a row from the row cache
-    search_text: str = field(repr=False, compare=False, default="")  # app.search.search_key of the row
+    _search_text: str = field(repr=False, compare=False, default="")  # see search_text
     cached_values: "tuple[dict[str, str], dict[str, str] | None] | None" = field(
         repr=False, compare=False, default=None
     )
@@ -215,6 +215,19 @@ class ProfileRow:
             own_map, session_map = self.cached_values
             return list(own_map.items()), list((session_map or {}).items())
         return [], []
+
+    @property
+    def search_text(self) -> str:
+        """What the filter matches (:func:`app.search.search_key`): name, account id and name, role,
+        region and sso-session (SSO profiles); name and region (others). Made on first use: a first
+        frame of thousands of rows does not need it."""
+        if not self._search_text:
+            fields = (
+                (self.name, self.account_id, self.account_name, self.role_name, self.region, self.sso_session)
+                if self.is_sso else (self.name, self.region)
+            )
+            self._search_text = search_key(fields)
+        return self._search_text
 
     @property
     def json_kind(self) -> str:
@@ -260,20 +273,11 @@ def make_row(profile: "Profile", account_name: str | None = None) -> ProfileRow:
         return ProfileRow(
             profile.name, kind, session, profile.start_url, profile.sso_region, account_id, account_name,
             role, profile.region, profile.output, key, profile.problem, profile,
-            _search_text(profile.name, kind, account_id, account_name, role, profile.region, session),
         )
     return ProfileRow(
         profile.name, kind, None, None, None, None, None, None, profile.region, profile.output, None,
-        profile.problem, profile, _search_text(profile.name, kind, None, None, None, profile.region, None),
+        profile.problem, profile,
     )
-
-
-def _search_text(name, kind, account_id, account_name, role, region, session) -> str:
-    """What the filter matches: name, account id and name, role, region, sso-session (SSO
-    profiles); name and region (others)."""
-    if kind in ("sso", "sso-legacy"):
-        return search_key((name, account_id, account_name, role, region, session))
-    return search_key((name, region))
 
 
 def matches(row: ProfileRow, query: str) -> bool:
@@ -557,9 +561,8 @@ def _row_from_record(record: list, names: Mapping[str, str]) -> ProfileRow:
     (name, kind, session, start_url, sso_region, account_id, role, region, output, key, problem, own,
      shared) = record
     account_name = names.get(account_id) if account_id else None
-    search = _search_text(name, kind, account_id, account_name, role, region, session)
     return ProfileRow(name, kind, session, start_url, sso_region, account_id, account_name, role, region, output,
-                      key, problem, None, search, (own, shared))
+                      key, problem, None, "", (own, shared))
 
 
 def _read_cache_document(config_path: Path, stamp: tuple[int, int, int]) -> dict | None:
