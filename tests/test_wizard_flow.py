@@ -162,8 +162,7 @@ async def test_happy_path_with_a_device_code(emulator, config_path):
 async def test_happy_path_with_the_browser(emulator_factory, config_path):
     emulator = emulator_factory(auto_approve=True)
     browser = FollowingBrowser()
-    app = make_app(browser=browser)
-    app.first_step = "portal"
+    app = make_app(browser=browser, first_step="portal")
     async with app.run_test(size=SIZE) as pilot:
         await fill_portal(pilot)
         await pick_from_list(pilot, "AccountScreen", "shared")
@@ -223,8 +222,7 @@ async def test_back_from_every_step_keeps_the_answers(emulator, config_path):
 
 async def test_a_single_account_is_chosen_with_a_note(emulator_factory, config_path):
     emulator = emulator_factory(accounts=1, auto_approve=True)
-    app = make_app()
-    app.first_step = "portal"
+    app = make_app(first_step="portal")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await fill_portal(pilot)
         roles = await wait_screen(pilot, "RoleScreen")
@@ -240,8 +238,7 @@ async def test_a_single_account_is_chosen_with_a_note(emulator_factory, config_p
 
 async def test_filtering_1200_accounts_by_name_id_and_email(emulator_factory):
     emulator = emulator_factory(accounts=1200, auto_approve=True)
-    app = make_app()
-    app.first_step = "portal"
+    app = make_app(first_step="portal")
     async with app.run_test(size=SIZE) as pilot:
         await fill_portal(pilot)
         screen = await wait_screen(pilot, "AccountScreen")
@@ -268,8 +265,7 @@ async def test_filtering_1200_accounts_by_name_id_and_email(emulator_factory):
 
 async def test_account_filter_takes_abbreviations_and_words_in_any_order(emulator_factory):
     emulator_factory(auto_approve=True)
-    app = make_app()
-    app.first_step = "portal"
+    app = make_app(first_step="portal")
     async with app.run_test(size=SIZE) as pilot:
         await fill_portal(pilot)
         screen = await wait_screen(pilot, "AccountScreen")
@@ -295,8 +291,7 @@ async def test_account_filter_takes_abbreviations_and_words_in_any_order(emulato
 async def test_throttled_listing_is_retried(emulator_factory):
     emulator = emulator_factory(auto_approve=True)
     emulator.fail_next("ListAccounts", "TooManyRequestsException", count=3)
-    app = make_app()
-    app.first_step = "portal"
+    app = make_app(first_step="portal")
     async with app.run_test(size=SIZE) as pilot:
         await fill_portal(pilot)
         screen = await wait_screen(pilot, "AccountScreen")
@@ -307,8 +302,7 @@ async def test_throttled_listing_is_retried(emulator_factory):
 
 async def test_ended_session_while_listing_offers_to_sign_in_again(emulator_factory):
     emulator = emulator_factory(auto_approve=True)
-    app = make_app()
-    app.first_step = "portal"
+    app = make_app(first_step="portal")
     async with app.run_test(size=SIZE) as pilot:
         await fill_portal(pilot)
         accounts = await wait_screen(pilot, "AccountScreen")
@@ -336,8 +330,7 @@ async def test_ended_session_while_listing_offers_to_sign_in_again(emulator_fact
 
 
 async def test_denied_sign_in_can_be_tried_again(emulator):
-    app = make_app()
-    app.first_step = "portal"
+    app = make_app(first_step="portal")
     async with app.run_test(size=SIZE) as pilot:
         await fill_portal(pilot)
         screen = await wait_screen(pilot, "SignInScreen")
@@ -354,8 +347,7 @@ async def test_denied_sign_in_can_be_tried_again(emulator):
 
 async def test_expired_code_can_be_tried_again(emulator_factory):
     emulator = emulator_factory(device_code_ttl=600)
-    app = make_app()
-    app.first_step = "portal"
+    app = make_app(first_step="portal")
     async with app.run_test(size=SIZE) as pilot:
         await fill_portal(pilot)
         screen = await wait_screen(pilot, "SignInScreen")
@@ -370,8 +362,7 @@ async def test_expired_code_can_be_tried_again(emulator_factory):
 
 
 async def test_cancel_during_sign_in_goes_back_and_stops_the_flow(emulator):
-    app = make_app()
-    app.first_step = "portal"
+    app = make_app(first_step="portal")
     async with app.run_test(size=SIZE) as pilot:
         await fill_portal(pilot)
         screen = await wait_screen(pilot, "SignInScreen")
@@ -401,8 +392,7 @@ async def test_cancel_during_sign_in_goes_back_and_stops_the_flow(emulator):
 async def test_switching_to_the_browser_and_copying_the_link(emulator_factory):
     emulator = emulator_factory(auto_approve=False)
     browser = FollowingBrowser()
-    app = make_app(browser=browser)
-    app.first_step = "portal"
+    app = make_app(browser=browser, first_step="portal")
     async with app.run_test(size=SIZE) as pilot:
         await fill_portal(pilot)
         screen = await wait_screen(pilot, "SignInScreen")
@@ -437,8 +427,7 @@ async def test_name_conflict_asks_with_the_diff(emulator_factory, config_path, r
     emulator = emulator_factory(auto_approve=True)
     config_path.parent.mkdir()
     config_path.write_text(EXISTING.format(url=DEMO_START_URL, region=DEMO_REGION))
-    app = make_app()
-    app.first_step = "portal"
+    app = make_app(first_step="portal")
     async with app.run_test(size=SIZE) as pilot:
         portal = await wait_screen(pilot, "PortalScreen")
         await wait_for(pilot, lambda: portal.loaded)
@@ -479,8 +468,7 @@ async def test_ctrl_q_mid_flow_leaves_the_config_untouched(emulator_factory, con
     config_path.parent.mkdir()
     original = "[default]\nregion = eu-west-1\n# keep me exactly\n"
     config_path.write_text(original)
-    app = make_app()
-    app.first_step = "portal"
+    app = make_app(first_step="portal")
     async with app.run_test(size=SIZE) as pilot:
         await fill_portal(pilot)
         await pick_from_list(pilot, "AccountScreen", "preservation-prod")
@@ -495,8 +483,7 @@ async def test_ctrl_q_mid_flow_leaves_the_config_untouched(emulator_factory, con
 
 async def test_add_another_profile_reuses_the_sign_in(emulator_factory, config_path):
     emulator = emulator_factory(auto_approve=True)
-    app = make_app()
-    app.first_step = "portal"
+    app = make_app(first_step="portal")
     async with app.run_test(size=SIZE) as pilot:
         await fill_portal(pilot)
         await pick_from_list(pilot, "AccountScreen", "preservation-prod")
@@ -580,8 +567,7 @@ async def test_ctrl_q_while_waiting_for_sign_in_stops_the_login_thread(emulator,
     import asyncio
     import time
 
-    app = make_app()
-    app.first_step = "portal"
+    app = make_app(first_step="portal")
     async with app.run_test(size=SIZE) as pilot:
         await fill_portal(pilot)
         screen = await wait_screen(pilot, "SignInScreen")
@@ -630,8 +616,7 @@ async def test_installing_the_aws_cli_streams_and_can_be_stopped(tmp_path, monke
 
 async def test_config_changed_during_review_is_reapplied_and_said(emulator_factory, config_path):
     emulator = emulator_factory(auto_approve=True)
-    app = make_app()
-    app.first_step = "portal"
+    app = make_app(first_step="portal")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await fill_portal(pilot)
         await pick_from_list(pilot, "AccountScreen", "preservation-prod")
@@ -668,8 +653,7 @@ async def test_account_names_learnt_by_the_wizard_show_in_the_browser_at_once(em
     from profile_app import ACCOUNT, RecordingWizardApp, table_rows
 
     emulator = emulator_factory(auto_approve=True)
-    app = make_app(browser=FollowingBrowser())
-    app.first_step = "portal"
+    app = make_app(browser=FollowingBrowser(), first_step="portal")
     async with app.run_test(size=SIZE) as pilot:
         await fill_portal(pilot)
         await pick_from_list(pilot, "AccountScreen", "preservation-prod")
@@ -765,8 +749,7 @@ def region_help(screen) -> str:
 
 
 async def test_a_vanity_url_is_looked_up_and_its_region_preselected(vanity):
-    app = make_app()
-    app.first_step = "portal"
+    app = make_app(first_step="portal")
     url = f"{vanity.base_url}/start"
     async with app.run_test(size=SIZE) as pilot:
         screen = await portal_with_url(pilot, url)
@@ -784,8 +767,7 @@ async def test_a_vanity_url_is_looked_up_and_its_region_preselected(vanity):
 
 
 async def test_enter_right_after_a_vanity_url_waits_for_the_look_up(vanity):
-    app = make_app()
-    app.first_step = "portal"
+    app = make_app(first_step="portal")
     async with app.run_test(size=SIZE) as pilot:
         await portal_with_url(pilot, f"{vanity.base_url}/start")
         await pilot.press("enter")  # before the pause that starts the look-up
@@ -795,8 +777,7 @@ async def test_enter_right_after_a_vanity_url_waits_for_the_look_up(vanity):
 
 
 async def test_a_failed_look_up_says_why_and_leaves_the_list(vanity):
-    app = make_app()
-    app.first_step = "portal"
+    app = make_app(first_step="portal")
     async with app.run_test(size=SIZE) as pilot:
         screen = await portal_with_url(pilot, f"{vanity.base_url}/gone")
         await wait_for(pilot, lambda: "list" in region_help(screen) and "Looking" not in region_help(screen),
@@ -814,8 +795,7 @@ async def test_a_failed_look_up_says_why_and_leaves_the_list(vanity):
 
 
 async def test_a_vanity_url_leading_to_awsapps_asks_for_the_region(vanity):
-    app = make_app()
-    app.first_step = "portal"
+    app = make_app(first_step="portal")
     async with app.run_test(size=SIZE) as pilot:
         screen = await portal_with_url(pilot, f"{vanity.base_url}/old")
         await wait_for(pilot, lambda: "my-corp.awsapps.com" in region_help(screen), what="the look-up")

@@ -48,8 +48,9 @@ def make_services(*, browser: Browser | None = None, preset: Preset | None = Non
     return Services(settings=Settings.load(), preset=preset, browser=browser or RecordingBrowser(likely=False))  # an SSH session: a code
 
 
-def make_app(**kwargs) -> WizardApp:
-    return WizardApp(make_services(**kwargs), typeahead_grace=0)
+def make_app(*, first_step: str = "checks", **kwargs) -> WizardApp:
+    """The App as the wizard, from ``first_step``, with real services (``kwargs``: make_services)."""
+    return WizardApp(make_services(**kwargs), first_step=first_step, typeahead_grace=0)
 
 
 async def wait_screen(pilot, name: str, *, timeout: float = 15.0):
