@@ -706,13 +706,19 @@ class ProfilesScreen(Screen):
 
     # -- sign in ------------------------------------------------------------------------------
 
-    def action_login(self, force: bool = False) -> None:
+    def _current_sign_in(self) -> tuple[ps.ProfileRow, str, ps.SessionStatus | None, str] | None:
+        """The highlighted profile, its sign-in's key, status and label; None if it has no sign-in."""
         row = self.current()
         if row is None or row.session_key is None:
-            return
-        key = row.session_key
+            return None
         session = self._session(row)
-        label = session.label if session else key
+        return row, row.session_key, session, session.label if session else row.session_key
+
+    def action_login(self, force: bool = False) -> None:
+        current = self._current_sign_in()
+        if current is None:
+            return
+        row, key, session, label = current
         if key in self._logins:
             self.notify(f"Already signing in to {label}…", markup=False)
             return
@@ -790,12 +796,10 @@ class ProfilesScreen(Screen):
     # -- sign out ---------------------------------------------------------------------------
 
     def action_logout(self) -> None:
-        row = self.current()
-        if row is None or row.session_key is None:
+        current = self._current_sign_in()
+        if current is None:
             return
-        key = row.session_key
-        session = self._session(row)
-        label = session.label if session else key
+        row, key, _session, label = current
         sharing = [r.name for r in self._all if r.session_key == key]
         question = (
             f"Sign out of {label}?\n\n"
