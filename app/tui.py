@@ -204,8 +204,9 @@ class WizardApp(App):
         """Open the wizard (from another mode): it returns to ``return_to`` when done."""
         self.return_mode = return_to
         self.opened_from = return_to
-        if self.state.profile is not None:  # a profile was made earlier in this run: start a new one
-            self.state.start_another_profile()
+        profile = self.state.profile
+        if profile is not None and profile.name in self.state.written_names:
+            self.state.start_another_profile()  # that one is written: this is a new one
         self.switch_mode("wizard")
         self.run_wizard(first_step)
 

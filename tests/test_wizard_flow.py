@@ -801,3 +801,35 @@ async def test_a_vanity_url_leading_to_awsapps_asks_for_the_region(vanity):
         await wait_for(pilot, lambda: "my-corp.awsapps.com" in region_help(screen), what="the look-up")
         assert "does not name its region" in region_help(screen)
         assert str(screen.query_one("#url-error").render()).strip() == ""
+
+
+async def test_leaving_a_wizard_opened_from_the_browser_keeps_unwritten_answers(emulator_factory, config_path):
+    """Back out of a wizard (opened with n) from its review: nothing is written, and the next n
+    still knows the portal is new (its [sso-session] is written with the profile)."""
+    from profile_app import RecordingWizardApp, screen_of
+
+    emulator_factory(auto_approve=True)
+    app = RecordingWizardApp(make_services(browser=FollowingBrowser()))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: screen_of(app)._loaded, what="the (empty) profile list")
+        await pilot.press("n")
+        await pass_checks(pilot)
+        await fill_portal(pilot)
+        await pick_from_list(pilot, "AccountScreen", "preservation-prod")
+        await pick_from_list(pilot, "RoleScreen", "ReadOnly")
+        await accept_profile(pilot)
+        await wait_screen(pilot, "ReviewScreen")
+        for step in ("ProfileScreen", "RoleScreen", "AccountScreen", "PortalScreen", "ChecksScreen"):
+            await pilot.press("escape")
+            await wait_screen(pilot, step)
+            await pilot.pause(0.1)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen_of(app), what="back in the profile list")
+        await pilot.press("n")
+        await pass_checks(pilot)
+        portal = await wait_screen(pilot, "PortalScreen")
+        await wait_for(pilot, lambda: portal.loaded, what="portal")
+        assert app.state.portal is not None and not app.state.portal.existing
+        assert app.state.account is not None and app.state.account.account_name == "preservation-prod"
+        await pilot.press("ctrl+q")
+    assert not config_path.exists()
