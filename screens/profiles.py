@@ -152,6 +152,8 @@ class ProfilesScreen(Screen):
         self._names_asked: set[str] = set()
         self._config_path_text = ""
         self._details_wanted: bool | None = None  # i: shown / hidden; None: when there is room
+        self._details_room = True  # whether the pane fits beside the whole table (see _layout_details)
+        self._details_measured = False  # measured on the rows of a real read
 
     # -- services ---------------------------------------------------------------------------
 
@@ -266,7 +268,10 @@ class ProfilesScreen(Screen):
             table.set_widths(widths)  # as the last run measured them on every profile
         else:
             table.fit_columns([table_row for _, table_row in self._pairs])
-        self._layout_details()  # the table's width may have changed
+        # Room for the details pane is judged on the first real read and on resizes, not on every
+        # read after (account names arriving must not make the pane come and go).
+        self._layout_details(measure=not self._details_measured)
+        self._details_measured = self._details_measured or not provisional
         self._render_rows()
         if not provisional:
             self._save_row_cache(list(table.natural_widths))
@@ -497,13 +502,14 @@ class ProfilesScreen(Screen):
 
     # -- details pane: beside the table when there is room, else on request -------------------
 
-    def _layout_details(self) -> None:
+    def _layout_details(self, *, measure: bool = False) -> None:
         """Show the details pane beside the table when the table still gets every column in full
         (or when asked with i, if the table keeps a useful width), instead of the table when the
-        terminal is too narrow for both, or not at all."""
+        terminal is too narrow for both, or not at all. ``measure``: judge the room again."""
         width = self.size.width
-        room = width - DETAILS_WIDTH >= self.query_one(FastTable).natural_width
-        wanted = room if self._details_wanted is None else self._details_wanted
+        if measure:
+            self._details_room = width - DETAILS_WIDTH >= self.query_one(FastTable).natural_width
+        wanted = self._details_room if self._details_wanted is None else self._details_wanted
         side = wanted and width - DETAILS_WIDTH >= MIN_TABLE_WIDTH
         self.set_class(side, "-details-side")
         self.set_class(wanted and not side, "-details-full")
@@ -529,7 +535,7 @@ class ProfilesScreen(Screen):
             self._layout_details()
 
     def on_resize(self, event) -> None:
-        self._layout_details()
+        self._layout_details(measure=True)
 
     @on(FastTable.HeaderClicked)
     def _header_clicked(self, event: FastTable.HeaderClicked) -> None:

@@ -206,6 +206,9 @@ async def test_l_signs_in_with_a_device_code_without_freezing(demo_config, home,
         # account names were learnt (ListAccounts) and are shown and cached
         await wait_for(pilot, lambda: "preservation-prod (012345678901)" in table_rows(app)["preservation-prod"][ACCOUNT],
                        what="account name")
+        # the wider Account column does not make the details pane go away under the person's eyes
+        await pilot.pause(0.3)
+        assert screen_of(app).details_shown() == "side"
 
 
 async def test_l_when_signed_in_says_so_and_L_forces(demo_config, home, emulator):
