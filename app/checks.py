@@ -154,12 +154,6 @@ def _writable_dir(directory: Path) -> tuple[bool, Path]:
     return os.access(existing, os.W_OK | os.X_OK), existing
 
 
-def _home_short(path: Path) -> str:
-    home = Path(os.path.expanduser("~"))
-    try:
-        return "~/" + str(path.relative_to(home))
-    except ValueError:
-        return str(path)
 
 
 def check_folders() -> Check:
@@ -167,11 +161,11 @@ def check_folders() -> Check:
     for directory in (paths.aws_config_path().parent, paths.sso_cache_dir()):
         ok, decided = _writable_dir(directory)
         if not ok:
-            return Check("folders", title, FAIL, f"Cannot write to {_home_short(decided)}.",
+            return Check("folders", title, FAIL, f"Cannot write to {paths.display_path(decided)}.",
                          f"Make it yours and writable: chmod u+w {decided}")
     config_dir = paths.aws_config_path().parent
     state = "exists" if config_dir.is_dir() else "will be created"
-    return Check("folders", title, OK, f"{_home_short(config_dir)} {state} and is writable.")
+    return Check("folders", title, OK, f"{paths.display_path(config_dir)} {state} and is writable.")
 
 
 def check_config_file() -> Check:
@@ -181,7 +175,7 @@ def check_config_file() -> Check:
     title = TITLES["config"]
     path = paths.aws_config_path()
     if not path.exists():
-        return Check("config", title, OK, f"{_home_short(path)} does not exist yet; the wizard will create it.")
+        return Check("config", title, OK, f"{paths.display_path(path)} does not exist yet; the wizard will create it.")
     try:
         config = load_aws_config(path)
     except ConfigParseError as error:
@@ -191,10 +185,10 @@ def check_config_file() -> Check:
     except WizardError as error:
         return Check("config", title, FAIL, error.message, error.hint or f"Check {path}.")
     if not os.access(path, os.W_OK):
-        return Check("config", title, FAIL, f"{_home_short(path)} is read-only.", f"Make it writable: chmod u+w {path}")
+        return Check("config", title, FAIL, f"{paths.display_path(path)} is read-only.", f"Make it writable: chmod u+w {path}")
     sso = sum(1 for p in config.profiles.values() if getattr(p.kind, "value", p.kind) in ("sso", "sso-legacy"))
     return Check("config", title, OK,
-                 f"{_home_short(path)}: {_count(len(config.profiles), 'profile')} "
+                 f"{paths.display_path(path)}: {_count(len(config.profiles), 'profile')} "
                  f"({sso} SSO), {_count(len(config.sso_sessions), 'sign-in portal')}.")
 
 

@@ -43,3 +43,28 @@ def settings_dir() -> Path:
 
 def settings_path() -> Path:
     return settings_dir() / "settings.toml"
+
+
+DISPLAY_HOME_VARIABLE = "AWS_SSO_WIZARD_DISPLAY_HOME"
+"""Set by the demo to the person's real home: the sandbox's paths are then shown in full, so a
+``~/.aws/config`` on screen always means the real one."""
+
+
+def _display_home() -> str:
+    home = os.environ.get(DISPLAY_HOME_VARIABLE) or os.path.expanduser("~")
+    return home.rstrip("/") if len(home) > 1 else ""
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """``path`` as shown to people: under the home directory written as ``~/…``."""
+    text = str(path)
+    home = _display_home()
+    if home and (text == home or text.startswith(home + "/")):
+        return "~" + text[len(home):]
+    return text
+
+
+def display_text(text: str) -> str:
+    """``text`` (an error message, say) with every path under the home directory written as ``~/…``."""
+    home = _display_home()
+    return text.replace(home + "/", "~/") if home else text

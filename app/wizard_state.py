@@ -45,7 +45,7 @@ class WizardState:
     login_method: str | None = None  # "pkce" | "device"; None = decide from the browser
     force_login: bool = False  # the portal rejected the cached token: sign in again even if it looks valid
     accounts: list[Any] | None = None  # every account the user can use (cached for Back / "add another")
-    account: Any | None = None  # app.sso_client.Account
+    account: Account | None = None
     roles: dict[str, list[str]] = field(default_factory=dict)  # account id -> role names (cache)
     role: str | None = None
     profile: ProfileChoice | None = None

@@ -210,11 +210,11 @@ class StepScreen(Screen):
 
 def describe_error(error: BaseException) -> str:
     """What to show a person about ``error``: its message and hint, never a secret, home as ``~``."""
-    from screens.widgets import home_short
+    from app.paths import display_text
 
     if isinstance(error, WizardError):
-        return home_short(str(error))
-    return home_short(f"{type(error).__name__}: {redact(str(error))}")
+        return display_text(str(error))
+    return display_text(f"{type(error).__name__}: {redact(str(error))}")
 
 
 class WizardHome(Screen):

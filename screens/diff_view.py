@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from screens.widgets import _short_path
+from app.paths import display_path
 
 
 class DiffView(VerticalScroll):
@@ -36,9 +36,9 @@ def diff_text(diff: str) -> Text:
     for line in diff.splitlines():
         if line.startswith("--- "):
             old = line[4:].split(chr(9))[0].strip()
-            line = "--- (no file yet)" if old == "/dev/null" else f"--- {_short_path(old)} (now)"
+            line = "--- (no file yet)" if old == "/dev/null" else f"--- {display_path(old)} (now)"
         elif line.startswith("+++ "):
-            line = f"+++ {_short_path(line[4:].split(chr(9))[0].strip())} (after the change)"
+            line = f"+++ {display_path(line[4:].split(chr(9))[0].strip())} (after the change)"
         if line.startswith(("+++", "---")):
             style = "bold"
         elif line.startswith("@@"):

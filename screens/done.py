@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from app.paths import display_path
 from screens.base import ASSETS, StepScreen, describe_error
 
 ANOTHER = "another"
 QUIT = "quit"
 
 
-def _short(path) -> str:
-    home = Path(os.path.expanduser("~"))
-    try:
-        return "~/" + str(Path(path).relative_to(home))
-    except ValueError:
-        return str(path)
 
 
 class DoneScreen(StepScreen):
@@ -49,9 +41,9 @@ class DoneScreen(StepScreen):
         yield Static(headline, markup=False, classes="headline")
         result = self.state.last_write
         if result is not None:
-            where = f"Written to {_short(result.path)}"
+            where = f"Written to {display_path(result.path)}"
             if getattr(result, "backup_path", None):
-                where += f" (the previous version is saved as {_short(result.backup_path)})"
+                where += f" (the previous version is saved as {display_path(result.backup_path)})"
         else:
             where = "Your AWS config file already had exactly these settings."
         yield Static(where + ".", markup=False, classes="note done-summary")

@@ -5,7 +5,7 @@ type-to-filter list with a count; a single item is chosen by itself; errors say 
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult

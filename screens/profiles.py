@@ -12,7 +12,6 @@ import gc
 import shlex
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -27,6 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from app import profile_status as ps
 from app.cancel import CancelToken
+from app.paths import display_path
 from app.errors import Cancelled, WizardError, redact
 from screens.fast_table import Column, FastTable, Row
 
@@ -242,7 +242,7 @@ class ProfilesScreen(Screen):
     ) -> None:
         self._loaded = True
         self._provisional = provisional
-        self._config_path_text = _home_short(self._status.config_path)
+        self._config_path_text = display_path(self._status.config_path)
         if error is not None:
             self._load_error = error
             self._all = []
@@ -464,7 +464,7 @@ class ProfilesScreen(Screen):
                 _field(text, "Expires", session.expires_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z"), width)
             if session.token_path is not None:
                 exists = session.token_path.exists()
-                _field(text, "Token file", f"{_home_short(session.token_path)}{'' if exists else ' (none)'}", width)
+                _field(text, "Token file", f"{display_path(session.token_path)}{'' if exists else ' (none)'}", width)
             shared = [r.name for r in self._all if r.session_key == row.session_key and r.name != row.name]
             if shared:
                 _field(text, "Shares this sign-in with", _short_list(shared), width)
@@ -1036,11 +1036,6 @@ def _wrap(value: str, width: int) -> list[str]:
     return lines
 
 
-def _home_short(path: Path) -> str:
-    try:
-        return "~/" + str(path.relative_to(Path.home()))
-    except ValueError:
-        return str(path)
 
 
 def _short_list(names: list[str], limit: int = 8) -> str:

@@ -3,24 +3,16 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from app.paths import display_path
 from screens.base import ASSETS, StepScreen
 from screens.diff_view import DiffView
 from screens.widgets import KeyValue
 
 
-def _short(path: Path) -> str:
-    home = Path(os.path.expanduser("~"))
-    try:
-        return "~/" + str(Path(path).relative_to(home))
-    except ValueError:
-        return str(path)
 
 
 class ReviewScreen(StepScreen):
@@ -65,11 +57,11 @@ class ReviewScreen(StepScreen):
     def _planned(self, plan) -> None:
         self.plan = plan
         where = self.query_one(".review-where", Static)
-        path = _short(plan.path)
+        path = display_path(plan.path)
         if not plan.changed:
             where.update(f"{path} already has exactly these settings: nothing to write. Press Enter to continue.")
         elif plan.old_text:
-            where.update(f"File: {path}   ·   A backup of the current file goes to {_short(plan.backup_dir)}/")
+            where.update(f"File: {path}   ·   A backup of the current file goes to {display_path(plan.backup_dir)}/")
         else:
             where.update(f"File: {path} (new; it will be created)")
         self.query_one(DiffView).set_diff(plan.diff if plan.changed else "")

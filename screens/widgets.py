@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Sequence
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.widgets import Static
 
 
@@ -40,21 +39,6 @@ class StepIndicator(Static):
         return text
 
 
-def home_short(text: str) -> str:
-    """``text`` with the home directory written as ``~`` (shorter, and the same on every machine)."""
-    import os
-
-    home = os.path.expanduser("~").rstrip("/")
-    return text.replace(home + "/", "~/") if len(home) > 1 else text
-
-
-def _short_path(path: str) -> str:
-    import os
-
-    home = os.path.expanduser("~").rstrip("/")
-    if home and (path == home or path.startswith(home + "/")):
-        return "~" + path[len(home):]
-    return path
 
 
 STATUS_MARKS = {"ok": ("✓", "green"), "warn": ("!", "yellow"), "fail": ("✗", "red"), "running": ("…", "dim")}

@@ -5,12 +5,11 @@ from __future__ import annotations
 import sys
 import subprocess
 
-import pytest
 
 from app.settings import Preset
 from app.sso_client import Account
 from app.wizard_state import PortalChoice, ProfileChoice, WizardState
-from tests.wizard_app import SIZE, make_services, wait_for, wait_screen
+from tests.wizard_app import SIZE, make_services, wait_screen
 
 
 def _state(existing=False, scopes="sso:account:access"):

@@ -138,7 +138,7 @@ async def test_happy_path_with_a_device_code(emulator, config_path):
         assert account.account_name == "preservation-prod"
         roles, role = await pick_from_list(pilot, "RoleScreen", "read", "1 of 3 roles")
         assert role == "ReadOnly"
-        profile = await accept_profile(pilot)
+        await accept_profile(pilot)
         review, diff = await write_review(pilot)
         assert f"+[profile {PROFILE}]" in diff
         done = await wait_screen(pilot, "DoneScreen")
@@ -221,7 +221,7 @@ async def test_back_from_every_step_keeps_the_answers(emulator, config_path):
 
 
 async def test_a_single_account_is_chosen_with_a_note(emulator_factory, config_path):
-    emulator = emulator_factory(accounts=1, auto_approve=True)
+    emulator_factory(accounts=1, auto_approve=True)
     app = make_app(first_step="portal")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await fill_portal(pilot)
@@ -424,7 +424,7 @@ sso_registration_scopes = sso:account:access
 
 @pytest.mark.parametrize("replace", [False, True])
 async def test_name_conflict_asks_with_the_diff(emulator_factory, config_path, replace):
-    emulator = emulator_factory(auto_approve=True)
+    emulator_factory(auto_approve=True)
     config_path.parent.mkdir()
     config_path.write_text(EXISTING.format(url=DEMO_START_URL, region=DEMO_REGION))
     app = make_app(first_step="portal")
@@ -464,7 +464,7 @@ async def test_name_conflict_asks_with_the_diff(emulator_factory, config_path, r
 
 
 async def test_ctrl_q_mid_flow_leaves_the_config_untouched(emulator_factory, config_path):
-    emulator = emulator_factory(auto_approve=True)
+    emulator_factory(auto_approve=True)
     config_path.parent.mkdir()
     original = "[default]\nregion = eu-west-1\n# keep me exactly\n"
     config_path.write_text(original)
@@ -493,7 +493,7 @@ async def test_add_another_profile_reuses_the_sign_in(emulator_factory, config_p
         await wait_screen(pilot, "DoneScreen")
         await pilot.press("a")
         await pick_from_list(pilot, "AccountScreen", "billing")
-        roles = await wait_screen(pilot, "ProfileScreen")  # billing has one role: chosen by itself
+        await wait_screen(pilot, "ProfileScreen")  # billing has one role: chosen by itself
         await pilot.pause()
         await pilot.press("enter")
         review, diff = await write_review(pilot)
@@ -615,7 +615,7 @@ async def test_installing_the_aws_cli_streams_and_can_be_stopped(tmp_path, monke
 
 
 async def test_config_changed_during_review_is_reapplied_and_said(emulator_factory, config_path):
-    emulator = emulator_factory(auto_approve=True)
+    emulator_factory(auto_approve=True)
     app = make_app(first_step="portal")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await fill_portal(pilot)

@@ -42,6 +42,10 @@ def enter_sandbox(sandbox: Path) -> dict[str, str]:
     """Point this process at ``sandbox``; returns the variables set (for env.sh)."""
     sandbox.mkdir(parents=True, exist_ok=True)
     os.chmod(sandbox, 0o700)
+    from app.paths import DISPLAY_HOME_VARIABLE
+
+    # Screens write paths under the person's real home as ~/…; the sandbox's are shown in full.
+    os.environ.setdefault(DISPLAY_HOME_VARIABLE, os.path.expanduser("~"))
     for name in _SCRUB:
         os.environ.pop(name, None)
     values = {

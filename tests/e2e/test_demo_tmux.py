@@ -29,6 +29,10 @@ def test_demo_end_to_end_in_a_real_terminal(tmp_path):
            "sso_role_name = ReadOnly\n" in config
     assert "[sso-session demo-archive]\nsso_start_url = https://demo-archive.awsapps.com/start\n" in config
 
+    # The sandbox's config is named as the sandbox's (the person's HOME here is tmp_path): on
+    # screen, ~/.aws/config would mean the real one.
+    assert "Written to ~/sandbox/.aws/config." in run.screens["done"], run.screens["done"]
+
     # The AWS CLI (v1 from PyPI, through botocore) used the profile and the demo's token cache.
     identity = run.caller_identity
     assert identity["Account"] == "012345678901"
