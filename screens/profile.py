@@ -3,12 +3,14 @@ An existing name asks whether to replace it (showing exactly what changes) or pi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -26,6 +28,29 @@ OUTPUT_HELP = {
     "yaml": "yaml",
     "yaml-stream": "yaml-stream",
 }
+
+
+class ProfileNameInput(Input):
+    """The profile name: a space typed or pasted becomes ``-`` (a name people type after --profile
+    is easier without spaces); what cannot be taken is refused with a word of why, not only a bell."""
+
+    class Refused(Message):
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    _offered = ""
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        self._offered = re.sub(r"\s+", "-", text)
+        super().replace(self._offered, start, end)
+
+    def restricted(self) -> None:
+        if re.search(r"[\[\]]", self._offered):
+            reason = "[ and ] cannot be part of a profile name (the config file puts them around names)."
+        else:
+            reason = f"A profile name has at most {self.max_length} characters."
+        self.post_message(self.Refused(reason))
 
 
 @dataclass(frozen=True)
@@ -56,8 +81,9 @@ class ProfileScreen(StepScreen):
             pairs.append(("Role", role))
         yield KeyValue(pairs, classes="hint")
         yield Static("Profile name", markup=False, classes="field-label")
-        yield Static("You will type it in commands: aws s3 ls --profile NAME", markup=False, classes="field-help")
-        yield Input(id="profile-name", restrict=r"[^\s\[\]]*", max_length=64)
+        yield Static("You will type it in commands: aws s3 ls --profile NAME  (a space becomes -)", markup=False,
+                     classes="field-help")
+        yield ProfileNameInput(id="profile-name", restrict=r"[^\s\[\]]*", max_length=64)
         yield Static("", markup=False, classes="field-error", id="name-feedback")
         with Horizontal(classes="profile-columns"):
             with Vertical():
@@ -121,6 +147,13 @@ class ProfileScreen(StepScreen):
     def _name_changed(self, event: Input.Changed) -> None:
         event.stop()
         self._feedback(event.value)
+
+    @on(ProfileNameInput.Refused)
+    def _name_refused(self, event: ProfileNameInput.Refused) -> None:
+        feedback = self.query_one("#name-feedback", Static)
+        feedback.set_class(True, "field-error")
+        feedback.set_class(False, "field-ok")
+        feedback.update(event.reason)
 
     def _problem(self, name: str) -> str | None:
         from app.config_edits import validate_profile_name

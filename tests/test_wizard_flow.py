@@ -463,6 +463,30 @@ async def test_name_conflict_asks_with_the_diff(emulator_factory, config_path, r
     assert text.count("[sso-session demo-archive]") == 1
 
 
+async def test_a_typed_space_becomes_a_dash_and_brackets_say_why(emulator_factory, config_path):
+    emulator_factory(auto_approve=True)
+    app = make_app(first_step="portal")
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        await pick_from_list(pilot, "AccountScreen", "preservation-prod")
+        await pick_from_list(pilot, "RoleScreen", "ReadOnly")
+        profile = await wait_screen(pilot, "ProfileScreen")
+        await wait_for(pilot, lambda: profile.loaded is not None, what="profile defaults")
+        name = profile.query_one("#profile-name")
+        name.value = ""
+        await pilot.press(*"my prof", "[")
+        await pilot.pause()
+        assert name.value == "my-prof"
+        assert "[ and ] cannot be part of a profile name" in screen_text(profile)
+        await pilot.press("x")
+        await pilot.pause()
+        assert "A good name." in screen_text(profile)
+        await pilot.press("enter")
+        await write_review(pilot)
+        await wait_screen(pilot, "DoneScreen")
+    assert "[profile my-profx]" in config_path.read_text()
+
+
 async def test_ctrl_q_mid_flow_leaves_the_config_untouched(emulator_factory, config_path):
     emulator_factory(auto_approve=True)
     config_path.parent.mkdir()
