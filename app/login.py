@@ -569,7 +569,7 @@ class LoginService:
             cancel.raise_if_cancelled()
         token = self.cache.load_token(target)
         if token is None:
-            raise NotSignedIn(f"You are not signed in to {target.label}.", hint="Sign in first.")
+            raise NotSignedIn(f"You are not signed in to {target.label}.", hint=target.sign_in_hint())
         now = self._clock()
         state = self._state_of(target, token, now)
         if state is TokenState.VALID:
@@ -586,7 +586,7 @@ class LoginService:
                 return refreshed.access_token
         if token.expires_at > self._clock():
             return token.access_token
-        raise SessionExpired(f"Your sign-in to {target.label} has expired.", hint="Sign in again.")
+        raise SessionExpired(f"Your sign-in to {target.label} has expired.", hint=target.sign_in_hint(again=True))
 
     def refresh(self, target: SsoTarget) -> TokenStatus:
         """Renew the access token with the refresh token now, under botocore's rules (§5), and write
@@ -608,20 +608,20 @@ class LoginService:
             raise SessionExpired(
                 f"The sign-in for {target.start_url} cannot be renewed automatically "
                 "(profiles without an sso-session never can).",
-                hint="Sign in again.",
+                hint=target.sign_in_hint(again=True),
             )
         key = target_token_key(target)
         with self._refresh_lock(key), self._locked(target, "refresh", REFRESH_LOCK_TIMEOUT, cancel):
             token = self.cache.load_token(target)
             if token is None:
-                raise NotSignedIn(f"You are not signed in to {target.label}.", hint="Sign in first.")
+                raise NotSignedIn(f"You are not signed in to {target.label}.", hint=target.sign_in_hint())
             now = self._clock()
             if only_if_needed and token.expires_at - now >= EXPIRY_WINDOW:
                 return token  # someone renewed it while we waited
             if not token.has_refresh_material(now):
                 raise SessionExpired(
                     f"The sign-in for {target.label} cannot be renewed (no usable refresh token).",
-                    hint="Sign in again.",
+                    hint=target.sign_in_hint(again=True),
                 )
             oidc = self._oidc(target)
             try:

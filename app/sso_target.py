@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -83,6 +84,13 @@ class SsoTarget:
                 hint="Add the missing settings to the profile, or set it up again with the wizard.",
             )
         return cls(start_url=profile.start_url, region=profile.sso_region)  # type: ignore[arg-type]
+
+    def sign_in_hint(self, *, again: bool = False) -> str:
+        """The next step after "not signed in" / "expired", with the command when one names it."""
+        words = "Sign in again" if again else "Sign in first"
+        if self.session_name is None:
+            return f"{words} (aws-sso-wizard login PROFILE, with one of its profiles)."
+        return f"{words}: aws-sso-wizard login --sso-session {shlex.quote(self.session_name)}"
 
     @property
     def label(self) -> str:

@@ -241,7 +241,9 @@ def test_whoami_json(demo_config, home, emulator):
 def test_whoami_signed_out_is_one_line(demo_config, home, emulator):
     proc = run("whoami", "preservation-prod", "--json")
     assert proc.returncode == 1
-    assert "login" in one_line_error(proc).lower() or "sign" in one_line_error(proc).lower()
+    # the next step is the exact command to run
+    assert one_line_error(proc).endswith(
+        "You are not signed in to sso-session archive. Sign in first: aws-sso-wizard login --sso-session archive")
     assert proc.stdout == ""
 
 
@@ -275,7 +277,7 @@ def test_accounts_json_and_roles_with_progress(demo_config, home, emulator):
 def test_accounts_needs_a_sign_in_and_a_session(demo_config, emulator):
     proc = run("accounts", "--sso-session", "archive")
     assert proc.returncode == 1
-    one_line_error(proc)
+    assert "Sign in first: aws-sso-wizard login --sso-session archive" in one_line_error(proc)
     proc = run("accounts")
     assert proc.returncode == 2
 
