@@ -245,6 +245,9 @@ def read_config_text(path: Path) -> str | None:
     except IsADirectoryError:
         raise ConfigParseError("this is a directory, not a config file", path=path,
                                hint="Point AWS_CONFIG_FILE at a file, or move the directory away.") from None
+    except NotADirectoryError:
+        raise ConfigParseError("a part of this path is a file, not a folder", path=path,
+                               hint="Check AWS_CONFIG_FILE (or HOME): the config file's folder must be a folder.") from None
     except OSError as error:
         raise ConfigParseError(f"the file cannot be read ({error.strerror or error})", path=path,
                                hint="Check the file's permissions, then try again.") from None

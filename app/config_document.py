@@ -245,7 +245,8 @@ def _show(text: str, limit: int = 60) -> str:
     text = redact(text.strip())
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return text
+    # control characters (an escape sequence in the file) are shown, never sent to the terminal
+    return "".join(c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in text)
 
 
 class _ExactScanner:
@@ -319,6 +320,8 @@ class _ExactScanner:
                         "the file starts with a byte order mark (BOM), which botocore cannot read; "
                         "save it as UTF-8 without BOM",
                     )
+                if value.startswith("[") and "]" not in value[1:]:
+                    raise _Problem(index, f"the section header '{_show(value)}' has no closing ]")
                 raise _Problem(
                     index,
                     f"'{_show(value)}' comes before any [section] header; botocore needs every "

@@ -41,7 +41,9 @@ class WizardError(Exception):
 
     def __str__(self) -> str:
         if self.hint:
-            return f"{self.message} {self.hint}"
+            # one sentence after another, whatever punctuation the message ended with
+            end = "" if self.message.rstrip().endswith((".", "!", "?", ":")) else "."
+            return f"{self.message.rstrip()}{end} {self.hint}"
         return self.message
 
 

@@ -40,8 +40,35 @@ def test_unreadable_paths_raise_config_parse_errors(tmp_path):
         load_aws_config(tmp_path)
     blocker = tmp_path / "file"
     blocker.write_text("")
-    with pytest.raises(ConfigParseError, match="cannot be read"):
+    with pytest.raises(ConfigParseError, match="is a file, not a folder") as caught:
         load_aws_config(blocker / "config")
+    assert "AWS_CONFIG_FILE" in caught.value.hint
+
+
+def test_an_error_reads_as_sentences(tmp_path):
+    path = tmp_path / "config"
+    path.write_bytes(b"\xef\xbb\xbf[default]\nregion = x\n")
+    with pytest.raises(ConfigParseError) as caught:
+        load_aws_config(path)
+    assert str(caught.value).endswith("save it as UTF-8 without BOM. Fix that line by hand (or restore a backup) "
+                                      "and try again; nothing was written.")
+
+
+def test_an_unclosed_first_header_is_named_as_such(tmp_path):
+    path = tmp_path / "config"
+    path.write_text("[default\nregion = x\n")
+    with pytest.raises(ConfigParseError, match=r"line 1: the section header '\[default' has no closing \]"):
+        load_aws_config(path)
+
+
+def test_control_characters_in_a_bad_line_are_shown_not_sent_to_the_terminal(tmp_path):
+    path = tmp_path / "config"
+    path.write_text("[default]\n\x1b]0;pwned\x07 region\n")
+    with pytest.raises(ConfigParseError) as caught:
+        load_aws_config(path)
+    text = str(caught.value)
+    assert "\x1b" not in text and "\x07" not in text
+    assert "\\x1b]0;pwned\\x07 region" in text
 
 
 def test_values_are_read_only_and_profiles_are_frozen(tmp_path):

@@ -358,4 +358,4 @@ def test_expired_token_status_message(home):
     with pytest.raises(SessionExpired) as caught:
         LoginService().access_token(SESSION)
     assert caught.value.message == "Your sign-in to sso-session demo has expired."
-    assert caught.value.hint == SIGN_IN_AGAIN
+    assert caught.value.hint == "Sign in again: aws-sso-wizard login --sso-session demo"
