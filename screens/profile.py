@@ -244,7 +244,8 @@ class ProfileScreen(StepScreen):
             diff = write_plan.diff or "(no change: the profile already has exactly these settings)"
             dialog = ConfirmDialog(
                 "Replace an existing profile?",
-                f"Your config already has a profile named “{choice.name}”. Replacing it changes these lines:",
+                f"Your config already has a profile named “{choice.name}”. Replacing it changes these lines:"
+                + "".join(f"\n{note}" for note in write_plan.notes),
                 yes="Replace it", no="Choose another name", diff=diff, yes_variant="warning",
             )
             self.app.push_screen(dialog, lambda yes: self._answered(choice, yes))

@@ -914,7 +914,9 @@ class ProfilesScreen(Screen):
         if not plan.changed:
             self.notify("Nothing to change: the config already says that.", markup=False)
             return
-        note = f"This changes {plan.path}; the current file is backed up to {plan.backup_dir} first."
+        note = f"This changes {display_path(plan.path)}; the current file is backed up to {display_path(plan.backup_dir)} first."
+        if plan.notes:
+            note += "\n" + "\n".join(plan.notes)
 
         def answered(yes: bool | None) -> None:
             if yes:

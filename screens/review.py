@@ -59,11 +59,14 @@ class ReviewScreen(StepScreen):
         where = self.query_one(".review-where", Static)
         path = display_path(plan.path)
         if not plan.changed:
-            where.update(f"{path} already has exactly these settings: nothing to write. Press Enter to continue.")
+            text = f"{path} already has exactly these settings: nothing to write. Press Enter to continue."
         elif plan.old_text:
-            where.update(f"File: {path}   ·   A backup of the current file goes to {display_path(plan.backup_dir)}/")
+            text = f"File: {path}   ·   A backup of the current file goes to {display_path(plan.backup_dir)}/"
         else:
-            where.update(f"File: {path} (new; it will be created)")
+            text = f"File: {path} (new; it will be created)"
+        if plan.changed and plan.notes:
+            text += "\n" + "\n".join(plan.notes)  # what the edit did beyond the profile itself
+        where.update(text)
         self.query_one(DiffView).set_diff(plan.diff if plan.changed else "")
         self.refresh_bindings()
 

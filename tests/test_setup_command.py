@@ -83,6 +83,20 @@ def test_second_run_reuses_the_sign_in_and_the_session(emulator_factory, cli_env
     assert again.returncode == 0 and "Nothing to change" in again.stderr
 
 
+def test_what_the_edit_does_beyond_the_profile_is_said(emulator_factory, cli_env, config_path):
+    """[default] shadowed by a later [profile default]: setting up "default" removes the shadowed
+    section, and says so next to the diff."""
+    emulator_factory(auto_approve=True)
+    config_path.parent.mkdir()
+    config_path.write_text("[default]\nregion = us-east-1\n\n[profile default]\nregion = eu-west-1\n")
+    args = [a if a != "archive-ro" else "default" for a in BASE]
+    proc = _run(cli_env, *args, "--device-code", "--dry-run")
+    assert proc.returncode == 0, proc.stderr
+    assert "-[default]" in proc.stdout
+    assert "Removed the section [default] (line 1): botocore ignored it because the later [profile default] " \
+           "defines the same profile." in proc.stderr
+
+
 def test_legacy_profile(emulator_factory, cli_env, config_path):
     emulator_factory(auto_approve=True)
     args = [a for a in BASE if a not in ("--sso-session", "demo")]

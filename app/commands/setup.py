@@ -271,6 +271,8 @@ def _setup(args: argparse.Namespace, answers: dict) -> int:
         return 0
     sys.stdout.write(plan.diff if plan.diff.endswith("\n") else plan.diff + "\n")
     sys.stdout.flush()
+    for note in plan.notes:
+        _say(note)
     if args.dry_run:
         _say("Dry run: nothing was written.")
         return 0
@@ -280,5 +282,6 @@ def _setup(args: argparse.Namespace, answers: dict) -> int:
         message += f" (backup: {result.backup_path})"
     _say(message + ".")
     if result.reapplied:
-        _say("The file changed while this ran; the change was applied to the new version.")
+        _say("The file changed while this ran; the change was applied to the new version, which changed:")
+        sys.stdout.write(result.diff if result.diff.endswith("\n") else result.diff + "\n")
     return 0
