@@ -64,7 +64,10 @@ class WriteResult:
 
 
 def lock_path_for(path: Path) -> Path:
-    return path.with_name(path.name + ".lock")
+    """The sidecar lock beside the real file (a config reached through a symlink and by its own
+    path takes one lock)."""
+    real = Path(os.path.realpath(path))
+    return real.with_name(real.name + ".lock")
 
 
 class ConfigWriter:
