@@ -75,6 +75,8 @@ def test_symlinked_config_is_written_through(config_path, tmp_path):
     assert config_path.is_symlink() and "[profile dev]" in real.read_text()
     assert result.backup_path.parent == config_path.parent
     assert result.backup_path.read_text() == "[default]\nregion = x\n"
+    # one lock for the file, whichever path leads to it
+    assert lock_path_for(config_path) == lock_path_for(real) == real.with_name("aws-config.lock")
 
 
 def apply_unified_diff(old: list[str], diff: str) -> list[str]:
