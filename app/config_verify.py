@@ -56,13 +56,20 @@ class VerificationError(WizardError):
 
 
 def botocore_read(text: str) -> dict:
-    """botocore's own loader on ``text``: ``build_profile_map(raw_config_parse(file))``."""
+    """botocore's own loader on ``text``: ``build_profile_map(raw_config_parse(file))``. The loader
+    reads only named files: on Linux the text lives in an anonymous in-memory file, elsewhere in
+    a private temporary file that is removed at once (the sections may hold static keys)."""
     from botocore.configloader import build_profile_map, raw_config_parse
 
-    fd, name = tempfile.mkstemp(prefix="aws-sso-wizard-verify-", suffix=".config")
+    data = text.encode("utf-8")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+        fd, name, temporary = _scratch_file(data)
+    except OSError as error:
+        raise WizardError(
+            f"The change could not be checked before writing: no scratch file ({error.strerror or error}).",
+            hint="Free some space in the temporary folder (TMPDIR), then try again; nothing was written.",
+        ) from None
+    try:
         try:
             raw = raw_config_parse(name)
         except Exception as error:  # noqa: BLE001 - botocore's refusal, whatever its type
@@ -71,8 +78,38 @@ def botocore_read(text: str) -> dict:
         mapped["__raw__"] = raw
         return mapped
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
+        os.close(fd)
+        if temporary:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(name)
+
+
+def _scratch_file(data: bytes) -> tuple[int, str, bool]:
+    """(an open descriptor, a path botocore can open, whether the path must be removed)."""
+    if hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"):
+        fd = os.memfd_create("aws-sso-wizard-verify")
+        try:
+            _write_all(fd, data)
+            name = f"/proc/self/fd/{fd}"
+            if os.path.isfile(name):
+                return fd, name, False
+        except OSError:
+            pass
+        os.close(fd)
+    fd, name = tempfile.mkstemp(prefix="aws-sso-wizard-verify-", suffix=".config")
+    try:
+        _write_all(fd, data)
+    except BaseException:
+        os.close(fd)
+        os.unlink(name)
+        raise
+    return fd, name, True
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _header_of(line: str) -> str | None:

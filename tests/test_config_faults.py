@@ -163,3 +163,32 @@ def test_a_failed_write_can_simply_be_retried(planned, config_path, monkeypatch)
     monkeypatch.undo()
     result = writer.apply(plan)
     assert config_path.read_text() == plan.new_text and result.backup_path.read_text() == OLD
+
+
+def test_the_check_before_writing_leaves_nothing_in_the_temp_folder(config_path, tmp_path, monkeypatch):
+    """botocore reads the planned text from an in-memory file (Linux): a static key in the config
+    never lands in the temp folder, and a temp folder that cannot be written does not matter."""
+    config_path.parent.mkdir(mode=0o700)
+    config_path.write_text("[profile keys]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = abc\n")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    writer = ConfigWriter(config_path)
+    writer.apply(writer.plan(EDITS))
+    assert "[profile dev]" in config_path.read_text()
+    if hasattr(os, "memfd_create"):
+        assert list(scratch.iterdir()) == []
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+        assert writer.plan([UpsertProfile("dev", "222222222222", "Developer", sso_session="corp")]).changed
+
+
+def test_no_scratch_file_for_the_check_is_a_plain_error(config_path, tmp_path, monkeypatch):
+    from app.errors import WizardError
+
+    config_path.parent.mkdir(mode=0o700)
+    config_path.write_text(OLD)
+    monkeypatch.delattr(os, "memfd_create", raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    with pytest.raises(WizardError, match="could not be checked before writing") as caught:
+        ConfigWriter(config_path).plan(EDITS)
+    assert "TMPDIR" in caught.value.hint and config_path.read_text() == OLD
