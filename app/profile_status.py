@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
+from app.secret_values import HIDDEN, is_secret_key
 from app import paths
 from app.account_names import AccountNames
 from app.search import search_key
@@ -44,30 +45,15 @@ EXPIRING_WINDOW = timedelta(minutes=15)
 # (for example whether a refresh token is still usable) may depend on more than the file.
 _MAX_STATUS_AGE = timedelta(seconds=60)
 
-# Keys whose values are never shown, whatever the profile kind.
-_SECRET_KEYS = {
-    "aws_secret_access_key",
-    "aws_session_token",
-    "aws_security_token",
-    "sso_client_secret",
-}
-_SECRET_WORDS = ("secret", "password", "passphrase", "session_token", "security_token", "private_key")
-
-
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def is_secret_key(key: str) -> bool:
-    lowered = key.lower()
-    return lowered in _SECRET_KEYS or any(word in lowered for word in _SECRET_WORDS)
 
 
 def display_value(key: str, value: object) -> str:
     """A config value as the details pane shows it: secrets masked, access key ids shortened."""
     text = value if isinstance(value, str) else _flatten(value)
     if is_secret_key(key):
-        return "•••••••• (hidden)" if text else ""
+        return HIDDEN if text else ""
     if key.lower() == "aws_access_key_id" and len(text) > 8:
         return f"{text[:4]}…{text[-4:]}"
     return text

@@ -31,9 +31,12 @@ class DiffView(VerticalScroll):
 
 
 def diff_text(diff: str) -> Text:
-    """The diff with its file headers shortened (``~/.aws/config (now)`` / ``(after)``)."""
+    """The diff with its file headers shortened (``~/.aws/config (now)`` / ``(after)``) and secret
+    values (static keys nearby) masked."""
+    from app.secret_values import mask_diff
+
     text = Text()
-    for line in diff.splitlines():
+    for line in mask_diff(diff).splitlines():
         if line.startswith("--- "):
             old = line[4:].split(chr(9))[0].strip()
             line = "--- (no file yet)" if old == "/dev/null" else f"--- {display_path(old)} (now)"

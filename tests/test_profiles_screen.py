@@ -437,6 +437,28 @@ async def test_x_shows_the_diff_and_deletes_with_a_backup(demo_config):
         assert "Backup:" in notes_text(app)
 
 
+async def test_the_change_preview_of_a_static_keys_profile_hides_its_secret(config_path):
+    from screens.dialogs import ConfirmDialog
+    from screens.fast_table import FastTable
+
+    write_config(config_path, MIXED_CONFIG)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        for key in ("x", "d"):
+            screen_of(app).query_one(FastTable).move_to("keys")
+            await pilot.pause()
+            await pilot.press(key)
+            await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="the change preview")
+            await pilot.pause()
+            shown = str(top(app).query_one(".diff-body").render())
+            assert "aws_secret_access_key = •••••••• (hidden)" in shown
+            assert "wJalrXUtnFEMI" not in shown and "AKIAIOSFODNN7EXAMPLE" in shown
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(top(app), ConfirmDialog), what="closed")
+    assert "wJalrXUtnFEMI" in config_path.read_text()  # the file itself keeps every byte
+
+
 async def test_d_makes_the_profile_the_default(demo_config):
     from screens.dialogs import ConfirmDialog
 

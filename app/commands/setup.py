@@ -106,6 +106,14 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _print_diff(diff: str) -> None:
+    """The change on stdout, secret values of neighbouring static-key profiles masked."""
+    from app.secret_values import mask_diff
+
+    sys.stdout.write(mask_diff(diff if diff.endswith("\n") else diff + "\n"))
+    sys.stdout.flush()
+
+
 def _resolve_answers(args: argparse.Namespace) -> dict:
     """Flags first, then the preset; raises UsageError for anything missing or malformed."""
     from app.config_edits import validate_profile_name, validate_session_name
@@ -269,8 +277,7 @@ def _setup(args: argparse.Namespace, answers: dict) -> int:
     if not plan.changed:
         _say(f"Nothing to change: {plan.path} already has the profile {answers['profile']} with these settings.")
         return 0
-    sys.stdout.write(plan.diff if plan.diff.endswith("\n") else plan.diff + "\n")
-    sys.stdout.flush()
+    _print_diff(plan.diff)
     for note in plan.notes:
         _say(note)
     if args.dry_run:
@@ -283,5 +290,5 @@ def _setup(args: argparse.Namespace, answers: dict) -> int:
     _say(message + ".")
     if result.reapplied:
         _say("The file changed while this ran; the change was applied to the new version, which changed:")
-        sys.stdout.write(result.diff if result.diff.endswith("\n") else result.diff + "\n")
+        _print_diff(result.diff)
     return 0
