@@ -431,5 +431,17 @@ def _profile_identity(
             raise SessionExpired(
                 f"The sign-in for profile “{profile_name}” has expired.", hint="Sign in again."
             ) from None
+        code = (getattr(error, "response", None) or {}).get("Error", {}).get("Code")
+        if code in _REJECTED_CREDENTIALS:
+            # not an SSO sign-in: the profile's own keys (or what its source gives) were refused
+            raise WizardError(
+                f"AWS refused the credentials of profile “{profile_name}” ({code}).",
+                hint="Check its keys (aws_access_key_id / aws_secret_access_key), or what its source profile "
+                     "or credential_process gives.",
+            ) from None
         raise translate_error(error, operation="GetCallerIdentity") from None
     return Identity(account=response["Account"], arn=response["Arn"], user_id=response["UserId"])
+
+
+_REJECTED_CREDENTIALS = ("ExpiredToken", "InvalidClientTokenId", "SignatureDoesNotMatch", "IncompleteSignature",
+                         "MissingAuthenticationToken", "UnrecognizedClientException")

@@ -247,6 +247,15 @@ def test_whoami_signed_out_is_one_line(demo_config, home, emulator):
     assert proc.stdout == ""
 
 
+def test_whoami_with_refused_static_keys_says_so_not_sign_in_again(config_path, home, emulator):
+    write_config(config_path, MIXED_CONFIG)
+    proc = run("whoami", "keys")
+    assert proc.returncode == 1
+    error = one_line_error(proc)
+    assert "AWS refused the credentials of profile “keys” (InvalidClientTokenId)" in error
+    assert "Check its keys" in error and "Sign in" not in error and "wJalrXUtnFEMI" not in proc.stderr
+
+
 # -- accounts ----------------------------------------------------------------------------------------------
 
 
