@@ -239,9 +239,9 @@ def check_endpoint(region: str, *, timeout: float = 5.0) -> Check:
         pass  # any HTTP answer means the service is reachable
     except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
-        return Check("endpoint", title, WARN, f"Cannot reach {url} ({reason}).",
-                     "Check your network, VPN or proxy (HTTPS_PROXY), then press r to check again.")
-    return Check("endpoint", title, OK, f"{url} answers.")
+        return Check("endpoint", title, WARN, f"Cannot reach the sign-in service for {region}, {url} ({reason}).",
+                     "Check your network, VPN or proxy (HTTPS_PROXY), then check again.")
+    return Check("endpoint", title, OK, f"The sign-in service for {region}, {url}, answers.")
 
 
 # --------------------------------------------------------------------------------------------

@@ -316,6 +316,23 @@ def test_doctor_reaches_the_sign_in_service(demo_config, emulator):
     data = json.loads(proc.stdout)
     endpoint = [item for item in data if item["check"] == "endpoint"]
     assert endpoint and endpoint[0]["status"] == "ok", endpoint
+    assert endpoint[0]["message"].startswith("The sign-in service for eu-west-2, http://127.0.0.1:")
+
+
+def test_doctor_names_each_unreachable_region_and_a_fix_that_fits_the_command_line(config_path):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        unused_port = probe.getsockname()[1]
+    write_config(config_path, "[sso-session a]\nsso_start_url = https://a.awsapps.com/start\nsso_region = eu-west-2\n\n"
+                              "[sso-session b]\nsso_start_url = https://b.awsapps.com/start\nsso_region = us-east-1\n")
+    proc = run("doctor", "--json", env={**command_env(), "AWS_ENDPOINT_URL": f"http://127.0.0.1:{unused_port}"})
+    endpoint = [item for item in json.loads(proc.stdout) if item["check"] == "endpoint"]
+    assert [item["status"] for item in endpoint] == ["warn", "warn"]
+    assert {item["message"].split(",")[0] for item in endpoint} == {
+        "Cannot reach the sign-in service for eu-west-2", "Cannot reach the sign-in service for us-east-1"}
+    assert all("press" not in item["fix"] for item in endpoint)
 
 
 def test_doctor_fails_on_a_broken_config(config_path):
