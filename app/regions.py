@@ -11,9 +11,17 @@ _REGION_SHAPE = re.compile(r"^[a-z]{2,}(-[a-z]+)+-\d+$")
 
 @functools.lru_cache(maxsize=1)
 def _all_sso_regions() -> tuple[str, ...]:
+    import os
+
     import botocore.session  # lazy: keeps botocore off the start-up path
 
-    session = botocore.session.Session()
+    # botocore's bundled endpoint data only: no config file and no AWS_PROFILE lookup (a profile
+    # that does not exist yet, or a config file that cannot be read, must not hide the list)
+    session = botocore.session.Session(session_vars={
+        "profile": (None, None, None, None),
+        "config_file": (None, None, os.devnull, None),
+        "credentials_file": (None, None, os.devnull, None),
+    })
     regions: list[str] = []
     for partition in session.get_available_partitions():
         for region in session.get_available_regions("sso-oidc", partition_name=partition):

@@ -97,6 +97,26 @@ def test_what_the_edit_does_beyond_the_profile_is_said(emulator_factory, cli_env
            "defines the same profile." in proc.stderr
 
 
+def test_an_aws_profile_variable_naming_the_profile_to_be_made_is_fine(emulator_factory, cli_env, config_path):
+    """People export AWS_PROFILE=NAME first, then create NAME: nothing may trip over the missing profile."""
+    emulator_factory(auto_approve=True)
+    cli_env["AWS_PROFILE"] = "archive-ro"
+    proc = _run(cli_env, *BASE, "--device-code")
+    assert proc.returncode == 0, proc.stderr
+    assert "[profile archive-ro]" in config_path.read_text()
+
+
+def test_a_broken_config_is_one_line_with_its_line_number(emulator_factory, cli_env, config_path):
+    emulator_factory(auto_approve=True)
+    config_path.parent.mkdir()
+    config_path.write_text("[profile a]\nregion = eu-west-1\nthis line is broken\n")
+    proc = _run(cli_env, *BASE, "--device-code")
+    assert proc.returncode == 1
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "line 3" in lines[0] and "unexpected" not in lines[0], proc.stderr
+    assert config_path.read_text() == "[profile a]\nregion = eu-west-1\nthis line is broken\n"
+
+
 def test_legacy_profile(emulator_factory, cli_env, config_path):
     emulator_factory(auto_approve=True)
     args = [a for a in BASE if a not in ("--sso-session", "demo")]
