@@ -207,6 +207,21 @@ def test_preset_supplies_missing_answers(emulator_factory, cli_env, config_path,
     assert "sso_session = org" in text and "region = eu-west-3" in text and "output = yaml" in text
 
 
+def test_a_broken_settings_file_does_not_stop_a_run_given_its_preset(emulator_factory, cli_env, config_path, tmp_path, home):
+    emulator_factory(auto_approve=True)
+    settings = home / ".config" / "aws-sso-wizard" / "settings.toml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text("[last]\nstart_url = \n")
+    preset = tmp_path / "org.toml"
+    preset.write_text(f'[sso]\nstart_url = "{DEMO_START_URL}"\nregion = "{DEMO_REGION}"\nsession_name = "org"\n')
+    proc = _run(cli_env, "--yes", "--preset", str(preset), "--account", "012345678901", "--role", "ReadOnly",
+                "--profile", "p", "--device-code")
+    assert proc.returncode == 0, proc.stderr
+    # without a preset, the settings file is read (for its preset key) and its line is named
+    proc = _run(cli_env, *BASE, "--device-code")
+    assert proc.returncode == 1 and "settings.toml" in proc.stderr and "line 2" in proc.stderr, proc.stderr
+
+
 def test_broken_preset_is_one_line_with_its_line_number(cli_env, tmp_path):
     preset = tmp_path / "org.toml"
     preset.write_text('[sso]\nstart_url = "https://x.awsapps.com/start"\nregion = \n')

@@ -13,6 +13,7 @@ Exit 0 on success, 1 on error (one line on stderr), 2 on wrong usage, 130 when c
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 HELP = "Set up an AWS SSO profile step by step (the wizard), or in one go with --yes."
@@ -117,10 +118,12 @@ def _print_diff(diff: str) -> None:
 def _resolve_answers(args: argparse.Namespace) -> dict:
     """Flags first, then the preset; raises UsageError for anything missing or malformed."""
     from app.config_edits import validate_profile_name, validate_session_name
-    from app.settings import DEFAULT_SCOPES, Settings, find_preset
+    from app.settings import DEFAULT_SCOPES, PRESET_ENV, Settings, find_preset
     from app.start_url import check_start_url, region_from_start_url
 
-    preset = find_preset(getattr(args, "preset", None), Settings.load())
+    # the settings file only matters for its preset key: a broken one does not stop a run given its preset
+    chosen = getattr(args, "preset", None) or os.environ.get(PRESET_ENV, "").strip()
+    preset = find_preset(getattr(args, "preset", None), None if chosen else Settings.load())
     start_url = args.start_url or (preset.start_url if preset else None)
     if not start_url:
         raise UsageError("--start-url is required with --yes.")
