@@ -166,6 +166,21 @@ def test_existing_session_with_other_values_is_refused(emulator_factory, cli_env
     assert "other.awsapps.com" in config_path.read_text()
 
 
+def test_existing_session_is_the_same_portal_with_a_trailing_slash_but_other_scopes_are_refused(
+        emulator_factory, cli_env, config_path):
+    emulator_factory(auto_approve=True)
+    config_path.parent.mkdir()
+    original = f"[sso-session demo]\nsso_start_url = {DEMO_START_URL}\nsso_region = {DEMO_REGION}\n"
+    config_path.write_text(original)
+    args = [a if a != DEMO_START_URL else DEMO_START_URL.upper().replace("/START", "/start") + "/" for a in BASE]
+    proc = _run(cli_env, *args, "--device-code", "--scopes", "sso:account:access,codewhisperer:completions")
+    assert proc.returncode == 1 and "--scopes does not change an existing sso-session" in proc.stderr, proc.stderr
+    assert config_path.read_text() == original
+    proc = _run(cli_env, *args, "--device-code")
+    assert proc.returncode == 0, proc.stderr
+    assert config_path.read_text().count("[sso-session demo]") == 1
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

@@ -199,6 +199,17 @@ def run_non_interactive(args: argparse.Namespace) -> int:
     return _setup(args, answers)  # WizardErrors reach app.cli, which prints one line with the exit code
 
 
+def _same_portal(a: str | None, b: str | None) -> bool:
+    """Start URLs that lead to the same portal: a trailing slash and the host's case do not count."""
+    from urllib.parse import urlsplit
+
+    def key(url: str | None) -> tuple:
+        parts = urlsplit((url or "").strip())
+        return parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query
+
+    return key(a) == key(b)
+
+
 def _setup(args: argparse.Namespace, answers: dict) -> int:
     from app.account_names import list_and_remember
     from app.aws_config import load_aws_config
@@ -214,10 +225,18 @@ def _setup(args: argparse.Namespace, answers: dict) -> int:
     config = load_aws_config()
     session = answers["session"]
     existing = config.sso_sessions.get(session) if session else None
-    if existing is not None and (existing.start_url != answers["start_url"] or existing.region != answers["sso_region"]):
+    if existing is not None and (not _same_portal(existing.start_url, answers["start_url"])
+                                 or existing.region != answers["sso_region"]):
         raise WizardError(
             f"Your config already has an sso-session “{session}” for {existing.start_url} ({existing.region}).",
             hint="Use another --sso-session name, or the same start URL and region.",
+        )
+    if (existing is not None and args.scopes is not None
+            and tuple(parse_registration_scopes(args.scopes)) != tuple(existing.scopes)):
+        raise WizardError(
+            f"The sso-session “{session}” already has other scopes ({existing.registration_scopes or 'none set'}); "
+            "--scopes does not change an existing sso-session.",
+            hint="Leave out --scopes, use another --sso-session name, or edit sso_registration_scopes in the config.",
         )
     if existing is not None:
         target = SsoTarget.from_session(existing)
