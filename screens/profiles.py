@@ -72,7 +72,7 @@ class ProfilesScreen(Screen):
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="profiles.filter"),
         Binding("l", "login", "Sign in", id="profiles.login"),
-        Binding("L", "login(True)", "Sign in again", id="profiles.login_force", show=False),
+        Binding("L", "login(True)", "Sign in again", id="profiles.login_force", show=False),  # in help: l, forced
         Binding("o", "logout", "Sign out", id="profiles.logout"),
         Binding("w", "whoami", "Who am I", id="profiles.whoami"),
         Binding("e", "export", "Export", id="profiles.export"),
@@ -80,9 +80,8 @@ class ProfilesScreen(Screen):
         Binding("n", "new_profile", "New", id="profiles.new"),
         Binding("x", "delete", "Delete", id="profiles.delete"),
         Binding("d", "make_default", "Default", id="profiles.default"),
-        # re-reading happens by itself every second: r stays out of the footer (help and palette list it)
-        Binding("r", "refresh", "Refresh", id="profiles.refresh", show=False),
         Binding("i", "toggle_details", "Details", id="profiles.details"),
+        Binding("r", "refresh", "Reload", id="profiles.refresh", tooltip="Read the config and sign-ins again now"),
         Binding("s", "sort", "Sort", id="profiles.sort", show=False),
         Binding("S", "sort_reverse", "Reverse sort", id="profiles.sort_reverse", show=False),
         Binding("question_mark", "help", "Help", id="profiles.help"),

@@ -87,6 +87,15 @@ def test_profiles_table(config_path, home):
     assert "static keys" in next(line for line in lines if line.startswith("keys "))
 
 
+def test_profiles_table_says_what_stops_an_incomplete_profile(config_path, home):
+    write_config(config_path, "[profile broken]\nsso_session = nope\nsso_account_id = 111122223333\n"
+                              "sso_role_name = R\n")
+    proc = run("profiles")
+    assert proc.returncode == 0, proc.stderr
+    assert "n/a (see below)" in proc.stdout
+    assert proc.stdout.rstrip().endswith('broken: It names the sso-session "nope", which does not exist.')
+
+
 def test_profiles_with_no_config(config_path):
     proc = run("profiles", "--json")
     assert proc.returncode == 0 and json.loads(proc.stdout) == []

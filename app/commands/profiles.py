@@ -35,15 +35,21 @@ def run(args: argparse.Namespace) -> int:
         return 0
     header = ("PROFILE", "ACCOUNT", "ROLE", "REGION", "SSO SESSION", "STATUS")
     lines = []
+    problems = []
     now = snapshot.taken_at
     for row in snapshot.rows:
         session = snapshot.session_of(row)
         if row.is_sso:
             status = session.text(now) if session is not None else "n/a"
             sso = row.sso_session or ("(legacy) " + (row.start_url or ""))
+            if row.problem:
+                status = f"{status} (see below)"
+                problems.append(f"{row.name}: {row.problem}")
         else:
             status = f"n/a ({row.kind_label})"
             sso = ""
         lines.append((row.name, row.account_label, row.role_name or "", row.region or "", sso, status))
     print_table(header, lines)
+    if problems:  # what stops a profile from signing in, in the config's own terms
+        print("\n" + "\n".join(problems))
     return 0
