@@ -86,12 +86,13 @@ def test_emulator_command_with_a_busy_port_says_so(cli_env):
     assert proc.stdout == ""
 
 
-def test_emulator_command_rejects_nonsense_knobs(cli_env):
+@pytest.mark.parametrize("knob, value", [("--rate-limit", "0"), ("--port", "70000"), ("--port", "-1")])
+def test_emulator_command_rejects_nonsense_knobs(cli_env, knob, value):
     proc = subprocess.run(
-        [sys.executable, "-m", "app", "emulator", "--rate-limit", "0"],
+        [sys.executable, "-m", "app", "emulator", knob, value],
         capture_output=True, text=True, env=cli_env, timeout=30,
     )
-    assert proc.returncode == 2 and "--rate-limit" in proc.stderr
+    assert proc.returncode == 2 and knob in proc.stderr and "unexpected" not in proc.stderr
 
 
 def test_emulator_command_log_names_operations_only(cli_env):

@@ -13,7 +13,7 @@ import threading
 HELP = "Run a pretend AWS IAM Identity Center (sso-oidc, SSO portal, STS) on 127.0.0.1 for demos and tests."
 
 
-def _number(convert, *, above: float | None = None, at_least: float | None = None):
+def _number(convert, *, above: float | None = None, at_least: float | None = None, at_most: float | None = None):
     """An argparse ``type``: ``convert`` (int or float) with a lower bound, said in the error."""
 
     def parse(text: str):
@@ -22,6 +22,8 @@ def _number(convert, *, above: float | None = None, at_least: float | None = Non
             raise argparse.ArgumentTypeError(f"must be more than {above}")
         if at_least is not None and value < at_least:
             raise argparse.ArgumentTypeError(f"must be {at_least} or more")
+        if at_most is not None and value > at_most:
+            raise argparse.ArgumentTypeError(f"must be {at_most} or less")
         return value
 
     parse.__name__ = convert.__name__  # argparse names the type in "invalid int value: 'x'"
@@ -31,12 +33,13 @@ def _number(convert, *, above: float | None = None, at_least: float | None = Non
 _positive_int = _number(int, at_least=1)
 _non_negative_int = _number(int, at_least=0)
 _non_negative_float = _number(float, at_least=0)
+_port = _number(int, at_least=0, at_most=65535)
 _positive_float = _number(float, above=0)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--port", type=_non_negative_int, default=0, help="port on 127.0.0.1 (default 0: any free port)"
+        "--port", type=_port, default=0, help="port on 127.0.0.1 (default 0: any free port)"
     )
     parser.add_argument("--accounts", type=_non_negative_int, default=12, help="number of demo accounts (default 12)")
     parser.add_argument("--latency-ms", type=_non_negative_float, default=0, help="delay added to every request")
