@@ -205,54 +205,83 @@ _PRESET_KEYS = (
 )
 
 
-def _preset_error(path: Path, message: str, hint: str | None = None) -> SettingsError:
-    return SettingsError(f"The preset {path}: {message}", path=path,
+def _preset_error(path: Path, message: str, hint: str | None = None, line: int | None = None) -> SettingsError:
+    at = f" (line {line})" if line else ""
+    return SettingsError(f"The preset {path}{at}: {message}", path=path, line=line,
                          hint=hint or "Fix the preset file (see assets/preset.example.toml).")
+
+
+# Where each preset key may be written: [sso] and [profiles] tables (as the example file does),
+# or at the top level under its own name.
+_TABLE_KEYS = {
+    "sso": {"start_url": "start_url", "region": "sso_region", "session_name": "session_name",
+            "scopes": "registration_scopes"},
+    "profiles": {"name_pattern": "name_pattern", "region": "default_region", "output": "output"},
+}
+_WRITTEN_KEYS = ("display_name", "[sso] start_url", "[sso] region", "[sso] session_name", "[sso] scopes",
+                 "[profiles] name_pattern", "[profiles] region", "[profiles] output")
+
+
+def _line_of(text: str, table: str | None, key: str) -> int | None:
+    """The 1-based line where ``key`` is set in ``[table]`` (None: top level) of a TOML text."""
+    current = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.match(r"^\[\s*([A-Za-z0-9_.-]+)\s*\]", stripped)
+        if header:
+            current = header.group(1)
+        elif current == table and re.match(rf'^["\']?{re.escape(key)}["\']?\s*=', stripped):
+            return number
+    return None
 
 
 def parse_preset(text: str, path: Path) -> Preset:
     doc = _plain(_parse_toml(text, path, "preset"))
-    # Accept the keys at the top level or grouped under [sso] / [profiles] for readability.
+    # Accept the keys grouped under [sso] / [profiles] (as the example writes them) or at the top level.
     flat: dict[str, Any] = {}
+    written: dict[str, tuple[str, int | None]] = {}  # our name -> (as written, its line)
     for key, value in doc.items():
-        if key == "sso" and isinstance(value, Mapping):
-            for sub, sub_value in value.items():
-                name = {"region": "sso_region", "scopes": "registration_scopes"}.get(sub, sub)
-                flat[name] = sub_value
-        elif key == "profiles" and isinstance(value, Mapping):
-            for sub, sub_value in value.items():
-                name = {"region": "default_region"}.get(sub, sub)
-                flat[name] = sub_value
-        else:
-            flat[key] = value
-    unknown = sorted(k for k in flat if k not in _PRESET_KEYS)
-    if unknown:
-        raise _preset_error(path, f"unknown key {unknown[0]!r}.",
-                            hint=f"Known keys: {', '.join(_PRESET_KEYS)}.")
+        table = _TABLE_KEYS.get(key)
+        items = value.items() if table is not None and isinstance(value, Mapping) else [(key, value)]
+        for sub, sub_value in items:
+            where = key if table is not None and isinstance(value, Mapping) else None
+            name = table.get(sub, f"?{sub}") if where else sub
+            shown = f"[{where}] {sub}" if where else sub
+            if name.startswith("?") or (where is None and name not in _PRESET_KEYS):
+                raise _preset_error(path, f"unknown key {shown!r}.", line=_line_of(text, where, sub),
+                                    hint=f"Known keys: {', '.join(_WRITTEN_KEYS)}.")
+            flat[name] = sub_value
+            written[name] = (shown, _line_of(text, where, sub))
     values: dict[str, str] = {}
     for key, value in flat.items():
+        shown, line = written[key]
         if not isinstance(value, str):
-            raise _preset_error(path, f"{key} must be a string in quotes, not {value!r}.")
+            raise _preset_error(path, f"{shown} must be a string in quotes, not {value!r}.", line=line)
         value = value.strip()
         if value:
             values[key] = value
+
+    def fail(key: str, reason: str) -> SettingsError:
+        shown, line = written[key]
+        return _preset_error(path, f"{shown}: {reason}", line=line)
+
     if "output" in values and values["output"] not in OUTPUT_FORMATS:
-        raise _preset_error(path, f"output must be one of {', '.join(OUTPUT_FORMATS)}, not {values['output']!r}.")
+        raise fail("output", f"must be one of {', '.join(OUTPUT_FORMATS)}, not {values['output']!r}.")
     if "name_pattern" in values:
         from app.naming import check_pattern
 
         reason = check_pattern(values["name_pattern"])
         if reason:
-            raise _preset_error(path, f"name_pattern: {reason}")
+            raise fail("name_pattern", reason)
     if "start_url" in values:
         reason = _check_start_url(values["start_url"])
         if reason:
-            raise _preset_error(path, f"start_url: {reason}")
+            raise fail("start_url", reason)
     for key in ("sso_region", "default_region"):
         if key in values:
             reason = _check_region(values[key])
             if reason:
-                raise _preset_error(path, f"{key}: {reason}")
+                raise fail(key, reason)
     return Preset(path=path, **values)
 
 

@@ -133,8 +133,14 @@ def test_flat_preset_keys(tmp_path):
         ('[sso]\nstart_url = "https://x.awsapps.com/start"\n[sso]\n', "line"),
         ('colour = "blue"\n', "unknown key 'colour'"),
         ("output = 3\n", "must be a string"),
-        ('output = "xml"\n', "output must be one of"),
+        ('output = "xml"\n', "(line 1): output: must be one of"),
         ('[profiles]\nname_pattern = "{who}"\n', "unknown placeholder"),
+        # keys and lines named as the file writes them (the example's [sso] / [profiles] tables)
+        ('[sso]\nstart_url = "https://x.awsapps.com/start"\nregionn = "eu-west-2"\n',
+         "(line 3): unknown key '[sso] regionn'. Known keys: display_name, [sso] start_url, [sso] region"),
+        ('display_name = "x"\n\n[profiles]\n# the default\nregion = "Europe"\n',
+         "(line 5): [profiles] region: “Europe” does not look like an AWS region code"),
+        ('[sso]\nstart_url = "http://x.awsapps.com/start"\n', "(line 2): [sso] start_url: "),
     ],
 )
 def test_broken_presets_say_what_and_where(tmp_path, body, needle):
