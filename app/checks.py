@@ -63,9 +63,13 @@ _VERSION = re.compile(r"aws-cli/(\d+)\.(\d+)\.(\d+)")
 
 def aws_cli_version(aws: str, *, timeout: float = 15.0) -> tuple[int, int, int] | None:
     """The version ``aws --version`` reports, or None when it does not run."""
+    # The CLI reads the config even for --version: a broken config (the config check says so)
+    # or an AWS_PROFILE that does not exist must not read as a broken installation.
+    env = {k: v for k, v in os.environ.items() if k not in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")}
+    env["AWS_CONFIG_FILE"] = os.devnull
     try:
         proc = subprocess.run([aws, "--version"], capture_output=True, text=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL)
+                              stdin=subprocess.DEVNULL, env=env)
     except (OSError, subprocess.SubprocessError):
         return None
     match = _VERSION.search(proc.stdout + "\n" + proc.stderr)

@@ -48,6 +48,15 @@ def test_aws_cli_v1_from_pypi_is_a_warning_that_explains(tmp_path):
     assert checks.INSTALL_URL in check.fix
 
 
+def test_the_cli_version_is_read_even_when_the_config_is_broken(config_path, monkeypatch):
+    """The AWS CLI reads the config even for --version; the config check reports the config."""
+    config_path.parent.mkdir()
+    config_path.write_text("[profile a]\nbroken line\n")
+    monkeypatch.setenv("AWS_PROFILE", "not-made-yet")
+    check = checks.check_aws_cli(which=lambda name: str(VENV_AWS) if name == "aws" else None)
+    assert check.status == WARN and "AWS CLI v1" in check.message
+
+
 def test_missing_cli_on_linux_points_to_install_page(tmp_path):
     check = checks.check_aws_cli(which=_which_in(tmp_path / "empty"), platform="linux")
     assert check.status == WARN
