@@ -406,7 +406,8 @@ class ProfilesScreen(Screen):
             expires = session.expires_at.timestamp() if session and session.expires_at else 0.0
             return (_STATUS_RANK.get(status, 9), -expires)
 
-        self._all.sort(key=sort_value, reverse=self._sort_reverse)
+        # ties by name: the same order after every re-read (not whatever order the last sort left)
+        self._all.sort(key=lambda row: (sort_value(row), row.name.lower()), reverse=self._sort_reverse)
         self.query_one(FastTable).sort_indicator(key, self._sort_reverse)
 
     def _update_status_line(self) -> None:

@@ -534,6 +534,15 @@ async def test_sorting_by_column(config_path):
         await pilot.click("#profiles-table", offset=(3, 0))  # the header: sort by name
         await pilot.pause()
         assert list(table_rows(app)) == sorted(names, key=str.lower)
+        # by status, ties by name, and the same order after the file is read again
+        await pilot.press("s")
+        by_status = list(table_rows(app))
+        non_sso = [name for name in by_status if table_rows(app)[name][STATUS].endswith("(not SSO)")]
+        assert non_sso == sorted(non_sso, key=str.lower) and len(non_sso) == 4
+        write_config(config_path, MIXED_CONFIG + "\n# touched\n")
+        await pilot.press("r")
+        await pilot.pause(0.5)
+        assert list(table_rows(app)) == by_status
 
 
 # -- changes by other programs -------------------------------------------------------------------
