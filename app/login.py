@@ -30,7 +30,7 @@ from app.aws_clients import ClientFactory, run_cancellable
 from app.browser import Browser
 from app.cancel import CancelToken
 from app.errors import Cancelled, WizardError
-from app.fsutil import exclusive_lock
+from app.fsutil import LockTimeout, exclusive_lock
 from app.pkce import (
     AUTH_GRANT_TYPES,
     DEFAULT_SCOPE,
@@ -65,21 +65,32 @@ log = logging.getLogger(__name__)
 METHODS = ("pkce", "device")
 LOGIN_LOCK_TIMEOUT = OVERALL_TIMEOUT + 300
 REFRESH_LOCK_TIMEOUT = 30.0
+WAITING_FOR_OTHER_WINDOW = (
+    "A sign-in for {label} is already under way in another window; waiting for it to finish "
+    "(Ctrl+C / Escape stops waiting)."
+)
 
 
 class TokenState(str, Enum):
+    """Where a sign-in stands (the values are the ``status`` of ``profiles --json``)."""
+
     SIGNED_OUT = "signed-out"
-    VALID = "valid"
-    EXPIRING = "expiring"  # less than 15 minutes left, no way to refresh
-    REFRESHABLE = "refreshable"  # expiring or expired, with a usable refresh token
-    EXPIRED = "expired"
+    VALID = "valid"  # 15 minutes or more left
+    EXPIRING = "expiring"  # not expired, less than 15 minutes left (renewable or not: see TokenStatus.renewable)
+    REFRESHABLE = "refreshable"  # expired, but botocore's refresh rules (§5) would renew it
+    EXPIRED = "expired"  # expired, and no way to renew it without signing in again
 
 
 @dataclass(frozen=True)
 class TokenStatus:
+    """``renewable``: botocore would renew this token by itself (an sso-session token with every
+    refresh ingredient, §5) once it is inside the 15-minute window; an EXPIRING token that is
+    renewable "renews itself when used"."""
+
     state: TokenState
     expires_at: datetime | None
     token_path: Path
+    renewable: bool = False
 
     @property
     def signed_in(self) -> bool:
@@ -113,7 +124,8 @@ class LogoutResult:
 
 
 class _Flight:
-    """One sign-in in progress in this process; later callers for the same session wait on it."""
+    """One sign-in in progress in this process; later callers for the same session wait on it
+    and see its prompt (and its notice, while there is no prompt yet)."""
 
     def __init__(self) -> None:
         self.done = threading.Event()
@@ -121,16 +133,23 @@ class _Flight:
         self.error: BaseException | None = None
         self._lock = threading.Lock()
         self._prompt: LoginPrompt | None = None
+        self._notice: str | None = None
         self._listeners: list[Callable[[LoginPrompt], None]] = []
+        self._notice_listeners: list[Callable[[str], None]] = []
 
-    def listen(self, callback: Callable[[LoginPrompt], None] | None) -> None:
-        if callback is None:
-            return
+    def listen(
+        self, callback: Callable[[LoginPrompt], None] | None, on_notice: Callable[[str], None] | None = None
+    ) -> None:
         with self._lock:
-            self._listeners.append(callback)
-            prompt = self._prompt
-        if prompt is not None:
+            if callback is not None:
+                self._listeners.append(callback)
+            if on_notice is not None:
+                self._notice_listeners.append(on_notice)
+            prompt, notice = self._prompt, self._notice
+        if prompt is not None and callback is not None:
             _safe_call(callback, prompt)
+        elif notice is not None and on_notice is not None:
+            _safe_call(on_notice, notice)
 
     def publish(self, prompt: LoginPrompt) -> None:
         with self._lock:
@@ -138,6 +157,13 @@ class _Flight:
             listeners = list(self._listeners)
         for callback in listeners:
             _safe_call(callback, prompt)
+
+    def notify(self, notice: str) -> None:
+        with self._lock:
+            self._notice = notice
+            listeners = list(self._notice_listeners)
+        for callback in listeners:
+            _safe_call(callback, notice)
 
     def finish(self, result: TokenStatus | None, error: BaseException | None) -> None:
         self.result, self.error = result, error
@@ -152,11 +178,11 @@ class _Flight:
         return self.result
 
 
-def _safe_call(callback: Callable[[LoginPrompt], None], prompt: LoginPrompt) -> None:
+def _safe_call(callback: Callable[[Any], None], value: Any) -> None:
     try:
-        callback(prompt)
+        callback(value)
     except Exception:  # a display callback must not break the sign-in
-        log.debug("on_prompt callback failed", exc_info=True)
+        log.debug("a sign-in display callback failed", exc_info=True)
 
 
 class LoginService:
@@ -180,26 +206,32 @@ class LoginService:
 
     # ------------------------------------------------------------------ status
 
+    @staticmethod
+    def _renewable(target: SsoTarget, token: CachedToken | None, now: datetime) -> bool:
+        """botocore refreshes only sso-session tokens, and only with every refresh ingredient present."""
+        return token is not None and not target.is_legacy and token.has_refresh_material(now)
+
     def _state_of(self, target: SsoTarget, token: CachedToken | None, now: datetime) -> TokenState:
         if token is None:
             return TokenState.SIGNED_OUT
         remaining = token.expires_at - now
         if remaining >= EXPIRY_WINDOW:
             return TokenState.VALID
-        # botocore refreshes only sso-session tokens, and only with every refresh ingredient present
-        if not target.is_legacy and token.has_refresh_material(now):
-            return TokenState.REFRESHABLE
         if remaining > timedelta(0):
             return TokenState.EXPIRING
+        if self._renewable(target, token, now):
+            return TokenState.REFRESHABLE
         return TokenState.EXPIRED
 
     def status(self, target: SsoTarget) -> TokenStatus:
         """Where the sign-in for ``target`` stands, from the token cache alone (no network)."""
         token = self.cache.load_token(target)
+        now = self._clock()
         return TokenStatus(
-            state=self._state_of(target, token, self._clock()),
+            state=self._state_of(target, token, now),
             expires_at=token.expires_at if token else None,
             token_path=self.cache.token_path(target),
+            renewable=self._renewable(target, token, now),
         )
 
     # ------------------------------------------------------------------ login
@@ -212,6 +244,7 @@ class LoginService:
         open_browser: bool = True,
         force: bool = False,
         on_prompt: Callable[[LoginPrompt], None] | None = None,
+        on_notice: Callable[[str], None] | None = None,
         cancel: CancelToken | None = None,
     ) -> TokenStatus:
         """Sign in to ``target`` and return the new status.
@@ -220,11 +253,16 @@ class LoginService:
         an expiring token is first renewed with its refresh token when possible. ``method`` is
         ``"pkce"`` (browser, the default) or ``"device"`` (a code to enter, for SSH/headless); legacy
         targets (no sso-session) always use the device flow, as the AWS CLI does. ``on_prompt``
-        receives the URL (and code) to show. Raises LoginDenied, LoginExpired, LoginFailed,
-        NetworkError, ... and Cancelled when ``cancel`` fires.
+        receives the URL (and code) to show. ``on_notice`` receives one-line news for the person
+        while nothing is asked of them: that a sign-in for the same session is under way in another
+        window and this one waits for it (:data:`WAITING_FOR_OTHER_WINDOW`). The SSO region and the
+        start URL are checked before any network call (RegionError, StartUrlError). Raises
+        LoginDenied, LoginExpired, LoginFailed, NetworkError, ... and Cancelled when ``cancel`` fires.
         """
         if method not in METHODS:
             raise ValueError(f"unknown sign-in method {method!r}; use one of {METHODS}")
+        target.require_valid_region()
+        target.require_valid_start_url()
         cancel = cancel or CancelToken()
         key = target_token_key(target)
         while True:
@@ -240,16 +278,18 @@ class LoginService:
                     flight = self._flights[key] = _Flight()
             assert flight is not None
             if not leader:
-                flight.listen(on_prompt)
+                flight.listen(on_prompt, on_notice)
                 try:
                     return flight.wait(cancel)
                 except Cancelled:
                     if cancel.cancelled:
                         raise
                     continue  # the other caller cancelled its sign-in; run our own
-            flight.listen(on_prompt)
+            flight.listen(on_prompt, on_notice)
             try:
-                result = self._login_across_processes(target, method, open_browser, force, flight.publish, cancel)
+                result = self._login_across_processes(
+                    target, method, open_browser, force, flight.publish, cancel, notify=flight.notify
+                )
             except BaseException as error:
                 self._land(key, flight, None, error)
                 raise
@@ -267,7 +307,7 @@ class LoginService:
         status = self.status(target)
         if status.state is TokenState.VALID:
             return status
-        if status.state is TokenState.REFRESHABLE:
+        if status.state in (TokenState.EXPIRING, TokenState.REFRESHABLE) and status.renewable:
             try:
                 refreshed = self._refresh_if_needed(target, cancel=cancel)
             except Cancelled:
@@ -284,12 +324,26 @@ class LoginService:
         settings folder, out of ``~/.aws/sso/cache``, which other tools list."""
         return paths.settings_dir() / "locks" / f"{purpose}-{target_token_key(target)}.lock"
 
-    def _locked(self, target: SsoTarget, purpose: str, timeout: float, cancel: CancelToken | None) -> ExitStack:
+    def _locked(
+        self,
+        target: SsoTarget,
+        purpose: str,
+        timeout: float,
+        cancel: CancelToken | None,
+        on_busy: Callable[[], None] | None = None,
+    ) -> ExitStack:
         """Hold :meth:`lock_path` (exit the returned stack to release it); a plain WizardError when
-        the lock file cannot be made at all."""
+        the lock file cannot be made at all. ``on_busy`` is called once, before waiting, when
+        another process holds the lock."""
         path = self.lock_path(target, purpose)
         stack = ExitStack()
         try:
+            if on_busy is not None:
+                try:
+                    stack.enter_context(exclusive_lock(path, timeout=0, cancel=cancel))
+                    return stack
+                except LockTimeout:
+                    on_busy()
             stack.enter_context(exclusive_lock(path, timeout=timeout, cancel=cancel))
         except OSError as error:
             raise WizardError(
@@ -306,9 +360,25 @@ class LoginService:
         force: bool,
         publish: Callable[[LoginPrompt], None],
         cancel: CancelToken,
+        *,
+        notify: Callable[[str], None] | None = None,
     ) -> TokenStatus:
         started_ns = time.time_ns()
-        with self._locked(target, "login", LOGIN_LOCK_TIMEOUT, cancel):
+
+        def busy() -> None:
+            log.info("a sign-in for %s is under way in another process; waiting for it", target.label)
+            if notify is not None:
+                notify(WAITING_FOR_OTHER_WINDOW.format(label=target.label))
+
+        try:
+            locked = self._locked(target, "login", LOGIN_LOCK_TIMEOUT, cancel, on_busy=busy)
+        except LockTimeout:
+            raise LockTimeout(
+                f"The sign-in for {target.label} in another window did not finish within "
+                f"{round(LOGIN_LOCK_TIMEOUT / 60)} minutes.",
+                hint="Finish or close the sign-in in the other window (or end that program), then try again.",
+            ) from None
+        with locked:
             # Another process may have signed in while we waited for the lock.
             token = self.cache.load_token(target)
             if token is not None and self._state_of(target, token, self._clock()) is TokenState.VALID:
@@ -335,13 +405,11 @@ class LoginService:
         return self.status(target)
 
     def _issuer_url(self, target: SsoTarget) -> str:
-        """The start URL the sign-in calls use: resolved for a vanity URL, unchanged otherwise."""
-        from app.start_url import is_aws_owned_host, resolve_start_url
-        from urllib.parse import urlsplit
+        """The start URL the sign-in calls use: resolved for a vanity URL, unchanged (and no network)
+        for an AWS-owned host. The CLI's rules (https only, ...) apply to every start URL first."""
+        from app.start_url import resolve_start_url
 
-        host = (urlsplit(target.start_url).hostname or "").lower()
-        if not host or is_aws_owned_host(host):
-            return target.start_url
+        target.require_valid_start_url()
         return resolve_start_url(target.start_url).resolved_url
 
     def _oidc(self, target: SsoTarget) -> Any:
@@ -574,7 +642,7 @@ class LoginService:
         state = self._state_of(target, token, now)
         if state is TokenState.VALID:
             return token.access_token
-        if state is TokenState.REFRESHABLE:
+        if self._renewable(target, token, now):  # expiring or expired: renew first, as botocore does
             try:
                 refreshed = self._refresh_if_needed(target, cancel=cancel)
             except SsoError:
@@ -610,6 +678,7 @@ class LoginService:
                 "(profiles without an sso-session never can).",
                 hint=target.sign_in_hint(again=True),
             )
+        target.require_valid_region()
         key = target_token_key(target)
         with self._refresh_lock(key), self._locked(target, "refresh", REFRESH_LOCK_TIMEOUT, cancel):
             token = self.cache.load_token(target)
@@ -719,7 +788,7 @@ class LoginService:
         else:
             message = (
                 f"Removed the local sign-in for {target.label}{shared}, but could not end the session at AWS "
-                f"({note}). It ends by itself when it expires."
+                f"({_parenthetical(note)}). It ends by itself when it expires."
             )
         if roles_removed:
             message += f" Removed {roles_removed} cached role credential file{'s' if roles_removed != 1 else ''}."
@@ -774,10 +843,17 @@ class LoginService:
         if failures:
             message += (
                 f" Could not end {failures} session{'s' if failures != 1 else ''} at AWS"
-                + (f" ({notes[0]})" if notes else "")
+                + (f" ({_parenthetical(notes[0])})" if notes else "")
                 + "; the local sign-in was removed anyway and the session ends by itself when it expires."
             )
         return LogoutResult(server_ok=failures == 0, removed=tuple(removed), message=message)
+
+
+def _parenthetical(sentence: str | None) -> str:
+    """A sentence to put inside brackets in the middle of another: without its own full stop, so
+    "(Could not connect to 127.0.0.1:9)." reads as one sentence ("?" and "!" are kept)."""
+    text = (sentence or "").strip()
+    return text[:-1].rstrip() if text.endswith(".") and not text.endswith("..") else text
 
 
 def _mtime_ns(path: Path) -> int | None:

@@ -135,20 +135,53 @@ def time_left(expires_at: datetime | None, now: datetime | None = None) -> str:
     return f"{hours // 24}d {hours % 24}h"
 
 
-def status_text(status: str, expires_at: datetime | None, now: datetime | None = None) -> str:
-    """The status column: ``signed in · 7h 59m left``, ``expiring · 12m left``…"""
+def status_text(status: str, expires_at: datetime | None, now: datetime | None = None, *,
+                renewable: bool = False) -> str:
+    """The status column: ``signed in · 7h 59m left``, ``expiring · 12m left``, ``expiring · 9m left
+    (renews itself)``, ``expired · refreshable``… ``renewable``: the token renews itself when used."""
     left = time_left(expires_at, now)
     if status == VALID:
         return f"signed in · {left} left" if left else "signed in"
     if status == EXPIRING:
-        return f"expiring · {left} left" if left else "expiring"
+        text = f"expiring · {left} left" if left else "expiring"
+        return f"{text} (renews itself)" if renewable else text
     if status == REFRESHABLE:
-        return "expired · refreshable" if not left else f"refreshable · {left} left"
+        return "expired · refreshable"
     if status == EXPIRED:
         return "expired"
     if status == SIGNED_OUT:
         return "signed out"
     return "n/a"
+
+
+def long_status_text(status: str, expires_at: datetime | None, now: datetime | None = None, *,
+                     renewable: bool = False, problem: str | None = None) -> str:
+    """The details pane's "Sign-in" line: a sentence for each state; with ``problem`` (a config
+    problem that stops signing in, such as a misspelt SSO region) the state and the problem."""
+    if problem and status == NOT_APPLICABLE:
+        return f"cannot tell ({problem})"
+    left = time_left(expires_at, now)
+    if status == VALID:
+        text = f"signed in, {left} left"
+    elif status == EXPIRING:
+        text = f"signed in, expiring in {left}" + (" (renews itself when used)" if renewable else "")
+    elif status == REFRESHABLE:
+        text = "expired, but renews itself when used (refresh token)"
+    elif status == EXPIRED:
+        text = "expired"
+    elif status == SIGNED_OUT:
+        text = "signed out"
+    else:
+        text = status
+    if problem:
+        return f"{text}; sign-in cannot work: {problem}"
+    if status == EXPIRING and not renewable:
+        return f"{text} — press l to sign in again"
+    if status == EXPIRED:
+        return f"{text} — press l to sign in again"
+    if status == SIGNED_OUT:
+        return f"{text} — press l to sign in"
+    return text
 
 
 @dataclass(frozen=True)
@@ -160,10 +193,16 @@ class SessionStatus:
     status: str
     expires_at: datetime | None
     token_path: Path | None
-    problem: str | None = None  # why no status could be read (incomplete config)
+    problem: str | None = None  # why no status could be read (incomplete config), or what stops sign-in
+    renewable: bool = False  # the token renews itself when used (see app.login.TokenStatus)
 
     def text(self, now: datetime | None = None) -> str:
-        return status_text(self.status, self.expires_at, now)
+        """The status column (:func:`status_text`)."""
+        return status_text(self.status, self.expires_at, now, renewable=self.renewable)
+
+    def long_text(self, now: datetime | None = None) -> str:
+        """The details pane's sentence (:func:`long_status_text`)."""
+        return long_status_text(self.status, self.expires_at, now, renewable=self.renewable, problem=self.problem)
 
 
 @dataclass(slots=True)
@@ -455,6 +494,8 @@ class ProfileStatusService:
             status=str(state),
             expires_at=token.expires_at,
             token_path=Path(token.token_path) if token.token_path else None,
+            problem=target.region_problem(),  # e.g. a misspelt sso_region: the status still shows
+            renewable=bool(getattr(token, "renewable", False)),
         )
 
     def cached_snapshot(self) -> Snapshot | None:

@@ -85,6 +85,45 @@ class SsoTarget:
             )
         return cls(start_url=profile.start_url, region=profile.sso_region)  # type: ignore[arg-type]
 
+    def region_problem(self) -> str | None:
+        """Why ``region`` cannot work for sign-in (botocore's sso-oidc regions, every partition), or
+        None. Reading a config for display never needs this; every network call does."""
+        from app.regions import check_region
+
+        return check_region(self.region)
+
+    def require_valid_region(self) -> None:
+        """RegionError (with "Did you mean …?" where there is a near miss) unless ``region`` is a region
+        where IAM Identity Center sign-in exists. Call before any network call for this target."""
+        problem = self.region_problem()
+        if problem is None:
+            return
+        from app.sso_errors import RegionError
+
+        where = f"the sso-session “{self.session_name}”" if self.session_name is not None else "the profile"
+        raise RegionError(
+            f"Cannot sign in to {self.label}: {problem}",
+            hint=f"Fix sso_region in {where} in the AWS config file, then try again.",
+            code="InvalidRegion",
+        )
+
+    def require_valid_start_url(self) -> None:
+        """StartUrlError unless ``start_url`` follows the CLI's rules (https only, a real host name),
+        whatever its host; no network."""
+        from app.start_url import check_start_url
+
+        problem = check_start_url(self.start_url)
+        if problem is None:
+            return
+        from app.sso_errors import StartUrlError
+
+        where = f"the sso-session “{self.session_name}”" if self.session_name is not None else "the profile"
+        raise StartUrlError(
+            f"Cannot sign in to {self.label}: {problem}",
+            hint=f"Fix sso_start_url in {where} in the AWS config file, then try again.",
+            code="InvalidStartUrl",
+        )
+
     def sign_in_hint(self, *, again: bool = False) -> str:
         """The next step after "not signed in" / "expired", with the command when one names it."""
         words = "Sign in again" if again else "Sign in first"

@@ -140,7 +140,8 @@ def test_botocore_refreshes_our_token_and_we_read_it_back(emulator_factory, monk
     assert raw == json.dumps(after)
 
     # and we take botocore's write-back as ours: still renewable, and our refresh works on it
-    assert service.status(SESSION).state is TokenState.REFRESHABLE
+    after_status = service.status(SESSION)
+    assert after_status.state is TokenState.EXPIRING and after_status.renewable
     emu.access_token_ttl = 3600
     assert service.refresh(SESSION).state is TokenState.VALID
     assert boto3_identity("p")["Account"] == ACCOUNT  # and botocore reads ours back

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,134 @@ def test_concurrent_logins_across_processes_share_one_flow(emulator_factory, mon
     assert out2.split() == ["valid", "0"]  # waited on the lock, then found the fresh token
     assert emu.call_count("RegisterClient") == 1
     assert emu.call_count("Authorize") == 1 and emu.call_count("CreateToken") == 1
+
+
+# ---------------------------------------------------------------- waiting for another window
+
+_HOLD_LOCK = """
+import sys
+from pathlib import Path
+from app.fsutil import exclusive_lock
+with exclusive_lock(Path(sys.argv[1]), timeout=5):
+    print("held", flush=True)
+    sys.stdin.readline()  # released when the test says so
+"""
+
+
+class _OtherWindow:
+    """Another process in the middle of a sign-in: it holds the session's login lock until
+    :meth:`finish` writes its token and lets go."""
+
+    def __init__(self, lock_path: Path) -> None:
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _HOLD_LOCK, str(lock_path)], env=env, cwd=ROOT, text=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        assert self.proc.stdout.readline().strip() == "held", self.proc.stderr.read()
+
+    def finish(self, home: Path) -> None:
+        from helpers.sso import write_cli_token
+
+        write_cli_token(home, SESSION, expires_in=timedelta(hours=8))
+        self.proc.stdin.write("done\n")
+        self.proc.stdin.flush()
+        assert self.proc.wait(10) == 0
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
+
+
+def _wait_until(condition, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return bool(condition())
+
+
+def test_waiting_for_a_sign_in_in_another_window_says_so(emulator, home):
+    """The lock is held by another process: every caller in this process hears why nothing happens
+    (once), then gets the other window's sign-in without a flow of its own."""
+    service = LoginService()
+    other = _OtherWindow(service.lock_path(SESSION))
+    notices: list[list[str]] = [[], []]
+    prompts: list = []
+    try:
+        def run(n):
+            if n == 1:
+                assert _wait_until(lambda: notices[0])  # joins the first caller's flight
+            return service.login(SESSION, on_prompt=prompts.append, on_notice=notices[n].append)
+
+        box: dict = {}
+        thread = threading.Thread(target=lambda: box.update(result=_in_threads(2, run)))
+        thread.start()
+        assert _wait_until(lambda: notices[0] and notices[1]), "no notice while waiting for the lock"
+        assert emulator.calls == []  # nothing sent anywhere while waiting
+        other.finish(home)
+        thread.join(20)
+    finally:
+        other.kill()
+    results, errors = box["result"]
+    assert errors == [None, None]
+    assert [r.state for r in results] == [TokenState.VALID, TokenState.VALID]
+    expected = (
+        "A sign-in for sso-session demo is already under way in another window; waiting for it to finish "
+        "(Ctrl+C / Escape stops waiting)."
+    )
+    assert notices == [[expected], [expected]]
+    assert prompts == [] and emulator.calls == []
+
+
+def test_no_notice_when_nobody_else_is_signing_in(emulator_factory, monkeypatch):
+    emulator_factory(auto_approve=True)
+    use_following_browser(monkeypatch)
+    notices: list[str] = []
+    assert LoginService().login(SESSION, on_notice=notices.append).state is TokenState.VALID
+    assert notices == []
+
+
+def test_cancel_while_waiting_for_another_window(emulator, home):
+    service = LoginService()
+    other = _OtherWindow(service.lock_path(SESSION))
+    cancel = CancelToken()
+    try:
+        started = time.monotonic()
+        with pytest.raises(Cancelled):
+            service.login(SESSION, on_notice=lambda _: threading.Timer(0.2, cancel.cancel).start(), cancel=cancel)
+        assert time.monotonic() - started < 3
+    finally:
+        other.kill()
+
+
+@pytest.mark.interop
+def test_cli_login_prints_the_wait_on_stderr(emulator, home, config_path, cli_env):
+    from helpers.commands import WIZARD
+
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    config_path.write_text(
+        f"[profile p]\nsso_session = demo\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\n\n"
+        f"[sso-session demo]\nsso_start_url = {SESSION.start_url}\nsso_region = {SESSION.region}\n"
+        "sso_registration_scopes = sso:account:access\n"
+    )
+    other = _OtherWindow(LoginService().lock_path(SESSION))
+    proc = subprocess.Popen(
+        [WIZARD, "login", "p", "--no-browser"], env=cli_env, text=True,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        first_line = proc.stderr.readline()
+        assert first_line.strip() == (
+            "A sign-in for sso-session demo is already under way in another window; waiting for it to finish "
+            "(Ctrl+C / Escape stops waiting)."
+        )
+        other.finish(home)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        other.kill()
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert out.startswith("Signed in to sso-session demo until ")
+    assert emulator.calls == []

@@ -70,7 +70,7 @@ def test_every_profile_is_listed_in_file_order_with_its_kind(config):
         (timedelta(hours=8), False, "valid"),
         (timedelta(hours=8), True, "valid"),
         (timedelta(minutes=10), False, "expiring"),
-        (timedelta(minutes=10), True, "refreshable"),
+        (timedelta(minutes=10), True, "expiring"),  # not expired: expiring, renewable or not
         (timedelta(minutes=-5), True, "refreshable"),
         (timedelta(minutes=-5), False, "expired"),
     ],
@@ -325,3 +325,29 @@ def test_config_has_sso_profile(config_path):
     write_config(config_path, "[profile a]\nnot ini\n")
     with pytest.raises(WizardError):
         ps.config_has_sso_profile()
+
+
+def test_expiring_tokens_say_whether_they_renew_themselves(config, home):
+    """Issue 3/5's five states: a token with minutes left is "expiring" whether or not it can be
+    renewed, and the text says which; "refreshable" is only for an expired token that renews."""
+    now = datetime.now(timezone.utc)
+    write_token(home, "my-sso", expires_in=timedelta(minutes=9, seconds=30), refresh=True, now=now)
+    session = ps.ProfileStatusService(clock=lambda: now).statuses()["my-sso"]
+    assert (session.status, session.renewable) == (ps.EXPIRING, True)
+    assert session.text(now) == "expiring · 9m left (renews itself)"
+    assert session.long_text(now) == "signed in, expiring in 9m (renews itself when used)"
+
+    write_token(home, "my-sso", expires_in=timedelta(minutes=9, seconds=30), refresh=False, now=now)
+    session = ps.ProfileStatusService(clock=lambda: now).statuses()["my-sso"]
+    assert (session.status, session.renewable) == (ps.EXPIRING, False)
+    assert session.text(now) == "expiring · 9m left"
+    assert session.long_text(now) == "signed in, expiring in 9m — press l to sign in again"
+
+    write_token(home, "my-sso", expires_in=-timedelta(minutes=9), refresh=True, now=now)
+    session = ps.ProfileStatusService(clock=lambda: now).statuses()["my-sso"]
+    assert (session.status, session.renewable) == (ps.REFRESHABLE, True)
+    assert session.text(now) == "expired · refreshable"
+    assert session.long_text(now) == "expired, but renews itself when used (refresh token)"
+    assert ps.long_status_text(ps.EXPIRED, None) == "expired — press l to sign in again"
+    assert ps.long_status_text(ps.SIGNED_OUT, None) == "signed out — press l to sign in"
+    assert ps.long_status_text(ps.NOT_APPLICABLE, None, problem="No sso_region.") == "cannot tell (No sso_region.)"

@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
             open_browser=not args.no_browser,
             force=args.force,
             on_prompt=_show_prompt,
+            on_notice=_say,  # e.g. waiting for a sign-in already under way in another window
             cancel=cancel,
         )
     print(
