@@ -3,7 +3,12 @@
 * The session is built on first use, under a lock (botocore sessions are not thread-safe while
   creating clients; the clients themselves are).
 * ``sso`` and ``sso-oidc`` clients are unsigned (every call of both APIs is ``noAuth``), with the
-  region given explicitly and the standard retry mode (3 attempts), as the AWS CLI v2 uses.
+  region given explicitly and the standard retry mode (3 attempts), as the AWS CLI v2 uses. Their
+  region must be one where IAM Identity Center sign-in exists (RegionError before any request).
+* Timeouts are short: every call here is a small JSON request that AWS answers in well under a
+  second, so an endpoint that accepts the connection and never answers fails in at most
+  ``ATTEMPTS × READ_TIMEOUT`` plus botocore's backoff (under 1 s, then under 2 s): about 20 s, not
+  the 3 × 60 s of botocore's defaults. A slow but working endpoint (seconds per answer) still works.
 * Endpoint overrides (``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_SSO``, ``..._SSO_OIDC``, ``..._STS``,
   ``[services]`` and ``endpoint_url`` in the profile), ``AWS_CA_BUNDLE`` and proxies are honoured
   by botocore itself; the client cache key includes those environment values, so a changed
@@ -47,8 +52,9 @@ _ENV_KEYS = (
     "no_proxy",
     "HOME",
 )
-CONNECT_TIMEOUT = 10
-READ_TIMEOUT = 30
+CONNECT_TIMEOUT = 5
+READ_TIMEOUT = 6  # seconds of silence after the request is sent
+ATTEMPTS = 3  # botocore's standard retry mode: throttling, 5xx and network errors (timeouts included)
 
 
 T = TypeVar("T")
@@ -86,6 +92,18 @@ def run_cancellable(function: Callable[[], T], cancel: Any = None, *, poll: floa
     return box["value"]
 
 
+def _require_sso_region(region: str) -> None:
+    """RegionError unless IAM Identity Center sign-in exists in ``region`` (a misspelt region would
+    otherwise fail with a DNS error at AWS, or not at all against an endpoint override)."""
+    from app.regions import check_region
+
+    problem = check_region(region)
+    if problem is not None:
+        from app.sso_errors import RegionError
+
+        raise RegionError(problem, hint="Fix sso_region in the AWS config file, then try again.", code="InvalidRegion")
+
+
 def _env_snapshot() -> tuple[tuple[str, str | None], ...]:
     return tuple((key, os.environ.get(key)) for key in _ENV_KEYS)
 
@@ -93,9 +111,10 @@ def _env_snapshot() -> tuple[tuple[str, str | None], ...]:
 class ClientFactory:
     """Creates and caches botocore clients. Safe to share between threads."""
 
-    def __init__(self, *, connect_timeout: float = CONNECT_TIMEOUT, read_timeout: float = READ_TIMEOUT) -> None:
-        self.connect_timeout = connect_timeout
-        self.read_timeout = read_timeout
+    def __init__(self, *, connect_timeout: float | None = None, read_timeout: float | None = None) -> None:
+        # None: the module's values when a client is made (tests may shorten them)
+        self._connect_timeout = connect_timeout
+        self._read_timeout = read_timeout
         self._lock = threading.RLock()
         self._session: Any = None
         self._session_env: tuple | None = None
@@ -130,6 +149,14 @@ class ClientFactory:
                 self._fallback = False
                 self._clients.clear()
             return self._session
+
+    @property
+    def connect_timeout(self) -> float:
+        return self._connect_timeout if self._connect_timeout is not None else CONNECT_TIMEOUT
+
+    @property
+    def read_timeout(self) -> float:
+        return self._read_timeout if self._read_timeout is not None else READ_TIMEOUT
 
     @property
     def using_fallback(self) -> bool:
@@ -171,14 +198,16 @@ class ClientFactory:
             raise RegionError(
                 "No SSO region is set.", hint="Set sso_region to the region of your IAM Identity Center."
             )
-        key = (service, region, retries, max_pool_connections)
+        if service in UNSIGNED_SERVICES:
+            _require_sso_region(region)
+        key = (service, region, retries, max_pool_connections, self.connect_timeout, self.read_timeout)
         with self._lock:
             self.session()
             if credentials is None and key in self._clients:
                 return self._clients[key]
             options: dict[str, Any] = {
                 "region_name": region,
-                "retries": {"mode": "standard", "total_max_attempts": 3}
+                "retries": {"mode": "standard", "total_max_attempts": ATTEMPTS}
                 if retries
                 else {"mode": "standard", "total_max_attempts": 1},
                 "connect_timeout": self.connect_timeout,

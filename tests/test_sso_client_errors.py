@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.server
 import socket
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -278,6 +279,71 @@ def test_read_timeout(endpoints, silent_server, home):
         service.login(SESSION)
     assert caught.value.message == f"127.0.0.1:{silent_server} did not answer in time (timeout)."
     assert caught.value.code == "Timeout"
+
+
+@pytest.fixture
+def hung_server():
+    """Accepts connections, reads nothing, never answers; ``accepted`` lists every connection."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.1)
+    accepted: list = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], accepted
+    stop.set()
+    thread.join(2)
+    for connection in accepted:
+        connection.close()
+    server.close()
+
+
+def test_timeouts_budget():
+    """Small JSON calls: a hung endpoint gives up in ~20-30 s, not 3 x 30 s; a slow one (2 s an
+    answer) is far inside the read timeout."""
+    from app import aws_clients, sso_client
+
+    worst_backoff = 1 + 2  # botocore's standard mode: up to 1 s, then up to 2 s, between attempts
+    assert aws_clients.ATTEMPTS * aws_clients.READ_TIMEOUT + worst_backoff <= 30
+    # role discovery: no botocore retries (its rate limiter sees every 429), its own transient retries
+    discovery_backoff = sum(min(2.0, 0.2 * 2**n) for n in range(1, sso_client.TRANSIENT_ATTEMPTS))
+    assert sso_client.TRANSIENT_ATTEMPTS * aws_clients.READ_TIMEOUT + discovery_backoff <= 30
+    assert aws_clients.READ_TIMEOUT >= 2 * 2.0 + 1
+
+
+def test_a_hung_endpoint_fails_after_the_retry_budget(endpoints, hung_server, home, monkeypatch):
+    """The real client path (default factory, botocore's standard retries) with the read timeout
+    shortened: every attempt times out, and there are exactly ATTEMPTS of them."""
+    from app import aws_clients
+
+    monkeypatch.setattr(aws_clients, "READ_TIMEOUT", 0.5)
+    port, accepted = hung_server
+    endpoints(f"http://127.0.0.1:{port}")
+    started = time.monotonic()
+    with pytest.raises(NetworkError) as caught:
+        LoginService(browser=NoBrowser()).login(SESSION, method="device")
+    elapsed = time.monotonic() - started
+    assert caught.value.code == "Timeout" and caught.value.operation == "RegisterClient"
+    assert len(accepted) == aws_clients.ATTEMPTS
+    assert aws_clients.ATTEMPTS * 0.5 <= elapsed < aws_clients.ATTEMPTS * 0.5 + 3.5
+
+
+def test_a_slow_but_working_service_still_answers(emulator_factory, home):
+    """2 s for every answer (a distant region on a bad day) with the real timeouts."""
+    emu = emulator_factory(latency_ms=2000)
+    write_signed_in_token(home, emu, SESSION)
+    accounts = SsoClient(LoginService(), SESSION).list_accounts()
+    assert len(accounts) == 12 and emu.errors == []
 
 
 def test_connect_timeout_is_translated():
