@@ -72,6 +72,19 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return int(_load(name).run(args) or 0)
 
 
+def _print_details(error: BaseException) -> None:
+    """What ``--debug`` adds under a known error's line, one item per line on stderr: its type, the
+    AWS operation, the AWS error code and the service's own message (redacted: never a secret)."""
+    from app.errors import redact
+
+    lines = [f"  error type: {type(error).__name__}"]
+    for label, name in (("operation", "operation"), ("error code", "code"), ("service message", "detail")):
+        value = getattr(error, name, None)
+        if value:
+            lines.append(f"  {label}: {redact(' '.join(str(value).split()))}")
+    print("\n".join(lines), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
@@ -85,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except WizardError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
+        if args.debug:
+            _print_details(error)
         return error.exit_code
     except BrokenPipeError:
         # `aws-sso-wizard profiles | head` closed the pipe: not an error worth a traceback.
