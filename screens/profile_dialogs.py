@@ -68,6 +68,10 @@ class LoginDialog(ModalScreen[None]):
             code.display = False
             url.update(Text(prompt.url))
 
+    def show_notice(self, text: str) -> None:
+        """A word on what the sign-in waits for (another window signing in to the same portal)."""
+        self.query_one("#login-how", Static).update(Text(text))
+
     def action_copy(self) -> None:
         if self._url:
             self.app.copy_to_clipboard(self._url)
@@ -143,7 +147,8 @@ class ProfilesHelp(ModalScreen[None]):
         for key, what in HELP_KEYS:  # Text, not str: a table cell's str is read as markup ("[default]")
             keys.add_row(Text(key, style="bold"), Text(what))
         note = Text(
-            "\nStatus: signed in (time left) · expiring (< 15 min) · refreshable (renews itself when used) · "
+            "\nStatus: signed in (time left) · expiring (< 15 min; \"renews itself\" when it will) · "
+            "refreshable (expired, renews itself when used) · "
             "expired · signed out · n/a (not an SSO profile). Changes made by other programs, such as "
             "`aws sso login` in another terminal, show up within a few seconds.",
             style="italic",

@@ -108,6 +108,14 @@ class ProfilesScreen(Screen):
             self.key = key
             self.prompt = prompt
 
+    class NoticeReady(Message):
+        """The sign-in waits for one started elsewhere (another window)."""
+
+        def __init__(self, key: str, text: str) -> None:
+            super().__init__()
+            self.key = key
+            self.text = text
+
     class NewProfileRequested(Message):
         """``n`` was pressed: the app opens the wizard (bubbles up to the App)."""
 
@@ -318,7 +326,7 @@ class ProfilesScreen(Screen):
             if key in self._logins:
                 cell = ("signing in…", _STATUS_CLASS[ps.SIGNED_OUT])
             elif session.problem:
-                cell = ("incomplete config", "fast-table--muted")
+                cell = ("config problem", "fast-table--muted")
             else:
                 cell = (session.text(), _STATUS_CLASS.get(session.status, "fast-table--muted"))
             if self._status_cells.get(key) != cell:
@@ -754,6 +762,7 @@ class ProfilesScreen(Screen):
                 method=method,
                 force=force,
                 on_prompt=lambda prompt: self.post_message(self.PromptReady(key, prompt)),
+                on_notice=lambda text: self.post_message(self.NoticeReady(key, text)),
                 cancel=token,
             )
             self._status.invalidate(key)
@@ -766,6 +775,11 @@ class ProfilesScreen(Screen):
         dialog = self._dialogs.get(message.key)
         if dialog is not None and dialog.is_mounted:
             dialog.show_prompt(message.prompt)
+
+    def on_profiles_screen_notice_ready(self, message: NoticeReady) -> None:
+        dialog = self._dialogs.get(message.key)
+        if dialog is not None and dialog.is_mounted:
+            dialog.show_notice(message.text)
 
     def _finish_login(self, key: str) -> None:
         self._logins.pop(key, None)
@@ -1000,16 +1014,7 @@ class ProfilesScreen(Screen):
 
 
 def _long_status(session: ps.SessionStatus) -> str:
-    left = ps.time_left(session.expires_at)
-    if session.problem:
-        return f"cannot tell ({session.problem})"
-    return {
-        ps.VALID: f"signed in, {left} left",
-        ps.EXPIRING: f"signed in, expiring in {left}",
-        ps.REFRESHABLE: "expired or expiring, but renews itself when used (refresh token)",
-        ps.EXPIRED: "expired — press l to sign in again",
-        ps.SIGNED_OUT: "signed out — press l to sign in",
-    }.get(session.status, session.status)
+    return session.long_text()
 
 
 def _field(text: Text, label: str, value: str, width: int, *, separator: str = ": ", style: str = "bold") -> None:

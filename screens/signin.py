@@ -43,6 +43,12 @@ class SignInScreen(StepScreen):
             self.attempt = attempt
             self.prompt = prompt
 
+    class Noticed(Message):
+        def __init__(self, attempt: int, text: str) -> None:
+            super().__init__()
+            self.attempt = attempt
+            self.text = text
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.auto_chosen = False
@@ -135,12 +141,17 @@ class SignInScreen(StepScreen):
                 open_browser=open_browser,
                 force=force,
                 on_prompt=lambda prompt: self.post_message(self.Prompted(attempt, prompt)),
+                on_notice=lambda text: self.post_message(self.Noticed(attempt, text)),
                 cancel=cancel,
             )
 
         self.call_service(work, group="login", done=lambda status: self._signed_in(attempt, status),
                           failed=lambda error: self._login_failed(attempt, error))
         self.refresh_bindings()
+
+    def on_sign_in_screen_noticed(self, message: Noticed) -> None:
+        if message.attempt == self._attempt and not self._finished and self.prompt is None:
+            self._show_waiting(message.text)
 
     def on_sign_in_screen_prompted(self, message: Prompted) -> None:
         if message.attempt != self._attempt or self._finished:

@@ -8,11 +8,10 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from helpers.sso import LEGACY, SESSION, use_following_browser
+from helpers.sso import LEGACY, SESSION, OtherWindow, use_following_browser
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
@@ -148,42 +147,6 @@ def test_concurrent_logins_across_processes_share_one_flow(emulator_factory, mon
 
 # ---------------------------------------------------------------- waiting for another window
 
-_HOLD_LOCK = """
-import sys
-from pathlib import Path
-from app.fsutil import exclusive_lock
-with exclusive_lock(Path(sys.argv[1]), timeout=5):
-    print("held", flush=True)
-    sys.stdin.readline()  # released when the test says so
-"""
-
-
-class _OtherWindow:
-    """Another process in the middle of a sign-in: it holds the session's login lock until
-    :meth:`finish` writes its token and lets go."""
-
-    def __init__(self, lock_path: Path) -> None:
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", _HOLD_LOCK, str(lock_path)], env=env, cwd=ROOT, text=True,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )
-        assert self.proc.stdout.readline().strip() == "held", self.proc.stderr.read()
-
-    def finish(self, home: Path) -> None:
-        from helpers.sso import write_cli_token
-
-        write_cli_token(home, SESSION, expires_in=timedelta(hours=8))
-        self.proc.stdin.write("done\n")
-        self.proc.stdin.flush()
-        assert self.proc.wait(10) == 0
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(5)
-
-
 def _wait_until(condition, timeout: float = 10.0) -> bool:
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:
@@ -195,7 +158,7 @@ def test_waiting_for_a_sign_in_in_another_window_says_so(emulator, home):
     """The lock is held by another process: every caller in this process hears why nothing happens
     (once), then gets the other window's sign-in without a flow of its own."""
     service = LoginService()
-    other = _OtherWindow(service.lock_path(SESSION))
+    other = OtherWindow(service.lock_path(SESSION))
     notices: list[list[str]] = [[], []]
     prompts: list = []
     try:
@@ -234,7 +197,7 @@ def test_no_notice_when_nobody_else_is_signing_in(emulator_factory, monkeypatch)
 
 def test_cancel_while_waiting_for_another_window(emulator, home):
     service = LoginService()
-    other = _OtherWindow(service.lock_path(SESSION))
+    other = OtherWindow(service.lock_path(SESSION))
     cancel = CancelToken()
     try:
         started = time.monotonic()
@@ -255,7 +218,7 @@ def test_cli_login_prints_the_wait_on_stderr(emulator, home, config_path, cli_en
         f"[sso-session demo]\nsso_start_url = {SESSION.start_url}\nsso_region = {SESSION.region}\n"
         "sso_registration_scopes = sso:account:access\n"
     )
-    other = _OtherWindow(LoginService().lock_path(SESSION))
+    other = OtherWindow(LoginService().lock_path(SESSION))
     proc = subprocess.Popen(
         [WIZARD, "login", "p", "--no-browser"], env=cli_env, text=True,
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

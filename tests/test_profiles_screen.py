@@ -211,6 +211,32 @@ async def test_l_signs_in_with_a_device_code_without_freezing(demo_config, home,
         assert screen_of(app).details_shown() == "side"
 
 
+async def test_l_while_another_window_signs_in_says_so_and_takes_that_sign_in(demo_config, home, emulator):
+    from helpers.sso import OtherWindow
+
+    from app.aws_config import load_aws_config
+    from app.login import LoginService
+    from app.sso_target import SsoTarget
+    from screens.profile_dialogs import LoginDialog
+
+    target = SsoTarget.from_session(load_aws_config(demo_config).sso_sessions["archive"])
+    other = OtherWindow(LoginService().lock_path(target))
+    try:
+        app = make_app()
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await loaded(pilot)
+            await pilot.press("l")
+            await wait_for(pilot, lambda: isinstance(top(app), LoginDialog)
+                           and "already under way in another window" in str(top(app).query_one("#login-how").render()),
+                           what="the notice in the sign-in dialog")
+            other.finish(home, target)
+            await wait_for(pilot, lambda: status_of(app, "preservation-prod").startswith("signed in"),
+                           what="the other window's sign-in")
+    finally:
+        other.kill()
+    assert emulator.calls == [] or all(c.operation != "CreateToken" for c in emulator.calls)
+
+
 async def test_l_when_signed_in_says_so_and_L_forces(demo_config, home, emulator):
     from screens.profile_dialogs import LoginDialog
 

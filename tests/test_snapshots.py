@@ -49,7 +49,7 @@ class FakeLogin:
 
         return TokenStatus(state=TokenState.SIGNED_OUT, expires_at=None, token_path=Path("/nonexistent"))
 
-    def login(self, target, *, method="pkce", open_browser=True, force=False, on_prompt=None, cancel=None):
+    def login(self, target, *, method="pkce", open_browser=True, force=False, on_prompt=None, on_notice=None, cancel=None):
         from app.login import LoginPrompt
 
         if on_prompt:

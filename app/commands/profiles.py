@@ -42,9 +42,10 @@ def run(args: argparse.Namespace) -> int:
         if row.is_sso:
             status = session.text(now) if session is not None else "n/a"
             sso = row.sso_session or ("(legacy) " + (row.start_url or ""))
-            if row.problem:
+            problem = row.problem or (session.problem if session is not None else None)
+            if problem:
                 status = f"{status} (see below)"
-                problems.append(f"{row.name}: {row.problem}")
+                problems.append(f"{row.name}: {problem}")
         else:
             status = f"n/a ({row.kind_label})"
             sso = ""

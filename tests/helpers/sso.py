@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
 import sys
 import threading
 from datetime import datetime, timedelta, timezone
@@ -12,6 +14,8 @@ from pathlib import Path
 
 from app.emulator import DEMO_REGION, DEMO_START_URL
 from app.sso_target import SsoTarget
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 HELPERS = Path(__file__).resolve().parent
 FOLLOW_BROWSER = HELPERS / "follow_browser.py"
@@ -139,3 +143,37 @@ class Approver:
         thread = threading.Thread(target=press, daemon=True)
         thread.start()
         self.threads.append(thread)
+
+
+_HOLD_LOCK = """
+import sys
+from pathlib import Path
+from app.fsutil import exclusive_lock
+with exclusive_lock(Path(sys.argv[1]), timeout=5):
+    print("held", flush=True)
+    sys.stdin.readline()  # released when the test says so
+"""
+
+
+class OtherWindow:
+    """Another process in the middle of a sign-in: it holds the session's login lock until
+    :meth:`finish` writes its token and lets go."""
+
+    def __init__(self, lock_path: Path) -> None:
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _HOLD_LOCK, str(lock_path)], env=env, cwd=ROOT, text=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        assert self.proc.stdout.readline().strip() == "held", self.proc.stderr.read()
+
+    def finish(self, home: Path, session=None) -> None:
+        write_cli_token(home, session or SESSION, expires_in=timedelta(hours=8))
+        self.proc.stdin.write("done\n")
+        self.proc.stdin.flush()
+        assert self.proc.wait(10) == 0
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
