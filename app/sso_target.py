@@ -95,33 +95,26 @@ class SsoTarget:
     def require_valid_region(self) -> None:
         """RegionError (with "Did you mean …?" where there is a near miss) unless ``region`` is a region
         where IAM Identity Center sign-in exists. Call before any network call for this target."""
-        problem = self.region_problem()
-        if problem is None:
-            return
         from app.sso_errors import RegionError
 
-        where = f"the sso-session “{self.session_name}”" if self.session_name is not None else "the profile"
-        raise RegionError(
-            f"Cannot sign in to {self.label}: {problem}",
-            hint=f"Fix sso_region in {where} in the AWS config file, then try again.",
-            code="InvalidRegion",
-        )
+        self._refuse(self.region_problem(), RegionError, "sso_region", "InvalidRegion")
 
     def require_valid_start_url(self) -> None:
         """StartUrlError unless ``start_url`` follows the CLI's rules (https only, a real host name),
         whatever its host; no network."""
+        from app.sso_errors import StartUrlError
         from app.start_url import check_start_url
 
-        problem = check_start_url(self.start_url)
+        self._refuse(check_start_url(self.start_url), StartUrlError, "sso_start_url", "InvalidStartUrl")
+
+    def _refuse(self, problem: str | None, error_type: type, key: str, code: str) -> None:
         if problem is None:
             return
-        from app.sso_errors import StartUrlError
-
         where = f"the sso-session “{self.session_name}”" if self.session_name is not None else "the profile"
-        raise StartUrlError(
+        raise error_type(
             f"Cannot sign in to {self.label}: {problem}",
-            hint=f"Fix sso_start_url in {where} in the AWS config file, then try again.",
-            code="InvalidStartUrl",
+            hint=f"Fix {key} in {where} in the AWS config file, then try again.",
+            code=code,
         )
 
     def sign_in_hint(self, *, again: bool = False) -> str:
