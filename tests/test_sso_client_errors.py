@@ -246,30 +246,9 @@ def test_dns_failure(endpoints, home, emulator_factory):
 
 
 @pytest.fixture
-def silent_server():
-    """Accepts connections and never answers."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    accepted = []
-    stop = threading.Event()
-
-    def accept():
-        server.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                accepted.append(server.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join(2)
-    for connection in accepted:
-        connection.close()
-    server.close()
+def silent_server(hung_server):
+    """Accepts connections and never answers (its port)."""
+    return hung_server[0]
 
 
 def test_read_timeout(endpoints, silent_server, home):
