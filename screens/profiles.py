@@ -773,13 +773,18 @@ class ProfilesScreen(Screen):
 
     def on_profiles_screen_prompt_ready(self, message: PromptReady) -> None:
         dialog = self._dialogs.get(message.key)
-        if dialog is not None and dialog.is_mounted:
-            dialog.show_prompt(message.prompt)
+        if dialog is not None:
+            dialog.show_prompt(message.prompt)  # kept for its first frame if not mounted yet
 
     def on_profiles_screen_notice_ready(self, message: NoticeReady) -> None:
         dialog = self._dialogs.get(message.key)
-        if dialog is not None and dialog.is_mounted:
+        if dialog is not None:
             dialog.show_notice(message.text)
+
+    def on_unmount(self) -> None:
+        """Leaving the app stops every sign-in still waiting (a device code polls for minutes)."""
+        for token in list(self._logins.values()):
+            token.cancel()
 
     def _finish_login(self, key: str) -> None:
         self._logins.pop(key, None)

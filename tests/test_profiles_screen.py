@@ -191,6 +191,27 @@ async def test_a_broken_config_shows_its_line_and_recovers(config_path):
 # -- l / L ------------------------------------------------------------------------------------------
 
 
+async def test_quitting_during_a_sign_in_stops_it(demo_config, emulator):
+    """A device code polls for up to ten minutes: leaving the app must not wait for it."""
+    import time
+
+    from screens.profile_dialogs import LoginDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(top(app), LoginDialog) and top(app)._url, what="the code")
+        tokens = list(screen_of(app)._logins.values())
+        workers = [w for w in app.workers if w.name.startswith("login:")]
+        assert tokens and workers
+    started = time.monotonic()
+    while any(w.is_running for w in workers) and time.monotonic() - started < 5:
+        time.sleep(0.05)
+    assert all(token.cancelled for token in tokens)
+    assert not any(w.is_running for w in workers)
+
+
 async def test_l_signs_in_with_a_device_code_without_freezing(demo_config, home, emulator):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
