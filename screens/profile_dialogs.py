@@ -35,7 +35,8 @@ class LoginDialog(ModalScreen[None]):
         self._on_open = on_open
         self._url: str | None = None
         self._finished = False
-        self._early: list = []
+        self._early: list = []  # (show, value) that arrived before on_mount
+        self._ready = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box", classes="dialog login-dialog"):
@@ -50,13 +51,14 @@ class LoginDialog(ModalScreen[None]):
                 yield Button("Cancel (Esc)", id="login-cancel", variant="error")
 
     def on_mount(self) -> None:
-        for show, value in self._early:  # what arrived before the dialog was on screen
+        self._ready = True
+        early, self._early = self._early, []
+        for show, value in early:  # what arrived before the dialog was on screen
             show(value)
-        self._early = []
 
     def show_prompt(self, prompt) -> None:
         """Display a :class:`app.login.LoginPrompt` (called on the UI thread)."""
-        if not self.is_mounted:
+        if not self._ready:
             self._early.append((self.show_prompt, prompt))
             return
         self._url = prompt.url
@@ -79,7 +81,7 @@ class LoginDialog(ModalScreen[None]):
 
     def show_notice(self, text: str) -> None:
         """A word on what the sign-in waits for (another window signing in to the same portal)."""
-        if not self.is_mounted:
+        if not self._ready:
             self._early.append((self.show_notice, text))
             return
         self.query_one("#login-how", Static).update(Text(text))

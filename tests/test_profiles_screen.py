@@ -191,6 +191,19 @@ async def test_a_broken_config_shows_its_line_and_recovers(config_path):
 # -- l / L ------------------------------------------------------------------------------------------
 
 
+async def test_the_sign_in_dialog_shows_what_arrived_before_it_was_on_screen(demo_config):
+    from screens.profile_dialogs import LoginDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        dialog = LoginDialog("sso-session archive", on_cancel=lambda: None)
+        dialog.show_notice("Waiting for the other window.")
+        app.push_screen(dialog)
+        await wait_for(pilot, lambda: "Waiting for the other window." in str(dialog.query_one("#login-how").render()),
+                       what="the early notice")
+
+
 async def test_quitting_during_a_sign_in_stops_it(demo_config, emulator):
     """A device code polls for up to ten minutes: leaving the app must not wait for it."""
     import time
