@@ -147,6 +147,12 @@ def _normalise(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme.lower(), netloc, path, "", ""))
 
 
+def same_start_url(a: str | None, b: str | None) -> bool:
+    """Start URLs that lead to the same portal: a trailing slash, the case of the scheme and host,
+    and a default port do not count."""
+    return bool(a) and bool(b) and _normalise(a.strip()) == _normalise(b.strip())
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D401 - urllib hook
         return None

@@ -154,8 +154,10 @@ class PortalScreen(StepScreen):
     def _session_matching(self, start_url: str | None) -> str | None:
         if not start_url:
             return None
+        from app.start_url import same_start_url
+
         for session in self.sessions.values():
-            if session.start_url == start_url:
+            if same_start_url(session.start_url, start_url):
                 return session.name
         return None
 
@@ -339,7 +341,7 @@ class PortalScreen(StepScreen):
     def validate_form(self) -> PortalChoice | None:
         from app.config_edits import validate_session_name
         from app.regions import check_region
-        from app.start_url import check_start_url
+        from app.start_url import check_start_url, same_start_url
 
         url_input = self.query_one("#start-url", Input)
         name_input = self.query_one("#session-name", Input)
@@ -354,7 +356,7 @@ class PortalScreen(StepScreen):
         if not reason and name in self.sessions:
             existing = self.sessions[name]
             region_item = self.query_one(".region-list", FilterList).highlighted
-            if existing.start_url == url and (region_item in (None, existing.region)):
+            if same_start_url(existing.start_url, url) and (region_item in (None, existing.region)):
                 return PortalChoice(session_name=name, start_url=url, sso_region=existing.region,
                                     scopes=existing.registration_scopes, existing=True)
             reason = (f"Your config already has a portal named “{name}” ({existing.start_url}). "

@@ -467,7 +467,7 @@ class ProfilesScreen(Screen):
         text.append(f"{row.kind_label}\n\n", style="italic")
         session = self._session(row)
         if row.is_sso and session is not None:
-            _field(text, "Sign-in", _long_status(session), width)
+            _field(text, "Sign-in", session.long_text(), width)
             if session.expires_at is not None:
                 _field(text, "Expires", session.expires_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z"), width)
             if session.token_path is not None:
@@ -1016,10 +1016,6 @@ class ProfilesScreen(Screen):
 
 
 # -- helpers ------------------------------------------------------------------------------------
-
-
-def _long_status(session: ps.SessionStatus) -> str:
-    return session.long_text()
 
 
 def _field(text: Text, label: str, value: str, width: int, *, separator: str = ": ", style: str = "bold") -> None:

@@ -246,3 +246,14 @@ def test_unknown_vanity_host_is_a_dns_error():
     with pytest.raises(NetworkError) as caught:
         resolve_start_url("https://sso.does-not-exist.invalid/start", timeout=5)
     assert "DNS" in caught.value.message
+
+
+def test_the_same_portal_whatever_the_trailing_slash_case_or_default_port():
+    from app.start_url import same_start_url
+
+    url = "https://my-org.awsapps.com/start"
+    assert same_start_url(url, "https://MY-ORG.awsapps.com/start/")
+    assert same_start_url(url, "HTTPS://my-org.awsapps.com:443/start")
+    assert not same_start_url(url, "https://other-org.awsapps.com/start")
+    assert not same_start_url(url, "https://my-org.awsapps.com/start/other")
+    assert not same_start_url(url, None) and not same_start_url(None, None)

@@ -199,17 +199,6 @@ def run_non_interactive(args: argparse.Namespace) -> int:
     return _setup(args, answers)  # WizardErrors reach app.cli, which prints one line with the exit code
 
 
-def _same_portal(a: str | None, b: str | None) -> bool:
-    """Start URLs that lead to the same portal: a trailing slash and the host's case do not count."""
-    from urllib.parse import urlsplit
-
-    def key(url: str | None) -> tuple:
-        parts = urlsplit((url or "").strip())
-        return parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query
-
-    return key(a) == key(b)
-
-
 def _setup(args: argparse.Namespace, answers: dict) -> int:
     from app.account_names import list_and_remember
     from app.aws_config import load_aws_config
@@ -221,11 +210,12 @@ def _setup(args: argparse.Namespace, answers: dict) -> int:
     from app.login import LoginService
     from app.sso_client import SsoClient
     from app.sso_target import SsoTarget, parse_registration_scopes
+    from app.start_url import same_start_url
 
     config = load_aws_config()
     session = answers["session"]
     existing = config.sso_sessions.get(session) if session else None
-    if existing is not None and (not _same_portal(existing.start_url, answers["start_url"])
+    if existing is not None and (not same_start_url(existing.start_url, answers["start_url"])
                                  or existing.region != answers["sso_region"]):
         raise WizardError(
             f"Your config already has an sso-session “{session}” for {existing.start_url} ({existing.region}).",
