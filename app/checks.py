@@ -173,8 +173,8 @@ def check_folders() -> Check:
 
 
 def check_config_file() -> Check:
-    from app.aws_config import load_aws_config
-    from app.config_document import ConfigParseError
+    from app.config.model import load_aws_config
+    from app.config.document import ConfigParseError
 
     title = TITLES["config"]
     path = paths.aws_config_path()
@@ -205,7 +205,7 @@ def _count(n: int, word: str) -> str:
 
 
 def check_browser() -> Check:
-    from app.browser import browser_likely
+    from app.signin.browser import browser_likely
 
     title = TITLES["browser"]
     if browser_likely():

@@ -16,14 +16,14 @@ from app import paths
 from app.settings import Preset, Settings
 
 if TYPE_CHECKING:
-    from app.account_names import AccountNames
-    from app.aws_config import AwsConfig
-    from app.aws_clients import ClientFactory
-    from app.config_writer import ConfigWriter
-    from app.login import LoginService
+    from app.signin.account_names import AccountNames
+    from app.config.model import AwsConfig
+    from app.signin.clients import ClientFactory
+    from app.config.writer import ConfigWriter
+    from app.signin.login import LoginService
     from app.cancel import CancelToken
-    from app.sso_client import Account, Identity, SsoClient
-    from app.sso_target import SsoTarget
+    from app.signin.portal import Account, Identity, SsoClient
+    from app.signin.target import SsoTarget
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Services:
     def clients(self) -> "ClientFactory":
         with self._lock:
             if self._clients is None:
-                from app.aws_clients import ClientFactory
+                from app.signin.clients import ClientFactory
 
                 self._clients = ClientFactory()
             return self._clients
@@ -73,7 +73,7 @@ class Services:
     def browser(self):
         with self._lock:
             if self._browser is None:
-                from app.browser import Browser
+                from app.signin.browser import Browser
 
                 self._browser = Browser()
             return self._browser
@@ -83,7 +83,7 @@ class Services:
         """Account names learnt from sso:ListAccounts (kept on disk, shared by every screen)."""
         with self._lock:
             if self._account_names is None:
-                from app.account_names import AccountNames
+                from app.signin.account_names import AccountNames
 
                 self._account_names = AccountNames()
             return self._account_names
@@ -93,7 +93,7 @@ class Services:
         clients, browser = self.clients, self.browser
         with self._lock:
             if self._login is None:
-                from app.login import LoginService
+                from app.signin.login import LoginService
 
                 self._login = LoginService(clients=clients, browser=browser)
             return self._login
@@ -105,30 +105,30 @@ class Services:
         return paths.aws_config_path()
 
     def load_config(self) -> "AwsConfig":
-        from app.aws_config import load_aws_config
+        from app.config.model import load_aws_config
 
         return load_aws_config()
 
     def writer(self) -> "ConfigWriter":
-        from app.config_writer import ConfigWriter
+        from app.config.writer import ConfigWriter
 
         return ConfigWriter()
 
     # -- SSO -----------------------------------------------------------------------------------
 
     def sso(self, target: "SsoTarget") -> "SsoClient":
-        from app.sso_client import SsoClient
+        from app.signin.portal import SsoClient
 
         return SsoClient(self.login, target, clients=self.clients)
 
     def list_accounts(self, target: "SsoTarget", cancel: "CancelToken | None" = None) -> "list[Account]":
         """Every account of ``target`` (sorted as the CLI sorts them); their names are remembered."""
-        from app.account_names import list_and_remember
+        from app.signin.account_names import list_and_remember
 
         return list_and_remember(self.sso(target), cancel=cancel, names=self.account_names)
 
     def whoami_profile(self, name: str) -> "Identity":
-        from app.sso_client import whoami_profile
+        from app.signin.portal import whoami_profile
 
         return whoami_profile(name, login=self.login)
 

@@ -268,7 +268,7 @@ def parse_preset(text: str, path: Path) -> Preset:
     if "output" in values and values["output"] not in OUTPUT_FORMATS:
         raise fail("output", f"must be one of {', '.join(OUTPUT_FORMATS)}, not {values['output']!r}.")
     if "name_pattern" in values:
-        from app.naming import check_pattern
+        from app.config.naming import check_pattern
 
         reason = check_pattern(values["name_pattern"])
         if reason:
@@ -286,7 +286,7 @@ def parse_preset(text: str, path: Path) -> Preset:
 
 
 def _check_start_url(url: str) -> str | None:
-    from app.start_url import check_start_url
+    from app.signin.start_url import check_start_url
 
     return check_start_url(url)
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from pathlib import Path
 from typing import Any, Callable
 
 from textual import _time, events, work
@@ -32,10 +31,10 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from assets import asset_path
 from app.services import Services
 from app.wizard_state import WizardState
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 #: mode name -> "module:Class" of the mode's base screen.
 MODE_SCREENS: dict[str, str] = {
@@ -76,7 +75,7 @@ def load_object(spec: str) -> Any:
 def _mode_factory(name: str, spec: str) -> Callable[[], Screen]:
     def make() -> Screen:
         screen = load_object(spec)()
-        extra = [ASSETS / css for css in MODE_CSS.get(name, ())]
+        extra = [asset_path(css) for css in MODE_CSS.get(name, ())]
         if extra:  # Textual loads a screen's css_path when the screen is installed
             screen.css_path = [*screen.css_path, *extra]
         return screen
@@ -92,7 +91,7 @@ class WizardApp(App):
     """aws-sso-wizard's App. ``mode`` picks what shows first ("wizard" or, later, "profiles")."""
 
     TITLE = "aws-sso-wizard"
-    CSS_PATH = [ASSETS / "app.tcss"]
+    CSS_PATH = [asset_path("app.tcss")]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -127,7 +126,7 @@ class WizardApp(App):
         if mode == "profiles":
             # The first screen comes from get_default_screen (below), whose css_path Textual does
             # not load: read the browser's stylesheet with the App's own.
-            self.css_path = [*self.css_path, *(ASSETS / css for css in MODE_CSS["profiles"])]
+            self.css_path = [*self.css_path, *(asset_path(css) for css in MODE_CSS["profiles"])]
         for name, spec in MODE_SCREENS.items():
             if name != mode:
                 self.add_mode(name, _mode_factory(name, spec))

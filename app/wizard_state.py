@@ -1,7 +1,7 @@
 """What the onboarding wizard has learnt so far, and the config edits it adds up to.
 
 UI-free: the Textual screens fill it in step by step, ``setup --yes`` fills it from flags, and
-both turn it into the same :class:`~app.config_edits.UpsertProfile` / ``UpsertSsoSession`` edits.
+both turn it into the same :class:`~app.config.edits.UpsertProfile` / ``UpsertSsoSession`` edits.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from app.settings import DEFAULT_SCOPES, Preset
 
 if TYPE_CHECKING:
-    from app.sso_client import Account
-    from app.sso_target import SsoTarget
+    from app.signin.portal import Account
+    from app.signin.target import SsoTarget
 
 DEFAULT_SSO_REGION = "us-east-1"
 DEFAULT_OUTPUT = "json"
@@ -56,7 +56,7 @@ class WizardState:
     identity: Any | None = None  # the last "who am I" answer
 
     def target(self) -> "SsoTarget":
-        from app.sso_target import SsoTarget, parse_registration_scopes
+        from app.signin.target import SsoTarget, parse_registration_scopes
 
         portal = self.portal
         if portal is None:
@@ -72,7 +72,7 @@ class WizardState:
     def edits(self) -> list:
         """The config edits for the current choice: the profile first, then a new sso-session
         (the order ``aws configure sso`` writes them in)."""
-        from app.config_edits import UpsertProfile, UpsertSsoSession
+        from app.config.edits import UpsertProfile, UpsertSsoSession
 
         if self.portal is None or self.account is None or self.role is None or self.profile is None:
             raise ValueError("the wizard has not collected everything yet")

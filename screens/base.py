@@ -9,7 +9,6 @@ Why the finish guard: since Textual 8, ``dismiss()`` pops whatever screen is on 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from rich.text import Text
@@ -21,14 +20,13 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from app.errors import Cancelled, WizardError, redact
-from screens.widgets import StepIndicator
+from screens.widgets.step import StepIndicator
 
 if TYPE_CHECKING:
     from app.services import Services
     from app.wizard_state import WizardState
 
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
 """Stylesheets: ``app.tcss`` is the App's; each screen names its own file (``CSS_PATH``), which
 Textual loads when the screen is first shown, so the first frame parses only what it needs."""
 

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from app.cancel import CancelToken
 from app.errors import Cancelled
 from screens.base import StepScreen
-from screens.widgets import check_row
+from screens.widgets.step import check_row
 
 
 class ChecksScreen(StepScreen):

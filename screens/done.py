@@ -7,8 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from assets import asset_path
 from app.paths import display_path
-from screens.base import ASSETS, StepScreen, describe_error
+from screens.base import StepScreen, describe_error
 
 ANOTHER = "another"
 QUIT = "quit"
@@ -17,7 +18,7 @@ QUIT = "quit"
 
 
 class DoneScreen(StepScreen):
-    CSS_PATH = ASSETS / "finish.tcss"
+    CSS_PATH = asset_path("finish.tcss")
     BINDINGS = [
         Binding("v", "verify", "Verify", id="verify"),
         Binding("c", "copy_export", "Copy export line", id="copy-export"),

@@ -12,15 +12,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import LoadingIndicator, Static
 
+from assets import asset_path
 from app.cancel import CancelToken
 from app.errors import Cancelled
-from screens.base import ASSETS, GoTo, StepScreen, describe_error
-from screens.filter_list import FilterList
-from screens.widgets import KeyValue
+from screens.base import GoTo, StepScreen, describe_error
+from screens.widgets.filter_list import FilterList
+from screens.widgets.step import KeyValue
 
 
 class PickerScreen(StepScreen):
-    CSS_PATH = ASSETS / "picker.tcss"
+    CSS_PATH = asset_path("picker.tcss")
     NOUN = ("item", "items")
     LOADING = "Loading…"
 
@@ -149,7 +150,7 @@ class PickerScreen(StepScreen):
         self.is_loading = False
         if isinstance(error, Cancelled):
             return
-        from app.sso_errors import NotSignedIn, SessionExpired, Throttled
+        from app.signin.errors import NotSignedIn, SessionExpired, Throttled
 
         self.error = error
         self.query_one(".loading-row", LoadingIndicator).display = False
@@ -171,7 +172,7 @@ class PickerScreen(StepScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("recover", "sign_in_again"):
-            from app.sso_errors import NotSignedIn, SessionExpired
+            from app.signin.errors import NotSignedIn, SessionExpired
 
             needs_sign_in = isinstance(self.error, (SessionExpired, NotSignedIn))
             return self.error is not None and needs_sign_in == (action == "sign_in_again")
@@ -182,7 +183,7 @@ class PickerScreen(StepScreen):
         return super().check_action(action, parameters)
 
     def action_recover(self) -> None:
-        from app.sso_errors import NotSignedIn, SessionExpired
+        from app.signin.errors import NotSignedIn, SessionExpired
 
         if self.error is None:
             return

@@ -18,10 +18,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from assets import asset_path
 from app.settings import DEFAULT_SCOPES
 from app.wizard_state import DEFAULT_SSO_REGION, PortalChoice
-from screens.base import ASSETS, StepScreen, describe_error
-from screens.filter_list import FilterList
+from screens.base import StepScreen, describe_error
+from screens.widgets.filter_list import FilterList
 
 NEW = "__new__"
 EXAMPLE_URL = "https://your-organisation.awsapps.com/start"
@@ -31,12 +32,12 @@ REGION_HELP = "Where IAM Identity Center runs for your organisation."
 
 @dataclass(frozen=True)
 class _Loaded:
-    sessions: list  # [app.aws_config.SsoSession]
+    sessions: list  # [app.config.model.SsoSession]
     regions: list[str]
 
 
 class PortalScreen(StepScreen):
-    CSS_PATH = ASSETS / "portal.tcss"
+    CSS_PATH = asset_path("portal.tcss")
     HEADLINE = "Which AWS access portal does your organisation use?"
 
     BINDINGS = [Binding("enter", "next", "Continue", id="next")]
@@ -83,7 +84,7 @@ class PortalScreen(StepScreen):
         self.query_one(".session-list", OptionList).display = False
 
         def load() -> _Loaded:
-            from app.regions import sso_regions
+            from app.signin.regions import sso_regions
 
             config = self.services.load_config()
             return _Loaded(sessions=list(config.sso_sessions.values()), regions=sso_regions())
@@ -154,7 +155,7 @@ class PortalScreen(StepScreen):
     def _session_matching(self, start_url: str | None) -> str | None:
         if not start_url:
             return None
-        from app.start_url import same_start_url
+        from app.signin.start_url import same_start_url
 
         for session in self.sessions.values():
             if same_start_url(session.start_url, start_url):
@@ -174,7 +175,7 @@ class PortalScreen(StepScreen):
         self.query_one("#session-name", Input).value = name
 
     def _suggest_name(self, url: str) -> None:
-        from app.start_url import suggest_session_name
+        from app.signin.start_url import suggest_session_name
 
         if self._name_touched:
             return
@@ -199,7 +200,7 @@ class PortalScreen(StepScreen):
         self.query_one("#name-error", Static).update("")
 
     def _update_url_feedback(self, url: str) -> None:
-        from app.start_url import check_start_url, region_from_start_url
+        from app.signin.start_url import check_start_url, region_from_start_url
 
         error = self.query_one("#url-error", Static)
         help_line = self.query_one("#region-help", Static)
@@ -235,7 +236,7 @@ class PortalScreen(StepScreen):
     @staticmethod
     def _is_vanity(url: str) -> bool:
         """A usable start URL on a host AWS does not own: its region needs a look-up."""
-        from app.start_url import check_start_url, is_aws_owned_host
+        from app.signin.start_url import check_start_url, is_aws_owned_host
 
         if not url.strip() or check_start_url(url):
             return False
@@ -246,7 +247,7 @@ class PortalScreen(StepScreen):
         self._lookup_timer = None
         if url in self.lookups or self._looking_up == url:
             return
-        from app.start_url import resolve_start_url
+        from app.signin.start_url import resolve_start_url
 
         self._looking_up = url
         self.call_service(lambda: resolve_start_url(url), group="lookup",
@@ -339,9 +340,9 @@ class PortalScreen(StepScreen):
             self.finish(choice)
 
     def validate_form(self) -> PortalChoice | None:
-        from app.config_edits import validate_session_name
-        from app.regions import check_region
-        from app.start_url import check_start_url, same_start_url
+        from app.config.edits import validate_session_name
+        from app.signin.regions import check_region
+        from app.signin.start_url import check_start_url, same_start_url
 
         url_input = self.query_one("#start-url", Input)
         name_input = self.query_one("#session-name", Input)

@@ -14,12 +14,13 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from app.naming import next_free_name, suggest_profile_name
+from assets import asset_path
+from app.config.naming import next_free_name, suggest_profile_name
 from app.settings import OUTPUT_FORMATS
 from app.wizard_state import DEFAULT_OUTPUT, ProfileChoice
-from screens.base import ASSETS, StepScreen
-from screens.filter_list import FilterList
-from screens.widgets import KeyValue
+from screens.base import StepScreen
+from screens.widgets.filter_list import FilterList
+from screens.widgets.step import KeyValue
 
 OUTPUT_HELP = {
     "json": "json  (the usual choice)",
@@ -61,7 +62,7 @@ class _Loaded:
 
 
 class ProfileScreen(StepScreen):
-    CSS_PATH = ASSETS / "profile.tcss"
+    CSS_PATH = asset_path("profile.tcss")
     HEADLINE = "Name this profile and choose its defaults."
 
     BINDINGS = [Binding("enter", "next", "Continue", id="next")]
@@ -101,7 +102,7 @@ class ProfileScreen(StepScreen):
         self.query_one("#profile-name", Input).focus()
 
         def load() -> _Loaded:
-            from app.regions import sso_regions
+            from app.signin.regions import sso_regions
 
             config = self.services.load_config()
             return _Loaded(profile_names=set(config.profiles), existing=dict(config.profiles), regions=sso_regions())
@@ -156,7 +157,7 @@ class ProfileScreen(StepScreen):
         feedback.update(event.reason)
 
     def _problem(self, name: str) -> str | None:
-        from app.config_edits import validate_profile_name
+        from app.config.edits import validate_profile_name
 
         if not name.strip():
             return "Give the profile a name."

@@ -1,8 +1,8 @@
 """The profile browser: every profile with its live sign-in status, one key to act on it.
 
-A thin view over :mod:`app.profile_status` (rows and token status), :mod:`app.login`
-(sign in / out), :mod:`app.sso_client` (who am I, account names), :mod:`app.config_writer`
-(delete, make default) and :mod:`app.console_url`. Every blocking call runs in a thread worker;
+A thin view over :mod:`app.profiles.status` (rows and token status), :mod:`app.signin.login`
+(sign in / out), :mod:`app.signin.portal` (who am I, account names), :mod:`app.config.writer`
+(delete, make default) and :mod:`app.signin.console_url`. Every blocking call runs in a thread worker;
 results come back as messages, errors end in :meth:`ProfilesScreen._show_error`.
 """
 
@@ -24,14 +24,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from app import profile_status as ps
+from app.profiles import status as ps
 from app.cancel import CancelToken
 from app.paths import display_path
 from app.errors import Cancelled, WizardError, redact
-from screens.fast_table import Column, FastTable, Row
+from screens.widgets.fast_table import Column, FastTable, Row
 
 if TYPE_CHECKING:  # pragma: no cover
-    from app.login import LoginService
+    from app.signin.login import LoginService
     from app.services import Services
 
 COLUMNS = (  # on a small terminal: the sso-session is cut first, then the role, then account and region
@@ -710,7 +710,7 @@ class ProfilesScreen(Screen):
 
     @work(thread=True, group="profiles-names", exit_on_error=False)
     def _fetch_names(self, row: ps.ProfileRow) -> None:
-        from app.sso_target import SsoTarget
+        from app.signin.target import SsoTarget
 
         try:
             target = SsoTarget.from_profile(self._profile(row.name))
@@ -754,7 +754,7 @@ class ProfilesScreen(Screen):
 
     def _run_login(self, row: ps.ProfileRow, key: str, method: str, force: bool, token: CancelToken) -> None:
         def job() -> str:
-            from app.sso_target import SsoTarget
+            from app.signin.target import SsoTarget
 
             target = SsoTarget.from_profile(self._profile(row.name))
             status = self.login.login(
@@ -843,7 +843,7 @@ class ProfilesScreen(Screen):
 
     def _run_logout(self, row: ps.ProfileRow, key: str, pairs: list[tuple[str, str]]) -> None:
         def job() -> str:
-            from app.sso_target import SsoTarget
+            from app.signin.target import SsoTarget
 
             target = SsoTarget.from_profile(self._profile(row.name))
             result = self.login.logout(target, role_pairs=pairs)
@@ -862,7 +862,7 @@ class ProfilesScreen(Screen):
         self.notify(f"Checking who {name} is…", markup=False, timeout=2)
 
         def job() -> tuple[str, object]:
-            from app.sso_client import whoami_profile
+            from app.signin.portal import whoami_profile
 
             identity = whoami_profile(name, login=self.login, config=self._status.config())
             return name, identity
@@ -883,7 +883,7 @@ class ProfilesScreen(Screen):
         row = self.current()
         if row is None:
             return
-        from app.console_url import console_url
+        from app.signin.console_url import console_url
 
         try:
             url = console_url(row.start_url or "", row.account_id or "", row.role_name or "")
@@ -905,7 +905,7 @@ class ProfilesScreen(Screen):
         row = self.current()
         if row is None:
             return
-        from app.config_edits import DeleteProfile
+        from app.config.edits import DeleteProfile
 
         self._plan_change([DeleteProfile(row.name)], f"Delete the profile {row.name}?", f"Deleted the profile {row.name}.")
 
@@ -913,7 +913,7 @@ class ProfilesScreen(Screen):
         row = self.current()
         if row is None:
             return
-        from app.config_edits import SetDefaultProfile
+        from app.config.edits import SetDefaultProfile
 
         self._plan_change(
             [SetDefaultProfile(row.name)],
@@ -961,7 +961,7 @@ class ProfilesScreen(Screen):
         self.notify("Reading the config and sign-in status again…", markup=False, timeout=2)
 
     def action_help(self) -> None:
-        from screens.profile_dialogs import ProfilesHelp
+        from screens.dialogs import ProfilesHelp
 
         self.app.push_screen(ProfilesHelp())
 
@@ -1053,7 +1053,7 @@ def _short_list(names: list[str], limit: int = 8) -> str:
 
 
 def _make_login_dialog(label: str, token: CancelToken, on_open):
-    from screens.profile_dialogs import LoginDialog
+    from screens.dialogs import LoginDialog
 
     return LoginDialog(label, on_cancel=token.cancel, on_open=on_open)
 

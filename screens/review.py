@@ -7,16 +7,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from assets import asset_path
 from app.paths import display_path
-from screens.base import ASSETS, StepScreen
-from screens.diff_view import DiffView
-from screens.widgets import KeyValue
+from screens.base import StepScreen
+from screens.widgets.diff_view import DiffView
+from screens.widgets.step import KeyValue
 
 
 
 
 class ReviewScreen(StepScreen):
-    CSS_PATH = ASSETS / "finish.tcss"
+    CSS_PATH = asset_path("finish.tcss")
     HEADLINE = "Check the change to your AWS config file, then press Enter to write it."
 
     BINDINGS = [Binding("enter", "write", "Write it", id="write")]

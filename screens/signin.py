@@ -16,16 +16,17 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import LoadingIndicator, Static
 
+from assets import asset_path
 from app.cancel import CancelToken
 from app.errors import Cancelled
-from screens.base import ASSETS, StepScreen, describe_error
-from screens.widgets import KeyValue
+from screens.base import StepScreen, describe_error
+from screens.widgets.step import KeyValue
 
 METHOD_NAMES = {"pkce": "browser sign-in", "device": "sign-in code"}
 
 
 class SignInScreen(StepScreen):
-    CSS_PATH = ASSETS / "signin.tcss"
+    CSS_PATH = asset_path("signin.tcss")
     HEADLINE = "Sign in to your AWS access portal."
 
     BINDINGS = [

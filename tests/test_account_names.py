@@ -8,10 +8,10 @@ from pathlib import Path
 
 from helpers.sso import SESSION, write_signed_in_token
 
-from app.account_names import AccountNames, list_and_remember
-from app.login import LoginService
+from app.signin.account_names import AccountNames, list_and_remember
+from app.signin.login import LoginService
 from app.services import Services
-from app.sso_client import SsoClient
+from app.signin.portal import SsoClient
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,7 @@ def test_services_share_one_name_cache(emulator, home):
 
 def test_nothing_else_lists_accounts_directly():
     """Every ListAccounts caller goes through list_and_remember (or Services.list_accounts)."""
-    allowed = {"app/sso_client.py", "app/account_names.py"}
+    allowed = {"app/signin/portal.py", "app/signin/account_names.py"}
     direct = re.compile(r"(?<!services)\.list_accounts\(")
     offenders = []
     for folder in ("app", "screens"):

@@ -81,5 +81,5 @@ def test_profiles_json_loads_no_sdk_no_ui_and_no_web_server(config_path):
     rc, out, modules = _modules_after(["profiles", "--json"])
     assert rc == 0 and '"name": "p"' in out
     loaded = {m.split(".")[0] for m in modules} | modules
-    assert "app.login" in modules  # the status really came from the login service
+    assert "app.signin.login" in modules  # the status really came from the login service
     assert not loaded & {*HEAVY, "http.server", "socketserver"}

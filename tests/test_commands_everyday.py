@@ -14,8 +14,8 @@ import pytest
 
 from app.emulator.org import DEMO_REGION, DEMO_START_URL
 from helpers.commands import WIZARD, command_env, interrupt_when, run_wizard
-from profile_app import DEMO_CONFIG
-from profile_fixtures import MIXED_CONFIG, token_file, write_config, write_token
+from helpers.profile_app import DEMO_CONFIG
+from helpers.profile_fixtures import MIXED_CONFIG, token_file, write_config, write_token
 
 pytestmark = pytest.mark.interop
 

@@ -9,15 +9,15 @@ import textwrap
 
 import pytest
 
-from app.aws_config import load_aws_config
-from app.config_backup import KEEP, list_backups
+from app.config.model import load_aws_config
+from app.config.backup import KEEP, list_backups
 from tests.conftest import ROOT
 
 WORKER = textwrap.dedent(
     """
     import json, sys
-    from app.config_edits import UpsertProfile, UpsertSsoSession
-    from app.config_writer import ConfigWriter
+    from app.config.edits import UpsertProfile, UpsertSsoSession
+    from app.config.writer import ConfigWriter
 
     worker = int(sys.argv[1])
     writer = ConfigWriter()  # AWS_CONFIG_FILE from the environment

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from app.aws_config import load_aws_config
-from app.config_document import ConfigDocument, ConfigParseError, decode_config
-from app.config_edits import UpsertProfile, UpsertSsoSession
-from app.config_writer import ConfigWriter
+from app.config.model import load_aws_config
+from app.config.document import ConfigDocument, ConfigParseError, decode_config
+from app.config.edits import UpsertProfile, UpsertSsoSession
+from app.config.writer import ConfigWriter
 from tests.test_config_document import botocore_read
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -108,7 +108,7 @@ def test_corpus_file_survives_an_upsert(path, tmp_path):
 def test_default_region_conflict_is_explained(tmp_path):
     """botocore copies every sso-session key, [DEFAULT]-inherited ones included, into the
     profile and refuses differences: a profile region unlike [DEFAULT]'s cannot work."""
-    from app.config_edits import EditError
+    from app.config.edits import EditError
 
     target = tmp_path / "config"
     target.write_bytes((CORPUS / "DEFAULT_inheritance.config").read_bytes())

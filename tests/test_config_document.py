@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.config_document import (
+from app.config.document import (
     ConfigDocument,
     ConfigParseError,
     _fast_index,
@@ -19,7 +19,7 @@ from app.config_document import (
     section_target,
     split_lines,
 )
-from tests.config_strategies import config_text, valid_config_text
+from helpers.config_strategies import config_text, valid_config_text
 
 PROPERTY = settings(max_examples=int(os.environ.get("CONFIG_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.config_document import ConfigDocument
-from app.config_edits import (
+from app.config.document import ConfigDocument
+from app.config.edits import (
     DeleteProfile,
     EditError,
     RenameProfile,
@@ -16,7 +16,7 @@ from app.config_edits import (
     validate_profile_name,
     validate_session_name,
 )
-from app.config_verify import verify
+from app.config.verify import verify
 
 SESSION = UpsertSsoSession("my-sso", "https://my-sso-portal.awsapps.com/start", "us-east-1")
 READONLY = UpsertProfile(
@@ -345,7 +345,7 @@ def test_bad_names_are_refused_with_a_reason(name, words):
 def test_good_names_are_accepted(name):
     assert validate_profile_name(name) is None
     out = edit("", UpsertProfile(name, "1", "R", sso_session="my-sso"), SESSION)
-    from app.aws_config import build_config
+    from app.config.model import build_config
     from pathlib import Path
 
     config = build_config(ConfigDocument.parse(out), Path("config"))

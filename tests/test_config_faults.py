@@ -12,12 +12,12 @@ import tempfile
 
 import pytest
 
-import app.config_backup as config_backup
-import app.config_writer as config_writer
+import app.config.backup as config_backup
+import app.config.writer as config_writer
 import app.fsutil as fsutil
-from app.config_backup import list_backups
-from app.config_edits import UpsertProfile, UpsertSsoSession
-from app.config_writer import ConfigWriteError, ConfigWriter
+from app.config.backup import list_backups
+from app.config.edits import UpsertProfile, UpsertSsoSession
+from app.config.writer import ConfigWriteError, ConfigWriter
 
 OLD = "# my hand-made config\n[default]\nregion = eu-west-1\n"
 EDITS = [

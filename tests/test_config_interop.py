@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from app.aws_config import ProfileKind, load_aws_config
-from app.config_edits import DeleteProfile, RenameProfile, SetDefaultProfile, UpsertProfile, UpsertSsoSession
-from app.config_writer import ConfigWriter
+from app.config.model import ProfileKind, load_aws_config
+from app.config.edits import DeleteProfile, RenameProfile, SetDefaultProfile, UpsertProfile, UpsertSsoSession
+from app.config.writer import ConfigWriter
 from helpers.commands import VENV_BIN
 
 pytestmark = pytest.mark.interop

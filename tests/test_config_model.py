@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from app.aws_config import ProfileKind, SsoSession, load_aws_config, parse_scopes
-from app.config_document import ConfigParseError
+from app.config.model import ProfileKind, SsoSession, load_aws_config, parse_scopes
+from app.config.document import ConfigParseError
 
 CORPUS = Path(__file__).parent / "corpus"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from app.config_document import ConfigDocument, section_target
-from app.config_edits import (
+from app.config.document import ConfigDocument, section_target
+from app.config.edits import (
     DeleteProfile,
     EditError,
     RenameProfile,
@@ -22,9 +22,9 @@ from app.config_edits import (
     UpsertSsoSession,
     apply_edits,
 )
-from app.config_verify import _verify_whole
-from app.config_writer import ConfigWriter
-from tests.config_strategies import valid_config_text
+from app.config.verify import _verify_whole
+from app.config.writer import ConfigWriter
+from helpers.config_strategies import valid_config_text
 from tests.test_config_document import assert_same_as_botocore, botocore_read
 
 EXAMPLES = int(os.environ.get("CONFIG_EXAMPLES", "60"))

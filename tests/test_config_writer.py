@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-import app.config_edits as config_edits
-from app.aws_config import load_aws_config
-from app.config_backup import KEEP, list_backups, next_name
-from app.config_diff import full_unified_diff
-from app.config_document import ConfigParseError, split_lines
-from app.config_edits import DeleteProfile, EditError, RenameProfile, UpsertProfile, UpsertSsoSession
-from app.config_verify import VerificationError
-from app.config_writer import ConfigWriter, lock_path_for
+import app.config.edits as config_edits
+from app.config.model import load_aws_config
+from app.config.backup import KEEP, list_backups, next_name
+from app.config.diff import full_unified_diff
+from app.config.document import ConfigParseError, split_lines
+from app.config.edits import DeleteProfile, EditError, RenameProfile, UpsertProfile, UpsertSsoSession
+from app.config.verify import VerificationError
+from app.config.writer import ConfigWriter, lock_path_for
 
 SESSION = UpsertSsoSession("corp", "https://corp.awsapps.com/start", "eu-west-1")
 

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from app.account_names import AccountNames, account_names_path
-from app.console_url import ConsoleUrlError, console_url, portal_base
+from app.signin.account_names import AccountNames, account_names_path
+from app.signin.console_url import ConsoleUrlError, console_url, portal_base
 
 
 def test_console_url_is_the_portal_shortcut_without_credentials():

@@ -15,7 +15,7 @@ import pytest
 from helpers.sso import write_issued_token
 
 from app.emulator import DEMO_REGION, DEMO_START_URL
-from app.sso_target import SsoTarget
+from app.signin.target import SsoTarget
 
 pytestmark = pytest.mark.interop
 

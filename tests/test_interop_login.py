@@ -22,12 +22,13 @@ import pytest
 from helpers.commands import command_env
 from helpers.sso import LEGACY, SESSION, Approver, token_path, use_following_browser, write_cli_token
 
-from app.browser import NoBrowser
-from app.config_edits import UpsertProfile, UpsertSsoSession
-from app.config_writer import ConfigWriter
+from app.signin.browser import NoBrowser
+from app.config.edits import UpsertProfile, UpsertSsoSession
+from app.config.writer import ConfigWriter
 from app.emulator import DEMO_REGION, DEMO_START_URL
-from app.login import LoginService, TokenState
-from app.sso_client import SsoClient
+from app.signin.login import LoginService
+from app.signin.state import TokenState
+from app.signin.portal import SsoClient
 
 pytestmark = pytest.mark.interop
 

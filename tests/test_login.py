@@ -14,13 +14,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from helpers.sso import LEGACY, SESSION, SESSION_NO_SCOPES, Approver, token_path, use_following_browser, write_cli_token
 
-from app.browser import NoBrowser
+from app.signin.browser import NoBrowser
 from app.cancel import CancelToken
 from app.errors import Cancelled, WizardError
-from app.login import LoginService, TokenState
-from app.sso_errors import LoginDenied, LoginExpired, LoginFailed, NotSignedIn, SessionExpired
-from app.sso_target import SsoTarget
-from app.token_cache import TokenCache, registration_cache_key, target_registration_key
+from app.signin.login import LoginService
+from app.signin.state import TokenState
+from app.signin.errors import LoginDenied, LoginExpired, LoginFailed, NotSignedIn, SessionExpired
+from app.signin.target import SsoTarget
+from app.signin.token_cache import TokenCache, registration_cache_key, target_registration_key
 
 TOKEN_KEYS = ["startUrl", "region", "accessToken", "expiresAt", "clientId", "clientSecret", "registrationExpiresAt"]
 ZULU = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -228,8 +229,8 @@ def test_device_invalid_grant(emulator_factory):
 
 
 def test_device_slow_down_adds_five_seconds(emulator_factory):
-    from app.aws_clients import ClientFactory
-    from app.device_flow import DEVICE_GRANT_TYPE, attempt
+    from app.signin.clients import ClientFactory
+    from app.signin.device_flow import DEVICE_GRANT_TYPE, attempt
 
     emu = emulator_factory()
     oidc = ClientFactory().client("sso-oidc", SESSION.region)
@@ -254,8 +255,8 @@ def test_device_slow_down_adds_five_seconds(emulator_factory):
 
 def test_device_poll_has_a_local_deadline(emulator_factory):
     """Unlike the CLI we stop at expiresIn (+ grace) even if the service never says ExpiredToken."""
-    from app.aws_clients import ClientFactory
-    from app.device_flow import DEVICE_GRANT_TYPE, DeviceAuthorization, poll
+    from app.signin.clients import ClientFactory
+    from app.signin.device_flow import DEVICE_GRANT_TYPE, DeviceAuthorization, poll
 
     emulator_factory()
     oidc = ClientFactory().client("sso-oidc", SESSION.region)
@@ -479,7 +480,7 @@ def _role_cache(home, name, provider="sso"):
 
 
 def test_logout_ends_the_session_and_removes_local_files(emulator_factory, monkeypatch, home):
-    from app.token_cache import target_role_key
+    from app.signin.token_cache import target_role_key
 
     emu = emulator_factory(auto_approve=True)
     use_following_browser(monkeypatch)
@@ -495,7 +496,7 @@ def test_logout_ends_the_session_and_removes_local_files(emulator_factory, monke
     assert other.exists()
     assert (home / ".aws/sso/cache" / f"{target_registration_key(SESSION)}.json").exists()  # registration kept
     assert emu.call_count("Logout") == 1
-    from app.aws_clients import ClientFactory
+    from app.signin.clients import ClientFactory
     from botocore.exceptions import ClientError
 
     with pytest.raises(ClientError):  # the server-side session really ended

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.browser import browser_likely, open_browser
+from app.signin.browser import browser_likely, open_browser
 
 PY = sys.executable
 

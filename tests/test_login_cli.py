@@ -52,7 +52,7 @@ def test_debug_redacts_what_the_service_said():
     from contextlib import redirect_stderr
 
     from app.cli import _print_details
-    from app.sso_errors import SessionExpired
+    from app.signin.errors import SessionExpired
 
     error = SessionExpired("Expired.", code="UnauthorizedException", operation="ListAccounts",
                            detail="token x")

@@ -15,7 +15,8 @@ from helpers.sso import LEGACY, SESSION, OtherWindow, use_following_browser
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
-from app.login import LoginService, TokenState
+from app.signin.login import LoginService
+from app.signin.state import TokenState
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +52,7 @@ def test_concurrent_logins_in_one_process_share_one_flow(emulator_factory, monke
     assert all(len(p) == 1 for p in prompts)
     assert len({p[0].url for p in prompts}) == 1
     # the lock lives outside the SSO cache, which other tools enumerate
-    from app.token_cache import target_registration_key
+    from app.signin.token_cache import target_registration_key
 
     assert sorted(p.name for p in (home / ".aws/sso/cache").iterdir()) == sorted(
         [results[0].token_path.name, f"{target_registration_key(SESSION)}.json"]
@@ -114,8 +115,8 @@ def test_when_the_first_caller_cancels_the_waiter_runs_its_own_flow(emulator_fac
 
 _CHILD = """
 import sys, time
-from app.login import LoginService
-from app.sso_target import SsoTarget
+from app.signin.login import LoginService
+from app.signin.target import SsoTarget
 target = SsoTarget(sys.argv[1], sys.argv[2], sys.argv[3], ("sso:account:access",), "sso:account:access")
 prompts = []
 status = LoginService().login(target, on_prompt=prompts.append)

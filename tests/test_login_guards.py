@@ -13,15 +13,16 @@ from pathlib import Path
 import pytest
 from helpers.sso import SESSION, write_cli_token
 
-from app import profile_status as ps
-from app.aws_clients import ClientFactory
-from app.aws_config import load_aws_config
-from app.browser import NoBrowser
+from app.profiles import status as ps
+from app.signin.clients import ClientFactory
+from app.config.model import load_aws_config
+from app.signin.browser import NoBrowser
 from app.emulator import DEMO_START_URL
-from app.login import LoginService, TokenState
-from app.sso_client import SsoClient
-from app.sso_errors import RegionError, StartUrlError
-from app.sso_target import SsoTarget
+from app.signin.login import LoginService
+from app.signin.state import TokenState
+from app.signin.portal import SsoClient
+from app.signin.errors import RegionError, StartUrlError
+from app.signin.target import SsoTarget
 
 BAD_REGION = dataclasses.replace(SESSION, region="eu-wset-2")
 
@@ -120,7 +121,7 @@ def test_region_check_keeps_botocore_out_of_the_status_path():
     import sys
 
     code = (
-        "import sys; from app.regions import check_region, sso_regions; check_region('eu-wset-2'); "
+        "import sys; from app.signin.regions import check_region, sso_regions; check_region('eu-wset-2'); "
         "print('botocore' in sys.modules, len(sso_regions()))"
     )
     root = Path(__file__).resolve().parent.parent
@@ -129,6 +130,6 @@ def test_region_check_keeps_botocore_out_of_the_status_path():
     ).stdout.split()
     assert out[0] == "False" and int(out[1]) > 30
 
-    from app import regions
+    from app.signin import regions
 
     assert regions._regions_from_data_files() == regions._regions_from_session()

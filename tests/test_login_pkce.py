@@ -15,9 +15,9 @@ import pytest
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
-from app.pkce import authorize_url, code_challenge, make_code_verifier, percent_encode
-from app.pkce_callback import CallbackServer
-from app.sso_errors import LoginDenied, LoginExpired, LoginFailed
+from app.signin.pkce import authorize_url, code_challenge, make_code_verifier, percent_encode
+from app.signin.callback import CallbackServer
+from app.signin.errors import LoginDenied, LoginExpired, LoginFailed
 
 
 def test_verifier_and_challenge():
@@ -78,7 +78,7 @@ def test_authorize_url_matches_the_cli_byte_for_byte():
 
 
 def test_authorize_base_follows_endpoint_overrides(monkeypatch):
-    from app.aws_clients import ClientFactory
+    from app.signin.clients import ClientFactory
 
     assert ClientFactory().oidc_base_url("eu-west-2") == "https://oidc.eu-west-2.amazonaws.com"
     assert ClientFactory().oidc_base_url("cn-north-1") == "https://oidc.cn-north-1.amazonaws.com.cn"

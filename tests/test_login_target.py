@@ -10,16 +10,17 @@ import pytest
 from helpers.sso import SESSION, Approver, write_signed_in_token
 from helpers.vanity import VanityServer, make_tls_files
 
-from app.aws_clients import ClientFactory
-from app.aws_config import load_aws_config
-from app.browser import NoBrowser
+from app.signin.clients import ClientFactory
+from app.config.model import load_aws_config
+from app.signin.browser import NoBrowser
 from app.emulator import DEMO_REGION, DEMO_START_URL
 from app.errors import WizardError
-from app.login import LoginService, TokenState
-from app.sso_client import SsoClient, whoami_profile
-from app.sso_errors import NotSignedIn
-from app.sso_target import SsoTarget
-from app.token_cache import registration_cache_key, target_registration_key
+from app.signin.login import LoginService
+from app.signin.state import TokenState
+from app.signin.portal import SsoClient, whoami_profile
+from app.signin.errors import NotSignedIn
+from app.signin.target import SsoTarget
+from app.signin.token_cache import registration_cache_key, target_registration_key
 
 CONFIG = f"""\
 [profile p]
@@ -173,8 +174,8 @@ def test_services_import_without_botocore_or_textual():
     import sys
 
     code = (
-        "import sys, app.login, app.sso_client, app.start_url, app.regions, app.browser, app.token_cache, "
-        "app.sso_target, app.device_flow, app.pkce, app.pkce_callback, app.rate_limit, app.sso_errors, app.aws_clients\n"
+        "import sys, app.signin.login, app.signin.portal, app.signin.start_url, app.signin.regions, app.signin.browser, app.signin.token_cache, "
+        "app.signin.target, app.signin.device_flow, app.signin.pkce, app.signin.callback, app.signin.rate_limit, app.signin.errors, app.signin.clients\n"
         "print(sorted(m for m in ('botocore', 'boto3', 'textual', 'dateutil') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -187,7 +188,7 @@ def test_the_login_service_loads_the_callback_server_only_for_a_browser_sign_in(
     import sys
 
     code = (
-        "import sys, app.login, app.pkce, app.sso_client, app.commands.login, app.commands.logout\n"
+        "import sys, app.signin.login, app.signin.pkce, app.signin.portal, app.commands.login, app.commands.logout\n"
         "print(sorted(m for m in ('http.server', 'socketserver') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import given, strategies as st
 
-from app.naming import DEFAULT_PATTERN, check_pattern, next_free_name, sanitise, suggest_profile_name
+from app.config.naming import DEFAULT_PATTERN, check_pattern, next_free_name, sanitise, suggest_profile_name
 
 
 @dataclass(frozen=True)
-class Acct:  # the shape of app.sso_client.Account
+class Acct:  # the shape of app.signin.portal.Account
     account_id: str
     account_name: str | None = None
     email: str | None = None

@@ -1,4 +1,4 @@
-"""Rows and sign-in status for the profile browser and `profiles --json` (app/profile_status.py)."""
+"""Rows and sign-in status for the profile browser and `profiles --json` (app/profiles/status.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from app import profile_status as ps
-from app.login import LoginService
-from profile_fixtures import LEGACY_URL, MIXED_CONFIG, token_file, write_config, write_token
+from app.profiles import status as ps
+from app.signin.login import LoginService
+from helpers.profile_fixtures import LEGACY_URL, MIXED_CONFIG, token_file, write_config, write_token
 
 JSON_KEYS = {
     "name", "kind", "sso_session", "sso_start_url", "sso_region", "account_id", "role_name",
@@ -107,7 +107,7 @@ def test_token_path_is_the_cli_cache_file(config, home):
 
 
 def test_status_is_read_once_per_token_and_again_only_when_the_file_changes(config_path, home):
-    from profile_fixtures import many_profiles_config
+    from helpers.profile_fixtures import many_profiles_config
 
     write_config(config_path, many_profiles_config(400, sessions=2))
     login = CountingLogin()
@@ -236,7 +236,7 @@ def test_change_watcher_notices_other_programs(config, home):
     config.write_text(MIXED_CONFIG + "\n[profile more]\nregion = eu-west-1\n")
     os.utime(config, ns=(7, 7))
     assert watcher.poll() == {"config"}
-    from app.account_names import AccountNames
+    from app.signin.account_names import AccountNames
 
     AccountNames().remember({"111122223333": "prod"})
     assert watcher.poll() == {"names"}
@@ -283,7 +283,7 @@ def test_row_cache_round_trip_keeps_no_secret(config, home):
 
 
 def test_row_cache_keeps_only_the_first_screenful(config_path):
-    from profile_fixtures import many_profiles_config
+    from helpers.profile_fixtures import many_profiles_config
 
     write_config(config_path, many_profiles_config(1000))
     service = ps.ProfileStatusService()

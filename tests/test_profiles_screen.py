@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.emulator.org import DEMO_REGION, DEMO_START_URL
-from profile_app import (
+from helpers.profile_app import (
     ACCOUNT,
     DEMO_CONFIG,
     REGION,
@@ -25,7 +25,7 @@ from profile_app import (
     table_rows,
     wait_for,
 )
-from profile_fixtures import MIXED_CONFIG, token_file, write_config, write_token
+from helpers.profile_fixtures import MIXED_CONFIG, token_file, write_config, write_token
 
 SIZE = (150, 40)
 
@@ -67,7 +67,7 @@ async def loaded(pilot) -> None:
 
 async def sign_in_with_code(pilot, emulator) -> None:
     """Press l, wait for the device code dialog, approve it in the emulator."""
-    from screens.profile_dialogs import LoginDialog
+    from screens.dialogs import LoginDialog
 
     await pilot.press("l")
     await wait_for(pilot, lambda: isinstance(top(pilot.app), LoginDialog), what="login dialog")
@@ -85,7 +85,7 @@ async def sign_in_with_code(pilot, emulator) -> None:
 async def test_every_kind_of_profile_shows_its_status(config_path, home):
     write_config(config_path, MIXED_CONFIG)
     write_token(home, "my-sso", expires_in=timedelta(hours=3))
-    from profile_fixtures import LEGACY_URL
+    from helpers.profile_fixtures import LEGACY_URL
 
     write_token(home, LEGACY_URL, expires_in=timedelta(minutes=-2), start_url=LEGACY_URL, region="eu-central-1")
     app = make_app()
@@ -103,7 +103,7 @@ async def test_every_kind_of_profile_shows_its_status(config_path, home):
         assert rows["proc"][STATUS] == "credential process (not SSO)"
         screen = screen_of(app)
         # sign-in keys do not apply to a non-SSO profile; export and delete do
-        from screens.fast_table import FastTable
+        from screens.widgets.fast_table import FastTable
 
         screen.query_one(FastTable).move_to("keys")
         await pilot.pause()
@@ -192,7 +192,7 @@ async def test_a_broken_config_shows_its_line_and_recovers(config_path):
 
 
 async def test_the_sign_in_dialog_shows_what_arrived_before_it_was_on_screen(demo_config):
-    from screens.profile_dialogs import LoginDialog
+    from screens.dialogs import LoginDialog
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -208,7 +208,7 @@ async def test_quitting_during_a_sign_in_stops_it(demo_config, emulator):
     """A device code polls for up to ten minutes: leaving the app must not wait for it."""
     import time
 
-    from screens.profile_dialogs import LoginDialog
+    from screens.dialogs import LoginDialog
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -248,10 +248,10 @@ async def test_l_signs_in_with_a_device_code_without_freezing(demo_config, home,
 async def test_l_while_another_window_signs_in_says_so_and_takes_that_sign_in(demo_config, home, emulator):
     from helpers.sso import OtherWindow
 
-    from app.aws_config import load_aws_config
-    from app.login import LoginService
-    from app.sso_target import SsoTarget
-    from screens.profile_dialogs import LoginDialog
+    from app.config.model import load_aws_config
+    from app.signin.login import LoginService
+    from app.signin.target import SsoTarget
+    from screens.dialogs import LoginDialog
 
     target = SsoTarget.from_session(load_aws_config(demo_config).sso_sessions["archive"])
     other = OtherWindow(LoginService().lock_path(target))
@@ -272,7 +272,7 @@ async def test_l_while_another_window_signs_in_says_so_and_takes_that_sign_in(de
 
 
 async def test_l_when_signed_in_says_so_and_L_forces(demo_config, home, emulator):
-    from screens.profile_dialogs import LoginDialog
+    from screens.dialogs import LoginDialog
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -294,7 +294,7 @@ async def test_l_when_signed_in_says_so_and_L_forces(demo_config, home, emulator
 
 
 async def test_escape_cancels_a_sign_in(demo_config, home, emulator):
-    from screens.profile_dialogs import LoginDialog
+    from screens.dialogs import LoginDialog
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -499,7 +499,7 @@ async def test_x_shows_the_diff_and_deletes_with_a_backup(demo_config):
 
 async def test_the_change_preview_of_a_static_keys_profile_hides_its_secret(config_path):
     from screens.dialogs import ConfirmDialog
-    from screens.fast_table import FastTable
+    from screens.widgets.fast_table import FastTable
 
     write_config(config_path, MIXED_CONFIG)
     app = make_app()
@@ -531,7 +531,7 @@ async def test_d_makes_the_profile_the_default(demo_config):
         await pilot.press("y")
         await wait_for(pilot, lambda: "default" in table_rows(app), what="default row")
         assert "[default]" in demo_config.read_text()
-        from app.aws_config import load_aws_config
+        from app.config.model import load_aws_config
 
         default = load_aws_config(demo_config).profiles["default"]
         assert default.account_id == "012345678901" and default.role_name == "ReadOnly"
@@ -541,7 +541,7 @@ async def test_d_makes_the_profile_the_default(demo_config):
 
 
 async def test_slash_filters_as_you_type_and_escape_clears(config_path):
-    from profile_fixtures import many_profiles_config
+    from helpers.profile_fixtures import many_profiles_config
 
     write_config(config_path, many_profiles_config(200))
     app = make_app()
@@ -651,7 +651,7 @@ async def test_time_left_counts_down(config_path, home):
 
 
 async def test_help_lists_the_keys(demo_config):
-    from screens.profile_dialogs import ProfilesHelp
+    from screens.dialogs import ProfilesHelp
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -680,7 +680,7 @@ async def test_help_lists_the_keys(demo_config):
 async def test_a_second_start_shows_the_rows_kept_from_the_last_run(config_path, home):
     """The first frame of an unchanged config comes from the row cache; the real read follows and
     takes over, and sign-in keys wait for it."""
-    from app import profile_status as ps
+    from app.profiles import status as ps
 
     write_config(config_path, MIXED_CONFIG)
     write_token(home, "my-sso", expires_in=timedelta(hours=3))
@@ -695,7 +695,7 @@ async def test_a_second_start_shows_the_rows_kept_from_the_last_run(config_path,
         screen = screen_of(app)
         seen["provisional"] = screen._provisional
         seen["rows"] = list(table_rows(app))
-        from screens.fast_table import FastTable
+        from screens.widgets.fast_table import FastTable
 
         screen.query_one(FastTable).move_to("prod-admin")
         seen["login"] = screen.check_action("login", ())
@@ -720,7 +720,7 @@ async def test_a_second_start_shows_the_rows_kept_from_the_last_run(config_path,
 async def test_the_table_comes_first_and_details_fit_around_it(demo_config, width, shown, cut):
     """Issue 5's table at common widths: Profile and Status always whole, every column on screen
     (the less important ones cut first when needed), the details pane only where it fits or on i."""
-    from screens.fast_table import FastTable
+    from screens.widgets.fast_table import FastTable
 
     app = make_app()
     async with app.run_test(size=(width, 30)) as pilot:
@@ -762,7 +762,7 @@ async def test_enter_shows_the_details_on_a_narrow_terminal_and_escape_goes_back
 
 
 async def test_long_values_wrap_under_their_label_in_the_pane(demo_config, home):
-    from profile_fixtures import write_token
+    from helpers.profile_fixtures import write_token
 
     write_token(home, "archive", expires_in=timedelta(hours=1), start_url=DEMO_START_URL, region=DEMO_REGION)
     app = make_app()
@@ -779,7 +779,7 @@ async def test_long_values_wrap_under_their_label_in_the_pane(demo_config, home)
 
 async def test_deleting_keeps_the_cursor_in_place(demo_config):
     from screens.dialogs import ConfirmDialog
-    from screens.fast_table import FastTable
+    from screens.widgets.fast_table import FastTable
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -18,14 +18,14 @@ from pathlib import Path
 import pytest
 from helpers.sso import LEGACY, SESSION, Approver, use_following_browser
 
-from app.browser import NoBrowser
+from app.signin.browser import NoBrowser
 from app.cancel import CancelToken
-from app.config_edits import UpsertProfile, UpsertSsoSession
-from app.config_writer import ConfigWriter
+from app.config.edits import UpsertProfile, UpsertSsoSession
+from app.config.writer import ConfigWriter
 from app.errors import Cancelled, WizardError
-from app.login import LoginService
-from app.sso_client import SsoClient
-from app.token_cache import TokenCache
+from app.signin.login import LoginService
+from app.signin.portal import SsoClient
+from app.signin.token_cache import TokenCache
 
 ROOT = Path(__file__).resolve().parent.parent
 

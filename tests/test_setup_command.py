@@ -39,7 +39,7 @@ def test_device_code_sign_in_then_write(emulator_factory, cli_env, config_path):
     )
     assert "Wrote the profile archive-ro" in proc.stderr
     # the account names it listed are kept for the profile browser
-    from app.account_names import AccountNames
+    from app.signin.account_names import AccountNames
 
     assert AccountNames().get("012345678901") == "preservation-prod"
     # The AWS CLI (v1, botocore) uses the new profile and the cached sign-in.

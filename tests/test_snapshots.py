@@ -17,7 +17,7 @@ from app.checks import Check
 from app.errors import Cancelled
 from app.services import Services
 from app.settings import Preset, Settings
-from app.sso_client import Account, Identity
+from app.signin.portal import Account, Identity
 from app.wizard_state import PortalChoice, ProfileChoice, WizardState
 
 SIZE = (110, 36)
@@ -45,12 +45,12 @@ class FakeLogin:
         self.error = error
 
     def status(self, target):
-        from app.login import TokenState, TokenStatus
+        from app.signin.state import TokenState, TokenStatus
 
         return TokenStatus(state=TokenState.SIGNED_OUT, expires_at=None, token_path=Path("/nonexistent"))
 
     def login(self, target, *, method="pkce", open_browser=True, force=False, on_prompt=None, on_notice=None, cancel=None):
-        from app.login import LoginPrompt
+        from app.signin.login import LoginPrompt
 
         if on_prompt:
             on_prompt(LoginPrompt(
@@ -230,7 +230,7 @@ def test_signin_device_code(snap_compare):
 
 
 def test_signin_denied(snap_compare):
-    from app.sso_errors import LoginDenied
+    from app.signin.errors import LoginDenied
 
     error = LoginDenied("The sign-in request was denied.", hint="Sign in again, and choose Allow.")
     app = _app(FakeServices(login=FakeLogin(error=error)), "signin")
@@ -257,7 +257,7 @@ def test_accounts_filtered(snap_compare):
 
 
 def test_accounts_throttled(snap_compare):
-    from app.sso_errors import Throttled
+    from app.signin.errors import Throttled
 
     error = Throttled("AWS is receiving too many requests from you right now (ListAccounts).",
                       hint="Wait a minute, then try again.")
@@ -272,7 +272,7 @@ def test_roles(snap_compare):
 
 
 def test_roles_session_ended(snap_compare):
-    from app.sso_errors import SessionExpired
+    from app.signin.errors import SessionExpired
 
     error = SessionExpired("Your sign-in has ended (the portal no longer accepts it).", hint="Sign in again.")
     app = _app(FakeServices(sso=FakeSso(error=error)), "roles", _state(role=None, profile=None))
@@ -325,7 +325,7 @@ def test_review_config_unreadable(snap_compare, config_path):
 
 
 def test_done_verified(snap_compare, home):
-    from app.config_writer import WriteResult
+    from app.config.writer import WriteResult
 
     state = _state()
     state.last_write = WriteResult(path=home / ".aws" / "config", backup_path=None, reapplied=False, diff="")
@@ -385,7 +385,7 @@ region = us-east-1
 
 def _browser(config_path):
     """The browser on a small config, signed out, with account names learnt earlier."""
-    from app.account_names import AccountNames
+    from app.signin.account_names import AccountNames
     from app.tui import WizardApp
 
     config_path.parent.mkdir(parents=True, exist_ok=True)
@@ -395,7 +395,7 @@ def _browser(config_path):
 
 
 def _browser_loaded(screen) -> bool:
-    from screens.fast_table import FastTable
+    from screens.widgets.fast_table import FastTable
 
     rows = screen.query_one(FastTable).rows
     return bool(rows) and all(row.cells[1] != "…" for row in rows)

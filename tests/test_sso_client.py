@@ -12,9 +12,9 @@ from helpers.sso import LEGACY, SESSION, write_cli_token, write_signed_in_token
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
-from app.login import LoginService
-from app.sso_client import Account, RoleCredentials, SsoClient
-from app.sso_errors import AccessDenied, NotFound, NotSignedIn, SessionExpired, Throttled
+from app.signin.login import LoginService
+from app.signin.portal import Account, RoleCredentials, SsoClient
+from app.signin.errors import AccessDenied, NotFound, NotSignedIn, SessionExpired, Throttled
 
 
 def _client(emu, home, target=SESSION, **kwargs) -> SsoClient:

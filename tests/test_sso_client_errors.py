@@ -13,12 +13,12 @@ from datetime import timedelta
 import pytest
 from helpers.sso import SESSION, write_signed_in_token
 
-from app.aws_clients import ClientFactory
-from app.browser import NoBrowser
+from app.signin.clients import ClientFactory
+from app.signin.browser import NoBrowser
 from app.errors import WizardError
-from app.login import LoginService
-from app.sso_client import SsoClient
-from app.sso_errors import (
+from app.signin.login import LoginService
+from app.signin.portal import SsoClient
+from app.signin.errors import (
     AccessDenied,
     LoginDenied,
     LoginExpired,
@@ -290,7 +290,7 @@ def hung_server():
 def test_timeouts_budget():
     """Small JSON calls: a hung endpoint gives up in ~20-30 s, not 3 x 30 s; a slow one (2 s an
     answer) is far inside the read timeout."""
-    from app import aws_clients, sso_client
+    from app.signin import clients as aws_clients, portal as sso_client
 
     worst_backoff = 1 + 2  # botocore's standard mode: up to 1 s, then up to 2 s, between attempts
     assert aws_clients.ATTEMPTS * aws_clients.READ_TIMEOUT + worst_backoff <= 30
@@ -303,7 +303,7 @@ def test_timeouts_budget():
 def test_a_hung_endpoint_fails_after_the_retry_budget(endpoints, hung_server, home, monkeypatch):
     """The real client path (default factory, botocore's standard retries) with the read timeout
     shortened: every attempt times out, and there are exactly ATTEMPTS of them."""
-    from app import aws_clients
+    from app.signin import clients as aws_clients
 
     monkeypatch.setattr(aws_clients, "READ_TIMEOUT", 0.5)
     port, accepted = hung_server
@@ -389,7 +389,7 @@ def test_unreachable_proxy(monkeypatch, endpoints, home):
 
 
 def test_missing_region():
-    from app.sso_errors import RegionError
+    from app.signin.errors import RegionError
 
     with pytest.raises(RegionError) as caught:
         LoginService(browser=NoBrowser()).login(SESSION.__class__(SESSION.start_url, "", "x"))

@@ -10,7 +10,7 @@ import pytest
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
-from app.rate_limit import AdaptiveRateLimiter, Ticket
+from app.signin.rate_limit import AdaptiveRateLimiter, Ticket
 
 
 class Clock:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from helpers.vanity import VanityServer, make_tls_files
 
-from app.regions import check_region, sso_regions
-from app.sso_errors import NetworkError, StartUrlError
-from app.start_url import (
+from app.signin.regions import check_region, sso_regions
+from app.signin.errors import NetworkError, StartUrlError
+from app.signin.start_url import (
     ResolvedStartUrl,
     check_start_url,
     is_aws_owned_host,
@@ -249,7 +249,7 @@ def test_unknown_vanity_host_is_a_dns_error():
 
 
 def test_the_same_portal_whatever_the_trailing_slash_case_or_default_port():
-    from app.start_url import same_start_url
+    from app.signin.start_url import same_start_url
 
     url = "https://my-org.awsapps.com/start"
     assert same_start_url(url, "https://MY-ORG.awsapps.com/start/")

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from app.sso_target import SsoTarget, parse_registration_scopes
-from app.token_cache import (
+from app.signin.target import SsoTarget, parse_registration_scopes
+from app.signin.state import format_timestamp
+from app.signin.token_cache import (
     TokenCache,
     build_token_document,
-    format_timestamp,
     parse_timestamp,
     registration_cache_key,
     role_cache_key,

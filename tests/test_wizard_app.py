@@ -7,9 +7,9 @@ import subprocess
 
 
 from app.settings import Preset
-from app.sso_client import Account
+from app.signin.portal import Account
 from app.wizard_state import PortalChoice, ProfileChoice, WizardState
-from tests.wizard_app import SIZE, make_services, wait_screen
+from helpers.wizard_app import SIZE, make_services, wait_screen
 
 
 def _state(existing=False, scopes="sso:account:access"):
@@ -22,7 +22,7 @@ def _state(existing=False, scopes="sso:account:access"):
 
 
 def test_edits_write_the_profile_then_a_new_session():
-    from app.config_edits import UpsertProfile, UpsertSsoSession
+    from app.config.edits import UpsertProfile, UpsertSsoSession
 
     edits = _state().edits()
     assert edits == [

@@ -7,7 +7,7 @@ import pytest
 
 from app import paths
 from app.emulator import DEMO_REGION, DEMO_START_URL
-from tests.wizard_app import (
+from helpers.wizard_app import (
     SIZE,
     FollowingBrowser,
     make_app,
@@ -535,8 +535,8 @@ async def test_existing_session_with_a_valid_token_skips_the_sign_in(emulator_fa
     config_path.parent.mkdir()
     config_path.write_text(EXISTING.format(url=DEMO_START_URL, region=DEMO_REGION))
     services = make_services()
-    from app.sso_target import SsoTarget
-    from app.aws_config import load_aws_config
+    from app.signin.target import SsoTarget
+    from app.config.model import load_aws_config
 
     target = SsoTarget.from_session(load_aws_config().sso_sessions["demo-archive"])
     services.login.login(target, method="device", open_browser=False)
@@ -674,7 +674,7 @@ async def test_help_opens_and_closes(emulator):
 async def test_account_names_learnt_by_the_wizard_show_in_the_browser_at_once(emulator_factory, config_path):
     """The account step's sso:ListAccounts fills the shared name cache: the profile browser opened
     afterwards shows name and id in its first frame, with no network call (the pretend AWS is gone)."""
-    from profile_app import ACCOUNT, RecordingWizardApp, table_rows
+    from helpers.profile_app import ACCOUNT, RecordingWizardApp, table_rows
 
     emulator = emulator_factory(auto_approve=True)
     app = make_app(browser=FollowingBrowser(), first_step="portal")
@@ -698,7 +698,7 @@ async def test_account_names_learnt_by_the_wizard_show_in_the_browser_at_once(em
 async def test_finishing_opens_the_profile_browser_when_asked(emulator_factory, config_path):
     """`aws-sso-wizard` and `demo` finish in the profile browser (it has the new profile now);
     Ctrl+Q still quits from there. (`setup` ends the App: see the happy paths.)"""
-    from profile_app import ACCOUNT, table_rows
+    from helpers.profile_app import ACCOUNT, table_rows
 
     from app.tui import WizardApp
 
@@ -830,7 +830,7 @@ async def test_a_vanity_url_leading_to_awsapps_asks_for_the_region(vanity):
 async def test_leaving_a_wizard_opened_from_the_browser_keeps_unwritten_answers(emulator_factory, config_path):
     """Back out of a wizard (opened with n) from its review: nothing is written, and the next n
     still knows the portal is new (its [sso-session] is written with the profile)."""
-    from profile_app import RecordingWizardApp, screen_of
+    from helpers.profile_app import RecordingWizardApp, screen_of
 
     emulator_factory(auto_approve=True)
     app = RecordingWizardApp(make_services(browser=FollowingBrowser()))

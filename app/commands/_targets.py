@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Iterator
 from app.errors import WizardError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from app.aws_config import AwsConfig, Profile
+    from app.config.model import AwsConfig, Profile
     from app.cancel import CancelToken
-    from app.sso_target import SsoTarget
+    from app.signin.target import SsoTarget
 
 
 class UsageError(WizardError):
@@ -39,7 +39,7 @@ def find_profile(config: "AwsConfig", name: str) -> "Profile":
 
 
 def sso_profile(config: "AwsConfig", name: str) -> "Profile":
-    from app.profile_status import json_kind, kind_label
+    from app.profiles.status import json_kind, kind_label
 
     profile = find_profile(config, name)
     if json_kind(profile) == "other":
@@ -61,7 +61,7 @@ def add_target_arguments(parser, *, verb: str) -> None:
 
 def target_from_args(args) -> tuple["SsoTarget", list["Profile"]]:
     """The sign-in ``PROFILE`` / ``--sso-session`` name in the current config (see :func:`resolve_target`)."""
-    from app.aws_config import load_aws_config
+    from app.config.model import load_aws_config
 
     return resolve_target(load_aws_config(), profile=args.profile, session=args.sso_session)
 
@@ -74,8 +74,8 @@ def resolve_target(
     A profile name or ``--sso-session`` picks it; with neither, ``AWS_PROFILE``, else the only
     sign-in the config has. More than one and nothing named is a usage error that lists them.
     """
-    from app.profile_status import token_cache_key
-    from app.sso_target import SsoTarget
+    from app.profiles.status import token_cache_key
+    from app.signin.target import SsoTarget
 
     if profile and session:
         raise UsageError("Give a profile or --sso-session, not both.")

@@ -48,12 +48,12 @@ class _Progress:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from app.account_names import list_and_remember
-    from app.aws_config import load_aws_config
+    from app.signin.account_names import list_and_remember
+    from app.config.model import load_aws_config
     from app.commands._output import print_json, print_table
     from app.commands._targets import ctrl_c_cancels, resolve_target
-    from app.login import LoginService
-    from app.sso_client import SsoClient
+    from app.signin.login import LoginService
+    from app.signin.portal import SsoClient
 
     config = load_aws_config()
     target, _profiles = resolve_target(config, session=args.sso_session)

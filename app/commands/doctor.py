@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _sso_regions() -> list[str]:
     """The SSO regions the config uses (for the reachability check); none if it cannot be read."""
-    from app.aws_config import load_aws_config
+    from app.config.model import load_aws_config
     from app.errors import WizardError
 
     try:

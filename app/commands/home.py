@@ -20,7 +20,7 @@ def choose_mode() -> str:
     if not has_mode("profiles"):
         return "wizard"
     from app.errors import WizardError
-    from app.profile_status import config_has_sso_profile  # the profile browser's row cache / parse
+    from app.profiles.status import config_has_sso_profile  # the profile browser's row cache / parse
 
     try:
         has_sso = config_has_sso_profile()

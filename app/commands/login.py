@@ -44,7 +44,8 @@ def _show_prompt(prompt) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from app.commands._targets import ctrl_c_cancels, local_time, target_from_args
-    from app.login import LoginService, TokenState
+    from app.signin.login import LoginService
+    from app.signin.state import TokenState
 
     target, profiles = target_from_args(args)
     login = LoginService()

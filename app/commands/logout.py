@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from app.commands._targets import UsageError, target_from_args
-    from app.login import LoginService
+    from app.signin.login import LoginService
 
     login = LoginService()
     if args.all:

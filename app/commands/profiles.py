@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from app.commands._output import print_json, print_table
-    from app.profile_status import ProfileStatusService
+    from app.profiles.status import ProfileStatusService
 
     service = ProfileStatusService()
     snapshot = service.snapshot()

@@ -117,9 +117,9 @@ def _print_diff(diff: str) -> None:
 
 def _resolve_answers(args: argparse.Namespace) -> dict:
     """Flags first, then the preset; raises UsageError for anything missing or malformed."""
-    from app.config_edits import validate_profile_name, validate_session_name
+    from app.config.edits import validate_profile_name, validate_session_name
     from app.settings import DEFAULT_SCOPES, PRESET_ENV, Settings, find_preset
-    from app.start_url import check_start_url, region_from_start_url
+    from app.signin.start_url import check_start_url, region_from_start_url
 
     # the settings file only matters for its preset key: a broken one does not stop a run given its preset
     chosen = getattr(args, "preset", None) or os.environ.get(PRESET_ENV, "").strip()
@@ -178,7 +178,7 @@ def _resolve_answers(args: argparse.Namespace) -> dict:
 
 
 def _check_regions(answers: dict) -> None:
-    from app.regions import check_region
+    from app.signin.regions import check_region
 
     reason = check_region(answers["sso_region"])
     if reason:
@@ -200,17 +200,17 @@ def run_non_interactive(args: argparse.Namespace) -> int:
 
 
 def _setup(args: argparse.Namespace, answers: dict) -> int:
-    from app.account_names import list_and_remember
-    from app.aws_config import load_aws_config
-    from app.browser import Browser, NoBrowser
+    from app.signin.account_names import list_and_remember
+    from app.config.model import load_aws_config
+    from app.signin.browser import Browser, NoBrowser
     from app.cancel import CancelToken
-    from app.config_edits import UpsertProfile, UpsertSsoSession
-    from app.config_writer import ConfigWriter
+    from app.config.edits import UpsertProfile, UpsertSsoSession
+    from app.config.writer import ConfigWriter
     from app.errors import WizardError
-    from app.login import LoginService
-    from app.sso_client import SsoClient
-    from app.sso_target import SsoTarget, parse_registration_scopes
-    from app.start_url import same_start_url
+    from app.signin.login import LoginService
+    from app.signin.portal import SsoClient
+    from app.signin.target import SsoTarget, parse_registration_scopes
+    from app.signin.start_url import same_start_url
 
     config = load_aws_config()
     session = answers["session"]

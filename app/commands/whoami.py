@@ -13,11 +13,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.aws_config import load_aws_config
+    from app.config.model import load_aws_config
     from app.commands._output import print_json
     from app.commands._targets import find_profile
-    from app.login import LoginService
-    from app.sso_client import whoami_profile
+    from app.signin.login import LoginService
+    from app.signin.portal import whoami_profile
 
     config = load_aws_config()
     find_profile(config, args.profile)  # a clear error for unknown profiles

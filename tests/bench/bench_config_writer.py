@@ -32,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from app.config_edits import UpsertProfile  # noqa: E402
-from app.config_writer import ConfigWriter  # noqa: E402
+from app.config.edits import UpsertProfile  # noqa: E402
+from app.config.writer import ConfigWriter  # noqa: E402
 
 SIZES = [100, 1_000, 5_000, 20_000]
 

@@ -36,10 +36,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from app.emulator import DEMO_REGION, DEMO_START_URL, Emulator  # noqa: E402
-from app.login import LoginService  # noqa: E402
-from app.sso_client import SsoClient  # noqa: E402
-from app.sso_target import SsoTarget  # noqa: E402
-from app.token_cache import token_cache_key  # noqa: E402
+from app.signin.login import LoginService  # noqa: E402
+from app.signin.portal import SsoClient  # noqa: E402
+from app.signin.target import SsoTarget  # noqa: E402
+from app.signin.token_cache import token_cache_key  # noqa: E402
 
 PORTAL_LIMIT = 20.0
 TARGET_RATIO = 1.1

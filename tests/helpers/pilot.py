@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Callable
 
-from app.browser import Browser
+from app.signin.browser import Browser
 
 
 class RecordingBrowser(Browser):

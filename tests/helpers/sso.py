@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from app.emulator import DEMO_REGION, DEMO_START_URL
-from app.sso_target import SsoTarget
+from app.signin.target import SsoTarget
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 

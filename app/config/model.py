@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from app.config_document import (
+from app.config.document import (
     PROFILE,
     SERVICES,
     SSO_SESSION,
@@ -26,7 +26,7 @@ from app.config_document import (
     decode_config,
     dropped_reason,
 )
-from app.sso_target import parse_registration_scopes as parse_scopes
+from app.signin.target import parse_registration_scopes as parse_scopes
 
 _SSO_PROFILE_KEYS = ("sso_role_name", "sso_account_id")
 _SSO_REQUIRED = ("sso_role_name", "sso_account_id", "sso_start_url", "sso_region")

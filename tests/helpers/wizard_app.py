@@ -10,7 +10,7 @@ import urllib.request
 
 from helpers.pilot import RecordingBrowser, wait_for  # noqa: F401 - wait_for is used through here
 
-from app.browser import Browser
+from app.signin.browser import Browser
 from app.services import Services
 from app.settings import Preset, Settings
 from app.tui import WizardApp

@@ -34,8 +34,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence, Union
 
-from app.aws_config import ProfileKind, SsoSession, classify, profile_problem, resolve_sso
-from app.config_document import (
+from app.config.model import ProfileKind, SsoSession, classify, profile_problem, resolve_sso
+from app.config.document import (
     PROFILE,
     SSO_SESSION,
     ConfigDocument,

@@ -20,7 +20,7 @@ import urllib.parse
 import urllib.request
 from typing import NamedTuple
 
-from app.sso_errors import StartUrlError, network_error
+from app.signin.errors import StartUrlError, network_error
 
 AWS_OWNED_SUFFIXES = (
     ".app.aws",
@@ -230,7 +230,7 @@ def resolve_start_url(url: str, *, timeout: float = 10.0) -> ResolvedStartUrl:
         )
     region = region_from_start_url(resolved)
     if region is not None:
-        from app.regions import check_region
+        from app.signin.regions import check_region
 
         if check_region(region) is not None:
             raise StartUrlError(

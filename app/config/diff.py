@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from typing import Iterable, Sequence
 
-from app.config_document import line_content, line_ending
+from app.config.document import line_content, line_ending
 
 Opcode = tuple[str, int, int, int, int]
 CONTEXT = 3

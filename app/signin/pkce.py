@@ -1,6 +1,6 @@
 """The pieces of the OAuth 2.0 authorization-code flow with PKCE, as the AWS CLI v2 does it (spec §3.2):
 the verifier/challenge pair and the authorize URL. The loopback server that receives the browser's
-redirect is :mod:`app.pkce_callback`, loaded only when a browser sign-in starts."""
+redirect is :mod:`app.signin.callback`, loaded only when a browser sign-in starts."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from app.fsutil import atomic_write_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from app.cancel import CancelToken
-    from app.sso_client import Account, SsoClient
+    from app.signin.portal import Account, SsoClient
 
 FILE_NAME = "account-names.json"
 _VERSION = 1

@@ -5,7 +5,7 @@ Every long call takes a :class:`~app.cancel.CancelToken` and reports through cal
 draws anything. A cancel takes effect at once wherever the call is: waiting for the browser (the
 callback server is closed), between device-code polls, or in the middle of an AWS request (the
 request's result is dropped). Errors are typed :class:`~app.errors.WizardError` subclasses from
-:mod:`app.sso_errors`; no token, refresh token or client secret ever appears in a message or a log.
+:mod:`app.signin.errors`; no token, refresh token or client secret ever appears in a message or a log.
 
 One browser flow per session: concurrent ``login()`` calls for the same sso-session in this process
 share one flow (later callers wait for it, see its prompt and get its result); across processes a lock
@@ -21,17 +21,16 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from app import paths
-from app.aws_clients import ClientFactory, run_cancellable
-from app.browser import Browser
+from app.signin.clients import ClientFactory, run_cancellable
+from app.signin.browser import Browser
 from app.cancel import CancelToken
 from app.errors import Cancelled, WizardError
 from app.fsutil import LockTimeout, exclusive_lock
-from app.pkce import (
+from app.signin.pkce import (
     AUTH_GRANT_TYPES,
     DEFAULT_SCOPE,
     OVERALL_TIMEOUT,
@@ -40,16 +39,16 @@ from app.pkce import (
     code_challenge,
     make_code_verifier,
 )
-from app.sso_errors import (
+from app.signin.errors import (
     NotSignedIn,
     SessionExpired,
     SsoError,
     error_code,
     translate_error,
 )
-from app.sso_target import SsoTarget
-from app.token_cache import (
-    EXPIRY_WINDOW,
+from app.signin.target import SsoTarget
+from app.signin.state import EXPIRY_WINDOW, TokenState, TokenStatus, utc_now
+from app.signin.token_cache import (
     CachedToken,
     Registration,
     TokenCache,
@@ -57,7 +56,6 @@ from app.token_cache import (
     role_cache_dir,
     target_role_key,
     target_token_key,
-    utc_now,
 )
 
 log = logging.getLogger(__name__)
@@ -69,38 +67,6 @@ WAITING_FOR_OTHER_WINDOW = (
     "A sign-in for {label} is already under way in another window; waiting for it to finish "
     "(Ctrl+C / Escape stops waiting)."
 )
-
-
-class TokenState(str, Enum):
-    """Where a sign-in stands (the values are the ``status`` of ``profiles --json``)."""
-
-    SIGNED_OUT = "signed-out"
-    VALID = "valid"  # 15 minutes or more left
-    EXPIRING = "expiring"  # not expired, less than 15 minutes left (renewable or not: see TokenStatus.renewable)
-    REFRESHABLE = "refreshable"  # expired, but botocore's refresh rules (§5) would renew it
-    EXPIRED = "expired"  # expired, and no way to renew it without signing in again
-
-
-@dataclass(frozen=True)
-class TokenStatus:
-    """``renewable``: botocore would renew this token by itself (an sso-session token with every
-    refresh ingredient, §5) once it is inside the 15-minute window; an EXPIRING token that is
-    renewable "renews itself when used"."""
-
-    state: TokenState
-    expires_at: datetime | None
-    token_path: Path
-    renewable: bool = False
-
-    @property
-    def signed_in(self) -> bool:
-        """True when the token can be used now (valid, expiring, or renewable without a browser)."""
-        return self.state in (TokenState.VALID, TokenState.EXPIRING, TokenState.REFRESHABLE)
-
-    def remaining(self, now: datetime | None = None) -> timedelta | None:
-        if self.expires_at is None:
-            return None
-        return self.expires_at - (now or utc_now())
 
 
 @dataclass(frozen=True)
@@ -407,7 +373,7 @@ class LoginService:
     def _issuer_url(self, target: SsoTarget) -> str:
         """The start URL the sign-in calls use: resolved for a vanity URL, unchanged (and no network)
         for an AWS-owned host. The CLI's rules (https only, ...) apply to every start URL first."""
-        from app.start_url import resolve_start_url
+        from app.signin.start_url import resolve_start_url
 
         target.require_valid_start_url()
         return resolve_start_url(target.start_url).resolved_url
@@ -497,7 +463,7 @@ class LoginService:
     ) -> dict[str, Any]:
         import uuid
 
-        from app.pkce_callback import CallbackServer  # http.server: only for a browser sign-in
+        from app.signin.callback import CallbackServer  # http.server: only for a browser sign-in
 
         state = str(uuid.uuid4())
         server = CallbackServer(state)  # first, like the CLI: no point registering without it
@@ -578,7 +544,7 @@ class LoginService:
         publish: Callable[[LoginPrompt], None],
         cancel: CancelToken,
     ) -> dict[str, Any]:
-        from app.device_flow import DEVICE_GRANT_TYPE, DeviceAuthorization, attempt, poll
+        from app.signin.device_flow import DEVICE_GRANT_TYPE, DeviceAuthorization, attempt, poll
 
         oidc = self._oidc(target)
         registration = self._registration(target, oidc, pkce=False, issuer=issuer, cancel=cancel)

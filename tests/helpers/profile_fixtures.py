@@ -8,7 +8,7 @@ from pathlib import Path
 
 from helpers.sso import token_file, write_cli_token  # noqa: F401 - token_file is used through here
 
-from app.sso_target import SsoTarget
+from app.signin.target import SsoTarget
 
 START_URL = "https://my-org.awsapps.com/start"
 LEGACY_URL = "https://legacy-org.awsapps.com/start"

@@ -25,14 +25,12 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 from app import paths
 from app.errors import WizardError
 from app.fsutil import atomic_write_bytes
+from app.signin.state import EXPIRY_WINDOW, format_timestamp, utc_now
 
 if TYPE_CHECKING:
-    from app.sso_target import SsoTarget
+    from app.signin.target import SsoTarget
 
 log = logging.getLogger(__name__)
-
-EXPIRY_WINDOW = timedelta(minutes=15)
-"""A token or registration with less than this left counts as expired for reuse (CLI ``_EXPIRY_WINDOW``)."""
 
 TOKEN_KEY_ORDER = (
     "startUrl",
@@ -47,17 +45,6 @@ TOKEN_KEY_ORDER = (
 
 
 # --------------------------------------------------------------------------- timestamps
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def format_timestamp(moment: datetime) -> str:
-    """``YYYY-MM-DDTHH:MM:SSZ`` in UTC, the only form the CLI and botocore write."""
-    if moment.tzinfo is None:
-        raise ValueError("refusing to write a naive timestamp")
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 _ISO = re.compile(

@@ -1,5 +1,4 @@
-"""Dialogs of the profile browser: the sign-in prompt and the key help. (Errors, questions and
-config diffs use the shared ``screens.dialogs`` ErrorModal and ConfirmDialog.)
+"""The profile browser's sign-in dialog: how to finish signing in while a worker waits for it.
 
 Text that comes from AWS, files or exceptions is shown as plain text (Rich ``Text`` or
 ``markup=False``), never parsed as markup.
@@ -11,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
@@ -57,7 +56,7 @@ class LoginDialog(ModalScreen[None]):
             show(value)
 
     def show_prompt(self, prompt) -> None:
-        """Display a :class:`app.login.LoginPrompt` (called on the UI thread)."""
+        """Display a :class:`app.signin.login.LoginPrompt` (called on the UI thread)."""
         if not self._ready:
             self._early.append((self.show_prompt, prompt))
             return
@@ -122,56 +121,4 @@ class LoginDialog(ModalScreen[None]):
         if self._finished and self.is_current:
             self.dismiss(None)
 
-
-HELP_KEYS = [
-    ("/", "Filter by name, account, role, region or sso-session: words in any order, or an "
-          "abbreviation such as presprod for preservation-prod (Escape clears)"),
-    ("↑ ↓ PgUp PgDn", "Move between profiles"),
-    ("s / S", "Sort by the next column / reverse the order (or click a column title)"),
-    ("l", "Sign in to the highlighted profile's sso-session (nothing to do if already signed in)"),
-    ("L", "Sign in again even if still signed in"),
-    ("o", "Sign out of that sso-session (every profile that shares it)"),
-    ("w", "Who am I: the account and role ARN this profile gets"),
-    ("e", "Copy `export AWS_PROFILE=NAME` for your shell"),
-    ("c", "Open the AWS console for this account and role (portal shortcut, no keys in the link)"),
-    ("n", "Create a new profile with the wizard"),
-    ("x", "Delete the profile (shows the change first; the old file is backed up)"),
-    ("d", "Make it the [default] profile (shows the change first)"),
-    ("r", "Re-read the config and sign-in status now (it also happens by itself every second)"),
-    ("i / Enter", "Show or hide the details of the highlighted profile (shown by itself when there is room)"),
-    ("?", "This help"),
-    ("ctrl+p", "Command palette: every action by name"),
-    ("ctrl+q", "Quit"),
-]
-
-
-class ProfilesHelp(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark,enter", "close", "Close", id="profiles_help.close")]
-
-    def __init__(self) -> None:
-        super().__init__(classes="dialog-screen")
-
-    def compose(self) -> ComposeResult:
-        from rich.console import Group
-        from rich.table import Table
-
-        keys = Table.grid(padding=(0, 2))  # descriptions wrap in their own column
-        keys.add_column(no_wrap=True)
-        keys.add_column(ratio=1)
-        for key, what in HELP_KEYS:  # Text, not str: a table cell's str is read as markup ("[default]")
-            keys.add_row(Text(key, style="bold"), Text(what))
-        note = Text(
-            "\nStatus: signed in (time left) · expiring (< 15 min; \"renews itself\" when it will) · "
-            "refreshable (expired, renews itself when used) · "
-            "expired · signed out · n/a (not an SSO profile). Changes made by other programs, such as "
-            "`aws sso login` in another terminal, show up within a few seconds.",
-            style="italic",
-        )
-        with Vertical(id="profiles-help-box", classes="dialog"):
-            with VerticalScroll(classes="dialog-body"):
-                yield Static(Group(Text("Profile browser keys\n", style="bold"), keys, note))
-
-    def action_close(self) -> None:
-        if self.is_current:
-            self.dismiss(None)
 

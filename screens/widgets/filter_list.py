@@ -15,7 +15,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from app.search import Filter, search_key
-from screens.widgets import plural
+from screens.widgets.step import plural
 
 T = TypeVar("T")
 

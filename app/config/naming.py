@@ -52,7 +52,7 @@ def check_pattern(pattern: str) -> str | None:
 
 
 def _account_fields(account) -> tuple[str, str, str]:
-    """(name, id, email) of an ``app.sso_client.Account`` or a plain tuple/dict."""
+    """(name, id, email) of an ``app.signin.portal.Account`` or a plain tuple/dict."""
     if isinstance(account, dict):
         return account.get("account_name") or "", account.get("account_id") or "", account.get("email") or ""
     return (
@@ -65,7 +65,7 @@ def _account_fields(account) -> tuple[str, str, str]:
 def suggest_profile_name(account, role: str, pattern: str | None = None, *, session: str | None = None) -> str:
     """A readable, safe profile name for ``role`` in ``account``.
 
-    ``account`` is an :class:`app.sso_client.Account` (anything with ``account_name``,
+    ``account`` is an :class:`app.signin.portal.Account` (anything with ``account_name``,
     ``account_id`` and ``email``). An empty field falls back sensibly: a missing account name
     becomes the account id.
     """

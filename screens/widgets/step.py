@@ -1,6 +1,6 @@
 """Light reusable widgets for the wizard: the step indicator, check rows and label/value summaries
 (kept free of heavier imports: they are on the first frame. The filterable list lives in
-:mod:`screens.filter_list`, the diff view in :mod:`screens.diff_view`).
+:mod:`screens.widgets.filter_list`, the diff view in :mod:`screens.widgets.diff_view`).
 
 Text that comes from AWS, files or exceptions is always shown with ``markup=False`` or as a
 ``rich.text.Text``/``Content`` object, never parsed as markup.

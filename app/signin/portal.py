@@ -1,6 +1,6 @@
 """The SSO portal API for one signed-in target: accounts, roles, role credentials and "who am I".
 
-Listing calls go through one :class:`~app.rate_limit.AdaptiveRateLimiter` per client, with botocore's
+Listing calls go through one :class:`~app.signin.rate_limit.AdaptiveRateLimiter` per client, with botocore's
 own retries turned off so the limiter sees every ``TooManyRequestsException``; a throttled request is
 retried for as long as requests keep succeeding. ``discover_roles`` fans ``ListAccountRoles`` out
 over a bounded pool of worker threads, reports progress on the caller's thread, and returns within
@@ -17,17 +17,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from app.aws_clients import run_cancellable
+from app.signin.clients import run_cancellable
 from app.cancel import CancelToken
 from app.errors import Cancelled, WizardError
-from app.rate_limit import AdaptiveRateLimiter, Ticket
-from app.sso_errors import ServiceError, SessionExpired, Throttled, error_code, http_status, translate_error
-from app.sso_target import SsoTarget
+from app.signin.rate_limit import AdaptiveRateLimiter, Ticket
+from app.signin.errors import ServiceError, SessionExpired, Throttled, error_code, http_status, translate_error
+from app.signin.target import SsoTarget
 
 if TYPE_CHECKING:
-    from app.aws_clients import ClientFactory
-    from app.aws_config import AwsConfig
-    from app.login import LoginService
+    from app.signin.clients import ClientFactory
+    from app.config.model import AwsConfig
+    from app.signin.login import LoginService
 
 log = logging.getLogger(__name__)
 
@@ -380,8 +380,8 @@ def whoami_profile(
 ) -> Identity:
     """Who a profile signs in as. SSO profiles use this app's sign-in (its cached token, renewed when
     needed); other profiles use botocore's own credential chain for that profile."""
-    from app.aws_config import load_aws_config
-    from app.login import LoginService
+    from app.config.model import load_aws_config
+    from app.signin.login import LoginService
 
     config = config or load_aws_config()
     profile = config.profiles.get(profile_name)

@@ -95,11 +95,11 @@ def run_cancellable(function: Callable[[], T], cancel: Any = None, *, poll: floa
 def _require_sso_region(region: str) -> None:
     """RegionError unless IAM Identity Center sign-in exists in ``region`` (a misspelt region would
     otherwise fail with a DNS error at AWS, or not at all against an endpoint override)."""
-    from app.regions import check_region
+    from app.signin.regions import check_region
 
     problem = check_region(region)
     if problem is not None:
-        from app.sso_errors import RegionError
+        from app.signin.errors import RegionError
 
         raise RegionError(problem, hint="Fix sso_region in the AWS config file, then try again.", code="InvalidRegion")
 
@@ -193,7 +193,7 @@ class ClientFactory:
         from botocore.exceptions import ConfigParseError, InvalidConfigError, ProfileNotFound
 
         if not region:
-            from app.sso_errors import RegionError
+            from app.signin.errors import RegionError
 
             raise RegionError(
                 "No SSO region is set.", hint="Set sso_region to the region of your IAM Identity Center."

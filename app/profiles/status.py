@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from app.secret_values import HIDDEN, is_secret_key
 from app import paths
-from app.account_names import AccountNames
+from app.signin.account_names import AccountNames
 from app.search import search_key
 
 if TYPE_CHECKING:  # pragma: no cover
-    from app.aws_config import AwsConfig, Profile
-    from app.login import LoginService, TokenStatus
+    from app.config.model import AwsConfig, Profile
+    from app.signin.login import LoginService
+    from app.signin.state import TokenStatus
 
 # Status values, as ``profiles --json`` spells them. The first five are the login service's
 # TokenState values; "n/a" is for profiles that do not sign in through SSO.
@@ -194,7 +195,7 @@ class SessionStatus:
     expires_at: datetime | None
     token_path: Path | None
     problem: str | None = None  # why no status could be read (incomplete config), or what stops sign-in
-    renewable: bool = False  # the token renews itself when used (see app.login.TokenStatus)
+    renewable: bool = False  # the token renews itself when used (see app.signin.state.TokenStatus)
 
     def text(self, now: datetime | None = None) -> str:
         """The status column (:func:`status_text`)."""
@@ -344,10 +345,10 @@ _CONFIG_CACHE_LOCK = threading.Lock()
 
 
 def load_config_cached(path: Path | None = None) -> "AwsConfig":
-    """:func:`app.aws_config.load_aws_config`, parsed once per version of the file in this process
+    """:func:`app.config.model.load_aws_config`, parsed once per version of the file in this process
     (a new modification time, size or inode is a new version). The start-up check of ``home`` and
     the profile browser's first read share one parse this way."""
-    from app.aws_config import load_aws_config
+    from app.config.model import load_aws_config
 
     path = Path(path) if path is not None else paths.aws_config_path()
     stamp = _file_stamp(path)
@@ -408,7 +409,7 @@ class ProfileStatusService:
             if self._login_provider is not None:
                 self._login = self._login_provider()
             else:
-                from app.login import LoginService
+                from app.signin.login import LoginService
 
                 self._login = LoginService()
         return self._login
@@ -480,7 +481,7 @@ class ProfileStatusService:
 
     def _ask_login(self, key: str, profile: "Profile") -> SessionStatus:
         from app.errors import WizardError
-        from app.sso_target import SsoTarget
+        from app.signin.target import SsoTarget
 
         try:
             target = SsoTarget.from_profile(profile)
@@ -692,7 +693,7 @@ class ChangeWatcher:
         token_dir: Callable[[], Path] = paths.sso_cache_dir,
         names_path: Callable[[], Path] | None = None,
     ) -> None:
-        from app.account_names import account_names_path
+        from app.signin.account_names import account_names_path
 
         self._config_path = config_path
         self._token_dir = token_dir

@@ -3,17 +3,16 @@ stand-in while that mode is not registered), real services, notifications record
 
 from __future__ import annotations
 
-from pathlib import Path
 
+from assets import asset_path
 from helpers.pilot import RecordingBrowser, wait_for  # noqa: F401 - used through here
 from textual.app import App
 
-from app.browser import Browser
+from app.signin.browser import Browser
 from app.services import Services
 from app.tui import WizardApp
 from screens.profiles import ProfilesScreen
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 DEMO_CONFIG = """\
 [sso-session archive]
@@ -54,7 +53,7 @@ class RecordsNotes:
 class BrowserTestApp(RecordsNotes, App):
     """The profile browser on its own, with its stylesheets; records notifications."""
 
-    CSS_PATH = [ASSETS / "app.tcss", ASSETS / "profiles.tcss"]
+    CSS_PATH = [asset_path("app.tcss"), asset_path("profiles.tcss")]
 
     def __init__(self, services: Services, *, poll_seconds: float = 0.2) -> None:
         super().__init__()
@@ -95,7 +94,7 @@ def screen_of(app) -> ProfilesScreen:
 
 
 def table_rows(app) -> dict[str, tuple[str, ...]]:
-    from screens.fast_table import FastTable
+    from screens.widgets.fast_table import FastTable
 
     table = screen_of(app).query_one(FastTable)
     return {row.key: row.cells for row in table.rows}

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
-from app.sso_errors import LoginExpired, error_code, translate_error
+from app.signin.errors import LoginExpired, error_code, translate_error
 
 DEVICE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code"
 DEFAULT_INTERVAL = 5.0

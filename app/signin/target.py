@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from app.errors import WizardError
 
 if TYPE_CHECKING:
-    from app.aws_config import Profile, SsoSession
+    from app.config.model import Profile, SsoSession
 
 
 def parse_registration_scopes(raw: str | None) -> tuple[str, ...]:
@@ -88,22 +88,22 @@ class SsoTarget:
     def region_problem(self) -> str | None:
         """Why ``region`` cannot work for sign-in (botocore's sso-oidc regions, every partition), or
         None. Reading a config for display never needs this; every network call does."""
-        from app.regions import check_region
+        from app.signin.regions import check_region
 
         return check_region(self.region)
 
     def require_valid_region(self) -> None:
         """RegionError (with "Did you mean …?" where there is a near miss) unless ``region`` is a region
         where IAM Identity Center sign-in exists. Call before any network call for this target."""
-        from app.sso_errors import RegionError
+        from app.signin.errors import RegionError
 
         self._refuse(self.region_problem(), RegionError, "sso_region", "InvalidRegion")
 
     def require_valid_start_url(self) -> None:
         """StartUrlError unless ``start_url`` follows the CLI's rules (https only, a real host name),
         whatever its host; no network."""
-        from app.sso_errors import StartUrlError
-        from app.start_url import check_start_url
+        from app.signin.errors import StartUrlError
+        from app.signin.start_url import check_start_url
 
         self._refuse(check_start_url(self.start_url), StartUrlError, "sso_start_url", "InvalidStartUrl")
 

@@ -20,8 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from app.cancel import CancelToken
 from app.errors import Cancelled, redact
-from app.pkce import OVERALL_TIMEOUT
-from app.sso_errors import LoginDenied, LoginExpired, LoginFailed
+from app.signin.pkce import OVERALL_TIMEOUT
+from app.signin.errors import LoginDenied, LoginExpired, LoginFailed
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Plan, then apply: every write to the AWS config file goes through here.
 
 ``plan(edits)`` reads the file, applies the edits in memory, verifies the result with
-botocore's own loader (:mod:`app.config_verify`) and returns the new text with a unified
+botocore's own loader (:mod:`app.config.verify`) and returns the new text with a unified
 diff; nothing on disk changes. ``apply(plan)``:
 
 1. takes an exclusive advisory lock on the sidecar ``<config>.lock`` (left in place);
@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from app.aws_config import read_config_text
-from app.config_backup import KEEP, discard_backup, make_backup, prune_backups
-from app.config_diff import opcodes_for, unified_diff
-from app.config_document import ConfigDocument
-from app.config_edits import Edit, EditOutcome, apply_edits
-from app.config_verify import verify
+from app.config.model import read_config_text
+from app.config.backup import KEEP, discard_backup, make_backup, prune_backups
+from app.config.diff import opcodes_for, unified_diff
+from app.config.document import ConfigDocument
+from app.config.edits import Edit, EditOutcome, apply_edits
+from app.config.verify import verify
 from app.errors import WizardError
 from app.fsutil import atomic_write_text, exclusive_lock
 

@@ -25,7 +25,7 @@ import contextlib
 import os
 import tempfile
 
-from app.config_document import (
+from app.config.document import (
     DEFAULT_SECTION,
     PROFILE,
     SERVICES,
@@ -37,7 +37,7 @@ from app.config_document import (
     parse_section_lines,
     section_target,
 )
-from app.config_edits import EditOutcome
+from app.config.edits import EditOutcome
 from app.errors import WizardError
 
 _MAP_KEYS = {PROFILE: "profiles", SSO_SESSION: "sso_sessions", SERVICES: "services"}

@@ -1,0 +1,1 @@
+"""The everyday view of many profiles, without a UI: rows and live sign-in status (status)."""

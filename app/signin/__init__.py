@@ -1,0 +1,4 @@
+"""One IAM Identity Center sign-in: what to sign in to (target, start_url, regions), its state
+(state), the caches shared with the AWS CLI (token_cache), the login service (login: PKCE with a
+loopback callback, device code, refresh, logout), the portal's accounts and roles (portal), errors
+as data (errors), botocore clients (clients), the rate limiter, account names and console links."""
