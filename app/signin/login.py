@@ -83,6 +83,21 @@ class LoginPrompt:
 
 
 @dataclass(frozen=True)
+class SignInResult:
+    """What :meth:`LoginService.ensure_signed_in` ended with: the status, and whether it had to
+    renew the token (``refreshed``) or run a sign-in (``signed_in``); neither when it was valid."""
+
+    status: TokenStatus
+    refreshed: bool = False
+    signed_in: bool = False
+
+    @property
+    def already(self) -> bool:
+        """The session was usable without a browser or a code."""
+        return not self.signed_in
+
+
+@dataclass(frozen=True)
 class LogoutResult:
     server_ok: bool
     removed: tuple[Path, ...]
@@ -261,6 +276,44 @@ class LoginService:
                 raise
             self._land(key, flight, result, None)
             return result
+
+    def ensure_signed_in(
+        self,
+        target: SsoTarget,
+        *,
+        method: str = "pkce",
+        open_browser: bool = True,
+        force: bool = False,
+        on_sign_in: Callable[[], None] | None = None,
+        on_prompt: Callable[[LoginPrompt], None] | None = None,
+        on_notice: Callable[[str], None] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> SignInResult:
+        """The one sign-in use case: when ``target``'s session is valid, or renews with its refresh
+        token, return its status; otherwise (or with ``force``) sign in with ``method``.
+
+        ``on_sign_in`` is called once, just before a sign-in starts (the cached session cannot be
+        used); ``on_prompt``, ``on_notice`` and ``cancel`` are those of :meth:`login`.
+        """
+        cancel = cancel or CancelToken()
+        if not force:
+            before = self.status(target).state
+            ready = self._reusable(target, cancel)
+            if ready is not None:
+                return SignInResult(ready, refreshed=before is not TokenState.VALID)
+        if on_sign_in is not None:
+            _safe_call(lambda _: on_sign_in(), None)
+        # the cached token was just found unusable (or ``force``): sign in without trying it again
+        status = self.login(
+            target,
+            method=method,
+            open_browser=open_browser,
+            force=True,
+            on_prompt=on_prompt,
+            on_notice=on_notice,
+            cancel=cancel,
+        )
+        return SignInResult(status, signed_in=True)
 
     def _land(self, key: str, flight: _Flight, result: TokenStatus | None, error: BaseException | None) -> None:
         """End a flight: forget it first, so a waiter that retries starts a new one, then wake waiters."""
