@@ -6,12 +6,13 @@ both turn it into the same :class:`~app.config.edits.UpsertProfile` / ``UpsertSs
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from app.settings import DEFAULT_SCOPES, Preset
 
 if TYPE_CHECKING:
+    from app.config.model import SsoSession
     from app.signin.portal import Account
     from app.signin.target import SsoTarget
 
@@ -21,13 +22,26 @@ DEFAULT_OUTPUT = "json"
 
 @dataclass(frozen=True)
 class PortalChoice:
-    """The sign-in portal picked on step 2: an existing sso-session or a new one."""
+    """The sign-in portal picked on step 2: an existing sso-session or a new one; or (``setup --yes
+    --legacy``) a profile that names the portal itself, with no sso-session (``session_name`` empty)."""
 
     session_name: str
     start_url: str
     sso_region: str
     scopes: str | None = DEFAULT_SCOPES  # raw sso_registration_scopes; None when an existing session has none
     existing: bool = False  # an [sso-session] already in the config (then nothing is written for it)
+    legacy: bool = False
+
+    @classmethod
+    def of_session(cls, session: "SsoSession") -> "PortalChoice":
+        """An sso-session already in the config, as it is there."""
+        return cls(session_name=session.name, start_url=session.start_url or "", sso_region=session.region or "",
+                   scopes=session.registration_scopes, existing=True)
+
+    @classmethod
+    def without_session(cls, start_url: str, sso_region: str) -> "PortalChoice":
+        """A legacy profile's portal: no sso-session, no registration scopes."""
+        return cls(session_name="", start_url=start_url, sso_region=sso_region, scopes=None, legacy=True)
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,8 @@ class WizardState:
         portal = self.portal
         if portal is None:
             raise ValueError("no sign-in portal chosen yet")
+        if portal.legacy:
+            return SsoTarget(start_url=portal.start_url, region=portal.sso_region)
         return SsoTarget(
             start_url=portal.start_url,
             region=portal.sso_region,
@@ -71,11 +87,24 @@ class WizardState:
 
     def edits(self) -> list:
         """The config edits for the current choice: the profile first, then a new sso-session
-        (the order ``aws configure sso`` writes them in)."""
+        (the order ``aws configure sso`` writes them in); a legacy portal is written into the profile."""
         from app.config.edits import UpsertProfile, UpsertSsoSession
 
         if self.portal is None or self.account is None or self.role is None or self.profile is None:
             raise ValueError("the wizard has not collected everything yet")
+        if self.portal.legacy:
+            return [
+                UpsertProfile(
+                    name=self.profile.name,
+                    account_id=self.account.account_id,
+                    role_name=self.role,
+                    region=self.profile.region or None,
+                    output=self.profile.output or None,
+                    legacy=True,
+                    start_url=self.portal.start_url,
+                    sso_region=self.portal.sso_region,
+                )
+            ]
         edits: list = [
             UpsertProfile(
                 name=self.profile.name,
@@ -106,10 +135,4 @@ class WizardState:
         self.auto_chosen -= {"accounts", "roles"}
         if self.portal is not None and not self.portal.existing:
             # The session was written with the first profile: from now on it exists.
-            self.portal = PortalChoice(
-                session_name=self.portal.session_name,
-                start_url=self.portal.start_url,
-                sso_region=self.portal.sso_region,
-                scopes=self.portal.scopes,
-                existing=True,
-            )
+            self.portal = replace(self.portal, existing=True)

@@ -1,10 +1,14 @@
-"""How the everyday commands print: JSON for scripts, aligned columns for people (stdout)."""
+"""How the commands print: JSON for scripts, aligned columns for people (stdout); notes and a
+pending sign-in for people (stderr)."""
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from app.signin.login import LoginPrompt
 
 
 def print_json(data: Any) -> None:
@@ -18,3 +22,36 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     widths = [max(len(title), *(len(row[i]) for row in rows)) for i, title in enumerate(header)]
     for row in (header, *rows):
         sys.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")
+
+
+def say(text: str) -> None:
+    """One line for the person on stderr (stdout stays for results)."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def prompt_lines(prompt: "LoginPrompt") -> list[str]:
+    """What a pending sign-in asks of the person: the address to open, the code to enter (device
+    code), and that the command waits."""
+    lines: list[str] = []
+    if prompt.method == "device":
+        lines.append("To sign in, open this address on any device:")
+        lines.append(f"    {prompt.verification_uri or prompt.url}")
+        lines.append(f"and enter the code:  {prompt.user_code}")
+        if prompt.url and prompt.url != prompt.verification_uri:
+            lines.append(f"(or open {prompt.url}, which has the code filled in)")
+        if prompt.browser_opened:
+            lines.append("Your browser has been opened at that address.")
+    elif prompt.browser_opened:
+        lines.append("Your browser has opened to sign in. If it did not, open this address:")
+        lines.append(f"    {prompt.url}")
+    else:
+        lines.append("Open this address in a browser on this computer to sign in:")
+        lines.append(f"    {prompt.url}")
+    lines.append("Waiting for you to approve… (Ctrl+C cancels)")
+    return lines
+
+
+def print_sign_in_prompt(prompt: "LoginPrompt") -> None:
+    """:func:`prompt_lines` on stderr: every command that signs in shows a pending sign-in so."""
+    for line in prompt_lines(prompt):
+        say(line)

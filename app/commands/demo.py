@@ -135,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
         os.environ.update(endpoints)
         env_file = write_env_file(sandbox, {**values, **endpoints})
 
-        from app.commands.setup import open_app
+        from app.commands._app import open_app
         from app.services import DemoInfo
         from app.settings import Preset
 

@@ -32,6 +32,6 @@ def choose_mode() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.commands.setup import open_app
+    from app.commands._app import open_app
 
     return open_app(preset_path=getattr(args, "preset", None), mode=choose_mode(), then_profiles=True)

@@ -15,6 +15,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.commands._output import say
+
+if TYPE_CHECKING:  # pragma: no cover
+    from app.wizard_state import PortalChoice
 
 HELP = "Set up an AWS SSO profile step by step (the wizard), or in one go with --yes."
 
@@ -41,70 +48,53 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from app.commands._targets import UsageError
+
+    try:
+        if getattr(args, "yes", False):
+            answers = _resolve_answers(args)
+            _check_regions(answers)
+        else:
+            _refuse_flags_without_yes(args)
+    except UsageError as error:
+        say(f"aws-sso-wizard setup: {error}")
+        return 2
     if getattr(args, "yes", False):
-        return run_non_interactive(args)
+        return _setup(args, answers)  # WizardErrors reach app.cli, which prints one line with the exit code
+    from app.commands._app import open_app
+
+    return open_app(preset_path=getattr(args, "preset", None), mode="wizard")
+
+
+def _refuse_flags_without_yes(args: argparse.Namespace) -> None:
+    from app.commands._targets import UsageError
+
     extra = [name for name in ("start_url", "sso_region", "sso_session", "account", "role", "profile", "region",
                                "output", "scopes") if getattr(args, name, None)]
     extra += [name for name in ("legacy", "device_code", "no_browser", "dry_run") if getattr(args, name, False)]
     if extra:
         option = "--" + extra[0].replace("_", "-")
-        print(f"aws-sso-wizard setup: {option} only works with --yes (the wizard asks for it instead).",
-              file=sys.stderr)
-        return 2
-    return open_app(preset_path=getattr(args, "preset", None), mode="wizard")
-
-
-# --------------------------------------------------------------------------------------------
-# The Textual app (shared by `setup`, `home` and `demo`)
-
-
-def open_app(*, preset_path: str | None, mode: str, demo=None, preset=None, then_profiles: bool = False) -> int:
-    """Build the services once, run the App, then print what was written. ``then_profiles``: a
-    finished wizard opens the profile browser (``aws-sso-wizard`` and ``demo``) instead of ending."""
-    from app.services import Services
-    from app.settings import Settings, find_preset
-
-    settings = Settings.load()
-    if preset is None:
-        preset = find_preset(preset_path, settings)
-    services = Services(settings=settings, preset=preset, demo=demo)
-    from app.tui import WizardApp
-
-    app = WizardApp(services, mode=mode, then="profiles" if then_profiles else None)
-    app.run()
-    if app.return_code not in (None, 0):
-        return app.return_code
-    print_summary(app.state, demo=demo)
-    return 0
-
-
-def print_summary(state, *, demo=None) -> None:
-    names = state.written_names
-    if not names:
-        return
-    from app import paths
-
-    if demo is not None:
-        print(f"In the demo you set up: {', '.join(names)}. Run it again any time: aws-sso-wizard demo")
-        return
-    path = paths.aws_config_path()
-    for name in names:
-        print(f"Profile {name} is in {path}.")
-    last = names[-1]
-    print(f"Try it:  aws s3 ls --profile {last}")
-    print(f"Or:      export AWS_PROFILE={last}")
+        raise UsageError(f"{option} only works with --yes (the wizard asks for it instead).")
 
 
 # --------------------------------------------------------------------------------------------
 # Non-interactive
 
 
-class UsageError(Exception):
-    pass
+@dataclass(frozen=True)
+class SetupAnswers:
+    """What ``setup --yes`` was told (flags first, then the preset), checked. ``session`` and
+    ``scopes`` are None for a legacy profile."""
 
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    start_url: str
+    sso_region: str
+    session: str | None
+    account: str
+    role: str
+    profile: str
+    region: str | None
+    output: str | None
+    scopes: str | None
 
 
 def _print_diff(diff: str) -> None:
@@ -115,8 +105,9 @@ def _print_diff(diff: str) -> None:
     sys.stdout.flush()
 
 
-def _resolve_answers(args: argparse.Namespace) -> dict:
+def _resolve_answers(args: argparse.Namespace) -> SetupAnswers:
     """Flags first, then the preset; raises UsageError for anything missing or malformed."""
+    from app.commands._targets import UsageError
     from app.config.edits import validate_profile_name, validate_session_name
     from app.settings import DEFAULT_SCOPES, PRESET_ENV, Settings, find_preset
     from app.signin.start_url import check_start_url, region_from_start_url
@@ -164,143 +155,119 @@ def _resolve_answers(args: argparse.Namespace) -> dict:
         raise UsageError("--scopes needs an sso-session; it cannot be used with --legacy.")
     region = args.region or (preset.default_region if preset else None)
     output = args.output or (preset.output if preset else None)
-    return {
-        "start_url": start_url,
-        "sso_region": sso_region,
-        "session": session,
-        "account": account,
-        "role": args.role,
-        "profile": args.profile,
-        "region": region,
-        "output": output,
-        "scopes": None if args.legacy else (scopes or DEFAULT_SCOPES),
-    }
+    return SetupAnswers(
+        start_url=start_url,
+        sso_region=sso_region,
+        session=session,
+        account=account,
+        role=args.role,
+        profile=args.profile,
+        region=region,
+        output=output,
+        scopes=None if args.legacy else (scopes or DEFAULT_SCOPES),
+    )
 
 
-def _check_regions(answers: dict) -> None:
+def _check_regions(answers: SetupAnswers) -> None:
+    from app.commands._targets import UsageError
     from app.signin.regions import check_region
 
-    reason = check_region(answers["sso_region"])
+    reason = check_region(answers.sso_region)
     if reason:
         raise UsageError(f"--sso-region: {reason}")
-    if answers["region"]:
-        reason = check_region(answers["region"])
+    if answers.region:
+        reason = check_region(answers.region)
         if reason:
             raise UsageError(f"--region: {reason}")
 
 
-def run_non_interactive(args: argparse.Namespace) -> int:
-    try:
-        answers = _resolve_answers(args)
-        _check_regions(answers)
-    except UsageError as error:
-        _say(f"aws-sso-wizard setup: {error}")
-        return 2
-    return _setup(args, answers)  # WizardErrors reach app.cli, which prints one line with the exit code
-
-
-def _setup(args: argparse.Namespace, answers: dict) -> int:
-    from app.signin.account_names import list_and_remember
-    from app.config.model import load_aws_config
-    from app.signin.browser import Browser, NoBrowser
-    from app.cancel import CancelToken
-    from app.config.edits import UpsertProfile, UpsertSsoSession
-    from app.config.writer import ConfigWriter
+def _portal(args: argparse.Namespace, answers: SetupAnswers, config) -> "PortalChoice":
+    """The portal the answers name: the config's sso-session of that name when it is the same
+    portal (a different one is refused), a new sso-session, or none for --legacy."""
     from app.errors import WizardError
-    from app.signin.login import LoginService
-    from app.signin.portal import SsoClient
-    from app.signin.target import SsoTarget, parse_registration_scopes
     from app.signin.start_url import same_start_url
+    from app.signin.target import parse_registration_scopes
+    from app.wizard_state import PortalChoice
 
-    config = load_aws_config()
-    session = answers["session"]
-    existing = config.sso_sessions.get(session) if session else None
-    if existing is not None and (not same_start_url(existing.start_url, answers["start_url"])
-                                 or existing.region != answers["sso_region"]):
+    session = answers.session
+    if not session:
+        return PortalChoice.without_session(answers.start_url, answers.sso_region)
+    existing = config.sso_sessions.get(session)
+    if existing is None:
+        return PortalChoice(session_name=session, start_url=answers.start_url, sso_region=answers.sso_region,
+                            scopes=answers.scopes)
+    if not same_start_url(existing.start_url, answers.start_url) or existing.region != answers.sso_region:
         raise WizardError(
             f"Your config already has an sso-session “{session}” for {existing.start_url} ({existing.region}).",
             hint="Use another --sso-session name, or the same start URL and region.",
         )
-    if (existing is not None and args.scopes is not None
-            and tuple(parse_registration_scopes(args.scopes)) != tuple(existing.scopes)):
+    if args.scopes is not None and tuple(parse_registration_scopes(args.scopes)) != tuple(existing.scopes):
         raise WizardError(
             f"The sso-session “{session}” already has other scopes ({existing.registration_scopes or 'none set'}); "
             "--scopes does not change an existing sso-session.",
             hint="Leave out --scopes, use another --sso-session name, or edit sso_registration_scopes in the config.",
         )
-    if existing is not None:
-        target = SsoTarget.from_session(existing)
-    elif session:
-        target = SsoTarget(start_url=answers["start_url"], region=answers["sso_region"], session_name=session,
-                           scopes=parse_registration_scopes(answers["scopes"]),
-                           registration_scopes=answers["scopes"])
-    else:
-        target = SsoTarget(start_url=answers["start_url"], region=answers["sso_region"])
+    return PortalChoice.of_session(existing)
 
-    browser = NoBrowser() if args.no_browser else Browser()
-    login = LoginService(browser=browser)
-    method = "device" if (args.device_code or target.is_legacy) else "pkce"
 
-    def on_prompt(prompt) -> None:
-        if prompt.method == "device":
-            _say(f"To sign in, open {prompt.verification_uri or prompt.url} and enter the code {prompt.user_code}")
-            if prompt.url and prompt.url != prompt.verification_uri:
-                _say(f"(or open {prompt.url} with the code filled in)")
-        elif prompt.browser_opened:
-            _say("Your browser opened the AWS sign-in page; approve the request there.")
-            _say(f"If it did not, open: {prompt.url}")
-        else:
-            _say(f"To sign in, open this URL in a browser on this computer: {prompt.url}")
-        _say("Waiting for you to approve…")
+def _setup(args: argparse.Namespace, answers: SetupAnswers) -> int:
+    from app.cancel import CancelToken
+    from app.commands._output import print_sign_in_prompt
+    from app.config.model import load_aws_config
+    from app.config.writer import ConfigWriter
+    from app.errors import WizardError
+    from app.signin.account_names import list_and_remember
+    from app.signin.browser import Browser, NoBrowser
+    from app.signin.login import LoginService
+    from app.signin.portal import SsoClient
+    from app.wizard_state import ProfileChoice, WizardState
 
+    config = load_aws_config()
+    state = WizardState(portal=_portal(args, answers, config))
+    target = state.target()
+
+    login = LoginService(browser=NoBrowser() if args.no_browser else Browser())
+    state.login_method = "device" if (args.device_code or target.is_legacy) else "pkce"
     cancel = CancelToken()
     try:
-        login.login(target, method=method, open_browser=not args.no_browser, on_prompt=on_prompt, cancel=cancel)
+        login.ensure_signed_in(target, method=state.login_method, open_browser=not args.no_browser,
+                               on_prompt=print_sign_in_prompt, cancel=cancel)
     except KeyboardInterrupt:
         cancel.cancel()
         raise
     client = SsoClient(login, target)
     accounts = list_and_remember(client, cancel=cancel)
-    account = next((a for a in accounts if a.account_id == answers["account"]), None)
+    account = next((a for a in accounts if a.account_id == answers.account), None)
     if account is None:
         raise WizardError(
-            f"The account {answers['account']} is not available to you ({len(accounts)} accounts are).",
+            f"The account {answers.account} is not available to you ({len(accounts)} accounts are).",
             hint="Check the account id, or run `aws-sso-wizard accounts` to list them.",
         )
     roles = client.list_account_roles(account.account_id, cancel=cancel)
-    if answers["role"] not in roles:
-        close = [r for r in roles if r.lower() == answers["role"].lower()]
+    if answers.role not in roles:
+        close = [r for r in roles if r.lower() == answers.role.lower()]
         hint = f"Did you mean {close[0]}?" if close else f"Your roles there: {', '.join(roles) or 'none'}."
-        raise WizardError(f"You have no role “{answers['role']}” in {account.label}.", hint=hint)
+        raise WizardError(f"You have no role “{answers.role}” in {account.label}.", hint=hint)
+    state.account, state.role = account, answers.role
+    state.profile = ProfileChoice(name=answers.profile, region=answers.region, output=answers.output)
 
-    edits: list = []
-    if session:
-        edits.append(UpsertProfile(name=answers["profile"], account_id=account.account_id, role_name=answers["role"],
-                                   sso_session=session, region=answers["region"], output=answers["output"]))
-        if existing is None:
-            edits.append(UpsertSsoSession(name=session, start_url=answers["start_url"], region=answers["sso_region"],
-                                          registration_scopes=answers["scopes"]))
-    else:
-        edits.append(UpsertProfile(name=answers["profile"], account_id=account.account_id, role_name=answers["role"],
-                                   region=answers["region"], output=answers["output"], legacy=True,
-                                   start_url=answers["start_url"], sso_region=answers["sso_region"]))
     writer = ConfigWriter()
-    plan = writer.plan(edits)
+    plan = writer.plan(state.edits())
     if not plan.changed:
-        _say(f"Nothing to change: {plan.path} already has the profile {answers['profile']} with these settings.")
+        say(f"Nothing to change: {plan.path} already has the profile {answers.profile} with these settings.")
         return 0
     _print_diff(plan.diff)
     for note in plan.notes:
-        _say(note)
+        say(note)
     if args.dry_run:
-        _say("Dry run: nothing was written.")
+        say("Dry run: nothing was written.")
         return 0
     result = writer.apply(plan)
-    message = f"Wrote the profile {answers['profile']} to {result.path}"
+    message = f"Wrote the profile {answers.profile} to {result.path}"
     if result.backup_path:
         message += f" (backup: {result.backup_path})"
-    _say(message + ".")
+    say(message + ".")
     if result.reapplied:
-        _say("The file changed while this ran; the change was applied to the new version, which changed:")
+        say("The file changed while this ran; the change was applied to the new version, which changed:")
         _print_diff(result.diff)
     return 0
