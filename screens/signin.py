@@ -44,6 +44,14 @@ class SignInScreen(StepScreen):
             self.attempt = attempt
             self.prompt = prompt
 
+    class Starting(Message):
+        """The session cannot be used as it is: a sign-in with ``method`` starts."""
+
+        def __init__(self, attempt: int, method: str) -> None:
+            super().__init__()
+            self.attempt = attempt
+            self.method = method
+
     class Noticed(Message):
         def __init__(self, attempt: int, text: str) -> None:
             super().__init__()
@@ -75,34 +83,7 @@ class SignInScreen(StepScreen):
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
-        target = self.state.target()
-        force = self.state.force_login
-
-        def check():
-            if force:
-                return None
-            status = self.services.login.status(target)
-            if status.state.value == "valid":
-                return status
-            if status.state.value == "refreshable":
-                try:
-                    self.services.login.access_token(target)
-                except Exception:
-                    return None
-                status = self.services.login.status(target)
-                return status if status.state.value == "valid" else None
-            return None
-
-        self.call_service(check, group="status", done=self._status_checked, failed=lambda e: self._start())
-
-    def _status_checked(self, status) -> None:
-        if status is not None:
-            self.auto_chosen = True
-            left = _minutes_left(status.expires_at)
-            self.notify(f"You are already signed in{left}.", markup=False)
-            self.finish(self.method_used())
-            return
-        self._start()
+        self._start(checking=True)
 
     # -- the sign-in -----------------------------------------------------------------------------
 
@@ -117,10 +98,12 @@ class SignInScreen(StepScreen):
             return remembered
         return "pkce" if self.services.browser_likely() else "device"
 
-    def _start(self, method: str | None = None) -> None:
+    def _start(self, method: str | None = None, *, checking: bool = False) -> None:
+        """Sign in with ``method`` (the default one if None). ``checking``: first see whether the
+        session is still usable; the screen says "starting" only once a sign-in really starts."""
         if self._finished:
             return
-        self.method = method or self._default_method()
+        method = method or self._default_method()
         self._attempt += 1
         attempt = self._attempt
         if self._cancel is not None:
@@ -128,27 +111,38 @@ class SignInScreen(StepScreen):
         cancel = self._cancel = CancelToken()
         self.prompt = None
         self.failed = None
-        self.signing_in = True
+        self.signing_in = False
         target = self.state.target()
-        method = self.method
         open_browser = method == "pkce" and self.services.browser_likely()
         force = self.state.force_login
-        self._show_waiting("Starting the " + METHOD_NAMES[method] + "…")
+        if not checking:
+            self._begin(method)
 
         def work():
-            return self.services.login.login(
+            return self.services.login.ensure_signed_in(
                 target,
                 method=method,
                 open_browser=open_browser,
                 force=force,
+                on_sign_in=lambda: self.post_message(self.Starting(attempt, method)),
                 on_prompt=lambda prompt: self.post_message(self.Prompted(attempt, prompt)),
                 on_notice=lambda text: self.post_message(self.Noticed(attempt, text)),
                 cancel=cancel,
             )
 
-        self.call_service(work, group="login", done=lambda status: self._signed_in(attempt, status),
+        self.call_service(work, group="login", done=lambda result: self._signed_in(attempt, result, checking),
                           failed=lambda error: self._login_failed(attempt, error))
         self.refresh_bindings()
+
+    def _begin(self, method: str) -> None:
+        self.method = method
+        self.signing_in = True
+        self._show_waiting("Starting the " + METHOD_NAMES[method] + "…")
+
+    def on_sign_in_screen_starting(self, message: Starting) -> None:
+        if message.attempt == self._attempt and not self._finished and not self.signing_in:
+            self._begin(message.method)
+            self.refresh_bindings()
 
     def on_sign_in_screen_noticed(self, message: Noticed) -> None:
         if message.attempt == self._attempt and not self._finished and self.prompt is None:
@@ -191,12 +185,17 @@ class SignInScreen(StepScreen):
         self._tick()
         self.refresh_bindings()
 
-    def _signed_in(self, attempt: int, status) -> None:
+    def _signed_in(self, attempt: int, result, checking: bool) -> None:
         if attempt != self._attempt:
             return
         self.signing_in = False
-        self.notify("Signed in.", markup=False)
-        self.finish(self.method)
+        if checking and result.already:
+            self.auto_chosen = True
+            left = _minutes_left(result.status.expires_at)
+            self.notify(f"You are already signed in{left}.", markup=False)
+        else:
+            self.notify("Signed in.", markup=False)
+        self.finish(self.method_used())
 
     def _login_failed(self, attempt: int, error: BaseException) -> None:
         if attempt != self._attempt:

@@ -66,6 +66,11 @@ class FakeLogin:
         (cancel.wait() if cancel else threading.Event().wait(60))
         raise Cancelled()
 
+    def ensure_signed_in(self, target, *, on_sign_in=None, **options):
+        if on_sign_in:
+            on_sign_in()
+        return self.login(target, **options)
+
     def access_token(self, target, *, cancel=None):
         raise AssertionError("not used")
 

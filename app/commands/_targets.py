@@ -1,4 +1,4 @@
-"""Shared by the everyday commands (login, logout, whoami, accounts): which sign-in a
+"""Shared by the commands: :class:`UsageError` (the command line itself is wrong), which sign-in a
 command line means, and Ctrl+C as a cancel token. Standard library only at import time."""
 
 from __future__ import annotations
