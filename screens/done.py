@@ -8,8 +8,10 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from assets import asset_path
+from app.errors import WizardError
 from app.paths import display_path
-from screens.base import StepScreen, describe_error
+from screens.base import StepScreen
+from screens.dialogs.errors import describe_error
 
 ANOTHER = "another"
 QUIT = "quit"
@@ -96,10 +98,10 @@ class DoneScreen(StepScreen):
 
         def failed(error: BaseException) -> None:
             self.verifying = False
-            identity.update(Text.assemble(("✗ ", "bold red"), describe_error(error) if hasattr(error, "hint") else
+            identity.update(Text.assemble(("✗ ", "bold red"), describe_error(error) if isinstance(error, WizardError) else
                                           "The check failed.", "  Press v to try again."))
-            if not hasattr(error, "hint"):
-                self.show_error(error)
+            if not isinstance(error, WizardError):
+                self.present_error(error)
 
         self.call_service(lambda: self.services.whoami_profile(name), group="verify", done=done, failed=failed)
 

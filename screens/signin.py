@@ -18,8 +18,9 @@ from textual.widgets import LoadingIndicator, Static
 
 from assets import asset_path
 from app.cancel import CancelToken
-from app.errors import Cancelled
-from screens.base import StepScreen, describe_error
+from app.errors import Cancelled, WizardError
+from screens.base import StepScreen
+from screens.dialogs.errors import describe_error
 from screens.widgets.step import KeyValue
 
 METHOD_NAMES = {"pkce": "browser sign-in", "device": "sign-in code"}
@@ -217,8 +218,8 @@ class SignInScreen(StepScreen):
                           "a sign-in code" if self.method == "pkce" else "the browser",
                           " instead, or Escape to go back.")
         )
-        if not hasattr(error, "hint"):
-            self.show_error(error)
+        if not isinstance(error, WizardError):
+            self.present_error(error)
         self.refresh_bindings()
 
     def _show_waiting(self, text: str) -> None:
