@@ -94,8 +94,8 @@ class WizardApp(App):
     CSS_PATH = [asset_path("app.tcss")]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
-        Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("f1", "help", "Help", id="app.help"),
     ]
 
     #: Keys typed earlier than this many seconds after a screen appeared are dropped: a double

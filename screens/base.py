@@ -68,8 +68,8 @@ class StepScreen(Screen):
     """One step of the wizard. Subclasses implement :meth:`compose_body` and call :meth:`finish`."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="back"),
-        Binding("escape", "leave", "Back to profiles", id="leave-wizard"),
+        Binding("escape", "back", "Back", id="wizard.back"),
+        Binding("escape", "leave", "Back to profiles", id="wizard.leave"),
     ]
 
     #: The headline under the step indicator (one idea per screen).

@@ -18,9 +18,9 @@ class ChecksScreen(StepScreen):
     HEADLINE = "First, a quick look at this computer."
 
     BINDINGS = [
-        Binding("enter", "next", "Continue", id="next"),
-        Binding("r", "recheck", "Check again", id="recheck"),
-        Binding("i", "install", "Install AWS CLI", id="install-cli"),
+        Binding("enter", "next", "Continue", id="wizard.next"),
+        Binding("r", "recheck", "Check again", id="checks.recheck"),
+        Binding("i", "install", "Install AWS CLI", id="checks.install-cli"),
     ]
 
     class CheckDone(Message):

@@ -27,10 +27,10 @@ class PickerScreen(StepScreen):
     LOADING = "Loading…"
 
     BINDINGS = [
-        Binding("enter", "choose", "Choose", id="choose"),
-        Binding("enter", "recover", "Try again", id="recover"),
-        Binding("enter", "sign_in_again", "Sign in again", id="sign-in-again"),
-        Binding("f5,ctrl+r", "reload", "Reload list", id="reload"),
+        Binding("enter", "choose", "Choose", id="picker.choose"),
+        Binding("enter", "recover", "Try again", id="picker.recover"),
+        Binding("enter", "sign_in_again", "Sign in again", id="picker.sign-in-again"),
+        Binding("f5,ctrl+r", "reload", "Reload list", id="picker.reload"),
     ]
 
     def __init__(self, *args, **kwargs) -> None:

@@ -41,7 +41,7 @@ class PortalScreen(StepScreen):
     CSS_PATH = asset_path("portal.tcss")
     HEADLINE = "Which AWS access portal does your organisation use?"
 
-    BINDINGS = [Binding("enter", "next", "Continue", id="next")]
+    BINDINGS = [Binding("enter", "next", "Continue", id="wizard.next")]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -65,7 +65,7 @@ class ProfileScreen(StepScreen):
     CSS_PATH = asset_path("profile.tcss")
     HEADLINE = "Name this profile and choose its defaults."
 
-    BINDINGS = [Binding("enter", "next", "Continue", id="next")]
+    BINDINGS = [Binding("enter", "next", "Continue", id="wizard.next")]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

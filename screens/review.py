@@ -20,7 +20,7 @@ class ReviewScreen(StepScreen):
     CSS_PATH = asset_path("finish.tcss")
     HEADLINE = "Check the change to your AWS config file, then press Enter to write it."
 
-    BINDINGS = [Binding("enter", "write", "Write it", id="write")]
+    BINDINGS = [Binding("enter", "write", "Write it", id="review.write")]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

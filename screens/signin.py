@@ -31,12 +31,12 @@ class SignInScreen(StepScreen):
     HEADLINE = "Sign in to your AWS access portal."
 
     BINDINGS = [
-        Binding("o", "open_browser", "Open browser", id="open-browser"),
-        Binding("c", "copy_url", "Copy link", id="copy-url"),
-        Binding("m", "switch_method('device')", "Use a code instead", id="use-device-code"),
-        Binding("m", "switch_method('pkce')", "Use the browser instead", id="use-browser"),
-        Binding("enter", "retry", "Try again", id="retry"),
-        Binding("escape", "back", "Cancel / Back", id="back"),
+        Binding("o", "open_browser", "Open browser", id="signin.open-browser"),
+        Binding("c", "copy_url", "Copy link", id="signin.copy-url"),
+        Binding("m", "switch_method('device')", "Use a code instead", id="signin.use-device-code"),
+        Binding("m", "switch_method('pkce')", "Use the browser instead", id="signin.use-browser"),
+        Binding("enter", "retry", "Try again", id="signin.retry"),
+        Binding("escape", "back", "Cancel / Back", id="wizard.back"),
     ]
 
     class Prompted(Message):

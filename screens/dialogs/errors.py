@@ -22,8 +22,8 @@ class ErrorModal(GuardedModal):
     """An error to read and copy: title, message, optional details. ``c`` copies, Enter/Escape closes."""
 
     BINDINGS = [
-        Binding("escape,enter", "close", "Close", id="close"),
-        Binding("c", "copy", "Copy text", id="copy-error"),
+        Binding("escape,enter", "close", "Close", id="error.close"),
+        Binding("c", "copy", "Copy text", id="error.copy"),
     ]
 
     def __init__(self, title: str, message: str, *, details: str | None = None) -> None:
