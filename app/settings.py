@@ -208,7 +208,8 @@ def parse_keys(data: Mapping[str, Any], path: Path, text: str | None = None) -> 
         return _line_of(text, "keys", binding_id) or _line_of(text, f"keys.{screen}", action)
 
     if not isinstance(table, Mapping):
-        raise fail("keys must be a table ([keys]) of binding ids and keys.", text and _line_of(text, None, "keys"))
+        line = _line_of(text, None, "keys") if text is not None else None
+        raise fail("keys must be a table ([keys]) of binding ids and keys.", line)
     entries: list[tuple[str, Any]] = []
     for name, value in table.items():
         if isinstance(value, Mapping):  # dotted: wizard.back = "…" or a [keys.wizard] table

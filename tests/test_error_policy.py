@@ -3,12 +3,12 @@ copyable dialog, anything unexpected the dialog marked as a bug (with a tracebac
 
 from __future__ import annotations
 
+from helpers.pilot import wait_for
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 from app.errors import Cancelled, WizardError
 from app.signin.errors import SessionExpired
-from helpers.pilot import wait_for
 from screens.dialogs.errors import ErrorKind, ErrorModal, error_kind, present_error
 
 SIZE = (100, 30)
@@ -27,10 +27,11 @@ async def _dialog(pilot) -> ErrorModal:
     return pilot.app.screen
 
 
-def _raised(error: BaseException) -> BaseException:
+def _raised(message: str) -> RuntimeError:
+    """A RuntimeError with a traceback, as a worker would hand it over."""
     try:
-        raise error
-    except BaseException as caught:
+        raise RuntimeError(message)
+    except RuntimeError as caught:
         return caught
 
 
@@ -84,7 +85,7 @@ async def test_a_caller_can_ask_for_the_dialog_for_a_short_known_error():
 
 async def test_an_unexpected_error_is_the_dialog_marked_as_a_bug_without_secrets():
     app = PolicyApp()
-    error = _raised(RuntimeError(f"the token {TOKEN} did not parse"))
+    error = _raised(f"the token {TOKEN} did not parse")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         assert present_error(app.screen, error) is ErrorKind.BUG
         modal = await _dialog(pilot)
