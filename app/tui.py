@@ -42,7 +42,7 @@ from app.wizard_state import WizardState
 #: mode name -> "module:Class" of the mode's base screen.
 MODE_SCREENS: dict[str, str] = {
     "wizard": "screens.base:WizardHome",
-    "profiles": "screens.profiles:ProfilesScreen",  # the profile browser (issue 5)
+    "profiles": "screens.profiles:ProfilesScreen",  # the profile browser
 }
 
 #: Extra stylesheets of a mode, loaded when the mode is first shown (keeps the first frame lean).
@@ -182,7 +182,7 @@ class WizardApp(App):
         region = (portal.sso_region if portal else None) or (preset.sso_region if preset else None) or last.sso_region
         self.services.prewarm(region)
 
-    # -- profile browser (issue 5) -------------------------------------------------------------
+    # -- profile browser -----------------------------------------------------------------------
 
     def on_profiles_screen_new_profile_requested(self, message) -> None:
         """``n`` in the profile browser: the wizard, then back to the browser."""
