@@ -11,9 +11,12 @@ Settings live in ``$XDG_CONFIG_HOME/aws-sso-wizard/settings.toml`` (:func:`app.p
     session_name = "my-org"
     login_method = "pkce"
 
+    [keys]                             # optional: your own keys, binding id = "key[,key…]"
+    "wizard.back" = "ctrl+b"
+
 Updates re-read the file, change only the keys they set (comments and unknown keys stay) and
 write it atomically. An organisation preset pre-fills the wizard (see ``assets/preset.example.toml``).
-A broken TOML file raises :class:`SettingsError` with the file and line.
+A broken TOML file, or a bad ``[keys]`` entry, raises :class:`SettingsError` with the file and line.
 """
 
 from __future__ import annotations
@@ -111,7 +114,14 @@ class Settings:
         if text is None:
             return cls(path)
         doc = _parse_toml(text, path, "settings file")
-        return cls(path, _plain(doc))
+        settings = cls(path, _plain(doc))
+        parse_keys(settings._data, path, text)  # a bad [keys] entry is reported now, with its line
+        return settings
+
+    @property
+    def keys(self) -> dict[str, str]:
+        """The ``[keys]`` table: binding id -> keys, for ``App.set_keymap``."""
+        return parse_keys(self._data, self.path)
 
     @property
     def preset_path(self) -> Path | None:
@@ -167,6 +177,60 @@ class Settings:
 
             atomic_write_text(self.path, tomlkit.dumps(doc))
         self._data = _plain(doc)
+
+
+# --------------------------------------------------------------------------------------------
+# The user's keymap
+
+#: A binding id: ``screen.action`` (lower case, words joined with ``-``).
+_BINDING_ID = re.compile(r"^[a-z][a-z0-9_-]*\.[a-z][a-z0-9_-]*$")
+#: One key as Textual names it: optional modifiers, then a key name or one printable character.
+_KEY = re.compile(r"^(?:(?:ctrl|alt|shift|meta|super|hyper)\+)*(?:[A-Za-z0-9_]+|[^\sA-Za-z0-9_,+])$")
+_KEYS_HINT = 'Write it as "screen.action" = "key", for example "wizard.back" = "ctrl+b" (see the README).'
+
+
+def parse_keys(data: Mapping[str, Any], path: Path, text: str | None = None) -> dict[str, str]:
+    """The ``[keys]`` table of settings ``data``, checked: binding id -> comma-separated keys.
+    Ids may be quoted (``"wizard.back" = …``) or dotted (``wizard.back = …``, ``[keys.wizard]``).
+    ``text`` (the file) gives the line of a bad entry."""
+    table = data.get("keys")
+    if table is None:
+        return {}
+
+    def fail(message: str, line: int | None) -> SettingsError:
+        at = f" (line {line})" if line else ""
+        return SettingsError(f"The settings file {path}{at}: {message}", path=path, line=line, hint=_KEYS_HINT)
+
+    def line_of(binding_id: str) -> int | None:
+        if text is None:
+            return None
+        screen, _, action = binding_id.partition(".")
+        return _line_of(text, "keys", binding_id) or _line_of(text, f"keys.{screen}", action)
+
+    if not isinstance(table, Mapping):
+        line = _line_of(text, None, "keys") if text is not None else None
+        raise fail("keys must be a table ([keys]) of binding ids and keys.", line)
+    entries: list[tuple[str, Any]] = []
+    for name, value in table.items():
+        if isinstance(value, Mapping):  # dotted: wizard.back = "…" or a [keys.wizard] table
+            entries.extend((f"{name}.{action}", keys) for action, keys in value.items())
+        else:
+            entries.append((str(name), value))
+    keymap: dict[str, str] = {}
+    for binding_id, keys in entries:
+        if not _BINDING_ID.match(binding_id):
+            raise fail(f"[keys] {binding_id!r} is not a binding id (screen.action, for example wizard.back).",
+                       line_of(binding_id))
+        if not isinstance(keys, str) or not keys.strip():
+            raise fail(f'[keys] {binding_id} must be a key in quotes, for example "ctrl+b", not {keys!r}.',
+                       line_of(binding_id))
+        parts = [key.strip() for key in keys.split(",")]
+        bad = next((key for key in parts if not _KEY.match(key)), None)
+        if bad is not None:
+            raise fail(f"[keys] {binding_id}: {bad!r} is not a key (for example ctrl+b, f5, enter, question_mark).",
+                       line_of(binding_id))
+        keymap[binding_id] = ",".join(parts)
+    return keymap
 
 
 # --------------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ Structure
   the wizard, the first step is pushed in ``on_mount`` so it is in the very first frame; opened from
   the profile browser (:meth:`WizardApp.start_wizard`) it returns there when done, or when Escape
   is pressed on its first step.
+* Every binding has an id ``screen.action`` (``wizard.back``, ``checks.recheck``); the ``[keys]``
+  table of ``settings.toml`` rebinds them (:meth:`App.set_keymap`).
 * Keys typed before a screen appeared are dropped (:meth:`WizardApp.on_event`): a fast double Enter
   never answers a step nobody has seen.
 * boto3 is never imported before the first frame; :meth:`on_ready` pre-warms it in a thread.
@@ -26,9 +28,10 @@ import asyncio
 import importlib
 from typing import Any, Callable
 
-from textual import _time, events, work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
 from assets import asset_path
@@ -39,7 +42,7 @@ from app.wizard_state import WizardState
 #: mode name -> "module:Class" of the mode's base screen.
 MODE_SCREENS: dict[str, str] = {
     "wizard": "screens.base:WizardHome",
-    "profiles": "screens.profiles:ProfilesScreen",  # the profile browser (issue 5)
+    "profiles": "screens.profiles:ProfilesScreen",  # the profile browser
 }
 
 #: Extra stylesheets of a mode, loaded when the mode is first shown (keeps the first frame lean).
@@ -94,8 +97,8 @@ class WizardApp(App):
     CSS_PATH = [asset_path("app.tcss")]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
-        Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("f1", "help", "Help", id="app.help"),
     ]
 
     #: Keys typed earlier than this many seconds after a screen appeared are dropped: a double
@@ -140,6 +143,9 @@ class WizardApp(App):
     # -- start-up ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        keymap = self.services.settings.keys  # the [keys] table of settings.toml: binding id -> keys
+        if keymap:
+            self.set_keymap(keymap)
         # the start mode's stack exists now: registering it lets the App switch back to it
         self.add_mode(self.start_mode, _mode_factory(self.start_mode, MODE_SCREENS[self.start_mode]))
         self.screen_change_signal.subscribe(self, self._screen_changed)
@@ -176,7 +182,7 @@ class WizardApp(App):
         region = (portal.sso_region if portal else None) or (preset.sso_region if preset else None) or last.sso_region
         self.services.prewarm(region)
 
-    # -- profile browser (issue 5) -------------------------------------------------------------
+    # -- profile browser -----------------------------------------------------------------------
 
     def on_profiles_screen_new_profile_requested(self, message) -> None:
         """``n`` in the profile browser: the wizard, then back to the browser."""
@@ -185,7 +191,8 @@ class WizardApp(App):
     # -- type-ahead --------------------------------------------------------------------------
 
     def _screen_changed(self, screen: Screen) -> None:
-        self._screen_shown_at = _time.get_time()
+        # read from the clock Textual stamps every event with, so it compares with ``event.time``
+        self._screen_shown_at = Message().time
 
     async def on_event(self, event: events.Event) -> None:
         if (

@@ -19,7 +19,6 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from app.errors import Cancelled, WizardError, redact
 from screens.widgets.step import StepIndicator
 
 if TYPE_CHECKING:
@@ -69,8 +68,8 @@ class StepScreen(Screen):
     """One step of the wizard. Subclasses implement :meth:`compose_body` and call :meth:`finish`."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="back"),
-        Binding("escape", "leave", "Back to profiles", id="leave-wizard"),
+        Binding("escape", "back", "Back", id="wizard.back"),
+        Binding("escape", "leave", "Back to profiles", id="wizard.leave"),
     ]
 
     #: The headline under the step indicator (one idea per screen).
@@ -178,41 +177,19 @@ class StepScreen(Screen):
             if callbacks[1] is not None:
                 callbacks[1](error)
             else:
-                self.show_error(error)
+                self.present_error(error, dialog=True)
         elif event.state == WorkerState.CANCELLED:
             self._service_callbacks.pop(event.worker, None)
 
     # -- errors --------------------------------------------------------------------------------
 
-    def notify_error(self, error: BaseException | str, *, title: str = "") -> None:
-        """A recoverable problem: a toast (text shown verbatim)."""
-        message = error if isinstance(error, str) else describe_error(error)
-        self.notify(message, title=title, severity="error", markup=False, timeout=8)
+    def present_error(self, error: BaseException | str, *, title: str | None = None, dialog: bool = False) -> None:
+        """Show ``error`` as the TUI's error policy says (:func:`screens.dialogs.errors.present_error`)."""
+        from screens.dialogs.errors import (
+            present_error,  # the dialogs load when first needed
+        )
 
-    def show_error(self, error: BaseException, *, title: str | None = None) -> None:
-        """A problem that needs reading or copying: the error dialog."""
-        from screens.dialogs import ErrorModal
-
-        if isinstance(error, Cancelled):
-            return
-        if isinstance(error, WizardError):
-            heading = title or "Something went wrong"
-            message = describe_error(error)
-            details = None
-        else:
-            heading = title or "Unexpected error"
-            message = describe_error(error)
-            details = "This is probably a bug in aws-sso-wizard. Copy this text (c) and report it."
-        self.app.push_screen(ErrorModal(heading, message, details=details))
-
-
-def describe_error(error: BaseException) -> str:
-    """What to show a person about ``error``: its message and hint, never a secret, home as ``~``."""
-    from app.paths import display_text
-
-    if isinstance(error, WizardError):
-        return display_text(str(error))
-    return display_text(f"{type(error).__name__}: {redact(str(error))}")
+        present_error(self, error, title=title, dialog=dialog)
 
 
 class WizardHome(Screen):

@@ -18,9 +18,9 @@ class ChecksScreen(StepScreen):
     HEADLINE = "First, a quick look at this computer."
 
     BINDINGS = [
-        Binding("enter", "next", "Continue", id="next"),
-        Binding("r", "recheck", "Check again", id="recheck"),
-        Binding("i", "install", "Install AWS CLI", id="install-cli"),
+        Binding("enter", "next", "Continue", id="wizard.next"),
+        Binding("r", "recheck", "Check again", id="checks.recheck"),
+        Binding("i", "install", "Install AWS CLI", id="checks.install-cli"),
     ]
 
     class CheckDone(Message):
@@ -128,7 +128,7 @@ class ChecksScreen(StepScreen):
                         markup=False)
             return
         if self.blocking:
-            self.notify_error(self.blocking[0].message + " " + self.blocking[0].fix, title="Cannot continue yet")
+            self.present_error(self.blocking[0].message + " " + self.blocking[0].fix, title="Cannot continue yet")
             return
         if "config" not in self.results or "folders" not in self.results:
             self.notify("Still checking the AWS config file…", markup=False)
@@ -199,7 +199,7 @@ class ChecksScreen(StepScreen):
             self.notify("Installation stopped.", markup=False)
         else:
             log.write_line(str(error))
-            self.notify_error(error, title="Installation failed")
+            self.present_error(error, title="Installation failed")
         self.refresh_bindings()
         self.action_recheck()
 

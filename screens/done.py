@@ -8,8 +8,10 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from assets import asset_path
+from app.errors import WizardError
 from app.paths import display_path
-from screens.base import StepScreen, describe_error
+from screens.base import StepScreen
+from screens.dialogs.errors import describe_error
 
 ANOTHER = "another"
 QUIT = "quit"
@@ -20,12 +22,12 @@ QUIT = "quit"
 class DoneScreen(StepScreen):
     CSS_PATH = asset_path("finish.tcss")
     BINDINGS = [
-        Binding("v", "verify", "Verify", id="verify"),
-        Binding("c", "copy_export", "Copy export line", id="copy-export"),
-        Binding("a", "another", "Add another profile", id="add-another"),
+        Binding("v", "verify", "Verify", id="done.verify"),
+        Binding("c", "copy_export", "Copy export line", id="done.copy-export"),
+        Binding("a", "another", "Add another profile", id="done.add-another"),
         # two bindings, one shown: "Finish", or "Your profiles" when finishing opens the profile browser
-        Binding("q,escape", "quit_wizard(False)", "Finish", id="done-finish"),
-        Binding("q,escape", "quit_wizard(True)", "Your profiles", id="done-profiles"),
+        Binding("q,escape", "quit_wizard(False)", "Finish", id="done.finish"),
+        Binding("q,escape", "quit_wizard(True)", "Your profiles", id="done.profiles"),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -96,10 +98,10 @@ class DoneScreen(StepScreen):
 
         def failed(error: BaseException) -> None:
             self.verifying = False
-            identity.update(Text.assemble(("✗ ", "bold red"), describe_error(error) if hasattr(error, "hint") else
+            identity.update(Text.assemble(("✗ ", "bold red"), describe_error(error) if isinstance(error, WizardError) else
                                           "The check failed.", "  Press v to try again."))
-            if not hasattr(error, "hint"):
-                self.show_error(error)
+            if not isinstance(error, WizardError):
+                self.present_error(error)
 
         self.call_service(lambda: self.services.whoami_profile(name), group="verify", done=done, failed=failed)
 

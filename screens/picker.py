@@ -14,8 +14,9 @@ from textual.widgets import LoadingIndicator, Static
 
 from assets import asset_path
 from app.cancel import CancelToken
-from app.errors import Cancelled
-from screens.base import GoTo, StepScreen, describe_error
+from app.errors import Cancelled, WizardError
+from screens.base import GoTo, StepScreen
+from screens.dialogs.errors import describe_error
 from screens.widgets.filter_list import FilterList
 from screens.widgets.step import KeyValue
 
@@ -26,10 +27,10 @@ class PickerScreen(StepScreen):
     LOADING = "Loading…"
 
     BINDINGS = [
-        Binding("enter", "choose", "Choose", id="choose"),
-        Binding("enter", "recover", "Try again", id="recover"),
-        Binding("enter", "sign_in_again", "Sign in again", id="sign-in-again"),
-        Binding("f5,ctrl+r", "reload", "Reload list", id="reload"),
+        Binding("enter", "choose", "Choose", id="picker.choose"),
+        Binding("enter", "recover", "Try again", id="picker.recover"),
+        Binding("enter", "sign_in_again", "Sign in again", id="picker.sign-in-again"),
+        Binding("f5,ctrl+r", "reload", "Reload list", id="picker.reload"),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -161,11 +162,11 @@ class PickerScreen(StepScreen):
             self._status(f"{text}\n\nPress Enter to sign in again.")
         elif isinstance(error, Throttled):
             self._status(f"{text}\n\nPress Enter to try again.")
-        elif hasattr(error, "hint"):
+        elif isinstance(error, WizardError):
             self._status(f"{text}\n\nPress Enter to try again, or Escape to go back.")
         else:
             self._status("Loading failed. Press Enter to try again, or Escape to go back.")
-            self.show_error(error)
+            self.present_error(error)
         self.refresh_bindings()
 
     # -- keys ------------------------------------------------------------------------------------

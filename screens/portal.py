@@ -21,7 +21,8 @@ from textual.widgets.option_list import Option
 from assets import asset_path
 from app.settings import DEFAULT_SCOPES
 from app.wizard_state import DEFAULT_SSO_REGION, PortalChoice
-from screens.base import StepScreen, describe_error
+from screens.base import StepScreen
+from screens.dialogs.errors import describe_error
 from screens.widgets.filter_list import FilterList
 
 NEW = "__new__"
@@ -40,7 +41,7 @@ class PortalScreen(StepScreen):
     CSS_PATH = asset_path("portal.tcss")
     HEADLINE = "Which AWS access portal does your organisation use?"
 
-    BINDINGS = [Binding("enter", "next", "Continue", id="next")]
+    BINDINGS = [Binding("enter", "next", "Continue", id="wizard.next")]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -295,7 +296,7 @@ class PortalScreen(StepScreen):
         if session is None:
             return
         if not session.start_url or not session.region:
-            self.notify_error(f"The portal “{session.name}” in your config has no "
+            self.present_error(f"The portal “{session.name}” in your config has no "
                               f"{'start URL' if not session.start_url else 'SSO region'}. "
                               "Add a different portal, or fix the config file.")
             return
@@ -369,7 +370,7 @@ class PortalScreen(StepScreen):
         region = self.query_one(".region-list", FilterList).highlighted
         reason = check_region(region) if region else "Choose the SSO region from the list."
         if reason:
-            self.notify_error(reason)
+            self.present_error(reason)
             self.query_one(".region-list", FilterList).filter_input.focus()
             return None
         scopes = (self.services.preset.registration_scopes if self.services.preset else None) or DEFAULT_SCOPES

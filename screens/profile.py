@@ -65,7 +65,7 @@ class ProfileScreen(StepScreen):
     CSS_PATH = asset_path("profile.tcss")
     HEADLINE = "Name this profile and choose its defaults."
 
-    BINDINGS = [Binding("enter", "next", "Continue", id="next")]
+    BINDINGS = [Binding("enter", "next", "Continue", id="wizard.next")]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -216,7 +216,7 @@ class ProfileScreen(StepScreen):
         choice = self.current_choice()
         problem = self._problem(choice.name)
         if problem:
-            self.notify_error(problem)
+            self.present_error(problem)
             self.query_one("#profile-name", Input).focus()
             return
         if choice.name not in self.loaded.profile_names:
@@ -253,7 +253,7 @@ class ProfileScreen(StepScreen):
 
         def failed(error: BaseException) -> None:
             self._asking = False
-            self.show_error(error, title="Cannot read the AWS config file")
+            self.present_error(error, title="Cannot read the AWS config file", dialog=True)
 
         self.call_service(plan, group="plan", done=planned, failed=failed)
 

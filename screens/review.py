@@ -20,7 +20,7 @@ class ReviewScreen(StepScreen):
     CSS_PATH = asset_path("finish.tcss")
     HEADLINE = "Check the change to your AWS config file, then press Enter to write it."
 
-    BINDINGS = [Binding("enter", "write", "Write it", id="write")]
+    BINDINGS = [Binding("enter", "write", "Write it", id="review.write")]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -73,7 +73,7 @@ class ReviewScreen(StepScreen):
 
     def _plan_failed(self, error: BaseException) -> None:
         self.query_one(".review-where", Static).update("The change could not be worked out. Press Escape to go back.")
-        self.show_error(error, title="Cannot prepare the change")
+        self.present_error(error, title="Cannot prepare the change", dialog=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "write":
@@ -121,4 +121,4 @@ class ReviewScreen(StepScreen):
         self.writing = False
         self.refresh_bindings()
         self.query_one(".review-where", Static).update("Nothing was written. Press Enter to try again, or Escape to go back.")
-        self.show_error(error, title="Could not write the AWS config file")
+        self.present_error(error, title="Could not write the AWS config file", dialog=True)

@@ -18,8 +18,9 @@ from textual.widgets import LoadingIndicator, Static
 
 from assets import asset_path
 from app.cancel import CancelToken
-from app.errors import Cancelled
-from screens.base import StepScreen, describe_error
+from app.errors import Cancelled, WizardError
+from screens.base import StepScreen
+from screens.dialogs.errors import describe_error
 from screens.widgets.step import KeyValue
 
 METHOD_NAMES = {"pkce": "browser sign-in", "device": "sign-in code"}
@@ -30,12 +31,12 @@ class SignInScreen(StepScreen):
     HEADLINE = "Sign in to your AWS access portal."
 
     BINDINGS = [
-        Binding("o", "open_browser", "Open browser", id="open-browser"),
-        Binding("c", "copy_url", "Copy link", id="copy-url"),
-        Binding("m", "switch_method('device')", "Use a code instead", id="use-device-code"),
-        Binding("m", "switch_method('pkce')", "Use the browser instead", id="use-browser"),
-        Binding("enter", "retry", "Try again", id="retry"),
-        Binding("escape", "back", "Cancel / Back", id="back"),
+        Binding("o", "open_browser", "Open browser", id="signin.open-browser"),
+        Binding("c", "copy_url", "Copy link", id="signin.copy-url"),
+        Binding("m", "switch_method('device')", "Use a code instead", id="signin.use-device-code"),
+        Binding("m", "switch_method('pkce')", "Use the browser instead", id="signin.use-browser"),
+        Binding("enter", "retry", "Try again", id="signin.retry"),
+        Binding("escape", "back", "Cancel / Back", id="wizard.back"),
     ]
 
     class Prompted(Message):
@@ -216,8 +217,8 @@ class SignInScreen(StepScreen):
                           "a sign-in code" if self.method == "pkce" else "the browser",
                           " instead, or Escape to go back.")
         )
-        if not hasattr(error, "hint"):
-            self.show_error(error)
+        if not isinstance(error, WizardError):
+            self.present_error(error)
         self.refresh_bindings()
 
     def _show_waiting(self, text: str) -> None:

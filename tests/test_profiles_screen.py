@@ -160,11 +160,11 @@ async def test_escape_on_the_wizards_first_step_returns_to_the_browser(demo_conf
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ChecksScreen", what="the wizard")
         checks = app.screen
         footer = {b.binding.id: b.binding.description for b in checks.active_bindings.values() if b.enabled}
-        assert footer.get("leave-wizard") == "Back to profiles"
+        assert footer.get("wizard.leave") == "Back to profiles"
         await wait_for(pilot, lambda: not checks.running, what="checks")
         await pilot.press("enter")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "PortalScreen", what="step 2")
-        assert "leave-wizard" not in {b.binding.id for b in app.screen.active_bindings.values()}
+        assert "wizard.leave" not in {b.binding.id for b in app.screen.active_bindings.values()}
         await pilot.press("escape")  # step 2: back to step 1, not out
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ChecksScreen", what="step 1 again")
         await pilot.pause(0.2)

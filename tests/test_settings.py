@@ -192,3 +192,35 @@ def test_relative_preset_path_is_relative_to_settings_file(home):
     (settings_file.parent / "org.toml").write_text('display_name = "Rel"\n')
     settings_file.write_text('preset = "org.toml"\n')
     assert find_preset(None, Settings.load()).display_name == "Rel"
+
+
+# -- [keys]: the user's keymap ------------------------------------------------------------------
+
+
+def test_keys_table_is_the_keymap(home):
+    path = paths.settings_path()
+    path.parent.mkdir(parents=True)
+    path.write_text('[keys]\n"wizard.back" = "ctrl+b"\nchecks.recheck = "f5, ctrl+r"\n\n[keys.done]\nverify = "V"\n')
+    assert Settings.load().keys == {"wizard.back": "ctrl+b", "checks.recheck": "f5,ctrl+r", "done.verify": "V"}
+
+
+def test_no_keys_table_is_an_empty_keymap(home):
+    assert Settings.load().keys == {}
+
+
+@pytest.mark.parametrize(("body", "line", "needle"), [
+    ('[last]\nsso_region = "eu-west-2"\n\n[keys]\n"wizard.back" = "ctrl b"\n', 5, "'ctrl b' is not a key"),
+    ('[keys]\nwizard = "b"\n', 2, "'wizard' is not a binding id"),
+    ('[keys]\n"wizard.back" = 3\n', 2, "must be a key in quotes"),
+    ('[keys]\n"wizard.back" = ""\n', 2, "must be a key in quotes"),
+    ('keys = "b"\n', 1, "must be a table"),
+])
+def test_a_bad_keys_entry_names_the_file_and_line(home, body, line, needle):
+    path = paths.settings_path()
+    path.parent.mkdir(parents=True)
+    path.write_text(body)
+    with pytest.raises(SettingsError) as info:
+        Settings.load()
+    assert info.value.path == path and info.value.line == line
+    assert str(path) in str(info.value) and f"(line {line})" in str(info.value)
+    assert needle in str(info.value)

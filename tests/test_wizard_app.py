@@ -6,6 +6,7 @@ import sys
 import subprocess
 
 
+from app import paths
 from app.settings import Preset
 from app.signin.portal import Account
 from app.wizard_state import PortalChoice, ProfileChoice, WizardState
@@ -85,6 +86,24 @@ async def test_first_frame_is_the_first_step_and_boto3_waits(emulator):
     async with app.run_test(size=SIZE) as pilot:
         assert type(app.screen).__name__ == "ChecksScreen"  # pushed before the first frame
         assert "Test Org" in str(app.screen.query_one(".top-bar").content)
+        await wait_screen(pilot, "ChecksScreen")
+
+
+async def test_a_keys_table_in_the_settings_rebinds_a_wizard_key(emulator):
+    from app.tui import WizardApp
+
+    settings = paths.settings_path()
+    settings.parent.mkdir(parents=True)
+    settings.write_text('[keys]\n"wizard.back" = "f2"\n')
+    app = WizardApp(make_services(), first_step="portal", typeahead_grace=0)
+    async with app.run_test(size=SIZE) as pilot:
+        portal = await wait_screen(pilot, "PortalScreen")
+        back = {b.binding.id: b.binding.key for b in portal.active_bindings.values()}
+        assert back.get("wizard.back") == "f2"
+        await pilot.press("escape")  # no longer Back
+        await pilot.pause(0.1)
+        assert app.screen is portal
+        await pilot.press("f2")
         await wait_screen(pilot, "ChecksScreen")
 
 

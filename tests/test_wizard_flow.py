@@ -713,7 +713,7 @@ async def test_finishing_opens_the_profile_browser_when_asked(emulator_factory, 
         await write_review(pilot)
         done = await wait_screen(pilot, "DoneScreen")
         keys = {b.binding.id: b.binding.description for b in done.active_bindings.values() if b.enabled}
-        assert keys.get("done-profiles") == "Your profiles" and "done-finish" not in keys
+        assert keys.get("done.profiles") == "Your profiles" and "done.finish" not in keys
         await pilot.press("escape")
         await wait_screen(pilot, "ProfilesScreen")
         assert app.return_value is None and app.current_mode == "profiles"
