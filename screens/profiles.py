@@ -62,10 +62,6 @@ class ProfilesScreen(Screen):
         Binding("slash", "filter", "Filter", id="profiles.filter",
                 tooltip="Filter by name, account, role, region or sso-session: words in any order, or an "
                         "abbreviation such as presprod for preservation-prod (Escape clears)"),
-        Binding("s", "sort", "Sort", id="profiles.sort", show=False,
-                tooltip="Sort by the next column (or click a column title)"),
-        Binding("S", "sort_reverse", "Reverse sort", id="profiles.sort-reverse", show=False,
-                tooltip="Reverse the sort order"),
         Binding("l", "login", "Sign in", id="profiles.sign-in",
                 tooltip="Sign in to the highlighted profile's sso-session (nothing to do if already signed in)"),
         Binding("L", "login(True)", "Sign in again", id="profiles.sign-in-again", show=False,
@@ -83,11 +79,15 @@ class ProfilesScreen(Screen):
                 tooltip="Delete the profile (shows the change first; the old file is backed up)"),
         Binding("d", "make_default", "Default", id="profiles.make-default",
                 tooltip="Make it the [default] profile (shows the change first)"),
-        Binding("r", "refresh", "Reload", id="profiles.reload",
-                tooltip="Re-read the config and sign-in status now (it also happens by itself every second)"),
         Binding("i", "toggle_details", "Details", id="profiles.details",
                 tooltip="Show or hide the details of the highlighted profile (Enter too; shown by itself "
                         "when there is room)"),
+        Binding("r", "refresh", "Reload", id="profiles.reload",
+                tooltip="Re-read the config and sign-in status now (it also happens by itself every second)"),
+        Binding("s", "sort", "Sort", id="profiles.sort", show=False,
+                tooltip="Sort by the next column (or click a column title)"),
+        Binding("S", "sort_reverse", "Reverse sort", id="profiles.sort-reverse", show=False,
+                tooltip="Reverse the sort order"),
         Binding("question_mark", "help", "Help", id="profiles.help", tooltip="This help"),
         Binding("escape", "clear_filter", "Clear filter", id="profiles.clear-filter", show=False),
     ]
