@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import gc
 import shlex
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -23,22 +23,22 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from app.cancel import CancelToken
+from app.errors import Cancelled, WizardError, redact
+from app.paths import display_path
 from app.profiles import browser as model
 from app.profiles import status as ps
-from app.cancel import CancelToken
-from app.paths import display_path
-from app.errors import Cancelled, WizardError, redact
 from app.services import BrowserServices
 from screens.widgets.details import DetailsPane
 from screens.widgets.fast_table import Column, FastTable, Row
 
 _WIDTHS = {  # on a small terminal: the sso-session is cut first, then the role, then account and region
-    "name": dict(min_width=8, max_width=40, shrink=0),  # never cut
-    "status": dict(min_width=24, max_width=30, shrink=0),
-    "account": dict(min_width=8, max_width=40, shrink=1),
-    "role": dict(min_width=6, max_width=30, shrink=2),
-    "region": dict(min_width=8, max_width=16, shrink=1),
-    "session": dict(min_width=8, max_width=24, shrink=3),
+    "name": {"min_width": 8, "max_width": 40, "shrink": 0},  # never cut
+    "status": {"min_width": 24, "max_width": 30, "shrink": 0},
+    "account": {"min_width": 8, "max_width": 40, "shrink": 1},
+    "role": {"min_width": 6, "max_width": 30, "shrink": 2},
+    "region": {"min_width": 8, "max_width": 16, "shrink": 1},
+    "session": {"min_width": 8, "max_width": 24, "shrink": 3},
 }
 COLUMNS = tuple(Column(key, title, **_WIDTHS[key]) for key, title in model.COLUMN_TITLES)
 _TONE_CLASS = {

@@ -8,10 +8,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from helpers.profile_fixtures import write_config, write_token
 
 from app.profiles import browser as model
 from app.profiles import status as ps
-from helpers.profile_fixtures import write_config, write_token
 
 FILE_ORDER = ["default", "prod-admin", "dev-readonly", "old-style", "keys", "jump", "proc"]
 
@@ -225,7 +225,7 @@ def test_details_of_a_static_keys_profile_mask_the_secret(browser):
     details = browser.details(browser.by_name["keys"])
     assert facts(details) == {}
     (own,) = details.sections
-    values = dict((f.label, f.value) for f in own.fields)
+    values = {f.label: f.value for f in own.fields}
     assert "wJalrXUtnFEMI" not in values["aws_secret_access_key"]
 
 

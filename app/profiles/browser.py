@@ -3,9 +3,9 @@ to a row, the details and the status line. :class:`screens.profiles.ProfilesScre
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Iterable, Mapping, Sequence
 
 from app.profiles import status as ps
 
