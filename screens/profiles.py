@@ -12,7 +12,7 @@ import gc
 import shlex
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -31,6 +31,9 @@ from app.profiles import status as ps
 from app.services import BrowserServices
 from screens.widgets.details import DetailsPane
 from screens.widgets.fast_table import Column, FastTable, Row
+
+if TYPE_CHECKING:  # pragma: no cover
+    from app.signin.login import LoginService
 
 _WIDTHS = {  # on a small terminal: the sso-session is cut first, then the role, then account and region
     "name": {"min_width": 8, "max_width": 40, "shrink": 0},  # never cut
@@ -186,7 +189,7 @@ class ProfilesScreen(Screen):
         self._details_measured = False  # measured on the rows of a real read
 
     @property
-    def login(self):
+    def login(self) -> "LoginService":
         return self.services.login
 
     @property
@@ -586,15 +589,16 @@ class ProfilesScreen(Screen):
         """The sign-in worker: reports with :class:`SignedIn` or :class:`SignInFailed`."""
         from app.signin.target import SsoTarget
 
+        def on_prompt(prompt: Any) -> None:
+            self.post_message(self.PromptReady(key, prompt))
+
+        def on_notice(text: str) -> None:
+            self.post_message(self.NoticeReady(key, text))
+
         try:
             target = SsoTarget.from_profile(self._profile(name))
             status = self.login.login(
-                target,
-                method=method,
-                force=force,
-                on_prompt=lambda prompt: self.post_message(self.PromptReady(key, prompt)),
-                on_notice=lambda text: self.post_message(self.NoticeReady(key, text)),
-                cancel=token,
+                target, method=method, force=force, on_prompt=on_prompt, on_notice=on_notice, cancel=token
             )
             self._status.invalidate(key)
         except Exception as error:
