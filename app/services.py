@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from app import paths
 from app.settings import Preset, Settings
@@ -34,6 +34,24 @@ class DemoInfo:
     base_url: str
     env_file: Path | None = None
     note: str | None = None  # one line to show when the App starts (e.g. sign-ins cleared)
+
+
+class BrowserServices(Protocol):
+    """What the profile browser needs from its services (:class:`Services`, or a test's fake)."""
+
+    @property
+    def login(self) -> "LoginService": ...
+
+    @property
+    def account_names(self) -> "AccountNames": ...
+
+    def list_accounts(self, target: "SsoTarget", cancel: "CancelToken | None" = None) -> "list[Account]": ...
+
+    def writer(self) -> "ConfigWriter": ...
+
+    def browser_likely(self) -> bool: ...
+
+    def open_browser(self, url: str) -> bool: ...
 
 
 class Services:

@@ -75,9 +75,9 @@ def load_object(spec: str) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
-def _mode_factory(name: str, spec: str) -> Callable[[], Screen]:
+def _mode_factory(app: "WizardApp", name: str) -> Callable[[], Screen]:
     def make() -> Screen:
-        screen = load_object(spec)()
+        screen = app.make_mode_screen(name)
         extra = [asset_path(css) for css in MODE_CSS.get(name, ())]
         if extra:  # Textual loads a screen's css_path when the screen is installed
             screen.css_path = [*screen.css_path, *extra]
@@ -130,15 +130,26 @@ class WizardApp(App):
             # The first screen comes from get_default_screen (below), whose css_path Textual does
             # not load: read the browser's stylesheet with the App's own.
             self.css_path = [*self.css_path, *(asset_path(css) for css in MODE_CSS["profiles"])]
-        for name, spec in MODE_SCREENS.items():
+        for name in MODE_SCREENS:
             if name != mode:
-                self.add_mode(name, _mode_factory(name, spec))
+                self.add_mode(name, _mode_factory(self, name))
 
     def get_default_screen(self) -> Screen:
         """The first screen. The start mode is registered only once it exists (:meth:`on_mount`):
         Textual then builds it here, without re-applying every stylesheet as it does for a
         registered mode (about a tenth of a second with 5,000 profiles)."""
-        return load_object(MODE_SCREENS[self.start_mode])()
+        return self.make_mode_screen(self.start_mode)
+
+    def make_mode_screen(self, name: str) -> Screen:
+        """The base screen of a mode, given the services it needs."""
+        cls = load_object(MODE_SCREENS[name])
+        if name == "profiles":
+            from app.profiles.status import ProfileStatusService
+
+            services = self.services
+            status = ProfileStatusService(login_provider=lambda: services.login, account_names=services.account_names)
+            return cls(services, status)
+        return cls()
 
     # -- start-up ------------------------------------------------------------------------------
 
@@ -147,7 +158,7 @@ class WizardApp(App):
         if keymap:
             self.set_keymap(keymap)
         # the start mode's stack exists now: registering it lets the App switch back to it
-        self.add_mode(self.start_mode, _mode_factory(self.start_mode, MODE_SCREENS[self.start_mode]))
+        self.add_mode(self.start_mode, _mode_factory(self, self.start_mode))
         self.screen_change_signal.subscribe(self, self._screen_changed)
         if self.start_mode == "wizard":
             self._start_wizard_now(self.first_step)

@@ -59,7 +59,7 @@ async def loaded(pilot) -> None:
     """Rows on screen, each with its sign-in status (which follows the first frame)."""
     await wait_for(
         pilot,
-        lambda: screen_of(pilot.app)._loaded and table_rows(pilot.app)
+        lambda: screen_of(pilot.app).model.loaded and table_rows(pilot.app)
         and all(cells[STATUS] != "…" for cells in table_rows(pilot.app).values()),
         what="rows with their status",
     )
@@ -139,7 +139,7 @@ async def test_expiring_and_refreshable_statuses(config_path, home):
 async def test_empty_config_offers_the_wizard(config_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: screen_of(app)._loaded, what="load")
+        await wait_for(pilot, lambda: screen_of(app).model.loaded, what="load")
         screen = screen_of(app)
         empty = str(screen.query_one("#profiles-empty").render())
         assert "no profiles" in empty and "Press n" in empty
@@ -180,7 +180,7 @@ async def test_a_broken_config_shows_its_line_and_recovers(config_path):
     write_config(config_path, "[profile a]\nregion = eu-west-1\nnot ini at all\n")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: screen_of(app)._loaded, what="load")
+        await wait_for(pilot, lambda: screen_of(app).model.loaded, what="load")
         text = str(screen_of(app).query_one("#profiles-empty").render())
         assert "cannot be read" in text and "3" in text
         write_config(config_path, MIXED_CONFIG)
@@ -693,14 +693,14 @@ async def test_a_second_start_shows_the_rows_kept_from_the_last_run(config_path,
 
     async with app.run_test(size=SIZE) as pilot:
         screen = screen_of(app)
-        seen["provisional"] = screen._provisional
+        seen["provisional"] = screen.model.provisional
         seen["rows"] = list(table_rows(app))
         from screens.widgets.fast_table import FastTable
 
         screen.query_one(FastTable).move_to("prod-admin")
         seen["login"] = screen.check_action("login", ())
         await loaded(pilot)
-        assert screen._provisional is False
+        assert screen.model.provisional is False
         assert status_of(app, "prod-admin").startswith("signed in")
         assert screen.check_action("login", ()) is True
     assert seen["provisional"] is True

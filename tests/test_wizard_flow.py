@@ -835,7 +835,7 @@ async def test_leaving_a_wizard_opened_from_the_browser_keeps_unwritten_answers(
     emulator_factory(auto_approve=True)
     app = RecordingWizardApp(make_services(browser=FollowingBrowser()))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: screen_of(app)._loaded, what="the (empty) profile list")
+        await wait_for(pilot, lambda: screen_of(app).model.loaded, what="the (empty) profile list")
         await pilot.press("n")
         await pass_checks(pilot)
         await fill_portal(pilot)

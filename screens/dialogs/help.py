@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -41,33 +43,41 @@ class HelpScreen(GuardedModal):
         self.close()
 
 
-HELP_KEYS = [
-    ("/", "Filter by name, account, role, region or sso-session: words in any order, or an "
-          "abbreviation such as presprod for preservation-prod (Escape clears)"),
+#: keys of the widgets and the App, not of the browser's own bindings
+OTHER_KEYS = [
     ("↑ ↓ PgUp PgDn", "Move between profiles"),
-    ("s / S", "Sort by the next column / reverse the order (or click a column title)"),
-    ("l", "Sign in to the highlighted profile's sso-session (nothing to do if already signed in)"),
-    ("L", "Sign in again even if still signed in"),
-    ("o", "Sign out of that sso-session (every profile that shares it)"),
-    ("w", "Who am I: the account and role ARN this profile gets"),
-    ("e", "Copy `export AWS_PROFILE=NAME` for your shell"),
-    ("c", "Open the AWS console for this account and role (portal shortcut, no keys in the link)"),
-    ("n", "Create a new profile with the wizard"),
-    ("x", "Delete the profile (shows the change first; the old file is backed up)"),
-    ("d", "Make it the [default] profile (shows the change first)"),
-    ("r", "Re-read the config and sign-in status now (it also happens by itself every second)"),
-    ("i / Enter", "Show or hide the details of the highlighted profile (shown by itself when there is room)"),
-    ("?", "This help"),
     ("ctrl+p", "Command palette: every action by name"),
     ("ctrl+q", "Quit"),
 ]
 
+STATUS_LEGEND = (
+    "\nStatus: signed in (time left) · expiring (< 15 min; \"renews itself\" when it will) · "
+    "refreshable (expired, renews itself when used) · "
+    "expired · signed out · n/a (not an SSO profile). Changes made by other programs, such as "
+    "`aws sso login` in another terminal, show up within a few seconds."
+)
+
+_KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "Escape", "enter": "Enter"}
+
+
+def key_rows(bindings: Iterable[Binding | tuple]) -> list[tuple[str, str]]:
+    """(keys, what they do) of every binding that has a tooltip, in their order."""
+    rows = []
+    for binding in bindings:
+        if isinstance(binding, Binding) and binding.tooltip:
+            keys = " ".join(_KEY_NAMES.get(key.strip(), key.strip()) for key in binding.key.split(","))
+            rows.append((keys, binding.tooltip))
+    return rows
+
 
 class ProfilesHelp(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark,enter", "close", "Close", id="profiles_help.close")]
+    """The profile browser's keys, from its bindings, and what its statuses mean."""
 
-    def __init__(self) -> None:
+    BINDINGS = [Binding("escape,q,question_mark,enter", "close", "Close", id="profiles-help.close")]
+
+    def __init__(self, bindings: Iterable[Binding | tuple]) -> None:
         super().__init__(classes="dialog-screen")
+        self.rows = [*key_rows(bindings), *OTHER_KEYS]
 
     def compose(self) -> ComposeResult:
         from rich.console import Group
@@ -76,15 +86,9 @@ class ProfilesHelp(ModalScreen[None]):
         keys = Table.grid(padding=(0, 2))  # descriptions wrap in their own column
         keys.add_column(no_wrap=True)
         keys.add_column(ratio=1)
-        for key, what in HELP_KEYS:  # Text, not str: a table cell's str is read as markup ("[default]")
+        for key, what in self.rows:  # Text, not str: a table cell's str is read as markup ("[default]")
             keys.add_row(Text(key, style="bold"), Text(what))
-        note = Text(
-            "\nStatus: signed in (time left) · expiring (< 15 min; \"renews itself\" when it will) · "
-            "refreshable (expired, renews itself when used) · "
-            "expired · signed out · n/a (not an SSO profile). Changes made by other programs, such as "
-            "`aws sso login` in another terminal, show up within a few seconds.",
-            style="italic",
-        )
+        note = Text(STATUS_LEGEND, style="italic")
         with Vertical(id="profiles-help-box", classes="dialog"):
             with VerticalScroll(classes="dialog-body"):
                 yield Static(Group(Text("Profile browser keys\n", style="bold"), keys, note))

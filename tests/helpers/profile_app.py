@@ -9,7 +9,8 @@ from helpers.pilot import RecordingBrowser, wait_for  # noqa: F401 - used throug
 from textual.app import App
 
 from app.signin.browser import Browser
-from app.services import Services
+from app.profiles.status import ProfileStatusService
+from app.services import BrowserServices, Services
 from app.tui import WizardApp
 from screens.profiles import ProfilesScreen
 
@@ -50,6 +51,12 @@ class RecordsNotes:
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 
+def browser_screen(services: BrowserServices, *, poll_seconds: float | None = None) -> ProfilesScreen:
+    """A profile browser with its own status service, as the App builds it."""
+    status = ProfileStatusService(login_provider=lambda: services.login, account_names=services.account_names)
+    return ProfilesScreen(services, status, poll_seconds=poll_seconds)
+
+
 class BrowserTestApp(RecordsNotes, App):
     """The profile browser on its own, with its stylesheets; records notifications."""
 
@@ -63,7 +70,7 @@ class BrowserTestApp(RecordsNotes, App):
         self.new_profile_requests = 0
 
     def on_mount(self) -> None:
-        self.push_screen(ProfilesScreen(self.services, poll_seconds=self.poll_seconds))
+        self.push_screen(browser_screen(self.services, poll_seconds=self.poll_seconds))
 
     def on_profiles_screen_new_profile_requested(self, message) -> None:
         self.new_profile_requests += 1
