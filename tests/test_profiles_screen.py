@@ -790,3 +790,16 @@ async def test_deleting_keeps_the_cursor_in_place(demo_config):
         await pilot.press("y")
         await wait_for(pilot, lambda: "shared-admin" not in table_rows(app), what="row gone")
         assert screen_of(app).query_one(FastTable).cursor_key == "static"
+
+
+def test_the_help_is_built_from_the_bindings_and_their_ids_follow_one_scheme():
+    from textual.binding import Binding
+
+    from screens.dialogs.help import key_rows
+    from screens.profiles import ProfilesScreen
+
+    bindings = [b for b in ProfilesScreen.BINDINGS if isinstance(b, Binding)]
+    assert all(b.id and b.id.startswith("profiles.") and b.id == b.id.lower() and "_" not in b.id for b in bindings)
+    rows = key_rows(bindings)
+    assert [what for _, what in rows] == [b.tooltip for b in bindings if b.tooltip]
+    assert ("/", bindings[0].tooltip) == rows[0]
