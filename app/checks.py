@@ -190,7 +190,7 @@ def check_config_file() -> Check:
         return Check("config", title, FAIL, error.message, error.hint or f"Check {path}.")
     if not os.access(path, os.W_OK):
         return Check("config", title, FAIL, f"{paths.display_path(path)} is read-only.", f"Make it writable: chmod u+w {path}")
-    sso = sum(1 for p in config.profiles.values() if getattr(p.kind, "value", p.kind) in ("sso", "sso-legacy"))
+    sso = sum(1 for p in config.profiles.values() if p.is_sso)
     return Check("config", title, OK,
                  f"{paths.display_path(path)}: {_count(len(config.profiles), 'profile')} "
                  f"({sso} SSO), {_count(len(config.sso_sessions), 'sign-in portal')}.")

@@ -33,7 +33,6 @@ from app.errors import WizardError
 PRESET_ENV = "AWS_SSO_WIZARD_PRESET"
 LOGIN_METHODS = ("pkce", "device")
 OUTPUT_FORMATS = ("json", "text", "table", "yaml", "yaml-stream")
-DEFAULT_SCOPES = "sso:account:access"
 
 
 class SettingsError(WizardError):

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from app.settings import DEFAULT_SCOPES, Preset
+from app.config.model import DEFAULT_SCOPES, parse_registration_scopes
+from app.settings import Preset
 
 if TYPE_CHECKING:
     from app.config.model import SsoSession
@@ -70,7 +71,7 @@ class WizardState:
     identity: Any | None = None  # the last "who am I" answer
 
     def target(self) -> "SsoTarget":
-        from app.signin.target import SsoTarget, parse_registration_scopes
+        from app.signin.target import SsoTarget
 
         portal = self.portal
         if portal is None:

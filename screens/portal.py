@@ -19,7 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from assets import asset_path
-from app.settings import DEFAULT_SCOPES
+from app.config.model import DEFAULT_SCOPES
 from app.wizard_state import DEFAULT_SSO_REGION, PortalChoice
 from screens.base import StepScreen
 from screens.dialogs.errors import describe_error

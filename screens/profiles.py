@@ -29,6 +29,7 @@ from app.paths import display_path
 from app.profiles import browser as model
 from app.profiles import status as ps
 from app.services import BrowserServices
+from app.signin.state import TokenState, utc_now
 from screens.widgets.details import DetailsPane
 from screens.widgets.fast_table import Column, FastTable, Row
 
@@ -566,7 +567,7 @@ class ProfilesScreen(Screen):
         if key in self._logins:
             self.notify(f"Already signing in to {label}…", markup=False)
             return
-        if not force and session is not None and session.status == ps.VALID:
+        if not force and session is not None and session.status is TokenState.VALID:
             self.notify(
                 f"Already signed in to {label} ({session.text()}). Press L to sign in again anyway.",
                 markup=False,
@@ -727,7 +728,7 @@ class ProfilesScreen(Screen):
 
     def on_profiles_screen_identified(self, message: Identified) -> None:
         identity = message.identity
-        self.model.verified[message.profile] = model.Verified(identity.account, identity.arn, ps.utcnow())
+        self.model.verified[message.profile] = model.Verified(identity.account, identity.arn, utc_now())
         self._update_details()
         self.notify(f"{message.profile} is {identity.arn}\n(account {identity.account})",
                     title="Who am I", markup=False, timeout=10)

@@ -107,7 +107,7 @@ def test_a_profile_with_a_bad_region_still_shows_its_status_and_the_problem(conf
     snapshot = service.snapshot()
     (row,) = snapshot.rows
     session = snapshot.session_of(row)
-    assert session.status == ps.VALID
+    assert session.status == TokenState.VALID
     assert session.problem == "“eu-wset-2” is not an AWS region with IAM Identity Center. Did you mean eu-west-2?"
     assert session.long_text().startswith("signed in, 1h 59m left; sign-in cannot work: “eu-wset-2”")
     assert snapshot.to_json()[0]["status"] == "valid"

@@ -12,6 +12,7 @@ from helpers.profile_fixtures import write_config, write_token
 
 from app.profiles import browser as model
 from app.profiles import status as ps
+from app.signin.state import TokenState
 
 FILE_ORDER = ["default", "prod-admin", "dev-readonly", "old-style", "keys", "jump", "proc"]
 
@@ -88,10 +89,10 @@ def test_by_status_signed_in_first_then_others_by_name(browser):
 def test_a_status_change_resorts_when_sorted_by_status(browser):
     browser.set_sort("status")
     version = browser.version
-    changed, newly = with_status(browser, "my-sso", ps.EXPIRED)
+    changed, newly = with_status(browser, "my-sso", TokenState.EXPIRED)
     assert changed == {"my-sso"} and newly == [] and browser.version > version
     assert names(browser.rows)[:3] == ["dev-readonly", "prod-admin", "old-style"]  # expired before signed out
-    changed, newly = with_status(browser, "my-sso", ps.VALID)
+    changed, newly = with_status(browser, "my-sso", TokenState.VALID)
     assert newly == ["my-sso"]  # signed in again: account names can be asked for
 
 
@@ -134,7 +135,7 @@ def test_status_cells_by_kind_and_status(browser):
     assert browser.status_cell(browser.by_name["old-style"]) == ("signed out", model.MUTED)
     text, tone = browser.status_cell(browser.by_name["keys"])
     assert text.endswith("(not SSO)") and tone == model.MUTED
-    with_status(browser, "my-sso", ps.EXPIRED)
+    with_status(browser, "my-sso", TokenState.EXPIRED)
     assert browser.status_cell(browser.by_name["prod-admin"]) == ("expired", model.BAD)
 
 
@@ -230,9 +231,9 @@ def test_details_of_a_static_keys_profile_mask_the_secret(browser):
 
 
 def test_details_show_who_am_i(browser):
-    from app.profiles.status import utcnow
+    from app.signin.state import utc_now
 
-    browser.verified["keys"] = model.Verified("777788889999", "arn:aws:iam::777788889999:user/me", utcnow())
+    browser.verified["keys"] = model.Verified("777788889999", "arn:aws:iam::777788889999:user/me", utc_now())
     assert facts(browser.details(browser.by_name["keys"]))["Verified"].startswith("arn:aws:iam::777788889999:user/me")
 
 

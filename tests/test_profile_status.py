@@ -11,6 +11,7 @@ import pytest
 
 from app.profiles import status as ps
 from app.signin.login import LoginService
+from app.signin.state import TokenState, format_timestamp
 from helpers.profile_fixtures import LEGACY_URL, MIXED_CONFIG, token_file, write_config, write_token
 
 JSON_KEYS = {
@@ -215,8 +216,8 @@ def test_time_left_and_status_text():
     assert ps.status_text("refreshable", now - timedelta(minutes=3), now) == "expired · refreshable"
     assert ps.status_text("expired", now - timedelta(minutes=3), now) == "expired"
     assert ps.status_text("signed-out", None, now) == "signed out"
-    assert ps.iso_z(datetime(2026, 1, 1, 13, 0, tzinfo=timezone(timedelta(hours=1)))) == "2026-01-01T12:00:00Z"
-    assert ps.iso_z(None) is None
+    assert format_timestamp(datetime(2026, 1, 1, 13, 0, tzinfo=timezone(timedelta(hours=1)))) == "2026-01-01T12:00:00Z"
+    assert format_timestamp(None) is None
 
 
 def test_change_watcher_notices_other_programs(config, home):
@@ -333,21 +334,21 @@ def test_expiring_tokens_say_whether_they_renew_themselves(config, home):
     now = datetime.now(timezone.utc)
     write_token(home, "my-sso", expires_in=timedelta(minutes=9, seconds=30), refresh=True, now=now)
     session = ps.ProfileStatusService(clock=lambda: now).statuses()["my-sso"]
-    assert (session.status, session.renewable) == (ps.EXPIRING, True)
+    assert (session.status, session.renewable) == (TokenState.EXPIRING, True)
     assert session.text(now) == "expiring · 9m left (renews itself)"
     assert session.long_text(now) == "signed in, expiring in 9m (renews itself when used)"
 
     write_token(home, "my-sso", expires_in=timedelta(minutes=9, seconds=30), refresh=False, now=now)
     session = ps.ProfileStatusService(clock=lambda: now).statuses()["my-sso"]
-    assert (session.status, session.renewable) == (ps.EXPIRING, False)
+    assert (session.status, session.renewable) == (TokenState.EXPIRING, False)
     assert session.text(now) == "expiring · 9m left"
     assert session.long_text(now) == "signed in, expiring in 9m — press l to sign in again"
 
     write_token(home, "my-sso", expires_in=-timedelta(minutes=9), refresh=True, now=now)
     session = ps.ProfileStatusService(clock=lambda: now).statuses()["my-sso"]
-    assert (session.status, session.renewable) == (ps.REFRESHABLE, True)
+    assert (session.status, session.renewable) == (TokenState.REFRESHABLE, True)
     assert session.text(now) == "expired · refreshable"
     assert session.long_text(now) == "expired, but renews itself when used (refresh token)"
-    assert ps.long_status_text(ps.EXPIRED, None) == "expired — press l to sign in again"
-    assert ps.long_status_text(ps.SIGNED_OUT, None) == "signed out — press l to sign in"
-    assert ps.long_status_text(ps.NOT_APPLICABLE, None, problem="No sso_region.") == "cannot tell (No sso_region.)"
+    assert ps.long_status_text(TokenState.EXPIRED, None) == "expired — press l to sign in again"
+    assert ps.long_status_text(TokenState.SIGNED_OUT, None) == "signed out — press l to sign in"
+    assert ps.long_status_text(None, None, problem="No sso_region.") == "cannot tell (No sso_region.)"

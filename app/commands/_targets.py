@@ -39,10 +39,10 @@ def find_profile(config: "AwsConfig", name: str) -> "Profile":
 
 
 def sso_profile(config: "AwsConfig", name: str) -> "Profile":
-    from app.profiles.status import json_kind, kind_label
+    from app.profiles.status import kind_label
 
     profile = find_profile(config, name)
-    if json_kind(profile) == "other":
+    if not profile.is_sso:
         raise WizardError(
             f"Profile {name!r} does not sign in through IAM Identity Center (it uses {kind_label(profile)}).",
             hint="Pick an SSO profile; `aws-sso-wizard profiles` shows which ones are.",
@@ -74,7 +74,7 @@ def resolve_target(
     A profile name or ``--sso-session`` picks it; with neither, ``AWS_PROFILE``, else the only
     sign-in the config has. More than one and nothing named is a usage error that lists them.
     """
-    from app.profiles.status import token_cache_key
+    from app.profiles.status import session_key_of
     from app.signin.target import SsoTarget
 
     if profile and session:
@@ -86,17 +86,17 @@ def resolve_target(
             hint = f"The config has: {_names(known)}." if known else "Run `aws-sso-wizard setup` to add one."
             raise WizardError(f"There is no sso-session named {session!r} in {config.path}.", hint=hint)
         target = SsoTarget.from_session(sso_session)
-        return target, [p for p in config.profiles.values() if token_cache_key(p) == session and p.sso_session]
+        return target, [p for p in config.profiles.values() if session_key_of(p) == session and p.sso_session]
     if not profile:
         profile = os.environ.get("AWS_PROFILE") or None
     if profile:
         chosen = sso_profile(config, profile)
         target = SsoTarget.from_profile(chosen)
-        key = token_cache_key(chosen)
-        return target, [p for p in config.profiles.values() if key is not None and token_cache_key(p) == key]
+        key = session_key_of(chosen)
+        return target, [p for p in config.profiles.values() if key is not None and session_key_of(p) == key]
     keys: dict[str, list[Profile]] = {}
     for candidate in config.profiles.values():
-        key = token_cache_key(candidate)
+        key = session_key_of(candidate)
         if key is not None:
             keys.setdefault(key, []).append(candidate)
     for name in config.sso_sessions:

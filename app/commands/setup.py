@@ -109,7 +109,8 @@ def _resolve_answers(args: argparse.Namespace) -> SetupAnswers:
     """Flags first, then the preset; raises UsageError for anything missing or malformed."""
     from app.commands._targets import UsageError
     from app.config.edits import validate_profile_name, validate_session_name
-    from app.settings import DEFAULT_SCOPES, PRESET_ENV, Settings, find_preset
+    from app.config.model import DEFAULT_SCOPES
+    from app.settings import PRESET_ENV, Settings, find_preset
     from app.signin.start_url import check_start_url, region_from_start_url
 
     # the settings file only matters for its preset key: a broken one does not stop a run given its preset
@@ -186,7 +187,7 @@ def _portal(args: argparse.Namespace, answers: SetupAnswers, config) -> "PortalC
     portal (a different one is refused), a new sso-session, or none for --legacy."""
     from app.errors import WizardError
     from app.signin.start_url import same_start_url
-    from app.signin.target import parse_registration_scopes
+    from app.config.model import parse_registration_scopes
     from app.wizard_state import PortalChoice
 
     session = answers.session

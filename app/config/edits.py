@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence, Union
 
-from app.config.model import ProfileKind, SsoSession, classify, profile_problem, resolve_sso
+from app.config.model import DEFAULT_SCOPES, ProfileKind, SsoSession, classify, profile_problem, resolve_sso
 from app.config.document import (
     PROFILE,
     SSO_SESSION,
@@ -48,8 +48,6 @@ from app.config.document import (
     section_target,
 )
 from app.errors import WizardError
-
-DEFAULT_SCOPES = "sso:account:access"
 
 _LEGACY_ONLY = ("sso_start_url", "sso_region")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
@@ -671,7 +669,6 @@ def _check_result(draft: _Draft) -> None:
 
 
 __all__ = [
-    "DEFAULT_SCOPES",
     "DeleteProfile",
     "Edit",
     "EditError",

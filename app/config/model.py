@@ -26,7 +26,17 @@ from app.config.document import (
     decode_config,
     dropped_reason,
 )
-from app.signin.target import parse_registration_scopes as parse_scopes
+
+DEFAULT_SCOPES = "sso:account:access"
+"""The ``sso_registration_scopes`` the wizard writes, and the scope asked for when none is configured."""
+
+
+def parse_registration_scopes(raw: str | None) -> tuple[str, ...]:
+    """``sso_registration_scopes`` as the CLI parses it: split on ``,``, strip, drop empties."""
+    if not raw:
+        return ()
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
 
 _SSO_PROFILE_KEYS = ("sso_role_name", "sso_account_id")
 _SSO_REQUIRED = ("sso_role_name", "sso_account_id", "sso_start_url", "sso_region")
@@ -65,7 +75,7 @@ class SsoSession:
             start_url=_text(values.get("sso_start_url")),
             region=_text(values.get("sso_region")),
             registration_scopes=scopes_raw,
-            scopes=parse_scopes(scopes_raw),
+            scopes=parse_registration_scopes(scopes_raw),
             values=MappingProxyType(dict(values)),  # type: ignore[arg-type]
             line=line,
         )

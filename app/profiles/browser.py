@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.profiles import status as ps
+from app.signin.state import TokenState
 
 #: the table's columns, in order: (key, title)
 COLUMN_TITLES: tuple[tuple[str, str], ...] = (
@@ -23,17 +24,20 @@ SORT_ORDER = [key for key, _ in COLUMN_TITLES]
 # tones of a status cell (the screen maps them to styles)
 GOOD, WARN, BAD, MUTED = "good", "warn", "bad", "muted"
 
-_STATUS_RANK = {ps.VALID: 0, ps.EXPIRING: 1, ps.REFRESHABLE: 2, ps.EXPIRED: 3, ps.SIGNED_OUT: 4, ps.NOT_APPLICABLE: 5}
-_STATUS_TONE = {
-    ps.VALID: GOOD,
-    ps.EXPIRING: WARN,
-    ps.REFRESHABLE: WARN,
-    ps.EXPIRED: BAD,
-    ps.SIGNED_OUT: MUTED,
-    ps.NOT_APPLICABLE: MUTED,
+_STATUS_RANK: dict[TokenState | None, int] = {
+    TokenState.VALID: 0, TokenState.EXPIRING: 1, TokenState.REFRESHABLE: 2, TokenState.EXPIRED: 3,
+    TokenState.SIGNED_OUT: 4, None: 5,
 }
-_SIGNED_IN = (ps.VALID, ps.EXPIRING, ps.REFRESHABLE)
-_NAMES_KNOWABLE = (ps.VALID, ps.EXPIRING)  # account names can be asked for
+_STATUS_TONE: dict[TokenState | None, str] = {
+    TokenState.VALID: GOOD,
+    TokenState.EXPIRING: WARN,
+    TokenState.REFRESHABLE: WARN,
+    TokenState.EXPIRED: BAD,
+    TokenState.SIGNED_OUT: MUTED,
+    None: MUTED,
+}
+_SIGNED_IN = (TokenState.VALID, TokenState.EXPIRING, TokenState.REFRESHABLE)
+_NAMES_KNOWABLE = (TokenState.VALID, TokenState.EXPIRING)  # account names can be asked for
 
 # the actions whose availability depends on the highlighted row (the screen's action names)
 SIGN_IN, SIGN_OUT, WHOAMI, CONSOLE, EXPORT, DELETE, MAKE_DEFAULT = (
@@ -134,9 +138,9 @@ class ProfileBrowser:
             return None
         return self.sessions.get(row.session_key)
 
-    def status_of(self, row: ps.ProfileRow) -> str:
+    def status_of(self, row: ps.ProfileRow) -> TokenState | None:
         session = self.session(row)
-        return session.status if session is not None else ps.NOT_APPLICABLE
+        return session.status if session is not None else None
 
     def refresh_cells(self) -> set[str]:
         """Compute each sign-in's status cell once (shared by all its profiles); returns the keys
@@ -144,7 +148,7 @@ class ProfileBrowser:
         changed = set()
         for key, session in self.sessions.items():
             if key in self.signing_in:
-                cell = ("signing in…", _STATUS_TONE[ps.SIGNED_OUT])
+                cell = ("signing in…", _STATUS_TONE[TokenState.SIGNED_OUT])
             elif session.problem:
                 cell = ("config problem", MUTED)
             else:
@@ -243,7 +247,7 @@ class ProfileBrowser:
             if key == "session":
                 return (row.sso_session or ("~" if row.is_sso else "~~")).lower()
             session = sessions.get(row.session_key) if row.session_key else None
-            status = session.status if session else ps.NOT_APPLICABLE
+            status = session.status if session else None
             expires = session.expires_at.timestamp() if session and session.expires_at else 0.0
             return (_STATUS_RANK.get(status, 9), -expires)
 
@@ -299,7 +303,7 @@ class ProfileBrowser:
             if session is None or session.problem:
                 return False
             if action == SIGN_OUT:
-                has_token = session.status != ps.SIGNED_OUT or (
+                has_token = session.status != TokenState.SIGNED_OUT or (
                     session.token_path is not None and session.token_path.exists()
                 )
                 return has_token and row.session_key not in self.signing_in

@@ -13,17 +13,19 @@ No Textual here; boto3 is never imported by this module.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from app.secret_values import HIDDEN, is_secret_key
 from app import paths
+from app.config.model import ProfileKind
 from app.signin.account_names import AccountNames
+from app.signin.state import EXPIRY_WINDOW, TokenState, format_timestamp, utc_now
+from app.signin.token_cache import TokenCache, token_cache_key
 from app.search import search_key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,24 +33,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from app.signin.login import LoginService
     from app.signin.state import TokenStatus
 
-# Status values, as ``profiles --json`` spells them. The first five are the login service's
-# TokenState values; "n/a" is for profiles that do not sign in through SSO.
-VALID = "valid"
-EXPIRING = "expiring"
-REFRESHABLE = "refreshable"
-EXPIRED = "expired"
-SIGNED_OUT = "signed-out"
-NOT_APPLICABLE = "n/a"
-STATUSES = (VALID, EXPIRING, REFRESHABLE, EXPIRED, SIGNED_OUT, NOT_APPLICABLE)
-
-EXPIRING_WINDOW = timedelta(minutes=15)
+# A sign-in status is a TokenState, or None for a profile whose status cannot be known (not SSO,
+# or SSO settings that are incomplete); ``profiles --json`` spells None "n/a".
 # Even with nothing changed on disk, ask the login service again after this long: its view
 # (for example whether a refresh token is still usable) may depend on more than the file.
 _MAX_STATUS_AGE = timedelta(seconds=60)
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
 
 def display_value(key: str, value: object) -> str:
     """A config value as the details pane shows it: secrets masked, access key ids shortened."""
@@ -66,63 +55,50 @@ def _flatten(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def token_cache_key(profile: "Profile") -> str | None:
-    """What names the profile's token in the SSO cache: its sso-session's name, or for a
-    legacy profile the start URL exactly as configured (AWS CLI rules). None if not SSO."""
-    kind = _kind_value(profile)
-    if kind == "sso":
+def session_key_of(profile: "Profile") -> str | None:
+    """The name the profile's token is cached under: its sso-session's name, or for a legacy
+    profile the start URL exactly as configured (AWS CLI rules). None if not SSO."""
+    if profile.kind is ProfileKind.SSO:
         return profile.sso_session or None
-    if kind == "sso-legacy":
+    if profile.kind is ProfileKind.SSO_LEGACY:
         return profile.start_url or None
     return None
 
 
-def token_path_for(cache_key: str) -> Path:
-    """``~/.aws/sso/cache/<sha1(key)>.json``, the file the AWS CLI and botocore use."""
-    digest = hashlib.sha1(cache_key.encode("utf-8")).hexdigest()
-    return paths.sso_cache_dir() / f"{digest}.json"
+def token_path_of(session_key: str) -> Path:
+    """The token file of a :func:`session_key_of` name, as the token cache names it."""
+    return TokenCache().path_for_key(token_cache_key(session_key))
 
 
-def json_kind(profile: "Profile") -> str:
+def _json_kind(kind: ProfileKind) -> str:
     """``sso``, ``sso-legacy`` or ``other`` (static keys, role assumption, credential_process…)."""
-    kind = _kind_value(profile)
-    return kind if kind in ("sso", "sso-legacy") else "other"
+    return kind.value if kind in (ProfileKind.SSO, ProfileKind.SSO_LEGACY) else ProfileKind.OTHER.value
 
 
 KIND_LABELS = {
-    "sso": "SSO",
-    "sso-legacy": "SSO (legacy)",
-    "static-keys": "static keys",
-    "assume-role": "assume role",
-    "credential-process": "credential process",
-    "other": "other",
+    ProfileKind.SSO: "SSO",
+    ProfileKind.SSO_LEGACY: "SSO (legacy)",
+    ProfileKind.STATIC_KEYS: "static keys",
+    ProfileKind.ASSUME_ROLE: "assume role",
+    ProfileKind.CREDENTIAL_PROCESS: "credential process",
+    ProfileKind.OTHER: "other",
 }
 
 
 def kind_label(profile: "Profile") -> str:
-    kind = _kind_value(profile)
-    return KIND_LABELS.get(kind, kind)
+    return KIND_LABELS[profile.kind]
 
 
-def _kind_value(profile: "Profile") -> str:
-    kind = profile.kind
-    return getattr(kind, "value", kind)
-
-
-def iso_z(moment: datetime | None) -> str | None:
-    """UTC ISO 8601 with a ``Z``, whole seconds; None stays None."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def json_status(status: TokenState | None) -> str:
+    """The ``status`` of ``profiles --json``: the TokenState's value, or ``n/a``."""
+    return status.value if status is not None else "n/a"
 
 
 def time_left(expires_at: datetime | None, now: datetime | None = None) -> str:
     """``7h 59m``, ``14m``, ``45s``; empty when unknown or past."""
     if expires_at is None:
         return ""
-    seconds = int((expires_at - (now or utcnow())).total_seconds())
+    seconds = int((expires_at - (now or utc_now())).total_seconds())
     if seconds <= 0:
         return ""
     if seconds < 60:
@@ -136,51 +112,51 @@ def time_left(expires_at: datetime | None, now: datetime | None = None) -> str:
     return f"{hours // 24}d {hours % 24}h"
 
 
-def status_text(status: str, expires_at: datetime | None, now: datetime | None = None, *,
+def status_text(status: TokenState | None, expires_at: datetime | None, now: datetime | None = None, *,
                 renewable: bool = False) -> str:
     """The status column: ``signed in · 7h 59m left``, ``expiring · 12m left``, ``expiring · 9m left
     (renews itself)``, ``expired · refreshable``… ``renewable``: the token renews itself when used."""
     left = time_left(expires_at, now)
-    if status == VALID:
+    if status == TokenState.VALID:
         return f"signed in · {left} left" if left else "signed in"
-    if status == EXPIRING:
+    if status == TokenState.EXPIRING:
         text = f"expiring · {left} left" if left else "expiring"
         return f"{text} (renews itself)" if renewable else text
-    if status == REFRESHABLE:
+    if status == TokenState.REFRESHABLE:
         return "expired · refreshable"
-    if status == EXPIRED:
+    if status == TokenState.EXPIRED:
         return "expired"
-    if status == SIGNED_OUT:
+    if status == TokenState.SIGNED_OUT:
         return "signed out"
     return "n/a"
 
 
-def long_status_text(status: str, expires_at: datetime | None, now: datetime | None = None, *,
+def long_status_text(status: TokenState | None, expires_at: datetime | None, now: datetime | None = None, *,
                      renewable: bool = False, problem: str | None = None) -> str:
     """The details pane's "Sign-in" line: a sentence for each state; with ``problem`` (a config
     problem that stops signing in, such as a misspelt SSO region) the state and the problem."""
-    if problem and status == NOT_APPLICABLE:
+    if problem and status is None:
         return f"cannot tell ({problem})"
     left = time_left(expires_at, now)
-    if status == VALID:
+    if status == TokenState.VALID:
         text = f"signed in, {left} left"
-    elif status == EXPIRING:
+    elif status == TokenState.EXPIRING:
         text = f"signed in, expiring in {left}" + (" (renews itself when used)" if renewable else "")
-    elif status == REFRESHABLE:
+    elif status == TokenState.REFRESHABLE:
         text = "expired, but renews itself when used (refresh token)"
-    elif status == EXPIRED:
+    elif status == TokenState.EXPIRED:
         text = "expired"
-    elif status == SIGNED_OUT:
+    elif status == TokenState.SIGNED_OUT:
         text = "signed out"
     else:
-        text = status
+        text = "n/a"
     if problem:
         return f"{text}; sign-in cannot work: {problem}"
-    if status == EXPIRING and not renewable:
+    if status == TokenState.EXPIRING and not renewable:
         return f"{text} — press l to sign in again"
-    if status == EXPIRED:
+    if status == TokenState.EXPIRED:
         return f"{text} — press l to sign in again"
-    if status == SIGNED_OUT:
+    if status == TokenState.SIGNED_OUT:
         return f"{text} — press l to sign in"
     return text
 
@@ -191,7 +167,7 @@ class SessionStatus:
 
     key: str
     label: str  # "sso-session NAME" or the start URL
-    status: str
+    status: TokenState | None  # None: no status can be read (see ``problem``)
     expires_at: datetime | None
     token_path: Path | None
     problem: str | None = None  # why no status could be read (incomplete config), or what stops sign-in
@@ -212,7 +188,7 @@ class ProfileRow:
     frozen dataclasses are slower to build, and a config can have thousands of profiles)."""
 
     name: str
-    kind: str  # the config engineer's ProfileKind value ("sso", "static-keys", ...)
+    kind: ProfileKind
     sso_session: str | None
     start_url: str | None
     sso_region: str | None
@@ -257,15 +233,15 @@ class ProfileRow:
 
     @property
     def json_kind(self) -> str:
-        return self.kind if self.kind in ("sso", "sso-legacy") else "other"
+        return _json_kind(self.kind)
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+        return KIND_LABELS[self.kind]
 
     @property
     def is_sso(self) -> bool:
-        return self.kind in ("sso", "sso-legacy")
+        return self.kind in (ProfileKind.SSO, ProfileKind.SSO_LEGACY)
 
     @property
     def account_label(self) -> str:
@@ -274,7 +250,7 @@ class ProfileRow:
         return self.account_id or ""
 
     def to_json(self, session: SessionStatus | None) -> dict:
-        status = session.status if session is not None else NOT_APPLICABLE
+        status = session.status if session is not None else None
         return {
             "name": self.name,
             "kind": self.json_kind,
@@ -285,16 +261,16 @@ class ProfileRow:
             "role_name": self.role_name,
             "region": self.region,
             "output": self.output,
-            "status": status,
-            "expires_at": iso_z(session.expires_at) if session is not None and status != NOT_APPLICABLE else None,
+            "status": json_status(status),
+            "expires_at": format_timestamp(session.expires_at) if session is not None and status is not None else None,
         }
 
 
 def make_row(profile: "Profile", account_name: str | None = None) -> ProfileRow:
-    kind = _kind_value(profile)
-    if kind in ("sso", "sso-legacy"):
+    kind = profile.kind
+    if profile.is_sso:
         session = profile.sso_session
-        key = (session or None) if kind == "sso" else (profile.start_url or None)
+        key = session_key_of(profile)
         account_id, role = profile.account_id, profile.role_name
         return ProfileRow(
             profile.name, kind, session, profile.start_url, profile.sso_region, account_id, account_name,
@@ -385,7 +361,7 @@ class ProfileStatusService:
         login_provider: "Callable[[], LoginService] | None" = None,
         config_path: Path | None = None,
         account_names: AccountNames | None = None,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._login = login
         self._login_provider = login_provider
@@ -457,7 +433,7 @@ class ProfileStatusService:
                 return SessionStatus(
                     key="",
                     label="",
-                    status=NOT_APPLICABLE,
+                    status=None,
                     expires_at=None,
                     token_path=None,
                     problem=row.problem or "The profile's SSO settings are incomplete.",
@@ -468,7 +444,7 @@ class ProfileStatusService:
     def _status_for(self, key: str, profile: "Profile", now: datetime) -> SessionStatus:
         with self._lock:
             cached = self._statuses.get(key)
-            token_path = cached.status.token_path if cached and cached.status.token_path else token_path_for(key)
+            token_path = cached.status.token_path if cached and cached.status.token_path else token_path_of(key)
             stamp = _file_stamp(token_path)
             if cached is not None and cached.stamp == stamp and now < cached.recheck_at:
                 return cached.status
@@ -486,13 +462,12 @@ class ProfileStatusService:
         try:
             target = SsoTarget.from_profile(profile)
         except WizardError as error:
-            return SessionStatus(key, key, NOT_APPLICABLE, None, None, problem=error.message)
+            return SessionStatus(key, key, None, None, None, problem=error.message)
         token: "TokenStatus" = self.login.status(target)
-        state = getattr(token.state, "value", token.state)
         return SessionStatus(
             key=key,
             label=target.label,
-            status=str(state),
+            status=TokenState(token.state),
             expires_at=token.expires_at,
             token_path=Path(token.token_path) if token.token_path else None,
             problem=target.region_problem(),  # e.g. a misspelt sso_region: the status still shows
@@ -544,7 +519,7 @@ def _next_boundary(status: SessionStatus, now: datetime) -> datetime:
     expires = status.expires_at
     if expires is None:
         return latest
-    for boundary in (expires - EXPIRING_WINDOW, expires):
+    for boundary in (expires - EXPIRY_WINDOW, expires):
         if boundary > now:
             return min(boundary, latest)
     return latest
@@ -580,7 +555,7 @@ class CachedRows:
 def _row_record(row: ProfileRow) -> list:
     own, shared = row.display_values()
     return [
-        row.name, row.kind, row.sso_session, row.start_url, row.sso_region, row.account_id, row.role_name,
+        row.name, row.kind.value, row.sso_session, row.start_url, row.sso_region, row.account_id, row.role_name,
         row.region, row.output, row.session_key, row.problem, dict(own), dict(shared) if row.is_sso else None,
     ]
 
@@ -589,7 +564,7 @@ def _row_from_record(record: list, names: Mapping[str, str]) -> ProfileRow:
     (name, kind, session, start_url, sso_region, account_id, role, region, output, key, problem, own,
      shared) = record
     account_name = names.get(account_id) if account_id else None
-    return ProfileRow(name, kind, session, start_url, sso_region, account_id, account_name, role, region, output,
+    return ProfileRow(name, ProfileKind(kind), session, start_url, sso_region, account_id, account_name, role, region, output,
                       key, problem, None, "", (own, shared))
 
 
@@ -670,7 +645,7 @@ def config_has_sso_profile(path: Path | None = None) -> bool:
     if data is not None and isinstance(data.get("has_sso"), bool):
         return data["has_sso"]
     config = load_config_cached(path)
-    return any(_kind_value(profile) in ("sso", "sso-legacy") for profile in config.profiles.values())
+    return any(profile.is_sso for profile in config.profiles.values())
 
 
 # -- change watcher ----------------------------------------------------------------------------

@@ -30,9 +30,9 @@ from app.signin.browser import Browser
 from app.cancel import CancelToken
 from app.errors import Cancelled, WizardError
 from app.fsutil import LockTimeout, exclusive_lock
+from app.config.model import DEFAULT_SCOPES, parse_registration_scopes
 from app.signin.pkce import (
     AUTH_GRANT_TYPES,
-    DEFAULT_SCOPE,
     OVERALL_TIMEOUT,
     REDIRECT_URI_WITHOUT_PORT,
     authorize_url,
@@ -475,7 +475,7 @@ class LoginService:
                 grantTypes=list(AUTH_GRANT_TYPES),
                 redirectUris=[REDIRECT_URI_WITHOUT_PORT],
                 issuerUrl=issuer,
-                scopes=list(target.scopes) or [DEFAULT_SCOPE],
+                scopes=list(target.scopes or parse_registration_scopes(DEFAULT_SCOPES)),
             )
         elif target.scopes:
             request["scopes"] = list(target.scopes)

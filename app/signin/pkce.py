@@ -11,8 +11,9 @@ import string
 from typing import Sequence
 from urllib.parse import quote
 
+from app.config.model import DEFAULT_SCOPES, parse_registration_scopes
+
 REDIRECT_URI_WITHOUT_PORT = "http://127.0.0.1/oauth/callback"
-DEFAULT_SCOPE = "sso:account:access"
 AUTH_GRANT_TYPES = ("authorization_code", "refresh_token")
 OVERALL_TIMEOUT = 600.0
 _VERIFIER_ALPHABET = string.ascii_letters + string.digits + "-._~"
@@ -52,7 +53,7 @@ def authorize_url(
         ("redirect_uri", redirect_uri),
         ("state", state),
         ("code_challenge_method", "S256"),
-        ("scopes", " ".join(scopes) if scopes else DEFAULT_SCOPE),
+        ("scopes", " ".join(scopes or parse_registration_scopes(DEFAULT_SCOPES))),
     ]
     query = "&".join(f"{percent_encode(key)}={percent_encode(value)}" for key, value in params)
     return f"{base}/authorize?{query}&code_challenge={challenge}"

@@ -390,9 +390,8 @@ def whoami_profile(
             f"There is no profile named “{profile_name}” in {config.path}.",
             hint="Check the name (aws-sso-wizard profiles lists them).",
         )
-    kind = getattr(profile.kind, "value", profile.kind)
     login = login or LoginService()
-    if kind in ("sso", "sso-legacy"):
+    if profile.is_sso:
         target = SsoTarget.from_profile(profile)
         if not profile.account_id or not profile.role_name:
             raise WizardError(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
 from pathlib import Path
+from typing import overload
 
 EXPIRY_WINDOW = timedelta(minutes=15)
 """A token or registration with less than this left counts as expired for reuse (CLI ``_EXPIRY_WINDOW``)."""
@@ -16,8 +17,14 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def format_timestamp(moment: datetime) -> str:
-    """``YYYY-MM-DDTHH:MM:SSZ`` in UTC, the only form the CLI and botocore write."""
+@overload
+def format_timestamp(moment: datetime) -> str: ...
+@overload
+def format_timestamp(moment: None) -> None: ...
+def format_timestamp(moment: datetime | None) -> str | None:
+    """``YYYY-MM-DDTHH:MM:SSZ`` in UTC, the only form the CLI and botocore write; None stays None."""
+    if moment is None:
+        return None
     if moment.tzinfo is None:
         raise ValueError("refusing to write a naive timestamp")
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

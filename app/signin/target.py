@@ -12,13 +12,6 @@ if TYPE_CHECKING:
     from app.config.model import Profile, SsoSession
 
 
-def parse_registration_scopes(raw: str | None) -> tuple[str, ...]:
-    """``sso_registration_scopes`` as the CLI parses it: split on ``,``, strip, drop empties."""
-    if not raw:
-        return ()
-    return tuple(part.strip() for part in raw.split(",") if part.strip())
-
-
 def _missing(start_url: str | None, region: str | None) -> str:
     """The names of the sign-in settings that are not set, for messages ("" when none)."""
     return ", ".join(key for key, value in (("sso_start_url", start_url), ("sso_region", region)) if not value)
@@ -58,8 +51,9 @@ class SsoTarget:
     @classmethod
     def from_profile(cls, profile: "Profile") -> "SsoTarget":
         """The sign-in a profile uses. WizardError when it is not an SSO profile or is incomplete."""
-        kind = getattr(profile.kind, "value", profile.kind)
-        if kind not in ("sso", "sso-legacy"):
+        from app.config.model import ProfileKind
+
+        if not profile.is_sso:
             raise WizardError(
                 f"The profile “{profile.name}” does not use IAM Identity Center (SSO).",
                 hint="Choose an SSO profile, or set one up with the wizard.",
@@ -69,7 +63,7 @@ class SsoTarget:
                 f"The profile “{profile.name}” cannot be used: {profile.problem}",
                 hint="Fix the profile in the AWS config file, or set it up again with the wizard.",
             )
-        if kind == "sso":
+        if profile.kind is ProfileKind.SSO:
             if profile.session is None:
                 raise WizardError(
                     f"The profile “{profile.name}” refers to an sso-session that does not exist"
