@@ -7,8 +7,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from assets import asset_path
 from app.paths import display_path
+from assets import asset_path
 from screens.base import StepScreen, describe_error
 
 ANOTHER = "another"

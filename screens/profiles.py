@@ -24,15 +24,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from app.profiles import status as ps
 from app.cancel import CancelToken
-from app.paths import display_path
 from app.errors import Cancelled, WizardError, redact
+from app.paths import display_path
+from app.profiles import status as ps
 from screens.widgets.fast_table import Column, FastTable, Row
 
 if TYPE_CHECKING:  # pragma: no cover
-    from app.signin.login import LoginService
     from app.services import Services
+    from app.signin.login import LoginService
 
 COLUMNS = (  # on a small terminal: the sso-session is cut first, then the role, then account and region
     Column("name", "Profile", min_width=8, max_width=40, shrink=0),  # never cut

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from app.config.model import ProfileKind, SsoSession, load_aws_config, parse_scopes
 from app.config.document import ConfigParseError
+from app.config.model import ProfileKind, SsoSession, load_aws_config, parse_scopes
 
 CORPUS = Path(__file__).parent / "corpus"
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 import subprocess
-
+import sys
 
 from app.settings import Preset
 from app.signin.portal import Account

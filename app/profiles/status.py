@@ -21,10 +21,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
-from app.secret_values import HIDDEN, is_secret_key
 from app import paths
-from app.signin.account_names import AccountNames
 from app.search import search_key
+from app.secret_values import HIDDEN, is_secret_key
+from app.signin.account_names import AccountNames
 
 if TYPE_CHECKING:  # pragma: no cover
     from app.config.model import AwsConfig, Profile
