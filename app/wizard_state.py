@@ -56,7 +56,8 @@ class WizardState:
     identity: Any | None = None  # the last "who am I" answer
 
     def target(self) -> "SsoTarget":
-        from app.signin.target import SsoTarget, parse_registration_scopes
+        from app.config.model import parse_registration_scopes
+        from app.signin.target import SsoTarget
 
         portal = self.portal
         if portal is None:

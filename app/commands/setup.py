@@ -202,7 +202,7 @@ def run_non_interactive(args: argparse.Namespace) -> int:
 def _setup(args: argparse.Namespace, answers: dict) -> int:
     from app.cancel import CancelToken
     from app.config.edits import UpsertProfile, UpsertSsoSession
-    from app.config.model import load_aws_config
+    from app.config.model import load_aws_config, parse_registration_scopes
     from app.config.writer import ConfigWriter
     from app.errors import WizardError
     from app.signin.account_names import list_and_remember
@@ -210,7 +210,7 @@ def _setup(args: argparse.Namespace, answers: dict) -> int:
     from app.signin.login import LoginService
     from app.signin.portal import SsoClient
     from app.signin.start_url import same_start_url
-    from app.signin.target import SsoTarget, parse_registration_scopes
+    from app.signin.target import SsoTarget
 
     config = load_aws_config()
     session = answers["session"]

@@ -26,10 +26,16 @@ from app.config.document import (
     decode_config,
     dropped_reason,
 )
-from app.signin.target import parse_registration_scopes as parse_scopes
 
 _SSO_PROFILE_KEYS = ("sso_role_name", "sso_account_id")
 _SSO_REQUIRED = ("sso_role_name", "sso_account_id", "sso_start_url", "sso_region")
+
+
+def parse_registration_scopes(raw: str | None) -> tuple[str, ...]:
+    """``sso_registration_scopes`` as the CLI parses it: split on ``,``, strip, drop empties."""
+    if not raw:
+        return ()
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
 
 
 class ProfileKind(str, enum.Enum):
@@ -65,7 +71,7 @@ class SsoSession:
             start_url=_text(values.get("sso_start_url")),
             region=_text(values.get("sso_region")),
             registration_scopes=scopes_raw,
-            scopes=parse_scopes(scopes_raw),
+            scopes=parse_registration_scopes(scopes_raw),
             values=MappingProxyType(dict(values)),  # type: ignore[arg-type]
             line=line,
         )

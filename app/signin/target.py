@@ -12,13 +12,6 @@ if TYPE_CHECKING:
     from app.config.model import Profile, SsoSession
 
 
-def parse_registration_scopes(raw: str | None) -> tuple[str, ...]:
-    """``sso_registration_scopes`` as the CLI parses it: split on ``,``, strip, drop empties."""
-    if not raw:
-        return ()
-    return tuple(part.strip() for part in raw.split(",") if part.strip())
-
-
 def _missing(start_url: str | None, region: str | None) -> str:
     """The names of the sign-in settings that are not set, for messages ("" when none)."""
     return ", ".join(key for key, value in (("sso_start_url", start_url), ("sso_region", region)) if not value)
