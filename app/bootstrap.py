@@ -1,7 +1,7 @@
 """Set up a private virtualenv and run aws-sso-wizard or its tests: the README's Quick start.
 
     python3 app/bootstrap.py demo      # try the wizard against the built-in AWS emulator
-    python3 app/bootstrap.py test      # run the whole test suite (what CI runs)
+    python3 app/bootstrap.py test      # static checks (ruff, lint-imports), then the test suite
     python3 app/bootstrap.py bench     # run the benchmarks and print their figures
     python3 app/bootstrap.py run ARGS  # any aws-sso-wizard command from this checkout
 
@@ -86,6 +86,25 @@ def ensure_tmux() -> None:
         _say("could not install tmux: the real-terminal tests will fail until it is installed")
 
 
+STATIC_CHECKS = (
+    ("ruff", [PYTHON, "-m", "ruff", "check", "."]),
+    ("lint-imports", [os.path.join(BIN, "lint-imports" + (".exe" if os.name == "nt" else ""))]),
+)
+
+
+def run_static_checks(env: dict) -> int:
+    """Run ruff and the import contracts; 1 (naming each tool that found something) or 0."""
+    failed = []
+    for tool, args in STATIC_CHECKS:
+        _say(f"running {tool}")
+        if subprocess.run(args, cwd=ROOT, env=env).returncode != 0:
+            failed.append(tool)
+    if failed:
+        _say(f"static checks failed: {', '.join(failed)}; fix what they report above before the tests run")
+        return 1
+    return 0
+
+
 def main(argv: list) -> int:
     if not argv or argv[0] not in EXTRAS:
         print(__doc__)
@@ -100,6 +119,9 @@ def main(argv: list) -> int:
     env.pop("PYTHONPATH", None)
     if command == "test":
         ensure_tmux()
+        code = run_static_checks(env)
+        if code != 0:
+            return code
         args = [PYTHON, "-m", "pytest", *rest]
     elif command == "bench":
         args = [PYTHON, os.path.join(ROOT, "tests", "bench", "run_all.py"), *rest]

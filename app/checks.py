@@ -173,8 +173,8 @@ def check_folders() -> Check:
 
 
 def check_config_file() -> Check:
-    from app.config.model import load_aws_config
     from app.config.document import ConfigParseError
+    from app.config.model import load_aws_config
 
     title = TITLES["config"]
     path = paths.aws_config_path()

@@ -16,12 +16,12 @@ from app import paths
 from app.settings import Preset, Settings
 
 if TYPE_CHECKING:
-    from app.signin.account_names import AccountNames
-    from app.config.model import AwsConfig
-    from app.signin.clients import ClientFactory
-    from app.config.writer import ConfigWriter
-    from app.signin.login import LoginService
     from app.cancel import CancelToken
+    from app.config.model import AwsConfig
+    from app.config.writer import ConfigWriter
+    from app.signin.account_names import AccountNames
+    from app.signin.clients import ClientFactory
+    from app.signin.login import LoginService
     from app.signin.portal import Account, Identity, SsoClient
     from app.signin.target import SsoTarget
 

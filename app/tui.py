@@ -34,10 +34,9 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from assets import asset_path
 from app.services import Services
 from app.wizard_state import WizardState
-
+from assets import asset_path
 
 #: mode name -> "module:Class" of the mode's base screen.
 MODE_SCREENS: dict[str, str] = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widget import Widget
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
 
 from app.cancel import CancelToken

@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from assets import asset_path
 from app.errors import WizardError
 from app.paths import display_path
+from assets import asset_path
 from screens.base import StepScreen
 from screens.dialogs.errors import describe_error
 

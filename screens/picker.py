@@ -12,9 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import LoadingIndicator, Static
 
-from assets import asset_path
 from app.cancel import CancelToken
 from app.errors import Cancelled, WizardError
+from assets import asset_path
 from screens.base import GoTo, StepScreen
 from screens.dialogs.errors import describe_error
 from screens.widgets.filter_list import FilterList

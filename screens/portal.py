@@ -18,9 +18,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assets import asset_path
 from app.config.model import DEFAULT_SCOPES
 from app.wizard_state import DEFAULT_SSO_REGION, PortalChoice
+from assets import asset_path
 from screens.base import StepScreen
 from screens.dialogs.errors import describe_error
 from screens.widgets.filter_list import FilterList

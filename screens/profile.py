@@ -14,10 +14,10 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assets import asset_path
 from app.config.naming import next_free_name, suggest_profile_name
 from app.settings import OUTPUT_FORMATS
 from app.wizard_state import DEFAULT_OUTPUT, ProfileChoice
+from assets import asset_path
 from screens.base import StepScreen
 from screens.widgets.filter_list import FilterList
 from screens.widgets.step import KeyValue

@@ -26,8 +26,7 @@ from textual.widgets import Footer, Input, Static
 from app.cancel import CancelToken
 from app.errors import Cancelled, WizardError, redact
 from app.paths import display_path
-from app.profiles import browser as model
-from app.profiles import status as ps
+from app.profiles import browser as model, status as ps
 from app.services import BrowserServices
 from app.signin.state import TokenState, utc_now
 from screens.widgets.details import DetailsPane

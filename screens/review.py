@@ -7,13 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from assets import asset_path
 from app.paths import display_path
+from assets import asset_path
 from screens.base import StepScreen
 from screens.widgets.diff_view import DiffView
 from screens.widgets.step import KeyValue
-
-
 
 
 class ReviewScreen(StepScreen):

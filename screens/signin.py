@@ -16,9 +16,9 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import LoadingIndicator, Static
 
-from assets import asset_path
 from app.cancel import CancelToken
 from app.errors import Cancelled, WizardError
+from assets import asset_path
 from screens.base import StepScreen
 from screens.dialogs.errors import describe_error
 from screens.widgets.step import KeyValue

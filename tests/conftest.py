@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from helpers.commands import command_env
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from helpers.sso import SESSION, write_signed_in_token
-
+from app.services import Services
 from app.signin.account_names import AccountNames, list_and_remember
 from app.signin.login import LoginService
-from app.services import Services
 from app.signin.portal import SsoClient
+from helpers.sso import SESSION, write_signed_in_token
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,8 +9,8 @@ import textwrap
 
 import pytest
 
-from app.config.model import load_aws_config
 from app.config.backup import KEEP, list_backups
+from app.config.model import load_aws_config
 from tests.conftest import ROOT
 
 WORKER = textwrap.dedent(

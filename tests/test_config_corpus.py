@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from app.config.model import load_aws_config
 from app.config.document import ConfigDocument, ConfigParseError, decode_config
 from app.config.edits import UpsertProfile, UpsertSsoSession
+from app.config.model import load_aws_config
 from app.config.writer import ConfigWriter
 from tests.test_config_document import botocore_read
 

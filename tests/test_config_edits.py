@@ -345,8 +345,9 @@ def test_bad_names_are_refused_with_a_reason(name, words):
 def test_good_names_are_accepted(name):
     assert validate_profile_name(name) is None
     out = edit("", UpsertProfile(name, "1", "R", sso_session="my-sso"), SESSION)
-    from app.config.model import build_config
     from pathlib import Path
+
+    from app.config.model import build_config
 
     config = build_config(ConfigDocument.parse(out), Path("config"))
     assert config.profiles[name].problem is None

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from app.config.model import ProfileKind, load_aws_config
 from app.config.edits import DeleteProfile, RenameProfile, SetDefaultProfile, UpsertProfile, UpsertSsoSession
+from app.config.model import ProfileKind, load_aws_config
 from app.config.writer import ConfigWriter
 from helpers.commands import VENV_BIN
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from app.config.model import ProfileKind, SsoSession, load_aws_config, parse_scopes
 from app.config.document import ConfigParseError
+from app.config.model import ProfileKind, SsoSession, load_aws_config, parse_registration_scopes
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -101,9 +101,9 @@ def test_profiles_of_session_and_resolution(tmp_path):
 
 
 def test_scopes_are_parsed_like_the_cli():
-    assert parse_scopes("sso:account:access, codewhisperer:completions,, ") == (
+    assert parse_registration_scopes("sso:account:access, codewhisperer:completions,, ") == (
         "sso:account:access", "codewhisperer:completions")
-    assert parse_scopes(None) == () and parse_scopes("") == ()
+    assert parse_registration_scopes(None) == () and parse_registration_scopes("") == ()
     session = SsoSession.from_values("s", {"sso_start_url": "u", "sso_region": "r", "sso_registration_scopes": "a,b"})
     assert session.scopes == ("a", "b") and session.registration_scopes == "a,b" and session.problem is None
     assert "no sso_region" in SsoSession.from_values("s", {"sso_start_url": "u"}).problem

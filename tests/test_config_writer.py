@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 import app.config.edits as config_edits
-from app.config.model import load_aws_config
 from app.config.backup import KEEP, list_backups, next_name
 from app.config.diff import full_unified_diff
 from app.config.document import ConfigParseError, split_lines
 from app.config.edits import DeleteProfile, EditError, RenameProfile, UpsertProfile, UpsertSsoSession
+from app.config.model import load_aws_config
 from app.config.verify import VerificationError
 from app.config.writer import ConfigWriter, lock_path_for
 

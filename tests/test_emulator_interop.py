@@ -12,10 +12,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from helpers.sso import write_issued_token
 
 from app.emulator import DEMO_REGION, DEMO_START_URL
 from app.signin.target import SsoTarget
+from helpers.sso import write_issued_token
 
 pytestmark = pytest.mark.interop
 

@@ -8,13 +8,13 @@ import threading
 from datetime import timedelta
 
 import pytest
-from helpers.sso import SESSION, Approver, write_issued_token, write_signed_in_token
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
 from app.signin.browser import NoBrowser
 from app.signin.login import LoginService
 from app.signin.state import TokenState
+from helpers.sso import SESSION, Approver, write_issued_token, write_signed_in_token
 
 
 class Calls:

@@ -3,12 +3,12 @@ copyable dialog, anything unexpected the dialog marked as a bug (with a tracebac
 
 from __future__ import annotations
 
-from helpers.pilot import wait_for
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 from app.errors import Cancelled, WizardError
 from app.signin.errors import SessionExpired
+from helpers.pilot import wait_for
 from screens.dialogs.errors import ErrorKind, ErrorModal, error_kind, present_error
 
 SIZE = (100, 30)

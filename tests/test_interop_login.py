@@ -19,16 +19,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from helpers.commands import command_env
-from helpers.sso import LEGACY, SESSION, Approver, token_path, use_following_browser, write_cli_token
 
-from app.signin.browser import NoBrowser
 from app.config.edits import UpsertProfile, UpsertSsoSession
 from app.config.writer import ConfigWriter
 from app.emulator import DEMO_REGION, DEMO_START_URL
+from app.signin.browser import NoBrowser
 from app.signin.login import LoginService
-from app.signin.state import TokenState
 from app.signin.portal import SsoClient
+from app.signin.state import TokenState
+from helpers.commands import command_env
+from helpers.sso import LEGACY, SESSION, Approver, token_path, use_following_browser, write_cli_token
 
 pytestmark = pytest.mark.interop
 

@@ -12,16 +12,16 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from helpers.sso import LEGACY, SESSION, SESSION_NO_SCOPES, Approver, token_path, use_following_browser, write_cli_token
 
-from app.signin.browser import NoBrowser
 from app.cancel import CancelToken
 from app.errors import Cancelled, WizardError
+from app.signin.browser import NoBrowser
+from app.signin.errors import LoginDenied, LoginExpired, LoginFailed, NotSignedIn, SessionExpired
 from app.signin.login import LoginService
 from app.signin.state import TokenState
-from app.signin.errors import LoginDenied, LoginExpired, LoginFailed, NotSignedIn, SessionExpired
 from app.signin.target import SsoTarget
 from app.signin.token_cache import TokenCache, registration_cache_key, target_registration_key
+from helpers.sso import LEGACY, SESSION, SESSION_NO_SCOPES, Approver, token_path, use_following_browser, write_cli_token
 
 TOKEN_KEYS = ["startUrl", "region", "accessToken", "expiresAt", "clientId", "clientSecret", "registrationExpiresAt"]
 ZULU = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -496,8 +496,9 @@ def test_logout_ends_the_session_and_removes_local_files(emulator_factory, monke
     assert other.exists()
     assert (home / ".aws/sso/cache" / f"{target_registration_key(SESSION)}.json").exists()  # registration kept
     assert emu.call_count("Logout") == 1
-    from app.signin.clients import ClientFactory
     from botocore.exceptions import ClientError
+
+    from app.signin.clients import ClientFactory
 
     with pytest.raises(ClientError):  # the server-side session really ended
         ClientFactory().client("sso", SESSION.region).list_accounts(accessToken=access)

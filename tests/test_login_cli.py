@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from helpers.sso import SESSION, write_cli_token
-
 from app.cli import main
+from helpers.sso import SESSION, write_cli_token
 
 CONFIG = f"""\
 [sso-session demo]

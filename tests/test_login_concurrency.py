@@ -11,12 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers.sso import LEGACY, SESSION, OtherWindow, use_following_browser
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
 from app.signin.login import LoginService
 from app.signin.state import TokenState
+from helpers.sso import LEGACY, SESSION, OtherWindow, use_following_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,18 +11,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from helpers.sso import SESSION, write_cli_token
 
-from app.profiles import status as ps
-from app.signin.clients import ClientFactory
 from app.config.model import load_aws_config
-from app.signin.browser import NoBrowser
 from app.emulator import DEMO_START_URL
-from app.signin.login import LoginService
-from app.signin.state import TokenState
-from app.signin.portal import SsoClient
+from app.profiles import status as ps
+from app.signin.browser import NoBrowser
+from app.signin.clients import ClientFactory
 from app.signin.errors import RegionError, StartUrlError
+from app.signin.login import LoginService
+from app.signin.portal import SsoClient
+from app.signin.state import TokenState
 from app.signin.target import SsoTarget
+from helpers.sso import SESSION, write_cli_token
 
 BAD_REGION = dataclasses.replace(SESSION, region="eu-wset-2")
 

@@ -15,9 +15,9 @@ import pytest
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
-from app.signin.pkce import authorize_url, code_challenge, make_code_verifier, percent_encode
 from app.signin.callback import CallbackServer
 from app.signin.errors import LoginDenied, LoginExpired, LoginFailed
+from app.signin.pkce import authorize_url, code_challenge, make_code_verifier, percent_encode
 
 
 def test_verifier_and_challenge():

@@ -7,20 +7,20 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers.sso import SESSION, Approver, write_signed_in_token
-from helpers.vanity import VanityServer, make_tls_files
 
-from app.signin.clients import ClientFactory
 from app.config.model import load_aws_config
-from app.signin.browser import NoBrowser
 from app.emulator import DEMO_REGION, DEMO_START_URL
 from app.errors import WizardError
-from app.signin.login import LoginService
-from app.signin.state import TokenState
-from app.signin.portal import SsoClient, whoami_profile
+from app.signin.browser import NoBrowser
+from app.signin.clients import ClientFactory
 from app.signin.errors import NotSignedIn
+from app.signin.login import LoginService
+from app.signin.portal import SsoClient, whoami_profile
+from app.signin.state import TokenState
 from app.signin.target import SsoTarget
 from app.signin.token_cache import registration_cache_key, target_registration_key
+from helpers.sso import SESSION, Approver, write_signed_in_token
+from helpers.vanity import VanityServer, make_tls_files
 
 CONFIG = f"""\
 [profile p]

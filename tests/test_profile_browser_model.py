@@ -8,11 +8,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from helpers.profile_fixtures import write_config, write_token
 
-from app.profiles import browser as model
-from app.profiles import status as ps
+from app.profiles import browser as model, status as ps
 from app.signin.state import TokenState
+from helpers.profile_fixtures import write_config, write_token
 
 FILE_ORDER = ["default", "prod-admin", "dev-readonly", "old-style", "keys", "jump", "proc"]
 

@@ -246,11 +246,10 @@ async def test_l_signs_in_with_a_device_code_without_freezing(demo_config, home,
 
 
 async def test_l_while_another_window_signs_in_says_so_and_takes_that_sign_in(demo_config, home, emulator):
-    from helpers.sso import OtherWindow
-
     from app.config.model import load_aws_config
     from app.signin.login import LoginService
     from app.signin.target import SsoTarget
+    from helpers.sso import OtherWindow
     from screens.dialogs import LoginDialog
 
     target = SsoTarget.from_session(load_aws_config(demo_config).sso_sessions["archive"])

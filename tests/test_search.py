@@ -3,8 +3,7 @@ an abbreviation; exact and prefix matches first, otherwise the given order; typi
 
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from app.search import ABBREVIATION, EXACT, PREFIX, SUBSTRING, Filter, Query, matches, search_key
 

@@ -16,16 +16,16 @@ import traceback
 from pathlib import Path
 
 import pytest
-from helpers.sso import LEGACY, SESSION, Approver, use_following_browser
 
-from app.signin.browser import NoBrowser
 from app.cancel import CancelToken
 from app.config.edits import UpsertProfile, UpsertSsoSession
 from app.config.writer import ConfigWriter
 from app.errors import Cancelled, WizardError
+from app.signin.browser import NoBrowser
 from app.signin.login import LoginService
 from app.signin.portal import SsoClient
 from app.signin.token_cache import TokenCache
+from helpers.sso import LEGACY, SESSION, Approver, use_following_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,7 +80,7 @@ def _issued_secrets(emu) -> set[str]:
 
 def _cached_secrets(home: Path) -> set[str]:
     found: set[str] = set()
-    for path, document in TokenCache().iter_documents():
+    for _path, document in TokenCache().iter_documents():
         for key in ("accessToken", "refreshToken", "clientSecret"):
             if isinstance(document.get(key), str):
                 found.add(document[key])

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers.commands import interrupt_when
 
 from app.emulator import DEMO_REGION, DEMO_START_URL
+from helpers.commands import interrupt_when
 
 pytestmark = pytest.mark.interop
 

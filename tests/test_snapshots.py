@@ -12,7 +12,6 @@ import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-
 from app.checks import Check
 from app.errors import Cancelled
 from app.services import Services

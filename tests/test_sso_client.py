@@ -8,13 +8,13 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from helpers.sso import LEGACY, SESSION, write_cli_token, write_signed_in_token
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
+from app.signin.errors import AccessDenied, NotFound, NotSignedIn, SessionExpired, Throttled
 from app.signin.login import LoginService
 from app.signin.portal import Account, RoleCredentials, SsoClient
-from app.signin.errors import AccessDenied, NotFound, NotSignedIn, SessionExpired, Throttled
+from helpers.sso import LEGACY, SESSION, write_cli_token, write_signed_in_token
 
 
 def _client(emu, home, target=SESSION, **kwargs) -> SsoClient:

@@ -11,13 +11,10 @@ import time
 from datetime import timedelta
 
 import pytest
-from helpers.sso import SESSION, write_signed_in_token
 
-from app.signin.clients import ClientFactory
-from app.signin.browser import NoBrowser
 from app.errors import WizardError
-from app.signin.login import LoginService
-from app.signin.portal import SsoClient
+from app.signin.browser import NoBrowser
+from app.signin.clients import ClientFactory
 from app.signin.errors import (
     AccessDenied,
     LoginDenied,
@@ -31,6 +28,9 @@ from app.signin.errors import (
     Throttled,
     translate_error,
 )
+from app.signin.login import LoginService
+from app.signin.portal import SsoClient
+from helpers.sso import SESSION, write_signed_in_token
 
 SIGN_IN_AGAIN = "Sign in again."
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.vanity import VanityServer, make_tls_files
 
-from app.signin.regions import check_region, sso_regions
 from app.signin.errors import NetworkError, StartUrlError
+from app.signin.regions import check_region, sso_regions
 from app.signin.start_url import (
     ResolvedStartUrl,
     check_start_url,
@@ -17,6 +16,7 @@ from app.signin.start_url import (
     resolve_start_url,
     suggest_session_name,
 )
+from helpers.vanity import VanityServer, make_tls_files
 
 # ---------------------------------------------------------------- check_start_url
 

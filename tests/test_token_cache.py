@@ -11,8 +11,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from app.config.model import parse_registration_scopes
-from app.signin.target import SsoTarget
 from app.signin.state import format_timestamp
+from app.signin.target import SsoTarget
 from app.signin.token_cache import (
     TokenCache,
     build_token_document,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 import subprocess
-
+import sys
 
 from app import paths
 from app.settings import Preset

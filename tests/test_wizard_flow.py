@@ -535,8 +535,8 @@ async def test_existing_session_with_a_valid_token_skips_the_sign_in(emulator_fa
     config_path.parent.mkdir()
     config_path.write_text(EXISTING.format(url=DEMO_START_URL, region=DEMO_REGION))
     services = make_services()
-    from app.signin.target import SsoTarget
     from app.config.model import load_aws_config
+    from app.signin.target import SsoTarget
 
     target = SsoTarget.from_session(load_aws_config().sso_sessions["demo-archive"])
     services.login.login(target, method="device", open_browser=False)
@@ -698,9 +698,8 @@ async def test_account_names_learnt_by_the_wizard_show_in_the_browser_at_once(em
 async def test_finishing_opens_the_profile_browser_when_asked(emulator_factory, config_path):
     """`aws-sso-wizard` and `demo` finish in the profile browser (it has the new profile now);
     Ctrl+Q still quits from there. (`setup` ends the App: see the happy paths.)"""
-    from helpers.profile_app import ACCOUNT, table_rows
-
     from app.tui import WizardApp
+    from helpers.profile_app import ACCOUNT, table_rows
 
     emulator_factory(auto_approve=True)
     app = WizardApp(make_services(browser=FollowingBrowser()), first_step="portal", typeahead_grace=0,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Iterator
 from app.errors import WizardError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from app.config.model import AwsConfig, Profile
     from app.cancel import CancelToken
+    from app.config.model import AwsConfig, Profile
     from app.signin.target import SsoTarget
 
 

@@ -48,10 +48,10 @@ class _Progress:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from app.signin.account_names import list_and_remember
-    from app.config.model import load_aws_config
     from app.commands._output import print_json, print_table
     from app.commands._targets import ctrl_c_cancels, resolve_target
+    from app.config.model import load_aws_config
+    from app.signin.account_names import list_and_remember
     from app.signin.login import LoginService
     from app.signin.portal import SsoClient
 

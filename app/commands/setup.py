@@ -185,9 +185,9 @@ def _check_regions(answers: SetupAnswers) -> None:
 def _portal(args: argparse.Namespace, answers: SetupAnswers, config) -> "PortalChoice":
     """The portal the answers name: the config's sso-session of that name when it is the same
     portal (a different one is refused), a new sso-session, or none for --legacy."""
+    from app.config.model import parse_registration_scopes
     from app.errors import WizardError
     from app.signin.start_url import same_start_url
-    from app.config.model import parse_registration_scopes
     from app.wizard_state import PortalChoice
 
     session = answers.session

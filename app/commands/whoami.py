@@ -13,9 +13,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.config.model import load_aws_config
     from app.commands._output import print_json
     from app.commands._targets import find_profile
+    from app.config.model import load_aws_config
     from app.signin.login import LoginService
     from app.signin.portal import whoami_profile
 

@@ -23,8 +23,8 @@ import re
 import shlex
 import sys
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple, Sequence
 
@@ -734,7 +734,7 @@ class ConfigDocument:
         """``section_values`` of every section, in order, computed in bulk (for whole-file
         readers such as the profile list). ``[DEFAULT]`` sections get an empty dict."""
         if not self._simple:
-            self.lines  # one split for all sections
+            _ = self.lines  # one split for all sections
             return [self.section_values(i) if h != DEFAULT_SECTION else {} for i, h in enumerate(self._headers)]
         # The fast path accepted the file: option lines are "key = value" at column 0 and
         # every header is a line starting with "[". Sections with continuation lines were

@@ -34,19 +34,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence, Union
 
-from app.config.model import DEFAULT_SCOPES, ProfileKind, SsoSession, classify, profile_problem, resolve_sso
 from app.config.document import (
+    _NONSPACECRE,
+    _SECTCRE,
     PROFILE,
     SSO_SESSION,
     ConfigDocument,
     SectionDetails,
-    _NONSPACECRE,
-    _SECTCRE,
     line_ending,
     parse_section_lines,
     section_header,
     section_target,
 )
+from app.config.model import DEFAULT_SCOPES, ProfileKind, SsoSession, classify, profile_problem, resolve_sso
 from app.errors import WizardError
 
 _LEGACY_ONLY = ("sso_start_url", "sso_region")

@@ -26,13 +26,13 @@ import os
 import tempfile
 
 from app.config.document import (
+    _SECTCRE,
     DEFAULT_SECTION,
     PROFILE,
     SERVICES,
     SSO_SESSION,
     ConfigDocument,
     ConfigParseError,
-    _SECTCRE,
     parse_nested,
     parse_section_lines,
     section_target,
@@ -161,7 +161,7 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
     # and [DEFAULT], in new-file order.
     names = set(outcome.expectations)
     ours: dict[str, dict] = {}
-    for origin, piece, header in headers:
+    for _origin, piece, header in headers:
         try:
             details = parse_section_lines(piece, 0)
         except ConfigParseError as error:
@@ -198,7 +198,7 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
             mine.setdefault(key, value)
         if _values(mine) != read["__raw__"].get(header):
             raise VerificationError(f"[{header}] reads differently in botocore and in aws-sso-wizard")
-    for origin, piece, header in headers:
+    for origin, _piece, header in headers:
         if origin is not None and origin >= 0 and section_target(header) is None and header == doc.headers[origin]:
             if header != DEFAULT_SECTION and read["__raw__"].get(header) != doc.section_values(origin):
                 raise VerificationError(f"the values of [{header}] would change although no edit targets it")
@@ -272,7 +272,7 @@ def _verify_whole(outcome: EditOutcome, new_text: str) -> None:
     if ours.raw_config() != read["__raw__"]:
         raise VerificationError("botocore and aws-sso-wizard read the new text differently")
     names = set(outcome.expectations)
-    for index, target in enumerate(doc.targets):
+    for target in doc.targets:
         if target is not None:
             names.add(target)
     for kind, key in _MAP_KEYS.items():

@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from app.config.model import read_config_text
 from app.config.backup import KEEP, discard_backup, make_backup, prune_backups
 from app.config.diff import opcodes_for, unified_diff
 from app.config.document import ConfigDocument
 from app.config.edits import Edit, EditOutcome, apply_edits
+from app.config.model import read_config_text
 from app.config.verify import verify
 from app.errors import WizardError
 from app.fsutil import atomic_write_text, exclusive_lock

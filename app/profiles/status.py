@@ -20,13 +20,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
-from app.secret_values import HIDDEN, is_secret_key
 from app import paths
 from app.config.model import ProfileKind
+from app.search import search_key
+from app.secret_values import HIDDEN, is_secret_key
 from app.signin.account_names import AccountNames
 from app.signin.state import EXPIRY_WINDOW, TokenState, format_timestamp, utc_now
 from app.signin.token_cache import TokenCache, token_cache_key
-from app.search import search_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from app.config.model import AwsConfig, Profile

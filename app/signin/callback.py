@@ -20,8 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from app.cancel import CancelToken
 from app.errors import Cancelled, redact
-from app.signin.pkce import OVERALL_TIMEOUT
 from app.signin.errors import LoginDenied, LoginExpired, LoginFailed
+from app.signin.pkce import OVERALL_TIMEOUT
 
 log = logging.getLogger(__name__)
 

@@ -372,11 +372,11 @@ def translate_error(error: BaseException, *, operation: str | None = None, conte
         from botocore.exceptions import (
             BotoCoreError,
             ClientError,
+            ConnectionError as BotoConnectionError,
             HTTPClientError,
             NoRegionError,
             UnknownRegionError,
         )
-        from botocore.exceptions import ConnectionError as BotoConnectionError
     except ImportError:  # pragma: no cover - botocore is a dependency
         BotoCoreError = ClientError = HTTPClientError = BotoConnectionError = ()  # type: ignore
         NoRegionError = UnknownRegionError = ()  # type: ignore

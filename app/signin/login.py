@@ -25,12 +25,19 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from app import paths
-from app.signin.clients import ClientFactory, run_cancellable
-from app.signin.browser import Browser
 from app.cancel import CancelToken
+from app.config.model import DEFAULT_SCOPES, parse_registration_scopes
 from app.errors import Cancelled, WizardError
 from app.fsutil import LockTimeout, exclusive_lock
-from app.config.model import DEFAULT_SCOPES, parse_registration_scopes
+from app.signin.browser import Browser
+from app.signin.clients import ClientFactory, run_cancellable
+from app.signin.errors import (
+    NotSignedIn,
+    SessionExpired,
+    SsoError,
+    error_code,
+    translate_error,
+)
 from app.signin.pkce import (
     AUTH_GRANT_TYPES,
     OVERALL_TIMEOUT,
@@ -39,15 +46,8 @@ from app.signin.pkce import (
     code_challenge,
     make_code_verifier,
 )
-from app.signin.errors import (
-    NotSignedIn,
-    SessionExpired,
-    SsoError,
-    error_code,
-    translate_error,
-)
-from app.signin.target import SsoTarget
 from app.signin.state import EXPIRY_WINDOW, TokenState, TokenStatus, utc_now
+from app.signin.target import SsoTarget
 from app.signin.token_cache import (
     CachedToken,
     Registration,
@@ -605,7 +605,7 @@ class LoginService:
             try:
                 started = run_cancellable(
                     lambda: oidc.start_device_authorization(
-                        clientId=registration.client_id, clientSecret=registration.client_secret, startUrl=issuer
+                        clientId=registration.client_id, clientSecret=registration.client_secret, startUrl=issuer  # noqa: B023
                     ),
                     cancel,
                 )

@@ -17,16 +17,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from app.signin.clients import run_cancellable
 from app.cancel import CancelToken
 from app.errors import Cancelled, WizardError
-from app.signin.rate_limit import AdaptiveRateLimiter, Ticket
+from app.signin.clients import run_cancellable
 from app.signin.errors import ServiceError, SessionExpired, Throttled, error_code, http_status, translate_error
+from app.signin.rate_limit import AdaptiveRateLimiter, Ticket
 from app.signin.target import SsoTarget
 
 if TYPE_CHECKING:
-    from app.signin.clients import ClientFactory
     from app.config.model import AwsConfig
+    from app.signin.clients import ClientFactory
     from app.signin.login import LoginService
 
 log = logging.getLogger(__name__)
@@ -87,8 +87,7 @@ def _is_transient(error: BaseException) -> bool:
     if code is not None:
         return http_status(error) >= 500 or code == "InternalServerException"
     try:
-        from botocore.exceptions import ConnectionError as BotoConnectionError
-        from botocore.exceptions import HTTPClientError
+        from botocore.exceptions import ConnectionError as BotoConnectionError, HTTPClientError
     except ImportError:  # pragma: no cover
         return False
     return isinstance(error, (BotoConnectionError, HTTPClientError, OSError))

@@ -3,17 +3,15 @@ stand-in while that mode is not registered), real services, notifications record
 
 from __future__ import annotations
 
-
-from assets import asset_path
-from helpers.pilot import RecordingBrowser, wait_for  # noqa: F401 - used through here
 from textual.app import App
 
-from app.signin.browser import Browser
 from app.profiles.status import ProfileStatusService
 from app.services import BrowserServices, Services
+from app.signin.browser import Browser
 from app.tui import WizardApp
+from assets import asset_path
+from helpers.pilot import RecordingBrowser, wait_for  # noqa: F401 - used through here
 from screens.profiles import ProfilesScreen
-
 
 DEMO_CONFIG = """\
 [sso-session archive]

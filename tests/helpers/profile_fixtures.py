@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from helpers.sso import token_file, write_cli_token  # noqa: F401 - token_file is used through here
-
 from app.signin.target import SsoTarget
+from helpers.sso import token_file, write_cli_token  # noqa: F401 - token_file is used through here
 
 START_URL = "https://my-org.awsapps.com/start"
 LEGACY_URL = "https://legacy-org.awsapps.com/start"

@@ -8,12 +8,11 @@ import threading
 import urllib.error
 import urllib.request
 
-from helpers.pilot import RecordingBrowser, wait_for  # noqa: F401 - wait_for is used through here
-
-from app.signin.browser import Browser
 from app.services import Services
 from app.settings import Preset, Settings
+from app.signin.browser import Browser
 from app.tui import WizardApp
+from helpers.pilot import RecordingBrowser, wait_for  # noqa: F401 - wait_for is used through here
 
 SIZE = (110, 36)
 
