@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from app.cancel import CancelToken
-from app.errors import Cancelled, WizardError, redact
+from app.errors import WizardError
 from app.paths import display_path
 from app.profiles import browser as model, status as ps
 from app.services import BrowserServices
@@ -597,9 +597,9 @@ class ProfilesScreen(Screen):
 
         try:
             target = SsoTarget.from_profile(self._profile(name))
-            status = self.login.login(
+            status = self.login.ensure_signed_in(
                 target, method=method, force=force, on_prompt=on_prompt, on_notice=on_notice, cancel=token
-            )
+            ).status
             self._status.invalidate(key)
         except Exception as error:
             self.post_message(self.SignInFailed(key, error))
@@ -837,30 +837,12 @@ class ProfilesScreen(Screen):
     # -- errors -------------------------------------------------------------------------------
 
     def _show_error(self, error: BaseException) -> None:
-        if isinstance(error, Cancelled):
-            self.notify(error.message or "Cancelled.", markup=False, timeout=4)
-            return
-        if isinstance(error, WizardError):
-            text = error.message + (f"\n{error.hint}" if error.hint else "")
-            if len(text) <= 240 and "\n" not in error.message:
-                self.notify(text, title="Problem", severity="error", markup=False, timeout=10)
-                return
-            _push_error(self.app, "Problem", text)
-            return
-        _push_error(
-            self.app,
-            "Unexpected error",
-            f"{type(error).__name__}: {redact(str(error))}\n\nThis is a bug in aws-sso-wizard; please report it.",
-        )
+        from screens.dialogs.errors import present_error  # dialogs load on first use, off the first paint
+
+        present_error(self, error, title="Problem" if isinstance(error, WizardError) else None)
 
 
 def _make_login_dialog(label: str, token: CancelToken, on_open):
     from screens.dialogs import LoginDialog
 
     return LoginDialog(label, on_cancel=token.cancel, on_open=on_open)
-
-
-def _push_error(app, title: str, text: str) -> None:
-    from screens.dialogs import ErrorModal
-
-    app.push_screen(ErrorModal(title, text))
