@@ -86,6 +86,8 @@ def drive_demo(t: Tmux, sandbox: Path, *, on_done=None) -> DemoRun:
     # The URL field may have an "x" now if Escape+x arrived as two keys; reset it.
     t.keys("C-u")
     t.type("https://demo-archive.awsapps.com/start")
+    t.wait_for("demo-archive.awsapps.com/start")  # the whole paste is in the field before Enter
+    settle()
     t.keys("Enter")
 
     # 3. Sign in with a code (no display here); the pretend portal approves it by itself.
