@@ -13,6 +13,15 @@ from urllib.parse import urlsplit
 
 from app.errors import WizardError, redact
 
+THROTTLE_CODES = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling", "SlowDownException"})
+"""Error codes that mean "slow down": the SSO client backs off and retries them."""
+
+REJECTED_CREDENTIAL_CODES = frozenset({
+    "ExpiredToken", "InvalidClientTokenId", "SignatureDoesNotMatch", "IncompleteSignature",
+    "MissingAuthenticationToken", "UnrecognizedClientException",
+})
+"""Error codes with which AWS rejects temporary role credentials as expired or invalid."""
+
 SIGN_IN_AGAIN = "Sign in again."
 CHECK_NETWORK = "Check your network or proxy settings, then try again."
 TRY_LATER = "Wait a minute, then try again."
@@ -320,7 +329,7 @@ def translate_client_error(error: Any, *, operation: str | None = None, context:
             hint="Check the start URL and SSO region, then sign in again.",
             **common,
         )
-    if code in ("TooManyRequestsException", "SlowDownException", "ThrottlingException", "Throttling"):
+    if code in THROTTLE_CODES:
         return Throttled("AWS is limiting how fast requests can be made.", hint=TRY_LATER, **common)
     if code in ("ForbiddenException", "AccessDenied"):
         return AccessDenied(
@@ -335,8 +344,7 @@ def translate_client_error(error: Any, *, operation: str | None = None, context:
             hint="Check the account ID and role name; list your accounts to see what you can use.",
             **common,
         )
-    if code in ("ExpiredToken", "InvalidClientTokenId", "SignatureDoesNotMatch", "IncompleteSignature",
-                "MissingAuthenticationToken"):
+    if code in REJECTED_CREDENTIAL_CODES:
         return SessionExpired(
             "The temporary role credentials were rejected as expired or invalid.", hint=SIGN_IN_AGAIN, **common
         )

@@ -20,7 +20,16 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from app.cancel import CancelToken
 from app.errors import Cancelled, WizardError
 from app.signin.clients import run_cancellable
-from app.signin.errors import ServiceError, SessionExpired, Throttled, error_code, http_status, translate_error
+from app.signin.errors import (
+    REJECTED_CREDENTIAL_CODES,
+    THROTTLE_CODES,
+    ServiceError,
+    SessionExpired,
+    Throttled,
+    error_code,
+    http_status,
+    translate_error,
+)
 from app.signin.rate_limit import AdaptiveRateLimiter, Ticket
 from app.signin.target import SsoTarget
 
@@ -35,7 +44,6 @@ PAGE_SIZE = 100
 DISCOVERY_WORKERS = 16
 STALL_TIMEOUT = 120.0  # give up on throttling only after this long without a single success
 TRANSIENT_ATTEMPTS = 4  # network hiccups and 5xx per request before giving up
-_THROTTLE_CODES = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling", "SlowDownException"})
 
 
 @dataclass(frozen=True)
@@ -160,7 +168,7 @@ class SsoClient:
                 raise
             except Exception as error:
                 code = error_code(error)
-                if code in _THROTTLE_CODES:
+                if code in THROTTLE_CODES:
                     self.limiter.on_throttle(ticket)
                     if self._stalled():
                         raise Throttled(
@@ -430,7 +438,7 @@ def _profile_identity(
                 f"The sign-in for profile “{profile_name}” has expired.", hint="Sign in again."
             ) from None
         code = (getattr(error, "response", None) or {}).get("Error", {}).get("Code")
-        if code in _REJECTED_CREDENTIALS:
+        if code in REJECTED_CREDENTIAL_CODES:
             # not an SSO sign-in: the profile's own keys (or what its source gives) were refused
             raise WizardError(
                 f"AWS refused the credentials of profile “{profile_name}” ({code}).",
@@ -441,5 +449,3 @@ def _profile_identity(
     return Identity(account=response["Account"], arn=response["Arn"], user_id=response["UserId"])
 
 
-_REJECTED_CREDENTIALS = ("ExpiredToken", "InvalidClientTokenId", "SignatureDoesNotMatch", "IncompleteSignature",
-                         "MissingAuthenticationToken", "UnrecognizedClientException")
