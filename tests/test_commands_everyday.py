@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -350,20 +349,3 @@ def test_doctor_fails_on_a_broken_config(config_path):
     assert proc.returncode == 1
     assert "[FAIL] AWS config file" in proc.stdout
     assert "check(s) failed" in proc.stderr
-
-
-def test_everyday_commands_never_import_textual(config_path, home):
-    """The command line stays light: no Textual (nor Rich) behind profiles/login/logout/whoami/...
-    even when they run."""
-    write_config(config_path, MIXED_CONFIG)
-    write_token(home, "my-sso", expires_in=timedelta(hours=1))
-    code = (
-        "import sys\n"
-        "from app.cli import main\n"
-        "rc = main(['profiles', '--json'])\n"
-        "rc2 = main(['doctor', '--json', '--offline'])\n"
-        "print('MODULES:' + ','.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=command_env())
-    modules = set(proc.stdout.rpartition("MODULES:")[2].strip().split(","))
-    assert "textual" not in modules and "rich" not in modules, proc.stderr
