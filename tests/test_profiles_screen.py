@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.emulator.org import DEMO_REGION, DEMO_START_URL
+from helpers.pilot import wait_confirm
 from helpers.profile_app import (
     ACCOUNT,
     DEMO_CONFIG,
@@ -353,7 +354,6 @@ async def test_pkce_sign_in_opens_the_browser(demo_config, home, emulator):
 
 
 async def test_o_asks_first_naming_every_sharing_profile_then_signs_out(demo_config, home, emulator):
-    from screens.dialogs import ConfirmDialog
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -362,14 +362,14 @@ async def test_o_asks_first_naming_every_sharing_profile_then_signs_out(demo_con
         await sign_in_with_code(pilot, emulator)
         await wait_for(pilot, lambda: status_of(app, "preservation-prod").startswith("signed in"), what="signed in")
         await pilot.press("o")
-        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="confirm")
+        await wait_confirm(pilot, what="confirm")
         question = top(app).question
         assert "preservation-prod" in question and "shared-admin" in question and "static" not in question
         await pilot.press("n")  # not yet
         await pilot.pause()
         assert token_file(home, "archive").exists()
         await pilot.press("o")
-        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="confirm again")
+        await wait_confirm(pilot, what="confirm again")
         await pilot.press("y")
         await wait_for(pilot, lambda: status_of(app, "shared-admin") == "signed out", what="signed out")
         assert not token_file(home, "archive").exists()
@@ -473,20 +473,19 @@ async def test_c_without_a_browser_copies_the_link(demo_config):
 
 
 async def test_x_shows_the_diff_and_deletes_with_a_backup(demo_config):
-    from screens.dialogs import ConfirmDialog
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("down", "x")
-        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="review")
+        await wait_confirm(pilot, what="review")
         diff = top(app).diff
         assert "-[profile shared-admin]" in diff
         await pilot.press("escape")
         await pilot.pause()
         assert "[profile shared-admin]" in demo_config.read_text()
         await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="review again")
+        await wait_confirm(pilot, what="review again")
         await pilot.press("y")
         await wait_for(pilot, lambda: "shared-admin" not in table_rows(app), what="row gone")
         assert "[profile shared-admin]" not in demo_config.read_text()
@@ -508,7 +507,7 @@ async def test_the_change_preview_of_a_static_keys_profile_hides_its_secret(conf
             screen_of(app).query_one(FastTable).move_to("keys")
             await pilot.pause()
             await pilot.press(key)
-            await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="the change preview")
+            await wait_confirm(pilot, what="the change preview")
             await pilot.pause()
             shown = str(top(app).query_one(".diff-body").render())
             assert "aws_secret_access_key = •••••••• (hidden)" in shown
@@ -519,13 +518,12 @@ async def test_the_change_preview_of_a_static_keys_profile_hides_its_secret(conf
 
 
 async def test_d_makes_the_profile_the_default(demo_config):
-    from screens.dialogs import ConfirmDialog
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="review")
+        await wait_confirm(pilot, what="review")
         assert "+[default]" in top(app).diff
         await pilot.press("y")
         await wait_for(pilot, lambda: "default" in table_rows(app), what="default row")
@@ -777,7 +775,6 @@ async def test_long_values_wrap_under_their_label_in_the_pane(demo_config, home)
 
 
 async def test_deleting_keeps_the_cursor_in_place(demo_config):
-    from screens.dialogs import ConfirmDialog
     from screens.widgets.fast_table import FastTable
 
     app = make_app()
@@ -785,7 +782,7 @@ async def test_deleting_keeps_the_cursor_in_place(demo_config):
         await loaded(pilot)
         await pilot.press("down")  # shared-admin, the second row
         await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="review")
+        await wait_confirm(pilot, what="review")
         await pilot.press("y")
         await wait_for(pilot, lambda: "shared-admin" not in table_rows(app), what="row gone")
         assert screen_of(app).query_one(FastTable).cursor_key == "static"
