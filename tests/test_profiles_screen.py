@@ -799,3 +799,32 @@ def test_the_help_is_built_from_the_bindings_and_their_ids_follow_one_scheme():
     rows = key_rows(bindings)
     assert [what for _, what in rows] == [b.tooltip for b in bindings if b.tooltip]
     assert ("/", bindings[0].tooltip) == rows[0]
+
+
+# -- quitting -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("with_dialog", [False, True], ids=["table", "question-open"])
+async def test_ctrl_c_quits_at_once_with_exit_code_130(demo_config, with_dialog):
+    original = demo_config.read_text()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        if with_dialog:
+            await pilot.press("x")
+            await wait_confirm(pilot)
+        await pilot.press("ctrl+c")
+        await wait_for(pilot, lambda: not app.is_running, what="exit")
+    assert app.return_code == 130
+    assert app.exit_note == "Cancelled: nothing was written to ~/.aws/config."
+    assert not any("ctrl+q" in text for _, text in app.notes)
+    assert demo_config.read_text() == original
+
+
+async def test_ctrl_q_quits_the_browser_normally(demo_config):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: not app.is_running, what="exit")
+    assert app.return_code == 0
