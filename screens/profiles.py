@@ -888,6 +888,7 @@ class ProfilesScreen(Screen):
     def _show_error(self, error: BaseException) -> None:
         from screens.dialogs.errors import present_error  # dialogs load on first use, off the first paint
 
+        error = model.in_app_error(error)
         present_error(self, error, title="Problem" if isinstance(error, WizardError) else None)
 
 

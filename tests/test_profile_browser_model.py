@@ -166,9 +166,22 @@ def test_actions_on_a_signed_in_sso_profile(browser):
 
 
 def test_actions_on_a_signed_out_sso_profile_without_a_token(browser):
+    # no "who am I" while signed out: the footer dims w, and l signs in
     assert applying(browser, "old-style") == {
-        model.SIGN_IN, model.WHOAMI, model.CONSOLE, model.EXPORT, model.DELETE, model.MAKE_DEFAULT,
+        model.SIGN_IN, model.CONSOLE, model.EXPORT, model.DELETE, model.MAKE_DEFAULT,
     }
+
+
+def test_a_sign_in_problem_is_shown_with_the_browsers_keys():
+    from app.signin.errors import NotSignedIn, SessionExpired
+
+    command = "Sign in first: aws-sso-wizard login --sso-session my-sso"
+    shown = model.in_app_error(NotSignedIn("You are not signed in to sso-session my-sso.", hint=command))
+    assert str(shown) == "You are not signed in to sso-session my-sso. Press l to sign in."
+    ended = model.in_app_error(SessionExpired("Your sign-in to sso-session my-sso has expired.", hint=command))
+    assert str(ended).endswith("Press L to sign in again.")
+    other = ValueError("boom")
+    assert model.in_app_error(other) is other
 
 
 def test_actions_on_profiles_that_are_not_sso(browser):

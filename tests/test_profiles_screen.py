@@ -78,6 +78,8 @@ async def sign_in_with_code(pilot, emulator) -> None:
     await wait_for(pilot, lambda: code in str(dialog.query_one("#login-code").render()), what="the code shown")
     emulator.approve(code)
     await wait_for(pilot, lambda: not isinstance(top(pilot.app), LoginDialog), what="dialog to close")
+    await wait_for(pilot, lambda: status_of(pilot.app, "preservation-prod").startswith("signed in"),
+                   what="the row signed in")
 
 
 # -- status of each kind --------------------------------------------------------------------------
@@ -391,14 +393,32 @@ async def test_w_shows_account_and_arn(demo_config, home, emulator):
         assert "Verified: arn:aws:sts::012345678901" in details_of(app)
 
 
-async def test_w_when_signed_out_says_how_to_sign_in(demo_config, home, emulator):
+async def test_w_is_dimmed_while_signed_out(demo_config, home, emulator):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
+        screen = screen_of(app)
+        assert screen.check_action("whoami", ()) is None  # dimmed in the footer
+        assert screen.check_action("login", ()) is True
         await pilot.press("w")
-        await wait_for(pilot, lambda: any(sev == "error" for sev, _ in app.notes), what="error")
-        assert "sign" in notes_text(app).lower()
+        await pilot.pause(0.2)
+        assert not app.notes
         assert emulator.call_count("GetRoleCredentials") == 0
+        await sign_in_with_code(pilot, emulator)
+        await wait_for(pilot, lambda: screen.check_action("whoami", ()) is True, what="w lit once signed in")
+
+
+async def test_a_sign_in_problem_names_the_apps_key_not_a_command(demo_config, home):
+    from app.signin.errors import NotSignedIn
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        screen_of(app)._show_error(NotSignedIn("You are not signed in to sso-session archive.",
+                                               hint="Sign in first: aws-sso-wizard login --sso-session archive"))
+        await pilot.pause()
+        assert "You are not signed in to sso-session archive. Press l to sign in." in notes_text(app)
+        assert "aws-sso-wizard" not in notes_text(app)
 
 
 async def test_w_after_the_session_ended_is_reported(demo_config, home, emulator):
@@ -410,6 +430,7 @@ async def test_w_after_the_session_ended_is_reported(demo_config, home, emulator
         await pilot.press("w")
         await wait_for(pilot, lambda: any(sev == "error" for sev, _ in app.notes), what="error")
         assert "Who am I" not in notes_text(app)
+        assert "Press L to sign in again." in notes_text(app) and "aws-sso-wizard login" not in notes_text(app)
 
 
 async def test_w_when_throttled_is_reported(demo_config, home, emulator):
