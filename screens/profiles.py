@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from app.cancel import CancelToken
 from app.errors import WizardError
@@ -31,6 +31,7 @@ from app.services import BrowserServices
 from app.signin.state import TokenState, utc_now
 from screens.widgets.details import DetailsPane
 from screens.widgets.fast_table import Column, FastTable, Row
+from screens.widgets.footer import FittingFooter
 
 if TYPE_CHECKING:  # pragma: no cover
     from app.signin.login import LoginService
@@ -54,6 +55,13 @@ POLL_SECONDS = 1.0
 DETAILS_WIDTH = 38  # the details pane beside the table (assets/profiles.tcss), border and padding included
 MIN_TABLE_WIDTH = 64  # narrower than this beside the pane, details replace the table instead
 FIRST_READ_DELAY = 0.15
+_SORT_KEYS = Binding.Group("Sort", compact=True)
+#: On a narrow terminal these keys leave the footer first, in this order (the help lists them all);
+#: filter, sign in and out, who am I, delete, help and quit always stay.
+FOOTER_DROP_ORDER = (
+    "profiles.reload", "profiles.details", "profiles.make-default", "profiles.new", "profiles.console",
+    "profiles.export", "profiles.sort", "profiles.who-am-i",
+)
 FILTER_PLACEHOLDER = "Filter: name, account, role, region, sso-session…  (Enter keeps it, Escape clears)"
 
 
@@ -87,9 +95,9 @@ class ProfilesScreen(Screen):
                         "when there is room)"),
         Binding("r", "refresh", "Reload", id="profiles.reload",
                 tooltip="Re-read the config and sign-in status now (it also happens by itself every second)"),
-        Binding("s", "sort", "Sort", id="profiles.sort", show=False,
+        Binding("s", "sort", "Sort", id="profiles.sort", group=_SORT_KEYS,
                 tooltip="Sort by the next column (or click a column title)"),
-        Binding("S", "sort_reverse", "Reverse sort", id="profiles.sort-reverse", show=False,
+        Binding("S", "sort_reverse", "Reverse sort", id="profiles.sort-reverse", group=_SORT_KEYS,
                 tooltip="Reverse the sort order"),
         Binding("question_mark", "help", "Help", id="profiles.help", tooltip="This help"),
         Binding("escape", "clear_filter", "Clear filter", id="profiles.clear-filter", show=False),
@@ -210,7 +218,7 @@ class ProfilesScreen(Screen):
         yield Static(Text(""), id="profiles-status")
         # a dozen keys: compact, and without the palette's own key (ctrl+p, in the help), they fit
         # on 120 columns
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittingFooter(drop_order=FOOTER_DROP_ORDER, compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#profiles-empty").display = False

@@ -379,10 +379,12 @@ class ProfileBrowser:
         parts = [f"{total} profile{'s' if total != 1 else ''}"]
         if self.query.strip():
             parts.append(f"{shown} match “{self.query.strip()}”")
-        if self.sessions:
-            signed_in = sum(1 for s in self.sessions.values() if s.status in _SIGNED_IN)
-            count = len(self.sessions)
-            parts.append(f"signed in to {signed_in} of {count} sign-in{'s' if count != 1 else ''}")
+        existing = [s for s in self.sessions.values() if s.status is not None]  # not a missing sso-session
+        signed_in = sum(1 for s in existing if s.status in _SIGNED_IN)
+        if len(existing) == 1:
+            parts.append("signed in" if signed_in else "not signed in")
+        elif existing:
+            parts.append(f"signed in to {signed_in} of {len(existing)} portals")
         if config_path_text:
             parts.append(config_path_text)
         return " · ".join(parts)
