@@ -106,6 +106,11 @@ class Tmux:
             time.sleep(poll)
         raise TmuxError(f"timed out waiting for {text!r} to go; the terminal shows:\n{screen}")
 
+    def wait_armed(self, button: str, hint: str, *, timeout: float = 15.0) -> str:
+        """Wait until a question's ``button`` is drawn and its arming ``hint`` is gone (keys count)."""
+        self.wait_for(button, timeout=timeout)
+        return self.wait_gone(hint, timeout=timeout)
+
     def escape(self) -> None:
         self.keys("Escape")
         time.sleep(0.3)
