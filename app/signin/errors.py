@@ -392,31 +392,28 @@ def translate_error(error: BaseException, *, operation: str | None = None, conte
     """Any exception from a botocore call → a typed :class:`WizardError` (WizardErrors pass through)."""
     if isinstance(error, WizardError):
         return error
-    try:
-        from botocore.exceptions import (
-            BotoCoreError,
-            ClientError,
-            ConnectionError as BotoConnectionError,
-            HTTPClientError,
-            NoRegionError,
-            UnknownRegionError,
-        )
-    except ImportError:  # pragma: no cover - botocore is a dependency
-        BotoCoreError = ClientError = HTTPClientError = BotoConnectionError = ()  # type: ignore
-        NoRegionError = UnknownRegionError = ()  # type: ignore
-    if ClientError and isinstance(error, ClientError):
+    from botocore.exceptions import (  # only when an error is translated: keeps botocore off the start-up path
+        BotoCoreError,
+        ClientError,
+        ConnectionError as BotoConnectionError,
+        HTTPClientError,
+        NoRegionError,
+        UnknownRegionError,
+    )
+
+    if isinstance(error, ClientError):
         return translate_client_error(error, operation=operation, context=context)
-    if NoRegionError and isinstance(error, (NoRegionError, UnknownRegionError)):
+    if isinstance(error, (NoRegionError, UnknownRegionError)):
         return RegionError(
             "The SSO region is missing or not valid.",
             hint="Set sso_region (for example us-east-1) to the region of your IAM Identity Center.",
             operation=operation,
         )
-    if BotoConnectionError and isinstance(error, (BotoConnectionError, HTTPClientError)):
+    if isinstance(error, (BotoConnectionError, HTTPClientError)):
         return network_error(error, operation=operation)
     if isinstance(error, (OSError, TimeoutError)):
         return network_error(error, operation=operation)
-    if BotoCoreError and isinstance(error, BotoCoreError):
+    if isinstance(error, BotoCoreError):
         return ServiceError(
             f"The AWS SDK could not complete {operation or 'the request'} ({type(error).__name__}).",
             hint="Try again; if it keeps happening, run with --debug and report it.",
