@@ -83,7 +83,7 @@ def test_valid_token_and_registration_are_reused(emulator_factory, monkeypatch):
     assert emu.calls == []
     forced = service.login(SESSION, force=True)
     assert forced.state is TokenState.VALID
-    assert [c.operation for c in emu.calls] == ["Authorize", "CreateToken"]  # registration reused
+    assert [c.operation for c in emu.calls] == ["Index", "Authorize", "CreateToken"]  # registration reused, service probed
 
 
 def test_pkce_without_configured_scopes_asks_for_the_default(emulator_factory, monkeypatch, home):

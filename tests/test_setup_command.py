@@ -222,6 +222,31 @@ def test_preset_supplies_missing_answers(emulator_factory, cli_env, config_path,
     assert "sso_session = org" in text and "region = eu-west-3" in text and "output = yaml" in text
 
 
+def test_without_region_the_profile_gets_the_sso_region_and_says_so(emulator_factory, cli_env, config_path):
+    emulator_factory(auto_approve=True)
+    proc = _run(cli_env, *BASE, "--device-code")
+    assert proc.returncode == 0, proc.stderr
+    assert f"region = {DEMO_REGION}\n" in config_path.read_text().split("[sso-session")[0]
+    assert (f"No --region given: the profile's default region is {DEMO_REGION}, the region of IAM Identity Center "
+            "(--region changes it).") in proc.stderr.splitlines()
+    # the AWS CLI v2 needs a region for most commands: the profile has one of its own
+    aws = subprocess.run(["aws", "configure", "get", "region", "--profile", "archive-ro"], capture_output=True,
+                         text=True, env=cli_env, timeout=60)
+    assert aws.stdout.strip() == DEMO_REGION
+
+
+def test_without_region_the_preset_default_wins_and_is_named(emulator_factory, cli_env, config_path, tmp_path):
+    emulator_factory(auto_approve=True)
+    preset = tmp_path / "org.toml"
+    preset.write_text(f'[sso]\nstart_url = "{DEMO_START_URL}"\nregion = "{DEMO_REGION}"\nsession_name = "org"\n'
+                      '[profiles]\nregion = "eu-west-3"\n')
+    proc = _run(cli_env, "--yes", "--preset", str(preset), "--account", "012345678901", "--role", "ReadOnly",
+                "--profile", "p", "--device-code", "--dry-run")
+    assert proc.returncode == 0, proc.stderr
+    assert "+region = eu-west-3" in proc.stdout
+    assert "default region is eu-west-3, the organisation preset's default" in proc.stderr
+
+
 def test_a_broken_settings_file_does_not_stop_a_run_given_its_preset(emulator_factory, cli_env, config_path, tmp_path, home):
     emulator_factory(auto_approve=True)
     settings = home / ".config" / "aws-sso-wizard" / "settings.toml"

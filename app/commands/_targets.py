@@ -59,6 +59,27 @@ def add_target_arguments(parser, *, verb: str) -> None:
     parser.add_argument("--sso-session", metavar="NAME", help=f"{verb} this sso-session")
 
 
+def add_method_arguments(parser) -> None:
+    """``--device-code`` / ``--browser``: choose how to sign in (by default the app decides)."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--device-code", action="store_true",
+        help="sign in with a code entered on any device (the default over SSH or without a display)",
+    )
+    group.add_argument(
+        "--browser", action="store_true", help="sign in with a browser on this computer (the default where one can open)"
+    )
+
+
+def requested_method(args) -> str | None:
+    """The sign-in method the command line asks for (None: let the login service decide)."""
+    if getattr(args, "device_code", False):
+        return "device"
+    if getattr(args, "browser", False):
+        return "pkce"
+    return None
+
+
 def target_from_args(args) -> tuple["SsoTarget", list["Profile"]]:
     """The sign-in ``PROFILE`` / ``--sso-session`` name in the current config (see :func:`resolve_target`)."""
     from app.config.model import load_aws_config

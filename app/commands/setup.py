@@ -29,6 +29,8 @@ OUTPUT_FORMATS = ("json", "text", "table", "yaml", "yaml-stream")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from app.commands._targets import add_method_arguments
+
     parser.add_argument("--preset", metavar="FILE", help="organisation preset (TOML) that pre-fills the answers")
     group = parser.add_argument_group("non-interactive setup (--yes)")
     group.add_argument("--yes", "-y", action="store_true", help="no UI: take every answer from these options")
@@ -42,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--output", choices=OUTPUT_FORMATS, help="default output format of the profile")
     group.add_argument("--scopes", metavar="S", help="sso_registration_scopes (default sso:account:access)")
     group.add_argument("--legacy", action="store_true", help="write a legacy profile without an [sso-session]")
-    group.add_argument("--device-code", action="store_true", help="sign in with a code instead of the browser")
+    add_method_arguments(group)
     group.add_argument("--no-browser", action="store_true", help="print the sign-in URL instead of opening a browser")
     group.add_argument("--dry-run", action="store_true", help="show the change but do not write it")
 
@@ -71,7 +73,8 @@ def _refuse_flags_without_yes(args: argparse.Namespace) -> None:
 
     extra = [name for name in ("start_url", "sso_region", "sso_session", "account", "role", "profile", "region",
                                "output", "scopes") if getattr(args, name, None)]
-    extra += [name for name in ("legacy", "device_code", "no_browser", "dry_run") if getattr(args, name, False)]
+    extra += [name for name in ("legacy", "device_code", "browser", "no_browser", "dry_run")
+              if getattr(args, name, False)]
     if extra:
         option = "--" + extra[0].replace("_", "-")
         raise UsageError(f"{option} only works with --yes (the wizard asks for it instead).")
@@ -95,6 +98,7 @@ class SetupAnswers:
     region: str | None
     output: str | None
     scopes: str | None
+    region_note: str | None = None  # how the region was chosen when --region was not given
 
 
 def _print_diff(diff: str) -> None:
@@ -154,7 +158,13 @@ def _resolve_answers(args: argparse.Namespace) -> SetupAnswers:
             raise UsageError("--scopes: separate scope values with commas, for example sso:account:access.")
     if args.legacy and scopes is not None and args.scopes is not None:
         raise UsageError("--scopes needs an sso-session; it cannot be used with --legacy.")
-    region = args.region or (preset.default_region if preset else None)
+    region, region_note = args.region, None
+    if not region:  # the wizard's default: the preset's region, else the region of IAM Identity Center
+        if preset is not None and preset.default_region:
+            region, whose = preset.default_region, "the organisation preset's default"
+        else:
+            region, whose = sso_region, "the region of IAM Identity Center"
+        region_note = f"No --region given: the profile's default region is {region}, {whose} (--region changes it)."
     output = args.output or (preset.output if preset else None)
     return SetupAnswers(
         start_url=start_url,
@@ -166,6 +176,7 @@ def _resolve_answers(args: argparse.Namespace) -> SetupAnswers:
         region=region,
         output=output,
         scopes=None if args.legacy else (scopes or DEFAULT_SCOPES),
+        region_note=region_note,
     )
 
 
@@ -213,12 +224,12 @@ def _portal(args: argparse.Namespace, answers: SetupAnswers, config) -> "PortalC
 
 def _setup(args: argparse.Namespace, answers: SetupAnswers) -> int:
     from app.cancel import CancelToken
-    from app.commands._output import print_sign_in_prompt
+    from app.commands._output import sign_in_printer
+    from app.commands._targets import requested_method
     from app.config.model import load_aws_config
     from app.config.writer import ConfigWriter
     from app.errors import WizardError
     from app.signin.account_names import list_and_remember
-    from app.signin.browser import Browser, NoBrowser
     from app.signin.login import LoginService
     from app.signin.portal import SsoClient
     from app.wizard_state import ProfileChoice, WizardState
@@ -227,12 +238,13 @@ def _setup(args: argparse.Namespace, answers: SetupAnswers) -> int:
     state = WizardState(portal=_portal(args, answers, config))
     target = state.target()
 
-    login = LoginService(browser=NoBrowser() if args.no_browser else Browser())
-    state.login_method = "device" if (args.device_code or target.is_legacy) else "pkce"
+    login = LoginService()
+    choice = login.choose_method(target, requested_method(args))
+    state.login_method = choice.method
     cancel = CancelToken()
     try:
-        login.ensure_signed_in(target, method=state.login_method, open_browser=not args.no_browser,
-                               on_prompt=print_sign_in_prompt, cancel=cancel)
+        login.ensure_signed_in(target, method=choice.method, open_browser=not args.no_browser,
+                               on_prompt=sign_in_printer(choice), cancel=cancel)
     except KeyboardInterrupt:
         cancel.cancel()
         raise
@@ -257,6 +269,8 @@ def _setup(args: argparse.Namespace, answers: SetupAnswers) -> int:
     if not plan.changed:
         say(f"Nothing to change: {plan.path} already has the profile {answers.profile} with these settings.")
         return 0
+    if answers.region_note:
+        say(answers.region_note)
     _print_diff(plan.diff)
     for note in plan.notes:
         say(note)
