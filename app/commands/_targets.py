@@ -11,6 +11,7 @@ import threading
 from typing import TYPE_CHECKING, Iterator
 
 from app.errors import WizardError
+from app.program import command
 
 if TYPE_CHECKING:  # pragma: no cover
     from app.cancel import CancelToken
@@ -33,7 +34,7 @@ def _names(items) -> str:
 def find_profile(config: "AwsConfig", name: str) -> "Profile":
     profile = config.profiles.get(name)
     if profile is None:
-        hint = "Run `aws-sso-wizard profiles` to see them." if config.profiles else "Run `aws-sso-wizard setup` to create one."
+        hint = f"Run `{command('profiles')}` to see them." if config.profiles else f"Run `{command('setup')}` to create one."
         raise WizardError(f"There is no profile named {name!r} in {config.path}.", hint=hint)
     return profile
 
@@ -45,7 +46,7 @@ def sso_profile(config: "AwsConfig", name: str) -> "Profile":
     if not profile.is_sso:
         raise WizardError(
             f"Profile {name!r} does not sign in through IAM Identity Center (it uses {kind_label(profile)}).",
-            hint="Pick an SSO profile; `aws-sso-wizard profiles` shows which ones are.",
+            hint=f"Pick an SSO profile; `{command('profiles')}` shows which ones are.",
         )
     return profile
 
@@ -104,7 +105,7 @@ def resolve_target(
         sso_session = config.sso_sessions.get(session)
         if sso_session is None:
             known = list(config.sso_sessions)
-            hint = f"The config has: {_names(known)}." if known else "Run `aws-sso-wizard setup` to add one."
+            hint = f"The config has: {_names(known)}." if known else f"Run `{command('setup')}` to add one."
             raise WizardError(f"There is no sso-session named {session!r} in {config.path}.", hint=hint)
         target = SsoTarget.from_session(sso_session)
         return target, [p for p in config.profiles.values() if session_key_of(p) == session and p.sso_session]
@@ -124,7 +125,7 @@ def resolve_target(
         keys.setdefault(name, [])
     if not keys:
         raise WizardError(
-            f"{config.path} has no IAM Identity Center sign-in yet.", hint="Run `aws-sso-wizard setup` first."
+            f"{config.path} has no IAM Identity Center sign-in yet.", hint=f"Run `{command('setup')}` first."
         )
     if len(keys) > 1:
         sessions = [k for k in keys if k in config.sso_sessions] or list(keys)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.commands._output import say
+from app.program import PROG, command
 
 if TYPE_CHECKING:  # pragma: no cover
     from app.wizard_state import PortalChoice
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             _refuse_flags_without_yes(args)
     except UsageError as error:
-        say(f"aws-sso-wizard setup: {error}")
+        say(f"{PROG} setup: {error}")
         return 2
     if getattr(args, "yes", False):
         return _setup(args, answers)  # WizardErrors reach app.cli, which prints one line with the exit code
@@ -254,7 +255,7 @@ def _setup(args: argparse.Namespace, answers: SetupAnswers) -> int:
     if account is None:
         raise WizardError(
             f"The account {answers.account} is not available to you ({len(accounts)} accounts are).",
-            hint="Check the account id, or run `aws-sso-wizard accounts` to list them.",
+            hint=f"Check the account id, or run `{command('accounts')}` to list them.",
         )
     roles = client.list_account_roles(account.account_id, cancel=cancel)
     if answers.role not in roles:
