@@ -31,10 +31,29 @@ def _names(items) -> str:
     return shown + (f" and {len(items) - 8} more" if len(items) > 8 else "")
 
 
+def did_you_mean(name: str, known) -> str | None:
+    """The known name ``name`` was probably meant to be: the same but for case, else a close one."""
+    import difflib
+
+    known = list(known)
+    same = [k for k in known if k.lower() == name.lower()]
+    if same:
+        return same[0]
+    lowered = {k.lower(): k for k in known}
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.7)
+    return lowered[close[0]] if close else None
+
+
 def find_profile(config: "AwsConfig", name: str) -> "Profile":
     profile = config.profiles.get(name)
     if profile is None:
-        hint = f"Run `{command('profiles')}` to see them." if config.profiles else f"Run `{command('setup')}` to create one."
+        guess = did_you_mean(name, config.profiles)
+        if guess is not None:
+            hint = f"Did you mean {guess}? (`{command('profiles')}` lists them.)"
+        elif config.profiles:
+            hint = f"Run `{command('profiles')}` to see them."
+        else:
+            hint = f"Run `{command('setup')}` to create one."
         raise WizardError(f"There is no profile named {name!r} in {config.path}.", hint=hint)
     return profile
 
@@ -105,7 +124,9 @@ def resolve_target(
         sso_session = config.sso_sessions.get(session)
         if sso_session is None:
             known = list(config.sso_sessions)
-            hint = f"The config has: {_names(known)}." if known else f"Run `{command('setup')}` to add one."
+            guess = did_you_mean(session, known)
+            hint = (f"Did you mean {guess}?" if guess else f"The config has: {_names(known)}." if known
+                    else f"Run `{command('setup')}` to add one.")
             raise WizardError(f"There is no sso-session named {session!r} in {config.path}.", hint=hint)
         target = SsoTarget.from_session(sso_session)
         return target, [p for p in config.profiles.values() if session_key_of(p) == session and p.sso_session]

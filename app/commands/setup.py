@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--start-url", metavar="URL", help="AWS access portal URL (SSO start URL)")
     group.add_argument("--sso-region", metavar="REGION", help="region of IAM Identity Center")
     group.add_argument("--sso-session", metavar="NAME", help="name of the [sso-session] section")
-    group.add_argument("--account", metavar="ID", help="12-digit AWS account id")
+    group.add_argument("--account", metavar="ID|NAME", help="12-digit AWS account id, or the account's name")
     group.add_argument("--role", metavar="NAME", help="role (permission set) name in that account")
     group.add_argument("--profile", metavar="NAME", help="name of the profile to write")
     group.add_argument("--region", metavar="REGION", help="default region of the profile")
@@ -116,7 +116,7 @@ def _resolve_answers(args: argparse.Namespace) -> SetupAnswers:
     from app.config.edits import validate_profile_name, validate_session_name
     from app.config.model import DEFAULT_SCOPES
     from app.settings import PRESET_ENV, Settings, find_preset
-    from app.signin.start_url import check_start_url, region_from_start_url
+    from app.signin.start_url import check_start_url, complete_start_url, region_from_start_url
 
     # the settings file only matters for its preset key: a broken one does not stop a run given its preset
     chosen = getattr(args, "preset", None) or os.environ.get(PRESET_ENV, "").strip()
@@ -124,10 +124,12 @@ def _resolve_answers(args: argparse.Namespace) -> SetupAnswers:
     start_url = args.start_url or (preset.start_url if preset else None)
     if not start_url:
         raise UsageError("--start-url is required with --yes.")
+    start_url = complete_start_url(start_url)
     reason = check_start_url(start_url)
     if reason:
         raise UsageError(f"--start-url: {reason}")
-    sso_region = args.sso_region or (preset.sso_region if preset else None) or region_from_start_url(start_url)
+    sso_region = _region_code(args.sso_region) or (preset.sso_region if preset else None) or region_from_start_url(
+        start_url)
     if not sso_region:
         raise UsageError("--sso-region is required with --yes (the region of IAM Identity Center).")
     session = None
@@ -143,8 +145,8 @@ def _resolve_answers(args: argparse.Namespace) -> SetupAnswers:
     if not args.account:
         raise UsageError("--account is required with --yes.")
     account = args.account.strip()
-    if not (len(account) == 12 and account.isdigit()):
-        raise UsageError(f"--account: “{account}” is not a 12-digit AWS account id.")
+    if account.isdigit() and len(account) != 12:
+        raise UsageError(f"--account: “{account}” is not a 12-digit AWS account id (or give the account's name).")
     if not args.role:
         raise UsageError("--role is required with --yes.")
     if not args.profile:
@@ -159,7 +161,7 @@ def _resolve_answers(args: argparse.Namespace) -> SetupAnswers:
             raise UsageError("--scopes: separate scope values with commas, for example sso:account:access.")
     if args.legacy and scopes is not None and args.scopes is not None:
         raise UsageError("--scopes needs an sso-session; it cannot be used with --legacy.")
-    region, region_note = args.region, None
+    region, region_note = _region_code(args.region), None
     if not region:  # the wizard's default: the preset's region, else the region of IAM Identity Center
         if preset is not None and preset.default_region:
             region, whose = preset.default_region, "the organisation preset's default"
@@ -181,15 +183,20 @@ def _resolve_answers(args: argparse.Namespace) -> SetupAnswers:
     )
 
 
+def _region_code(value: str | None) -> str | None:
+    """A region as typed, in the lower case region codes have (``US-EAST-1`` → ``us-east-1``)."""
+    return value.strip().lower() if value and value.strip() else value
+
+
 def _check_regions(answers: SetupAnswers) -> None:
     from app.commands._targets import UsageError
-    from app.signin.regions import check_region
+    from app.signin.regions import check_profile_region, check_region
 
     reason = check_region(answers.sso_region)
     if reason:
         raise UsageError(f"--sso-region: {reason}")
     if answers.region:
-        reason = check_region(answers.region)
+        reason = check_profile_region(answers.region)
         if reason:
             raise UsageError(f"--region: {reason}")
 
@@ -223,6 +230,27 @@ def _portal(args: argparse.Namespace, answers: SetupAnswers, config) -> "PortalC
     return PortalChoice.of_session(existing)
 
 
+def _find_account(accounts: list, wanted: str):
+    """The account ``wanted`` names: its id, or its name (any case); a clear error otherwise."""
+    import difflib
+
+    from app.errors import WizardError
+
+    exact = [a for a in accounts if wanted in (a.account_id, a.account_name)]
+    named = exact or [a for a in accounts if (a.account_name or "").lower() == wanted.lower()]
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        ids = ", ".join(a.account_id for a in named)
+        raise WizardError(f"More than one of your accounts is named “{wanted}” ({ids}).",
+                          hint="Give the account id with --account instead.")
+    names = [a.account_name for a in accounts if a.account_name]
+    close = difflib.get_close_matches(wanted.lower(), [n.lower() for n in names], n=1, cutoff=0.7)
+    hint = (f"Did you mean {next(n for n in names if n.lower() == close[0])}?" if close
+            else f"Check the account, or run `{command('accounts')}` to list them.")
+    raise WizardError(f"The account {wanted} is not available to you ({len(accounts)} accounts are).", hint=hint)
+
+
 def _setup(args: argparse.Namespace, answers: SetupAnswers) -> int:
     from app.cancel import CancelToken
     from app.commands._output import sign_in_printer
@@ -251,12 +279,7 @@ def _setup(args: argparse.Namespace, answers: SetupAnswers) -> int:
         raise
     client = SsoClient(login, target)
     accounts = list_and_remember(client, cancel=cancel)
-    account = next((a for a in accounts if a.account_id == answers.account), None)
-    if account is None:
-        raise WizardError(
-            f"The account {answers.account} is not available to you ({len(accounts)} accounts are).",
-            hint=f"Check the account id, or run `{command('accounts')}` to list them.",
-        )
+    account = _find_account(accounts, answers.account)
     roles = client.list_account_roles(account.account_id, cancel=cancel)
     if answers.role not in roles:
         close = [r for r in roles if r.lower() == answers.role.lower()]
