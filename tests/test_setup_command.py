@@ -311,3 +311,12 @@ def test_demo_and_setup_help_are_light(cli_env):
         proc = subprocess.run(["aws-sso-wizard", command, "--help"], capture_output=True, text=True, env=cli_env,
                               timeout=30)
         assert proc.returncode == 0 and command in proc.stdout
+
+
+def test_help_speaks_plainly(cli_env):
+    proc = _run(cli_env, "--help")
+    assert proc.returncode == 0
+    text = " ".join(proc.stdout.split())
+    assert "IAM Identity Center (formerly AWS SSO)" in text
+    assert "sso_registration_scopes" not in text and "{json,text,table,yaml,yaml-stream}" not in text
+    assert "yaml-stream: yaml printed as it arrives" in text

@@ -24,7 +24,8 @@ from app.program import PROG, command
 if TYPE_CHECKING:  # pragma: no cover
     from app.wizard_state import PortalChoice
 
-HELP = "Set up an AWS SSO profile step by step (the wizard), or in one go with --yes."
+HELP = ("Set up an AWS profile that signs in through IAM Identity Center (formerly AWS SSO): step by step "
+        "(the wizard), or in one go with --yes.")
 
 OUTPUT_FORMATS = ("json", "text", "table", "yaml", "yaml-stream")
 
@@ -35,16 +36,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--preset", metavar="FILE", help="organisation preset (TOML) that pre-fills the answers")
     group = parser.add_argument_group("non-interactive setup (--yes)")
     group.add_argument("--yes", "-y", action="store_true", help="no UI: take every answer from these options")
-    group.add_argument("--start-url", metavar="URL", help="AWS access portal URL (SSO start URL)")
-    group.add_argument("--sso-region", metavar="REGION", help="region of IAM Identity Center")
-    group.add_argument("--sso-session", metavar="NAME", help="name of the [sso-session] section")
+    group.add_argument("--start-url", metavar="URL",
+                       help="your AWS access portal's address (the start URL), e.g. https://my-org.awsapps.com/start")
+    group.add_argument("--sso-region", metavar="REGION", help="the AWS region your IAM Identity Center is in")
+    group.add_argument("--sso-session", metavar="NAME",
+                       help="a short name for that portal, shared by its profiles (an [sso-session] in the config)")
     group.add_argument("--account", metavar="ID|NAME", help="12-digit AWS account id, or the account's name")
     group.add_argument("--role", metavar="NAME", help="role (permission set) name in that account")
     group.add_argument("--profile", metavar="NAME", help="name of the profile to write")
-    group.add_argument("--region", metavar="REGION", help="default region of the profile")
-    group.add_argument("--output", choices=OUTPUT_FORMATS, help="default output format of the profile")
-    group.add_argument("--scopes", metavar="S", help="sso_registration_scopes (default sso:account:access)")
-    group.add_argument("--legacy", action="store_true", help="write a legacy profile without an [sso-session]")
+    group.add_argument("--region", metavar="REGION",
+                       help="the region AWS commands use with this profile (default: the preset's, else --sso-region)")
+    group.add_argument("--output", choices=OUTPUT_FORMATS, metavar="FORMAT",
+                       help="how AWS CLI commands print results with this profile: json, text, table or yaml "
+                            "(yaml-stream: yaml printed as it arrives)")
+    group.add_argument("--scopes", metavar="S",
+                       help="what the sign-in may be used for, comma-separated (default sso:account:access)")
+    group.add_argument("--legacy", action="store_true",
+                       help="write the older profile form that names the portal itself (it cannot renew its sign-in)")
     add_method_arguments(group)
     group.add_argument("--no-browser", action="store_true", help="print the sign-in URL instead of opening a browser")
     group.add_argument("--dry-run", action="store_true", help="show the change but do not write it")

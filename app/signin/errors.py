@@ -271,7 +271,7 @@ def translate_client_error(error: Any, *, operation: str | None = None, context:
         )
     if code == "UnauthorizedException":
         return SessionExpired(
-            "Your SSO session has expired or is no longer valid.", hint=SIGN_IN_AGAIN, **common
+            "Your sign-in has expired or is no longer valid.", hint=SIGN_IN_AGAIN, **common
         )
     if code == "InvalidGrantException":
         if context == "refresh":

@@ -853,7 +853,7 @@ class LoginService:
                 f"({_parenthetical(note)}). It ends by itself when it expires."
             )
         if roles_removed:
-            message += f" Removed {roles_removed} cached role credential file{'s' if roles_removed != 1 else ''}."
+            message += f" Removed {_role_keys(roles_removed)}."
         return LogoutResult(server_ok=server_ok, removed=tuple(removed), message=message)
 
     def logout_all(self) -> LogoutResult:
@@ -896,11 +896,11 @@ class LoginService:
             removed.append(path)
             roles += 1
         if sessions == 0 and roles == 0:
-            message = "You were not signed in to any SSO session."
+            message = "You were not signed in to any IAM Identity Center portal."
         else:
-            message = f"Signed out of {sessions} SSO session{'s' if sessions != 1 else ''}"
+            message = f"Signed out of {sessions} sign-in{'s' if sessions != 1 else ''}"
             if roles:
-                message += f" and removed {roles} cached role credential file{'s' if roles != 1 else ''}"
+                message += f" and removed {_role_keys(roles)}"
             message += "."
         if failures:
             message += (
@@ -937,6 +937,11 @@ def probe_service(base_url: str, timeout: float = PROBE_TIMEOUT) -> None:
         raise network_error(cause, url=base_url, operation="CreateToken") from None
     except OSError as error:
         raise network_error(error, url=base_url, operation="CreateToken") from None
+
+
+def _role_keys(count: int) -> str:
+    """``the AWS CLI's temporary keys for 2 roles``: the role credential files, in plain words."""
+    return f"the AWS CLI's temporary keys for {count} role{'s' if count != 1 else ''}"
 
 
 def _parenthetical(sentence: str | None) -> str:
