@@ -14,8 +14,7 @@ from typing import Sequence
 
 from app import __version__
 from app.commands import COMMANDS
-
-PROG = "aws-sso-wizard"
+from app.program import PROG
 
 DESCRIPTION = (
     "Set up AWS IAM Identity Center (SSO) profiles step by step, and keep them signed in. "

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from app.errors import WizardError
 from app.paths import display_path
+from app.program import command as program_command
 from assets import asset_path
 from screens.base import StepScreen
 from screens.dialogs.errors import describe_error
@@ -55,7 +56,7 @@ class DoneScreen(StepScreen):
             ("Try it", f"aws s3 ls --profile {name}"),
             ("Use it by default", f"export AWS_PROFILE={name}"),
             ("In Python", f'boto3.Session(profile_name="{name}")'),
-            ("Sign in again later", f"aws-sso-wizard login {name}"),
+            ("Sign in again later", program_command("login", name)),
         ]
         for i, (label, command) in enumerate(rows):
             if i:

@@ -203,8 +203,9 @@ class PortalScreen(StepScreen):
         self.query_one("#name-error", Static).update("")
 
     def _update_url_feedback(self, url: str) -> None:
-        from app.signin.start_url import check_start_url, region_from_start_url
+        from app.signin.start_url import check_start_url, complete_start_url, region_from_start_url
 
+        url = complete_start_url(url)  # typed without https://: judged (and used) with it
         error = self.query_one("#url-error", Static)
         help_line = self.query_one("#region-help", Static)
         if url.strip():
@@ -332,7 +333,12 @@ class PortalScreen(StepScreen):
                 return
             self._show_form(focus=True)
             return
-        url = self.query_one("#start-url", Input).value
+        from app.signin.start_url import complete_start_url
+
+        url_input = self.query_one("#start-url", Input)
+        url = complete_start_url(url_input.value)
+        if url != url_input.value:
+            url_input.value = url  # what will be written, https:// included
         if self._is_vanity(url) and url not in self.lookups:
             # Enter before the look-up finished: finish it first, then go on (if it found the region)
             self._continue_after_lookup = True

@@ -291,12 +291,45 @@ def test_accounts_json_and_roles_with_progress(demo_config, home, emulator):
     assert proc.returncode == 0 and "preservation-prod" in proc.stdout
 
 
-def test_accounts_needs_a_sign_in_and_a_session(demo_config, emulator):
+def test_accounts_needs_a_sign_in(demo_config, emulator):
     proc = run("accounts", "--sso-session", "archive")
     assert proc.returncode == 1
     assert "Sign in first: aws-sso-wizard login --sso-session archive" in one_line_error(proc)
+
+
+def test_accounts_without_a_session_uses_the_only_one(demo_config, home, emulator):
+    signed_in(emulator, home)
+    proc = run("accounts", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert len(json.loads(proc.stdout)) == 12
+
+
+def test_accounts_with_several_sessions_asks_which(demo_config, emulator):
+    demo_config.write_text(demo_config.read_text() + "\n[sso-session other]\n"
+                           "sso_start_url = https://other.awsapps.com/start\nsso_region = us-east-1\n")
     proc = run("accounts")
     assert proc.returncode == 2
+    assert "archive" in proc.stderr and "other" in proc.stderr
+
+
+# -- names that are nearly right --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv, guess",
+    [
+        (["whoami", "Preservation-Prod"], "Did you mean preservation-prod?"),
+        (["whoami", "preservaton-prod"], "Did you mean preservation-prod?"),
+        (["login", "shared-admn"], "Did you mean shared-admin?"),
+        (["logout", "SHARED-ADMIN"], "Did you mean shared-admin?"),
+        (["accounts", "--sso-session", "Archive"], "Did you mean archive?"),
+    ],
+)
+def test_a_mistyped_name_gets_did_you_mean(demo_config, argv, guess):
+    proc = run(*argv)
+    assert proc.returncode == 1
+    assert one_line_error(proc).endswith(guess + (" (`aws-sso-wizard profiles` lists them.)"
+                                                  if "--sso-session" not in argv else ""))
 
 
 def test_accounts_when_throttled_still_finishes(demo_config, home, emulator):

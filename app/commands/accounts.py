@@ -1,4 +1,4 @@
-"""``aws-sso-wizard accounts --sso-session NAME [--roles] [--json]``."""
+"""``aws-sso-wizard accounts [--sso-session NAME] [--roles] [--json]``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ HELP = "List the AWS accounts (and with --roles, the roles) an sso-session can u
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sso-session", metavar="NAME", required=True, help="the sso-session to ask")
+    parser.add_argument(
+        "--sso-session", metavar="NAME", help="the sso-session to ask (default: the config's only one)"
+    )
     parser.add_argument("--roles", action="store_true", help="also list each account's roles")
     parser.add_argument(
         "--json", action="store_true", help="print a JSON list (account_id, account_name, email[, roles])"

@@ -155,4 +155,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"The demo sandbox is kept in {sandbox} (config: {sandbox / '.aws' / 'config'}).", file=sys.stderr)
     else:
         print("Demo finished; its sandbox was removed. Nothing outside it was touched.", file=sys.stderr)
+    from app.program import install_hint
+
+    hint = install_hint()
+    if hint:
+        print(hint, file=sys.stderr)
     return code

@@ -21,6 +21,7 @@ def run(args: argparse.Namespace) -> int:
 
     from app.commands._output import print_json, print_table
     from app.profiles.status import ProfileStatusService
+    from app.program import command
 
     service = ProfileStatusService()
     snapshot = service.snapshot()
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not snapshot.rows:
         print(
-            f"No profiles in {service.config_path}. Run `aws-sso-wizard setup` to create one.",
+            f"No profiles in {service.config_path}. Run `{command('setup')}` to create one.",
             file=sys.stderr,
         )
         return 0

@@ -258,7 +258,7 @@ class ErrorRule:
     hint: str
 
 
-_SESSION_INVALID = ErrorRule(SessionExpired, "Your SSO session has expired or is no longer valid.", SIGN_IN_AGAIN)
+_SESSION_INVALID = ErrorRule(SessionExpired, "Your sign-in has expired or is no longer valid.", SIGN_IN_AGAIN)
 _REGISTRATION_REFUSED = ErrorRule(
     LoginFailed, "This app's sign-in registration is no longer accepted by IAM Identity Center.", SIGN_IN_AGAIN
 )

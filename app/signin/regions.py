@@ -99,3 +99,48 @@ def check_region(region: str) -> str | None:
             "not the region's display name."
         )
     return f"“{value}” is not an AWS region where IAM Identity Center sign-in is available."
+
+
+@functools.lru_cache(maxsize=1)
+def _all_regions() -> tuple[str, ...]:
+    """Every region of every partition in botocore's bundled endpoint data (not only those with
+    IAM Identity Center): what a profile's default region may be."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("botocore")
+    if spec is None or not spec.submodule_search_locations:
+        raise LookupError("botocore is not installed")
+    data = Path(list(spec.submodule_search_locations)[0]) / "data"
+    regions: list[str] = []
+    for partition in _read_botocore_json(data / "endpoints.json")["partitions"]:
+        regions += [name for name in partition.get("regions", {}) if name not in regions]
+    return tuple(regions)
+
+
+def all_regions() -> list[str]:
+    """Every AWS region botocore knows, across all partitions."""
+    return list(_all_regions())
+
+
+def check_profile_region(region: str) -> str | None:
+    """None when ``region`` is an AWS region (any, Identity Center or not), else the reason, for people."""
+    value = (region or "").strip()
+    if not value:
+        return "Enter the default AWS region of the profile (for example eu-west-1)."
+    if value != region:
+        return "The region must not contain spaces."
+    known = _all_regions()
+    if value in known:
+        return None
+    cleaned = re.sub(r"[\s_]+", "-", value.lower())
+    cleaned = re.sub(r"-([lio0-9]+)$", lambda m: "-" + m.group(1).replace("l", "1").replace("i", "1").replace("o", "0"), cleaned)
+    close = [cleaned] if cleaned in known else difflib.get_close_matches(cleaned, known, n=1, cutoff=0.75)
+    if close and close[0] != value:
+        return f"“{value}” is not an AWS region. Did you mean {close[0]}?"
+    if not _REGION_SHAPE.match(value):
+        return (
+            f"“{value}” does not look like an AWS region code. Use the code, for example us-east-1 or eu-west-1, "
+            "not the region's display name."
+        )
+    return f"“{value}” is not an AWS region that this version of botocore knows."
