@@ -103,3 +103,85 @@ def test_doctor_fails_on_a_config_link_that_loops(config_path, capsys):
     out = capsys.readouterr().out
     assert "[FAIL] AWS config file: ~/.aws/config is a symbolic link that loops back on itself." in out
     assert "does not exist yet" not in out
+
+
+# -- terminal control sequences in names ------------------------------------------------------------
+
+EVIL = "ev\x1b[31mil\u202e"
+EVIL_SHOWN = "ev\\x1b[31mil\\u202e"
+SESSION = "s\x1b]0;pwned\x07"
+SESSION_SHOWN = "s\\x1b]0;pwned\\x07"
+HOSTILE_CONFIG = f"""\
+[profile {EVIL}]
+sso_session = {SESSION}
+sso_account_id = 111122223333
+sso_role_name = Role\u009b2J\u2067
+
+[profile lost]
+sso_session = gone\x1b[5m
+sso_account_id = 111122223333
+sso_role_name = R
+
+[sso-session {SESSION}]
+sso_start_url = https://x.awsapps.com/start
+sso_region = us-east-1
+"""
+TERMINAL_CONTROLS = [chr(c) for c in (*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0))] + [
+    chr(c) for c in (*range(0x202a, 0x202f), *range(0x2066, 0x206a))]
+
+
+def _acts_on_the_terminal(text: str) -> list[str]:
+    return sorted({repr(ch) for ch in text if ch in TERMINAL_CONTROLS})
+
+
+def test_the_profiles_table_shows_control_sequences_escaped(config_path, capsys):
+    write_config(config_path, HOSTILE_CONFIG)
+    assert main(["profiles"]) == 0
+    out, err = capsys.readouterr()
+    assert _acts_on_the_terminal(out + err) == []
+    table = out.splitlines()
+    assert table[1].split() == [EVIL_SHOWN, "111122223333", "Role\\x9b2J\\u2067", SESSION_SHOWN, "signed", "out"]
+    assert 'lost: It names the sso-session "gone\\x1b[5m", which does not exist.' in out
+
+
+def test_profiles_json_keeps_the_exact_names(config_path, capsys):
+    write_config(config_path, HOSTILE_CONFIG)
+    assert main(["profiles", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert _acts_on_the_terminal(out) == []
+    assert [item["name"] for item in json.loads(out)] == [EVIL, "lost"]
+
+
+@pytest.mark.parametrize("argv, named", [
+    (["login", "lost", "--no-browser"], "gone\\x1b[5m"),
+    (["logout", "lost"], "gone\\x1b[5m"),
+    (["whoami", "lost"], "gone\\x1b[5m"),
+    (["logout", "--sso-session", "nope"], f"The config has: {SESSION_SHOWN}."),
+    (["login", "nope\x1b[2J"], "There is no profile named 'nope\\x1b[2J'"),
+])
+def test_errors_naming_profiles_show_control_sequences_escaped(argv, named, config_path, nothing_listens, capsys):
+    write_config(config_path, HOSTILE_CONFIG)
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert _acts_on_the_terminal(out + err) == []
+    assert named in err
+
+
+async def test_the_profile_browser_shows_control_sequences_escaped(config_path):
+    from helpers.profile_app import NAME, ROLE, SESSION as SESSION_COLUMN, make_app, screen_of, table_rows, wait_for
+    from screens.widgets.fast_table import FastTable
+
+    write_config(config_path, HOSTILE_CONFIG)
+    app = make_app(standalone=True)
+    async with app.run_test(size=(150, 30)) as pilot:
+        await wait_for(pilot, lambda: len(table_rows(app)) == 2, what="both profiles")
+        cells = table_rows(app)[EVIL]
+        assert (cells[NAME], cells[ROLE], cells[SESSION_COLUMN]) == (EVIL_SHOWN, "Role\\x9b2J\\u2067", SESSION_SHOWN)
+        table = screen_of(app).query_one(FastTable)
+        table.move_to(EVIL)
+        await pilot.pause()
+        drawn = "\n".join("".join(segment.text for segment in table.render_line(y)) for y in range(3))
+        details = str(screen_of(app).query_one("#profiles-details-text").render())
+        assert _acts_on_the_terminal(drawn + details) == []
+        assert EVIL_SHOWN in drawn
+        assert details.startswith(EVIL_SHOWN + "\n") and f"[sso-session {SESSION_SHOWN}]" in details
