@@ -185,3 +185,25 @@ async def test_the_profile_browser_shows_control_sequences_escaped(config_path):
         assert _acts_on_the_terminal(drawn + details) == []
         assert EVIL_SHOWN in drawn
         assert details.startswith(EVIL_SHOWN + "\n") and f"[sso-session {SESSION_SHOWN}]" in details
+
+
+# -- messages about a value that is missing --------------------------------------------------------
+
+SETUP_AGAINST_SESSION_S = ["setup", "--yes", "--dry-run", "--sso-session", "S", "--start-url",
+                           "https://d-1234567890.awsapps.com/start", "--sso-region", "eu-west-2",
+                           "--account", "111122223333", "--role", "R", "--profile", "p"]
+
+
+@pytest.mark.parametrize("section, says", [
+    ("sso_region = us-east-1\n", "“S” with no sso_start_url (its sso_region is us-east-1)."),
+    ("sso_start_url = https://d-999.awsapps.com/start\n", "“S” for https://d-999.awsapps.com/start, with no sso_region."),
+    ("sso_registration_scopes = sso:account:access\n", "“S” with no sso_start_url and no sso_region."),
+    ("sso_start_url = https://d-999.awsapps.com/start\nsso_region = us-east-1\n",
+     "“S” for https://d-999.awsapps.com/start (us-east-1)."),
+])
+def test_setup_names_what_an_existing_sso_session_lacks_in_a_sentence(section, says, config_path, capsys):
+    write_config(config_path, f"[sso-session S]\n{section}")
+    assert main(SETUP_AGAINST_SESSION_S) == 1
+    err = capsys.readouterr().err
+    assert f"aws-sso-wizard: Your config already has an sso-session {says} Use another --sso-session" in err
+    assert "None" not in err
