@@ -207,3 +207,18 @@ def test_setup_names_what_an_existing_sso_session_lacks_in_a_sentence(section, s
     err = capsys.readouterr().err
     assert f"aws-sso-wizard: Your config already has an sso-session {says} Use another --sso-session" in err
     assert "None" not in err
+
+
+def test_login_and_whoami_show_a_hostile_sso_session_name_escaped(config_path, emulator, capsys):
+    from app.emulator.org import DEMO_REGION, DEMO_START_URL
+
+    write_config(config_path, f"[sso-session {SESSION}]\nsso_start_url = {DEMO_START_URL}\nsso_region = {DEMO_REGION}\n\n"
+                              f"[profile {EVIL}]\nsso_session = {SESSION}\nsso_account_id = 012345678901\n"
+                              f"sso_role_name = ReadOnly\n")
+    emulator.auto_approve = True
+    assert main(["login", "--sso-session", SESSION, "--device-code", "--no-browser"]) == 0
+    assert main(["whoami", EVIL]) == 0
+    out, err = capsys.readouterr()
+    assert _acts_on_the_terminal(out + err) == []
+    assert f"Signed in to sso-session {SESSION_SHOWN} until " in out
+    assert f"Profile:  {EVIL_SHOWN}\nAccount:  012345678901\n" in out
