@@ -1,7 +1,7 @@
 """Set up a private virtualenv and run aws-sso-wizard or its tests: the README's Quick start.
 
     python3 app/bootstrap.py demo      # try the wizard against the built-in AWS emulator
-    python3 app/bootstrap.py test      # static checks (ruff, lint-imports), then the test suite
+    python3 app/bootstrap.py test      # static checks (ruff, mypy, lint-imports), then the test suite
     python3 app/bootstrap.py bench     # run the benchmarks and print their figures
     python3 app/bootstrap.py run ARGS  # any aws-sso-wizard command from this checkout
 
@@ -88,12 +88,13 @@ def ensure_tmux() -> None:
 
 STATIC_CHECKS = (
     ("ruff", [PYTHON, "-m", "ruff", "check", "."]),
+    ("mypy", [PYTHON, "-m", "mypy", "app", "screens"]),
     ("lint-imports", [os.path.join(BIN, "lint-imports" + (".exe" if os.name == "nt" else ""))]),
 )
 
 
 def run_static_checks(env: dict) -> int:
-    """Run ruff and the import contracts; 1 (naming each tool that found something) or 0."""
+    """Run ruff, mypy and the import contracts; 1 (naming each tool that found something) or 0."""
     failed = []
     for tool, args in STATIC_CHECKS:
         _say(f"running {tool}")

@@ -114,7 +114,7 @@ class WizardApp(App):
         # The first screen stack is that mode's own (named so, not Textual's "_default"), so the App
         # can switch back to it, e.g. from the wizard to the profile browser it was opened from
         # (Textual cannot switch back to "_default").
-        self.DEFAULT_MODE = mode
+        self.DEFAULT_MODE = mode  # type: ignore[misc]  # a ClassVar in Textual, read per instance by __init__
         super().__init__()
         self.typeahead_grace = self.TYPEAHEAD_GRACE if typeahead_grace is None else typeahead_grace
         self._screen_shown_at = 0.0

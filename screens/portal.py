@@ -15,10 +15,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from app.config.model import DEFAULT_SCOPES
+from app.config.model import DEFAULT_SCOPES, SsoSession
+from app.signin.start_url import ResolvedStartUrl
 from app.wizard_state import DEFAULT_SSO_REGION, PortalChoice
 from assets import asset_path
 from screens.base import StepScreen
@@ -33,7 +35,7 @@ REGION_HELP = "Where IAM Identity Center runs for your organisation."
 
 @dataclass(frozen=True)
 class _Loaded:
-    sessions: list  # [app.config.model.SsoSession]
+    sessions: list[SsoSession]
     regions: list[str]
 
 
@@ -45,16 +47,16 @@ class PortalScreen(StepScreen):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.sessions: dict[str, object] = {}
+        self.sessions: dict[str, SsoSession] = {}
         self.regions: list[str] = []
         self._name_touched = False
         self._suggested_name = ""
         self._region_from_url: str | None = None
         self.loaded = False
         # vanity URL look-ups: URL -> ResolvedStartUrl or the error; the one running; Enter waiting
-        self.lookups: dict[str, object] = {}
+        self.lookups: dict[str, ResolvedStartUrl | BaseException] = {}
         self._looking_up: str | None = None
-        self._lookup_timer = None
+        self._lookup_timer: Timer | None = None
         self._continue_after_lookup = False
 
     # -- layout --------------------------------------------------------------------------------
@@ -255,7 +257,7 @@ class PortalScreen(StepScreen):
                           done=lambda resolved: self._looked_up(url, resolved),
                           failed=lambda error: self._looked_up(url, error))
 
-    def _looked_up(self, url: str, result: object) -> None:
+    def _looked_up(self, url: str, result: ResolvedStartUrl | BaseException) -> None:
         if self._looking_up == url:
             self._looking_up = None
         self.lookups[url] = result
@@ -267,7 +269,7 @@ class PortalScreen(StepScreen):
             if not isinstance(result, BaseException):
                 self.action_next()
 
-    def _show_lookup(self, url: str, result: object) -> None:
+    def _show_lookup(self, url: str, result: ResolvedStartUrl | BaseException) -> None:
         help_line = self.query_one("#region-help", Static)
         if isinstance(result, BaseException):
             self.query_one("#url-error", Static).update(
@@ -358,7 +360,7 @@ class PortalScreen(StepScreen):
         if not reason and name in self.sessions:
             existing = self.sessions[name]
             region_item = self.query_one(".region-list", FilterList).highlighted
-            if same_start_url(existing.start_url, url) and (region_item in (None, existing.region)):
+            if existing.region and same_start_url(existing.start_url, url) and region_item in (None, existing.region):
                 return PortalChoice(session_name=name, start_url=url, sso_region=existing.region,
                                     scopes=existing.registration_scopes, existing=True)
             reason = (f"Your config already has a portal named “{name}” ({existing.start_url}). "
@@ -369,8 +371,8 @@ class PortalScreen(StepScreen):
             return None
         region = self.query_one(".region-list", FilterList).highlighted
         reason = check_region(region) if region else "Choose the SSO region from the list."
-        if reason:
-            self.present_error(reason)
+        if reason or not region:
+            self.present_error(reason or "Choose the SSO region from the list.")
             self.query_one(".region-list", FilterList).filter_input.focus()
             return None
         scopes = (self.services.preset.registration_scopes if self.services.preset else None) or DEFAULT_SCOPES

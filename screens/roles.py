@@ -21,14 +21,20 @@ class RoleScreen(PickerScreen):
             label += "  (the only account available to you)"
         return [("Account", label)]
 
+    def _account_id(self) -> str:
+        account = self.state.account
+        if account is None:
+            raise RuntimeError("the role step is shown only after an account is chosen")
+        return account.account_id
+
     def cached(self):
-        return self.state.roles.get(self.state.account.account_id)
+        return self.state.roles.get(self._account_id())
 
     def fetch(self, cancel: CancelToken) -> list:
-        return self.services.sso(self.state.target()).list_account_roles(self.state.account.account_id, cancel=cancel)
+        return self.services.sso(self.state.target()).list_account_roles(self._account_id(), cancel=cancel)
 
     def store(self, items: list) -> None:
-        self.state.roles[self.state.account.account_id] = list(items)
+        self.state.roles[self._account_id()] = list(items)
 
     def current(self):
         return self.state.role

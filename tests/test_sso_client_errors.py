@@ -1,5 +1,5 @@
 """Every error a person can meet during sign-in and SSO calls becomes a typed WizardError with a
-plain message and a next step (issue 3 §4): each sso-oidc, portal and STS error code as the real
+plain message and a next step: each sso-oidc, portal and STS error code as the real
 services encode it (through the emulator), connection refused, DNS failure, timeouts, 5xx, proxies."""
 
 from __future__ import annotations

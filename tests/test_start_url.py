@@ -1,4 +1,4 @@
-"""Start URL and region rules (issue 3 §1; interop spec §3.5)."""
+"""Start URL and region rules (interop spec §3.5)."""
 
 from __future__ import annotations
 

@@ -144,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
         demo = DemoInfo(sandbox=sandbox, base_url=emulator.base_url, env_file=env_file, note=note)
         from app.commands.home import choose_mode
 
-        # a kept sandbox that already has a profile opens the profile browser (issue 5), and so
+        # a kept sandbox that already has a profile opens the profile browser, and so
         # does the wizard when it is done
         code = open_app(preset_path=None, mode=choose_mode(), demo=demo, preset=preset, then_profiles=True)
     finally:

@@ -10,7 +10,7 @@ except that a last line without one gets ``\\ No newline at end of file``.
 from __future__ import annotations
 
 import difflib
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Protocol, Sequence
 
 from app.config.document import line_content, line_ending
 
@@ -50,7 +50,7 @@ def opcodes_for(
     return merged
 
 
-def _grouped(ops: list[Opcode], n: int = CONTEXT) -> list[list[Opcode]]:
+def _grouped(ops: Sequence[Opcode], n: int = CONTEXT) -> list[list[Opcode]]:
     """difflib's get_grouped_opcodes, on a precomputed opcode list."""
     if not ops or all(op[0] == "equal" for op in ops):
         return []
@@ -90,10 +90,16 @@ def _emit(out: list[str], tag: str, line: str) -> None:
         out.append("\\ No newline at end of file\n")
 
 
+class LineSlices(Protocol):
+    """Old lines by slice: a list, or a view that reads only the few lines a diff shows."""
+
+    def __getitem__(self, lines: slice, /) -> Sequence[str]: ...
+
+
 def unified_diff(
-    old_lines: Sequence[str],
-    new_line: "callable",  # type: ignore[valid-type]
-    ops: list[Opcode],
+    old_lines: LineSlices,
+    new_line: Callable[[int], str],
+    ops: Sequence[Opcode],
     fromfile: str,
     tofile: str,
 ) -> str:

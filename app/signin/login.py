@@ -115,11 +115,11 @@ class _Flight:
         self._lock = threading.Lock()
         self._prompt: LoginPrompt | None = None
         self._notice: str | None = None
-        self._listeners: list[Callable[[LoginPrompt], None]] = []
-        self._notice_listeners: list[Callable[[str], None]] = []
+        self._listeners: list[Callable[[LoginPrompt], object]] = []
+        self._notice_listeners: list[Callable[[str], object]] = []
 
     def listen(
-        self, callback: Callable[[LoginPrompt], None] | None, on_notice: Callable[[str], None] | None = None
+        self, callback: Callable[[LoginPrompt], object] | None, on_notice: Callable[[str], object] | None = None
     ) -> None:
         with self._lock:
             if callback is not None:
@@ -159,7 +159,7 @@ class _Flight:
         return self.result
 
 
-def _safe_call(callback: Callable[[Any], None], value: Any) -> None:
+def _safe_call(callback: Callable[[Any], object], value: Any) -> None:
     try:
         callback(value)
     except Exception:  # a display callback must not break the sign-in
@@ -224,8 +224,8 @@ class LoginService:
         method: str = "pkce",
         open_browser: bool = True,
         force: bool = False,
-        on_prompt: Callable[[LoginPrompt], None] | None = None,
-        on_notice: Callable[[str], None] | None = None,
+        on_prompt: Callable[[LoginPrompt], object] | None = None,
+        on_notice: Callable[[str], object] | None = None,
         cancel: CancelToken | None = None,
     ) -> TokenStatus:
         """Sign in to ``target`` and return the new status.
@@ -284,9 +284,9 @@ class LoginService:
         method: str = "pkce",
         open_browser: bool = True,
         force: bool = False,
-        on_sign_in: Callable[[], None] | None = None,
-        on_prompt: Callable[[LoginPrompt], None] | None = None,
-        on_notice: Callable[[str], None] | None = None,
+        on_sign_in: Callable[[], object] | None = None,
+        on_prompt: Callable[[LoginPrompt], object] | None = None,
+        on_notice: Callable[[str], object] | None = None,
         cancel: CancelToken | None = None,
     ) -> SignInResult:
         """The one sign-in use case: when ``target``'s session is valid, or renews with its refresh
@@ -377,10 +377,10 @@ class LoginService:
         method: str,
         open_browser: bool,
         force: bool,
-        publish: Callable[[LoginPrompt], None],
+        publish: Callable[[LoginPrompt], object],
         cancel: CancelToken,
         *,
-        notify: Callable[[str], None] | None = None,
+        notify: Callable[[str], object] | None = None,
     ) -> TokenStatus:
         started_ns = time.time_ns()
 
@@ -411,7 +411,7 @@ class LoginService:
         target: SsoTarget,
         method: str,
         open_browser: bool,
-        publish: Callable[[LoginPrompt], None],
+        publish: Callable[[LoginPrompt], object],
         cancel: CancelToken,
     ) -> TokenStatus:
         issuer = run_cancellable(lambda: self._issuer_url(target), cancel)
@@ -511,7 +511,7 @@ class LoginService:
         target: SsoTarget,
         issuer: str,
         open_browser: bool,
-        publish: Callable[[LoginPrompt], None],
+        publish: Callable[[LoginPrompt], object],
         cancel: CancelToken,
     ) -> dict[str, Any]:
         import uuid
@@ -559,7 +559,7 @@ class LoginService:
 
     def _show(
         self,
-        publish: Callable[[LoginPrompt], None],
+        publish: Callable[[LoginPrompt], object],
         method: str,
         url: str,
         open_browser: bool,
@@ -594,7 +594,7 @@ class LoginService:
         target: SsoTarget,
         issuer: str,
         open_browser: bool,
-        publish: Callable[[LoginPrompt], None],
+        publish: Callable[[LoginPrompt], object],
         cancel: CancelToken,
     ) -> dict[str, Any]:
         from app.signin.device_flow import DEVICE_GRANT_TYPE, DeviceAuthorization, attempt, poll
@@ -843,8 +843,8 @@ class LoginService:
         except OSError:
             candidates = []
         for path in candidates:
-            document = self.cache.read_document(path)
-            if not document or document.get("ProviderType") != "sso":
+            role_keys = self.cache.read_document(path)
+            if not role_keys or role_keys.get("ProviderType") != "sso":
                 continue
             try:
                 path.unlink()
