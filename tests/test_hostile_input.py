@@ -222,3 +222,37 @@ def test_login_and_whoami_show_a_hostile_sso_session_name_escaped(config_path, e
     assert _acts_on_the_terminal(out + err) == []
     assert f"Signed in to sso-session {SESSION_SHOWN} until " in out
     assert f"Profile:  {EVIL_SHOWN}\nAccount:  012345678901\n" in out
+
+
+# -- a signature AWS refuses is not an expired sign-in ---------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["SignatureDoesNotMatch", "IncompleteSignature"])
+def test_whoami_names_a_refused_signature_as_a_clock_or_signing_problem(code, emulator, home, capsys):
+    from app.emulator.org import DEMO_REGION, DEMO_START_URL
+
+    write_config(home / ".aws" / "config",
+                 f"[sso-session s]\nsso_start_url = {DEMO_START_URL}\nsso_region = {DEMO_REGION}\n\n"
+                 f"[profile p]\nsso_session = s\nsso_account_id = 012345678901\nsso_role_name = ReadOnly\n")
+    emulator.auto_approve = True
+    assert main(["login", "--sso-session", "s", "--device-code", "--no-browser"]) == 0
+    capsys.readouterr()
+    emulator.fail_next("GetCallerIdentity", code, count=5)
+    assert main(["whoami", "p"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"aws-sso-wizard: AWS could not verify the signature of the request ({code}): usually "
+                          "this computer's clock is off (clock skew)")
+    assert "Set this computer's clock to the right time" in err and "signing in again does not help" in err
+    assert "expired" not in err and "Sign in again" not in err
+
+
+def test_invalid_signature_exception_is_a_signing_problem_too():
+    from botocore.exceptions import ClientError
+
+    from app.signin.errors import SignatureRejected, translate_error
+
+    error = ClientError({"Error": {"Code": "InvalidSignatureException", "Message": "Signature expired: 20260101T"
+                                   "000000Z is now earlier than 20260101T001000Z"},
+                         "ResponseMetadata": {"HTTPStatusCode": 400}}, "GetCallerIdentity")
+    typed = translate_error(error)
+    assert isinstance(typed, SignatureRejected) and "clock" in typed.message and "clock" in (typed.hint or "")
