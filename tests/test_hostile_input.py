@@ -256,3 +256,70 @@ def test_invalid_signature_exception_is_a_signing_problem_too():
                          "ResponseMetadata": {"HTTPStatusCode": 400}}, "GetCallerIdentity")
     typed = translate_error(error)
     assert isinstance(typed, SignatureRejected) and "clock" in typed.message and "clock" in (typed.hint or "")
+
+
+MISSING_VALUES_CONFIG = """\
+[sso-session nourl]
+sso_region = us-east-1
+
+[sso-session noregion]
+sso_start_url = https://d-999.awsapps.com/start
+
+[sso-session bare]
+
+[profile a]
+sso_session = nourl
+sso_account_id = 111122223333
+sso_role_name = R
+
+[profile b]
+sso_session = noregion
+sso_role_name = R
+
+[profile c]
+sso_session = bare
+sso_account_id = 111122223333
+
+[profile d]
+sso_start_url = https://d-888.awsapps.com/start
+sso_account_id = 111122223333
+
+[profile e]
+sso_region = us-east-1
+sso_role_name = R
+
+[profile f]
+sso_session =
+sso_account_id = 111122223333
+sso_role_name = R
+
+[profile g]
+role_arn = arn:aws:iam::111122223333:role/x
+
+[profile h]
+source_profile = g
+"""
+"""Profiles and sso-sessions with values left out, empty, or of no kind the app knows."""
+
+
+def _every_message_about(config_path, capsys) -> str:
+    write_config(config_path, MISSING_VALUES_CONFIG)
+    said = []
+    runs = [["profiles"], *(
+        [command, name] for command in ("login", "logout", "whoami") for name in "abcdefgh"
+    ), *([command, "--sso-session", name] for command in ("login", "logout", "accounts")
+         for name in ("nourl", "noregion", "bare"))]
+    for argv in runs:
+        main(argv)
+        out, err = capsys.readouterr()
+        said.append(out + err)
+    return "\n".join(said)
+
+
+def test_messages_about_missing_values_read_as_sentences(config_path, nothing_listens, capsys):
+    said = _every_message_about(config_path, capsys)
+    for reads_badly in ("None", '""', "“”", "''", "uses other", "unexpected error"):
+        assert reads_badly not in said
+    assert "f: Its sso_session is empty; name an [sso-session] section there, or remove the line." in said
+    assert "Profile 'h' does not sign in through IAM Identity Center (it sets no credentials this app knows)." in said
+    assert "The sso-session “bare” is missing sso_start_url, sso_region." in said
