@@ -220,13 +220,37 @@ def test_logout_when_not_signed_in_says_only_that(demo_config, home):
     assert proc.stdout.splitlines() == ["You were not signed in to sso-session archive."]
 
 
-def test_logout_when_aws_cannot_be_reached_still_removes_the_token(demo_config, home, emulator):
+def test_logout_when_aws_cannot_be_reached_removes_the_token_and_says_so_in_the_exit_code(demo_config, home, emulator):
+    from app.commands.logout import NOT_ENDED_AT_AWS
+
     signed_in(emulator, home)
     emulator.stop()
     proc = run("logout", "--sso-session", "archive")
-    assert proc.returncode == 0
+    assert proc.returncode == NOT_ENDED_AT_AWS == 3
     assert not token_file(home, "archive").exists()
-    assert "could not end the session" in proc.stderr
+    assert proc.stdout == ""
+    assert one_line_error(proc).startswith(
+        "Removed the local sign-in for sso-session archive (profiles: preservation-prod, shared-admin), but could "
+        "not end the session at AWS (Could not connect to 127.0.0.1:")
+    assert one_line_error(proc).endswith("It ends by itself when it expires.")
+
+
+def test_logout_all_when_the_service_fails_says_so_in_the_exit_code(demo_config, home, emulator):
+    signed_in(emulator, home)
+    emulator.fail_next("Logout", "InvalidRequestException")
+    proc = run("logout", "--all")
+    assert proc.returncode == 3
+    assert not token_file(home, "archive").exists()
+    assert "Could not end 1 session at AWS" in one_line_error(proc)
+
+
+def test_the_logout_exit_codes_are_in_its_help_and_the_readme():
+    from app.commands.logout import NOT_ENDED_AT_AWS
+
+    help_text = " ".join(run("logout", "--help").stdout.split())
+    assert f"{NOT_ENDED_AT_AWS} signed out here, but the session could not be ended at AWS" in help_text
+    readme = " ".join((Path(__file__).parent.parent / "README.md").read_text().split())
+    assert f"`{NOT_ENDED_AT_AWS}` from `logout` when the local sign-in was removed but AWS could not" in readme
 
 
 # -- whoami -----------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from app.signin.errors import (
     RequestRejected,
     ServiceError,
     SessionExpired,
+    SignatureRejected,
     Throttled,
     translate_error,
 )
@@ -178,8 +179,8 @@ def test_portal_throttling_that_never_ends(emulator, home):
     [
         ("ExpiredToken", SessionExpired),
         ("InvalidClientTokenId", SessionExpired),
-        ("SignatureDoesNotMatch", SessionExpired),
-        ("IncompleteSignature", SessionExpired),
+        ("SignatureDoesNotMatch", SignatureRejected),
+        ("IncompleteSignature", SignatureRejected),
         ("MissingAuthenticationToken", SessionExpired),
         ("AccessDenied", AccessDenied),
         ("Throttling", Throttled),

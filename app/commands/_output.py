@@ -1,11 +1,14 @@
 """How the commands print: JSON for scripts, aligned columns for people (stdout); notes and a
-pending sign-in for people (stderr)."""
+pending sign-in for people (stderr). Everything printed for people goes through
+:func:`app.untrusted.shown`: a name from the config or a message from AWS cannot act on the terminal."""
 
 from __future__ import annotations
 
 import json
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from app.untrusted import shown
 
 if TYPE_CHECKING:  # pragma: no cover
     from app.signin.login import LoginPrompt, MethodChoice
@@ -19,14 +22,20 @@ def print_json(data: Any) -> None:
 
 def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """Left-aligned columns two spaces apart, the header first; no trailing spaces."""
+    rows = [[shown(cell) for cell in row] for row in rows]
     widths = [max(len(title), *(len(row[i]) for row in rows)) for i, title in enumerate(header)]
     for row in (header, *rows):
         sys.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")
 
 
+def out(text: str) -> None:
+    """Text for the person on stdout (a result), shown safely."""
+    print(shown(text, lines=True), flush=True)
+
+
 def say(text: str) -> None:
-    """One line for the person on stderr (stdout stays for results)."""
-    print(text, file=sys.stderr, flush=True)
+    """One line for the person on stderr (stdout stays for results), shown safely."""
+    print(shown(text, lines=True), file=sys.stderr, flush=True)
 
 
 def method_line(choice: "MethodChoice") -> str:

@@ -59,12 +59,14 @@ def find_profile(config: "AwsConfig", name: str) -> "Profile":
 
 
 def sso_profile(config: "AwsConfig", name: str) -> "Profile":
+    from app.config.model import ProfileKind
     from app.profiles.status import kind_label
 
     profile = find_profile(config, name)
     if not profile.is_sso:
+        uses = "sets no credentials this app knows" if profile.kind is ProfileKind.OTHER else f"uses {kind_label(profile)}"
         raise WizardError(
-            f"Profile {name!r} does not sign in through IAM Identity Center (it uses {kind_label(profile)}).",
+            f"Profile {name!r} does not sign in through IAM Identity Center (it {uses}).",
             hint=f"Pick an SSO profile; `{command('profiles')}` shows which ones are.",
         )
     return profile

@@ -48,9 +48,7 @@ class _Progress:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
-    from app.commands._output import print_json, print_table
+    from app.commands._output import print_json, print_table, say
     from app.commands._targets import ctrl_c_cancels, resolve_target
     from app.config.model import load_aws_config
     from app.signin.account_names import list_and_remember
@@ -79,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         print_json(data)
         return 0
     if not accounts:
-        print(f"{target.label} gives you no AWS accounts yet.", file=sys.stderr)
+        say(f"{target.label} gives you no AWS accounts yet.")
         return 0
     header = ["ACCOUNT ID", "NAME", "EMAIL"] + (["ROLES"] if args.roles else [])
     lines = [

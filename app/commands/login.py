@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.commands._output import say, sign_in_printer
+    from app.commands._output import out, say, sign_in_printer
     from app.commands._targets import ctrl_c_cancels, local_time, requested_method, target_from_args
     from app.signin.login import LoginService
 
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     until = local_time(result.status.expires_at)
     shared = f" (profiles: {names})." if names else "."
     if result.already and not result.refreshed:
-        print(f"Already signed in to {target.label} until {until}{shared} Use --force to sign in again.")
+        out(f"Already signed in to {target.label} until {until}{shared} Use --force to sign in again.")
     else:
-        print(f"Signed in to {target.label} until {until}{shared}")
+        out(f"Signed in to {target.label} until {until}{shared}")
     return 0

@@ -22,6 +22,7 @@ from app.commands._output import say
 from app.program import PROG, command
 
 if TYPE_CHECKING:  # pragma: no cover
+    from app.config.model import SsoSession
     from app.wizard_state import PortalChoice
 
 HELP = ("Set up an AWS profile that signs in through IAM Identity Center (formerly AWS SSO): step by step "
@@ -226,7 +227,7 @@ def _portal(args: argparse.Namespace, answers: SetupAnswers, config) -> "PortalC
                             scopes=answers.scopes)
     if not same_start_url(existing.start_url, answers.start_url) or existing.region != answers.sso_region:
         raise WizardError(
-            f"Your config already has an sso-session “{session}” for {existing.start_url} ({existing.region}).",
+            f"Your config already has an sso-session “{session}” {_what_session_has(existing)}.",
             hint="Use another --sso-session name, or the same start URL and region.",
         )
     if args.scopes is not None and tuple(parse_registration_scopes(args.scopes)) != tuple(existing.scopes):
@@ -257,6 +258,17 @@ def _find_account(accounts: list, wanted: str):
     hint = (f"Did you mean {next(n for n in names if n.lower() == close[0])}?" if close
             else f"Check the account, or run `{command('accounts')}` to list them.")
     raise WizardError(f"The account {wanted} is not available to you ({len(accounts)} accounts are).", hint=hint)
+
+
+def _what_session_has(session: SsoSession) -> str:
+    """``for URL (REGION)``, saying which of the two the sso-session lacks."""
+    if session.start_url and session.region:
+        return f"for {session.start_url} ({session.region})"
+    if session.start_url:
+        return f"for {session.start_url}, with no sso_region"
+    if session.region:
+        return f"with no sso_start_url (its sso_region is {session.region})"
+    return "with no sso_start_url and no sso_region"
 
 
 def _setup(args: argparse.Namespace, answers: SetupAnswers) -> int:

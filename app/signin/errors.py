@@ -23,9 +23,17 @@ REJECTED_CREDENTIAL_CODES = frozenset({
 })
 """Error codes with which AWS rejects temporary role credentials as expired or invalid."""
 
+SIGNATURE_CODES = frozenset({"SignatureDoesNotMatch", "InvalidSignatureException", "IncompleteSignature"})
+"""Error codes with which AWS refuses a request's signature: a clock that is off or a request changed
+on the way, not an expired sign-in."""
+
 SIGN_IN_AGAIN = "Sign in again."
 CHECK_NETWORK = "Check your network or proxy settings, then try again."
 TRY_LATER = "Wait a minute, then try again."
+CHECK_CLOCK = (
+    "Set this computer's clock to the right time (turn on automatic time, e.g. sudo timedatectl set-ntp true), "
+    "check that no proxy changes requests to AWS, then try again; signing in again does not help."
+)
 
 
 class SsoError(WizardError):
@@ -77,6 +85,10 @@ class NotFound(SsoError):
 
 class Throttled(SsoError):
     """AWS kept refusing requests because too many were sent."""
+
+
+class SignatureRejected(SsoError):
+    """AWS refused the request's signature: usually the computer's clock is off (clock skew)."""
 
 
 class NetworkError(SsoError):
@@ -272,6 +284,12 @@ _CREDENTIALS_REJECTED = ErrorRule(
     SessionExpired, "The temporary role credentials were rejected as expired or invalid.", SIGN_IN_AGAIN
 )
 _INTERNAL = ErrorRule(ServiceError, "AWS had an internal error ({code}).", TRY_LATER)
+_SIGNATURE_REJECTED = ErrorRule(
+    SignatureRejected,
+    "AWS could not verify the signature of the request ({code}): usually this computer's clock is off "
+    "(clock skew), or something between here and AWS changed the request.",
+    CHECK_CLOCK,
+)
 
 ERROR_RULES: dict[str, ErrorRule] = {
     "UnauthorizedException": _SESSION_INVALID,
@@ -319,7 +337,8 @@ ERROR_RULES: dict[str, ErrorRule] = {
         "That account or role was not found, or is not assigned to you.",
         "Check the account ID and role name; list your accounts to see what you can use.",
     ),
-    **{code: _CREDENTIALS_REJECTED for code in REJECTED_CREDENTIAL_CODES},
+    **{code: _CREDENTIALS_REJECTED for code in REJECTED_CREDENTIAL_CODES - SIGNATURE_CODES},
+    **{code: _SIGNATURE_REJECTED for code in SIGNATURE_CODES},
     "InvalidRequestException": ErrorRule(
         RequestRejected,
         "AWS rejected the request as invalid.",
