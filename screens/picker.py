@@ -25,6 +25,7 @@ class PickerScreen(StepScreen):
     CSS_PATH = asset_path("picker.tcss")
     NOUN = ("item", "items")
     LOADING = "Loading…"
+    TYPEAHEAD = True
 
     BINDINGS = [
         Binding("enter", "choose", "Choose", id="picker.choose"),

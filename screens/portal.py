@@ -19,6 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from app.config.model import DEFAULT_SCOPES
+from app.config.naming import next_free_name
 from app.wizard_state import DEFAULT_SSO_REGION, PortalChoice
 from assets import asset_path
 from screens.base import StepScreen
@@ -42,6 +43,7 @@ class PortalScreen(StepScreen):
     HEADLINE = "Which AWS access portal does your organisation use?"
 
     BINDINGS = [Binding("enter", "next", "Continue", id="wizard.next")]
+    TYPEAHEAD = True
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -108,6 +110,8 @@ class PortalScreen(StepScreen):
         self.sessions = {session.name: session for session in loaded.sessions}
         self.regions = loaded.regions
         url, name, region = self._prefill()
+        if self.typeahead and not self.sessions:
+            url = name = ""  # typed before the form appeared: that is the URL
 
         region_list = self.query_one(".region-list", FilterList)
         region_list.set_items(self.regions, highlight=region if region in self.regions else DEFAULT_SSO_REGION)
@@ -171,6 +175,17 @@ class PortalScreen(StepScreen):
             url_input.focus()
             url_input.cursor_position = len(url_input.value)
 
+    def _start_new_portal(self) -> None:
+        """"A different portal": the form, without the start URL or name of a portal already in the
+        config (pre-filled from the last run or the preset), so the name follows the new URL."""
+        url_input = self.query_one("#start-url", Input)
+        if self._session_matching(url_input.value):
+            url_input.value = ""
+        if self.query_one("#session-name", Input).value.strip() in self.sessions:
+            self._name_touched = False
+            self._suggest_name(url_input.value)
+        self._show_form(focus=True)
+
     def _set_name(self, name: str) -> None:
         self._suggested_name = name
         self.query_one("#session-name", Input).value = name
@@ -181,7 +196,16 @@ class PortalScreen(StepScreen):
         if self._name_touched:
             return
         suggestion = suggest_session_name(url) if url.strip() else ""
+        existing = self.sessions.get(suggestion)
+        if existing is not None and not self._same_url(existing, url):
+            suggestion = next_free_name(suggestion, self.sessions)
         self._set_name(suggestion)
+
+    @staticmethod
+    def _same_url(session, url: str) -> bool:
+        from app.signin.start_url import same_start_url
+
+        return bool(session.start_url) and same_start_url(session.start_url, url)
 
     @on(Input.Changed, "#start-url")
     def _url_changed(self, event: Input.Changed) -> None:
@@ -287,7 +311,7 @@ class PortalScreen(StepScreen):
     def _session_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id == NEW:
-            self._show_form(focus=True)
+            self._start_new_portal()
             return
         self._choose_existing(event.option.id)
 
@@ -328,7 +352,7 @@ class PortalScreen(StepScreen):
             if option is not None and option.id != NEW:
                 self._choose_existing(option.id)
                 return
-            self._show_form(focus=True)
+            self._start_new_portal()
             return
         url = self.query_one("#start-url", Input).value
         if self._is_vanity(url) and url not in self.lookups:

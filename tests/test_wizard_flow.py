@@ -587,6 +587,77 @@ async def test_typeahead_before_a_step_appears_is_dropped(emulator):
         assert type(app.screen).__name__ == "PortalScreen"
 
 
+async def test_a_start_url_typed_ahead_of_the_portal_step_reaches_its_field(emulator):
+    """Enter on the checks step, then the URL at once: the Enter is taken, the URL is not lost."""
+    from textual.widgets import Input
+
+    from app.tui import WizardApp
+
+    app = WizardApp(make_services(), first_step="checks", typeahead_grace=5.0)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_screen(pilot, "ChecksScreen")
+        await wait_for(pilot, lambda: not screen.running and "config" in screen.results)
+        app._screen_shown_at = 0  # the checks screen has been on show for a while
+        await pilot.press("enter", *DEMO_START_URL)
+        portal = await wait_screen(pilot, "PortalScreen")
+        await wait_for(pilot, lambda: portal.loaded, what="portal loaded")
+        url_input = portal.query_one("#start-url", Input)
+        await wait_for(pilot, lambda: url_input.value == DEMO_START_URL, what="the typed URL in its field")
+        assert url_input.has_focus
+        assert portal.query_one("#session-name", Input).value == "demo-archive"
+        await pilot.press("enter")  # typed within the grace too: not taken as "continue"
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "PortalScreen"
+
+
+async def test_a_different_portal_is_named_after_its_own_url(emulator, config_path):
+    """A preset (or the last run) names the portal already in the config; "A different portal"
+    starts from an empty form and names the new portal after the URL typed."""
+    from textual.widgets import Input, OptionList
+
+    from app.settings import Preset
+
+    config_path.parent.mkdir()
+    config_path.write_text(f"[sso-session demo-archive]\nsso_start_url = {DEMO_START_URL}\n"
+                           f"sso_region = {DEMO_REGION}\nsso_registration_scopes = sso:account:access\n")
+    preset = Preset(start_url=DEMO_START_URL, sso_region=DEMO_REGION, session_name="demo-archive")
+    app = make_app(first_step="portal", preset=preset)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_screen(pilot, "PortalScreen")
+        await wait_for(pilot, lambda: screen.loaded, what="portal loaded")
+        sessions = screen.query_one(".session-list", OptionList)
+        assert sessions.highlighted_option.id == "demo-archive"
+        await pilot.press("down", "enter")
+        url_input = screen.query_one("#start-url", Input)
+        await wait_for(pilot, lambda: url_input.has_focus, what="the new portal's form")
+        assert url_input.value == ""
+        url_input.value = "https://reading-room.awsapps.com/start"
+        await pilot.pause()
+        assert screen.query_one("#session-name", Input).value == "reading-room"
+        await pilot.press("enter")
+        await wait_screen(pilot, "SignInScreen")
+        await pilot.press("ctrl+q")
+    assert app.state.portal.session_name == "reading-room" and not app.state.portal.existing
+
+
+async def test_a_new_portal_whose_suggested_name_is_taken_gets_the_next_free_one(emulator, config_path):
+    from textual.widgets import Input
+
+    config_path.parent.mkdir()
+    config_path.write_text(f"[sso-session reading-room]\nsso_start_url = {DEMO_START_URL}\n"
+                           f"sso_region = {DEMO_REGION}\n")
+    app = make_app(first_step="portal")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_screen(pilot, "PortalScreen")
+        await wait_for(pilot, lambda: screen.loaded, what="portal loaded")
+        await pilot.press("down", "enter")
+        url_input = screen.query_one("#start-url", Input)
+        await wait_for(pilot, lambda: url_input.has_focus, what="the new portal's form")
+        url_input.value = "https://reading-room.awsapps.com/start"
+        await pilot.pause()
+        assert screen.query_one("#session-name", Input).value == "reading-room-2"
+
+
 async def test_ctrl_q_while_waiting_for_sign_in_stops_the_login_thread(emulator, config_path):
     import asyncio
     import time
