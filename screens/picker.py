@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -54,10 +55,17 @@ class PickerScreen(StepScreen):
     def fetch(self, cancel: CancelToken) -> list:
         raise NotImplementedError
 
+    def in_order(self, items: list) -> list:
+        """The items in the order to offer them (the first one is highlighted)."""
+        return items
+
     def store(self, items: list) -> None:
         pass
 
-    def label(self, item: Any) -> str:
+    #: One line under the list's status (what helps choosing), if any.
+    NOTE = ""
+
+    def label(self, item: Any) -> str | Text:
         return str(item)
 
     def search_text(self, item: Any) -> str | tuple[str | None, ...]:
@@ -81,6 +89,8 @@ class PickerScreen(StepScreen):
             yield KeyValue(pairs, classes="hint picker-summary")
         yield Static("", markup=False, classes="picker-status")
         yield LoadingIndicator(classes="loading-row")
+        if self.NOTE:
+            yield Static(self.NOTE, markup=False, classes="note picker-note")
         yield FilterList(label=self.label, search_text=self.search_text, noun=self.NOUN,
                          placeholder=self.PLACEHOLDER, classes="picker-list")
 
@@ -125,6 +135,7 @@ class PickerScreen(StepScreen):
         if load_id != self._load_id:
             return
         self.is_loading = False
+        items = self.in_order(items)
         self.store(items)
         self.query_one(".loading-row", LoadingIndicator).display = False
         if not items:

@@ -236,6 +236,30 @@ async def test_a_single_account_is_chosen_with_a_note(emulator_factory, config_p
 # -- lists -----------------------------------------------------------------------------------------
 
 
+async def test_the_role_list_offers_read_only_first_and_marks_administrator_roles(emulator_factory):
+    """preservation-dev has Administrator, Billing, PowerUser and ReadOnly: Enter takes ReadOnly."""
+    emulator_factory(auto_approve=True)
+    app = make_app(first_step="portal", browser=FollowingBrowser())
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        await pick_from_list(pilot, "AccountScreen", "preservation-dev")
+        roles = await wait_screen(pilot, "RoleScreen")
+        filter_list = roles.query_one(".picker-list")
+        await wait_for(pilot, lambda: filter_list.display and not roles.is_loading, what="the roles")
+        assert filter_list.visible_items == ["ReadOnly", "Billing", "Administrator", "PowerUser"]
+        text = screen_text(roles)
+        assert "Your IT team can tell you which one to use" in text
+        options = roles.query_one(".filter-options")
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert labels[0].startswith("ReadOnly") and "read-only" in labels[0]
+        assert [label.split()[0] for label in labels if "administrator-like" in label] == ["Administrator",
+                                                                                          "PowerUser"]
+        await pilot.press("enter")
+        await wait_screen(pilot, "ProfileScreen")
+        await pilot.press("ctrl+q")
+    assert app.state.role == "ReadOnly"
+
+
 async def test_filtering_1200_accounts_by_name_id_and_email(emulator_factory):
     emulator = emulator_factory(accounts=1200, auto_approve=True)
     app = make_app(first_step="portal")
