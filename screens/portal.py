@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from app.config.model import DEFAULT_SCOPES
 from app.config.naming import next_free_name
+from app.signin.regions import region_label, region_search_fields
 from app.wizard_state import DEFAULT_SSO_REGION, PortalChoice
 from assets import asset_path
 from screens.base import StepScreen
@@ -80,14 +81,16 @@ class PortalScreen(StepScreen):
                 with Vertical(classes="region-column"):
                     yield Static("SSO region", markup=False, classes="field-label", id="region-label")
                     yield Static(REGION_HELP, markup=False, classes="field-help", id="region-help")
-                    yield FilterList(label=str, search_text=str, noun=("region", "regions"),
-                                     placeholder="Type to filter regions", classes="region-list")
+                    yield FilterList(label=region_label, search_text=region_search_fields, noun=("region", "regions"),
+                                     placeholder="Type a code or a place (london)", classes="region-list")
 
     def on_mount(self) -> None:
         self.query_one(".session-list", OptionList).display = False
 
         def load() -> _Loaded:
-            from app.signin.regions import sso_regions
+            from app.signin.regions import region_names, sso_regions
+
+            region_names()  # read here, not on the UI thread
 
             config = self.services.load_config()
             return _Loaded(sessions=list(config.sso_sessions.values()), regions=sso_regions())
@@ -335,7 +338,7 @@ class PortalScreen(StepScreen):
     @on(FilterList.Highlighted, ".region-list")
     def _region_highlighted(self, event: FilterList.Highlighted) -> None:
         event.stop()
-        chosen = f": {event.item}" if event.item else ": none matches, type less"
+        chosen = f": {region_label(event.item)}" if event.item else ": none matches, type less"
         self.query_one("#region-label", Static).update("SSO region" + chosen)
 
     @on(FilterList.Chosen, ".region-list")

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from app.config.naming import next_free_name, suggest_profile_name
 from app.settings import OUTPUT_FORMATS
+from app.signin.regions import region_label, region_search_fields
 from app.wizard_state import DEFAULT_OUTPUT, ProfileChoice
 from assets import asset_path
 from screens.base import StepScreen
@@ -90,8 +91,8 @@ class ProfileScreen(StepScreen):
             with Vertical():
                 yield Static("Default AWS region for commands", markup=False, classes="field-label",
                              id="region-label")
-                yield FilterList(label=str, search_text=str, noun=("region", "regions"),
-                                 placeholder="Type to filter regions", classes="region-list")
+                yield FilterList(label=region_label, search_text=region_search_fields, noun=("region", "regions"),
+                                 placeholder="Type a code or a place (london)", classes="region-list")
             with Vertical():
                 yield Static("Output format", markup=False, classes="field-label")
                 yield OptionList(*[Option(OUTPUT_HELP[f], id=f) for f in OUTPUT_FORMATS], markup=False,
@@ -102,7 +103,9 @@ class ProfileScreen(StepScreen):
         self.query_one("#profile-name", Input).focus()
 
         def load() -> _Loaded:
-            from app.signin.regions import sso_regions
+            from app.signin.regions import region_names, sso_regions
+
+            region_names()  # read here, not on the UI thread
 
             config = self.services.load_config()
             return _Loaded(profile_names=set(config.profiles), existing=dict(config.profiles), regions=sso_regions())
@@ -187,7 +190,7 @@ class ProfileScreen(StepScreen):
     @on(FilterList.Highlighted, ".region-list")
     def _region_highlighted(self, event: FilterList.Highlighted) -> None:
         event.stop()
-        chosen = f": {event.item}" if event.item else ": none matches, type less"
+        chosen = f": {region_label(event.item)}" if event.item else ": none matches, type less"
         self.query_one("#region-label", Static).update("Default AWS region for commands" + chosen)
 
     @on(FilterList.Chosen, ".region-list")

@@ -866,6 +866,23 @@ def region_help(screen) -> str:
     return str(screen.query_one("#region-help").render())
 
 
+async def test_the_sso_region_is_found_by_its_place_name(emulator):
+    app = make_app(first_step="portal")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await portal_with_url(pilot, "https://reading-room.awsapps.com/start")
+        regions = screen.query_one(".region-list")
+        regions.filter_input.focus()
+        await pilot.press(*"london")
+        await wait_for(pilot, lambda: regions.highlighted == "eu-west-2", what="London")
+        assert "eu-west-2 — Europe (London)" in screen_text(screen)
+        options = screen.query_one(".region-list .filter-options")
+        assert str(options.get_option_at_index(0).prompt) == "eu-west-2 — Europe (London)"
+        await pilot.press("enter")
+        await wait_screen(pilot, "SignInScreen")
+        await pilot.press("ctrl+q")
+    assert app.state.portal.sso_region == "eu-west-2"
+
+
 async def test_a_vanity_url_is_looked_up_and_its_region_preselected(vanity):
     app = make_app(first_step="portal")
     url = f"{vanity.base_url}/start"
