@@ -1,5 +1,6 @@
 """Step 6: the profile — a suggested name (validated live), its default region and output format.
-An existing name asks whether to replace it (showing exactly what changes) or pick another."""
+An existing name asks whether to replace it (showing exactly what changes) or pick another; one
+that already has exactly these settings is simply used."""
 
 from __future__ import annotations
 
@@ -245,7 +246,13 @@ class ProfileScreen(StepScreen):
         def planned(write_plan) -> None:
             if self._finished:
                 return
-            diff = write_plan.diff or "(no change: the profile already has exactly these settings)"
+            if not write_plan.changed:
+                self._asking = False
+                self.notify(f"The profile “{choice.name}” already exists with exactly these settings: "
+                            "nothing to replace.", markup=False)
+                self.finish(choice)
+                return
+            diff = write_plan.diff
             dialog = ConfirmDialog(
                 "Replace an existing profile?",
                 f"Your config already has a profile named “{choice.name}”. Replacing it changes these lines:"

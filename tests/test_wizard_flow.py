@@ -487,6 +487,30 @@ async def test_name_conflict_asks_with_the_diff(emulator_factory, config_path, r
     assert text.count("[sso-session demo-archive]") == 1
 
 
+async def test_the_same_profile_again_is_not_offered_as_a_replacement(emulator_factory, config_path):
+    """The profile already exists with exactly these settings: no "Replace it?", a note, and on."""
+    emulator_factory(auto_approve=True)
+    config_path.parent.mkdir()
+    before = EXPECTED_CONFIG
+    config_path.write_text(before)
+    app = make_app(first_step="portal")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        portal = await wait_screen(pilot, "PortalScreen")
+        await wait_for(pilot, lambda: portal.loaded)
+        await pilot.press("enter")
+        await pick_from_list(pilot, "AccountScreen", "preservation-prod")
+        await pick_from_list(pilot, "RoleScreen", "ReadOnly")
+        profile = await accept_profile(pilot)
+        review = await wait_screen(pilot, "ReviewScreen")
+        assert not profile.query("ConfirmDialog") and not app.query("ConfirmDialog")
+        assert any("already exists with exactly these settings" in n.message for n in app._notifications)
+        await wait_for(pilot, lambda: review.plan is not None, what="plan")
+        assert not review.plan.changed
+        await pilot.press("enter")
+        await wait_screen(pilot, "DoneScreen")
+    assert config_path.read_text() == before
+
+
 async def test_a_typed_space_becomes_a_dash_and_brackets_say_why(emulator_factory, config_path):
     emulator_factory(auto_approve=True)
     app = make_app(first_step="portal")
