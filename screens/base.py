@@ -117,6 +117,22 @@ class StepScreen(Screen):
             text.append(": your real ~/.aws is not touched", style="dim")
         return text
 
+    # -- small terminals ----------------------------------------------------------------------
+
+    #: Below this many rows the step is laid out tighter (``-short``: less margin, fewer help lines,
+    #: fields and lists without borders); below this many columns the footer is compact, so Quit
+    #: and Help stay on it.
+    SHORT_HEIGHT = 30
+    NARROW_WIDTH = 100
+
+    def on_resize(self, event: events.Resize) -> None:
+        short = event.size.height < self.SHORT_HEIGHT
+        self.set_class(short, "-short")
+        for field in self.query("Input, OptionList"):
+            field.compact = short
+        for footer in self.query(Footer):
+            footer.compact = event.size.width < self.NARROW_WIDTH
+
     # -- type-ahead -----------------------------------------------------------------------------
 
     @property

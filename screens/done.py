@@ -23,8 +23,8 @@ class DoneScreen(StepScreen):
     CSS_PATH = asset_path("finish.tcss")
     BINDINGS = [
         Binding("v", "verify", "Verify", id="done.verify"),
-        Binding("c", "copy_export", "Copy export line", id="done.copy-export"),
-        Binding("a", "another", "Add another profile", id="done.add-another"),
+        Binding("c", "copy_export", "Copy export", id="done.copy-export"),
+        Binding("a", "another", "Another profile", id="done.add-another"),
         # two bindings, one shown: "Finish", or "Your profiles" when finishing opens the profile browser
         Binding("q,escape", "quit_wizard(False)", "Finish", id="done.finish"),
         Binding("q,escape", "quit_wizard(True)", "Your profiles", id="done.profiles"),
