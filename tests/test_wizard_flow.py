@@ -159,6 +159,41 @@ async def test_happy_path_with_a_device_code(emulator, config_path):
     assert app.state.written_names == [PROFILE]
 
 
+async def test_the_demo_suggests_a_first_command_that_works_in_the_demo(emulator_factory, config_path, cli_env,
+                                                                         tmp_path):
+    """The demo's pretend AWS has no S3: the "Try it" line is one it answers, and it does."""
+    import shlex
+    import subprocess
+
+    from app.services import DemoInfo, Services
+    from app.settings import Settings
+
+    emulator = emulator_factory(auto_approve=True)
+    env_file = tmp_path / "env.sh"
+    env_file.write_text("")
+    services = Services(settings=Settings.load(), browser=FollowingBrowser(),
+                        demo=DemoInfo(sandbox=tmp_path, base_url=emulator.base_url, env_file=env_file))
+    from app.tui import WizardApp
+
+    app = WizardApp(services, first_step="portal", typeahead_grace=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        await pick_from_list(pilot, "AccountScreen", "preservation-prod")
+        await pick_from_list(pilot, "RoleScreen", "ReadOnly")
+        await accept_profile(pilot)
+        await write_review(pilot)
+        done = await wait_screen(pilot, "DoneScreen")
+        text = screen_text(done)
+        await pilot.press("ctrl+q")
+    try_it = next(line for line in text.splitlines() if line.startswith("Try it")).removeprefix("Try it").strip()
+    assert try_it == f"aws sts get-caller-identity --profile {PROFILE}"
+    assert "s3" not in text
+    assert str(env_file) in text
+    proc = subprocess.run(shlex.split(try_it), env=cli_env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert '"Account": "012345678901"' in proc.stdout
+
+
 async def test_happy_path_with_the_browser(emulator_factory, config_path):
     emulator = emulator_factory(auto_approve=True)
     browser = FollowingBrowser()
