@@ -8,6 +8,7 @@ from app.config.diff import (
     change_lines,
     change_summary,
     describe_change,
+    describe_diff,
     full_unified_diff,
     section_changes,
 )
@@ -72,3 +73,13 @@ def test_added_and_removed_sections_read_as_such_with_gaps_between_hunks():
     assert DiffLine("added", "[profile extra]") in lines
     assert DiffLine("removed", "sso_start_url = https://demo-archive.awsapps.com/start") in lines
     assert not any(line.text.startswith(("--- ", "+++ ", "@@")) for line in lines)
+
+
+def test_a_diff_alone_is_described_by_the_sections_it_touches():
+    old = PROFILE + "\n" + SESSION
+    new = PROFILE.replace("demo-archive", "other") + "\n" + SESSION + "\n[profile new]\nregion = us-east-1\n"
+    assert describe_diff(_diff("", PROFILE + "\n" + SESSION)) == "adds 1 profile and 1 sign-in portal"
+    assert describe_diff(_diff(old, new)) == "adds 1 profile; changes 1 profile"
+    assert describe_diff(_diff(old, SESSION)) == "removes 1 profile"
+    # a line further from its header than the diff's context shows: counted as a line
+    assert describe_diff(_diff(PROFILE, PROFILE.replace("eu-west-2", "eu-west-1"))) == "changes 1 line"

@@ -194,6 +194,31 @@ async def test_the_demo_suggests_a_first_command_that_works_in_the_demo(emulator
     assert '"Account": "012345678901"' in proc.stdout
 
 
+async def test_the_review_shows_the_change_in_words_and_lines_and_the_raw_diff_on_d(emulator_factory):
+    from screens.widgets.diff_view import DiffView
+
+    emulator_factory(auto_approve=True)
+    app = make_app(first_step="portal", browser=FollowingBrowser())
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        await pick_from_list(pilot, "AccountScreen", "preservation-prod")
+        await pick_from_list(pilot, "RoleScreen", "ReadOnly")
+        await accept_profile(pilot)
+        review = await wait_screen(pilot, "ReviewScreen")
+        await wait_for(pilot, lambda: review.plan is not None, what="plan")
+        await pilot.pause()
+        view = review.query_one(DiffView)
+        assert view.summary == "adds 1 profile and 1 sign-in portal"
+        assert "This change adds 1 profile and 1 sign-in portal" in str(view.border_title)
+        assert f"+ [profile {PROFILE}]" in view.shown_text
+        assert "@@" not in view.shown_text
+        await pilot.press("d")
+        assert "@@ -0,0 +1,11 @@" in view.shown_text
+        await pilot.press("d")
+        assert "@@" not in view.shown_text
+        await pilot.press("ctrl+q")
+
+
 async def test_happy_path_with_the_browser(emulator_factory, config_path):
     emulator = emulator_factory(auto_approve=True)
     browser = FollowingBrowser()

@@ -277,3 +277,37 @@ def change_lines(diff: str) -> list[DiffLine]:
             out.append(DiffLine("context", line[1:] if line.startswith(" ") else line))
     flush()
     return out
+
+
+def describe_diff(diff: str) -> str:
+    """:func:`change_summary` read from a unified diff alone (when the texts are not at hand): a
+    section whose header is added or removed is added or removed; other changed lines belong to
+    the section header above them in the hunk, else they count as lines."""
+    from app.config.document import section_target
+
+    changes: dict[tuple[str, str], str] = {}
+    loose = 0
+    current: tuple[str, str] | None = None
+    for line in change_lines(diff):
+        stripped = line.text.strip()
+        if line.kind == "gap":
+            current = None
+            continue
+        if stripped.startswith("[") and stripped.endswith("]") and line.kind in ("context", "added", "removed"):
+            header = stripped[1:-1].strip()
+            current = section_target(header) or ("", header)
+            if line.kind != "context":
+                changes[current] = "removed" if line.kind == "removed" and changes.get(current) != "added" else (
+                    "changed" if current in changes else line.kind)
+            continue
+        if line.kind == "context" or not stripped or stripped.startswith(("#", ";")):
+            continue
+        if current is None:
+            loose += 1
+        elif current not in changes:
+            changes[current] = "changed"
+    summary = change_summary([SectionChange(kind, name, change) for (kind, name), change in changes.items()])
+    if loose:
+        lines = f"{loose} line{'s' if loose != 1 else ''}"
+        summary = f"changes {lines}" if summary == "changes nothing" else f"{summary}; changes {lines}"
+    return summary

@@ -22,7 +22,7 @@ MARKS = {
 
 
 class DiffView(VerticalScroll):
-    """A config change. ``summary`` (``adds 1 profile and 1 sign-in portal``) is its title."""
+    """A config change. Its summary (``adds 1 profile and 1 sign-in portal``) is its title."""
 
     DEFAULT_CSS = """
     DiffView { height: 1fr; border: round $panel; padding: 0 1; }
@@ -34,11 +34,22 @@ class DiffView(VerticalScroll):
         Binding("d", "toggle_raw", "Raw diff", id="diff.raw"),
     ]
 
-    def __init__(self, diff: str = "", *, summary: str = "", **kwargs) -> None:
+    def __init__(self, diff: str = "", *, summary: str | None = None, **kwargs) -> None:
+        """``summary`` None: read it from the diff (:func:`app.config.diff.describe_diff`)."""
         super().__init__(**kwargs)
         self._diff = diff
-        self._summary = summary
+        self._summary = _summary(diff, summary)
         self.raw = False
+
+    @property
+    def summary(self) -> str:
+        """The change in words (``adds 1 profile and 1 sign-in portal``), shown as the title."""
+        return self._summary
+
+    @property
+    def shown_text(self) -> str:
+        """What the view shows now (the changed lines, or the raw diff after ``d``)."""
+        return self._body().plain
 
     def compose(self) -> ComposeResult:
         yield Static(self._body(), markup=False, classes="diff-body")
@@ -46,9 +57,9 @@ class DiffView(VerticalScroll):
     def on_mount(self) -> None:
         self._update_titles()
 
-    def set_diff(self, diff: str, *, summary: str = "") -> None:
+    def set_diff(self, diff: str, *, summary: str | None = None) -> None:
         self._diff = diff
-        self._summary = summary
+        self._summary = _summary(diff, summary)
         self._refresh_body()
 
     def action_toggle_raw(self) -> None:
@@ -82,6 +93,14 @@ class DiffView(VerticalScroll):
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._update_titles)
+
+
+def _summary(diff: str, summary: str | None) -> str:
+    if summary is not None or not diff.strip():
+        return summary or ""
+    from app.config.diff import describe_diff
+
+    return describe_diff(diff)
 
 
 def change_text(diff: str) -> Text:
