@@ -97,7 +97,7 @@ class PickerScreen(StepScreen):
     PLACEHOLDER = "Type to filter"
 
     def on_mount(self) -> None:
-        self.query_one(FilterList).display = False
+        self._show_list(False)
         self.set_interval(1.0, self._tick)
         items = self.cached()
         if items is not None:
@@ -115,12 +115,17 @@ class PickerScreen(StepScreen):
         self.error = None
         self._started = time.monotonic()
         self.query_one(".loading-row", LoadingIndicator).display = True
-        self.query_one(FilterList).display = False
+        self._show_list(False)
         self._status(self.LOADING)
         self.refresh_bindings()
         self.call_service(lambda: self.fetch(cancel), group="load",
                           done=lambda items: self._loaded(load_id, items),
                           failed=lambda error: self._failed(load_id, error))
+
+    def _show_list(self, shown: bool) -> None:
+        self.query_one(FilterList).display = shown
+        for note in self.query(".picker-note"):
+            note.display = shown
 
     def _status(self, text: str) -> None:
         self.query_one(".picker-status", Static).update(text)
@@ -150,7 +155,7 @@ class PickerScreen(StepScreen):
             self.finish(items[0])
             return
         filter_list = self.query_one(FilterList)
-        filter_list.display = True
+        self._show_list(True)
         current = self.current()
         filter_list.set_items(items, highlight=current if current in items else None)
         filter_list.filter_input.focus()
@@ -167,7 +172,7 @@ class PickerScreen(StepScreen):
 
         self.error = error
         self.query_one(".loading-row", LoadingIndicator).display = False
-        self.query_one(FilterList).display = False
+        self._show_list(False)
         self.set_focus(None)
         text = describe_error(error)
         if isinstance(error, (SessionExpired, NotSignedIn)):

@@ -62,12 +62,18 @@ class DiffView(VerticalScroll):
         self._summary = _summary(diff, summary)
         self._refresh_body()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_raw":
+            return bool(self._diff)  # not offered while there is no change to show
+        return True
+
     def action_toggle_raw(self) -> None:
         self.raw = not self.raw
         self._refresh_body()
 
     def _refresh_body(self) -> None:
         self.query_one(".diff-body", Static).update(self._body())
+        self.refresh_bindings()
         self._update_titles()
         self.call_after_refresh(self._update_titles)
 
