@@ -17,8 +17,8 @@ Structure
   is pressed on its first step.
 * Every binding has an id ``screen.action`` (``wizard.back``, ``checks.recheck``); the ``[keys]``
   table of ``settings.toml`` rebinds them (:meth:`App.set_keymap`).
-* Keys typed before a screen appeared are dropped (:meth:`WizardApp.on_event`): a fast double Enter
-  never answers a step nobody has seen.
+* Enter typed before a screen appeared is dropped (:meth:`WizardApp.on_event`): a fast double Enter
+  never answers a step nobody has seen. Other keys are kept, so text typed ahead reaches its field.
 * boto3 is never imported before the first frame; :meth:`on_ready` pre-warms it in a thread.
 """
 
@@ -100,8 +100,8 @@ class WizardApp(App):
         Binding("f1", "help", "Help", id="app.help"),
     ]
 
-    #: Keys typed earlier than this many seconds after a screen appeared are dropped: a double
-    #: Enter must not answer the next step before the person has seen it.
+    #: Enter typed earlier than this many seconds after a screen appeared is dropped: a double
+    #: Enter must not answer the next step before the person has seen it (other keys are kept).
     TYPEAHEAD_GRACE = 0.1
 
     def __init__(self, services: Services, *, mode: str = "wizard", state: WizardState | None = None,
@@ -208,10 +208,10 @@ class WizardApp(App):
         if (
             isinstance(event, events.Key)
             and not event.is_forwarded
-            and event.key != "ctrl+q"
+            and event.key == "enter"
             and event.time < self._screen_shown_at + self.typeahead_grace
         ):
-            return  # typed before this screen was on show: not meant for it
+            return  # pressed before this screen was on show: not meant for it
         await super().on_event(event)
 
     # -- the wizard ------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from app.config.model import DEFAULT_SCOPES, SsoSession
+from app.config.naming import next_free_name
+from app.signin.regions import region_label, region_search_fields
 from app.signin.start_url import ResolvedStartUrl
 from app.wizard_state import DEFAULT_SSO_REGION, PortalChoice
 from assets import asset_path
@@ -44,6 +46,7 @@ class PortalScreen(StepScreen):
     HEADLINE = "Which AWS access portal does your organisation use?"
 
     BINDINGS = [Binding("enter", "next", "Continue", id="wizard.next")]
+    TYPEAHEAD = True
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -80,14 +83,16 @@ class PortalScreen(StepScreen):
                 with Vertical(classes="region-column"):
                     yield Static("SSO region", markup=False, classes="field-label", id="region-label")
                     yield Static(REGION_HELP, markup=False, classes="field-help", id="region-help")
-                    yield FilterList(label=str, search_text=str, noun=("region", "regions"),
-                                     placeholder="Type to filter regions", classes="region-list")
+                    yield FilterList(label=region_label, search_text=region_search_fields, noun=("region", "regions"),
+                                     placeholder="Type a code or a place (london)", classes="region-list")
 
     def on_mount(self) -> None:
         self.query_one(".session-list", OptionList).display = False
 
         def load() -> _Loaded:
-            from app.signin.regions import sso_regions
+            from app.signin.regions import region_names, sso_regions
+
+            region_names()  # read here, not on the UI thread
 
             config = self.services.load_config()
             return _Loaded(sessions=list(config.sso_sessions.values()), regions=sso_regions())
@@ -110,6 +115,8 @@ class PortalScreen(StepScreen):
         self.sessions = {session.name: session for session in loaded.sessions}
         self.regions = loaded.regions
         url, name, region = self._prefill()
+        if self.typeahead and not self.sessions:
+            url = name = ""  # typed before the form appeared: that is the URL
 
         region_list = self.query_one(".region-list", FilterList)
         region_list.set_items(self.regions, highlight=region if region in self.regions else DEFAULT_SSO_REGION)
@@ -173,6 +180,17 @@ class PortalScreen(StepScreen):
             url_input.focus()
             url_input.cursor_position = len(url_input.value)
 
+    def _start_new_portal(self) -> None:
+        """"A different portal": the form, without the start URL or name of a portal already in the
+        config (pre-filled from the last run or the preset), so the name follows the new URL."""
+        url_input = self.query_one("#start-url", Input)
+        if self._session_matching(url_input.value):
+            url_input.value = ""
+        if self.query_one("#session-name", Input).value.strip() in self.sessions:
+            self._name_touched = False
+            self._suggest_name(url_input.value)
+        self._show_form(focus=True)
+
     def _set_name(self, name: str) -> None:
         self._suggested_name = name
         self.query_one("#session-name", Input).value = name
@@ -183,7 +201,16 @@ class PortalScreen(StepScreen):
         if self._name_touched:
             return
         suggestion = suggest_session_name(url) if url.strip() else ""
+        existing = self.sessions.get(suggestion)
+        if existing is not None and not self._same_url(existing, url):
+            suggestion = next_free_name(suggestion, self.sessions)
         self._set_name(suggestion)
+
+    @staticmethod
+    def _same_url(session, url: str) -> bool:
+        from app.signin.start_url import same_start_url
+
+        return bool(session.start_url) and same_start_url(session.start_url, url)
 
     @on(Input.Changed, "#start-url")
     def _url_changed(self, event: Input.Changed) -> None:
@@ -290,7 +317,7 @@ class PortalScreen(StepScreen):
     def _session_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id == NEW:
-            self._show_form(focus=True)
+            self._start_new_portal()
             return
         self._choose_existing(event.option.id)
 
@@ -314,7 +341,7 @@ class PortalScreen(StepScreen):
     @on(FilterList.Highlighted, ".region-list")
     def _region_highlighted(self, event: FilterList.Highlighted) -> None:
         event.stop()
-        chosen = f": {event.item}" if event.item else ": none matches, type less"
+        chosen = f": {region_label(str(event.item))}" if event.item else ": none matches, type less"
         self.query_one("#region-label", Static).update("SSO region" + chosen)
 
     @on(FilterList.Chosen, ".region-list")
@@ -331,7 +358,7 @@ class PortalScreen(StepScreen):
             if option is not None and option.id != NEW:
                 self._choose_existing(option.id)
                 return
-            self._show_form(focus=True)
+            self._start_new_portal()
             return
         from app.signin.start_url import complete_start_url
 
