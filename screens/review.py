@@ -11,11 +11,12 @@ from textual.widgets import Static
 from app.paths import display_path
 from assets import asset_path
 from screens.base import StepScreen
+from screens.dialogs.arming import ArmedKeys
 from screens.widgets.diff_view import DiffView
 from screens.widgets.step import KeyValue
 
 
-class ReviewScreen(StepScreen):
+class ReviewScreen(ArmedKeys, StepScreen):
     CSS_PATH = asset_path("finish.tcss")
     HEADLINE = "Check the change to your AWS config file, then press Enter to write it."
 
@@ -76,6 +77,10 @@ class ReviewScreen(StepScreen):
         diff_view.set_diff(plan.diff if plan.changed else "", summary=self.summary if plan.changed else "")
         diff_view.focus()
         self.refresh_bindings()
+        self.arm_keys()  # Enter writes only once the change has been on screen a moment
+
+    def guards_key(self, event) -> bool:
+        return any(binding.action == "write" for binding in self._bindings.key_to_bindings.get(event.key, ()))
 
     def _plan_failed(self, error: BaseException) -> None:
         self.query_one(".review-where", Static).update("The change could not be worked out. Press Escape to go back.")

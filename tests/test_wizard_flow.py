@@ -112,7 +112,7 @@ async def accept_profile(pilot):
 
 async def write_review(pilot):
     screen = await wait_screen(pilot, "ReviewScreen")
-    await wait_for(pilot, lambda: screen.plan is not None, what="plan")
+    await wait_for(pilot, lambda: screen.plan is not None and screen.keys_armed, what="plan")
     diff = screen.plan.diff
     await pilot.press("enter")
     return screen, diff
@@ -525,6 +525,7 @@ async def test_name_conflict_asks_with_the_diff(emulator_factory, config_path, r
         assert "already exists" in screen_text(profile)
         await pilot.press("enter")
         dialog = await wait_screen(pilot, "ConfirmDialog")
+        await wait_for(pilot, lambda: dialog.keys_armed, what="the question readable")
         assert "-sso_account_id = 334455667788" in dialog.diff
         assert "+sso_account_id = 012345678901" in dialog.diff
         await pilot.press("y" if replace else "n")
@@ -826,7 +827,7 @@ async def test_config_changed_during_review_is_reapplied_and_said(emulator_facto
         await pick_from_list(pilot, "RoleScreen", "ReadOnly")
         await accept_profile(pilot)
         review = await wait_screen(pilot, "ReviewScreen")
-        await wait_for(pilot, lambda: review.plan is not None)
+        await wait_for(pilot, lambda: review.plan is not None and review.keys_armed)
         # Meanwhile another tool writes the file.
         config_path.parent.mkdir(exist_ok=True)
         config_path.write_text("[profile other]\nregion = us-west-2\n")
