@@ -42,6 +42,8 @@ def _load_program():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("_aws_sso_wizard_program", os.path.join(_HERE, "program.py"))
+    if spec is None or spec.loader is None:
+        sys.exit(f"{os.path.join(_HERE, 'program.py')} is missing: this checkout is incomplete")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         data = []
         for account in accounts:
-            item = {"account_id": account.account_id, "account_name": account.account_name, "email": account.email}
+            item: dict[str, object] = {"account_id": account.account_id, "account_name": account.account_name, "email": account.email}
             if args.roles:
                 item["roles"] = list(roles.get(account.account_id, []))
             data.append(item)

@@ -886,8 +886,8 @@ class LoginService:
         except OSError:
             candidates = []
         for path in candidates:
-            document = self.cache.read_document(path)
-            if not document or document.get("ProviderType") != "sso":
+            role_document = self.cache.read_document(path)
+            if not role_document or role_document.get("ProviderType") != "sso":
                 continue
             try:
                 path.unlink()

@@ -173,7 +173,7 @@ def _normalise(url: str) -> str:
 def same_start_url(a: str | None, b: str | None) -> bool:
     """Start URLs that lead to the same portal: a trailing slash, the case of the scheme and host,
     and a default port do not count."""
-    return bool(a) and bool(b) and _normalise(a.strip()) == _normalise(b.strip())
+    return bool(a and b) and _normalise((a or "").strip()) == _normalise((b or "").strip())
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
