@@ -43,7 +43,7 @@ def _load_program():
 
     spec = importlib.util.spec_from_file_location("_aws_sso_wizard_program", os.path.join(_HERE, "program.py"))
     if spec is None or spec.loader is None:
-        raise SystemExit(f"bootstrap: cannot load {os.path.join(_HERE, 'program.py')}")
+        sys.exit(f"{os.path.join(_HERE, 'program.py')} is missing: this checkout is incomplete")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
