@@ -565,7 +565,7 @@ async def test_the_same_profile_again_is_not_offered_as_a_replacement(emulator_f
         review = await wait_screen(pilot, "ReviewScreen")
         assert not profile.query("ConfirmDialog") and not app.query("ConfirmDialog")
         assert any("already exists with exactly these settings" in n.message for n in app._notifications)
-        await wait_for(pilot, lambda: review.plan is not None, what="plan")
+        await wait_for(pilot, lambda: review.plan is not None and review.keys_armed, what="plan")
         assert not review.plan.changed
         await pilot.press("enter")
         await wait_screen(pilot, "DoneScreen")
