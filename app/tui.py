@@ -17,8 +17,8 @@ Structure
   is pressed on its first step.
 * Every binding has an id ``screen.action`` (``wizard.back``, ``checks.recheck``); the ``[keys]``
   table of ``settings.toml`` rebinds them (:meth:`App.set_keymap`).
-* Keys typed before a screen appeared are dropped (:meth:`WizardApp.on_event`): a fast double Enter
-  never answers a step nobody has seen.
+* Enter typed before a screen appeared is dropped (:meth:`WizardApp.on_event`): a fast double Enter
+  never answers a step nobody has seen. Other keys are kept, so text typed ahead reaches its field.
 * boto3 is never imported before the first frame; :meth:`on_ready` pre-warms it in a thread.
 """
 
@@ -107,8 +107,8 @@ class WizardApp(App):
         Binding("f1", "help", "Help", id="app.help"),
     ]
 
-    #: Keys typed earlier than this many seconds after a screen appeared are dropped: a double
-    #: Enter must not answer the next step before the person has seen it.
+    #: Enter typed earlier than this many seconds after a screen appeared is dropped: a double
+    #: Enter must not answer the next step before the person has seen it (other keys are kept).
     TYPEAHEAD_GRACE = 0.1
 
     def __init__(self, services: Services, *, mode: str = "wizard", state: WizardState | None = None,
@@ -121,7 +121,7 @@ class WizardApp(App):
         # The first screen stack is that mode's own (named so, not Textual's "_default"), so the App
         # can switch back to it, e.g. from the wizard to the profile browser it was opened from
         # (Textual cannot switch back to "_default").
-        self.DEFAULT_MODE = mode
+        self.DEFAULT_MODE = mode  # type: ignore[misc]  # a ClassVar in Textual, read per instance by __init__
         super().__init__()
         self.typeahead_grace = self.TYPEAHEAD_GRACE if typeahead_grace is None else typeahead_grace
         self._screen_shown_at = 0.0
@@ -216,10 +216,10 @@ class WizardApp(App):
         if (
             isinstance(event, events.Key)
             and not event.is_forwarded
-            and event.key not in QUIT_KEYS
+            and event.key == "enter"
             and event.time < self._screen_shown_at + self.typeahead_grace
         ):
-            return  # typed before this screen was on show: not meant for it
+            return  # pressed before this screen was on show: not meant for it
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded and self._captured(event):
             return
         await super().on_event(event)
@@ -344,7 +344,7 @@ class WizardApp(App):
 
     # -- quitting ----------------------------------------------------------------------------
 
-    def action_quit(self) -> None:
+    async def action_quit(self) -> None:
         """Ctrl+Q: the profile browser ends as usual; the wizard before anything was written ends
         as cancelled (exit 130, one line saying nothing was written)."""
         if self.current_mode == "wizard" and not self.state.written_names:

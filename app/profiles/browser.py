@@ -10,6 +10,7 @@ from datetime import datetime
 
 from app.profiles import status as ps
 from app.signin.state import TokenState
+from app.untrusted import shown
 
 #: the table's columns, in order: (key, title)
 COLUMN_TITLES: tuple[tuple[str, str], ...] = (
@@ -209,15 +210,15 @@ class ProfileBrowser:
         return f"{row.kind_label} (not SSO)", MUTED
 
     def cells_of(self, row: ps.ProfileRow, status: str) -> tuple[str, ...]:
-        """The table cells of a row, given its status text."""
-        return (
+        """The table cells of a row, given its status text (outside text shown escaped)."""
+        return tuple(shown(cell) for cell in (
             row.name,
             status,
             row.account_label,
             row.role_name or "",
             row.region or "",
             (row.sso_session or "(legacy)") if row.is_sso else "—",
-        )
+        ))
 
     def sharing(self, key: str) -> list[str]:
         """The profiles that use the sign-in ``key``."""

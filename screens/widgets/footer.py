@@ -45,9 +45,9 @@ class FittingFooter(Footer):
                     and last.bindings[0][0].group == binding.group:
                 last.bindings.append(entries[0])
                 continue
-            grouped = binding.group is not None
-            items.append(FooterItem([entries[0]], binding.group.description if grouped else binding.description,
-                                    grouped))
+            group = binding.group
+            items.append(FooterItem([entries[0]], group.description if group is not None else binding.description,
+                                    group is not None))
         return items
 
     def _width_of(self, item: FooterItem) -> int:
