@@ -100,7 +100,10 @@ class ProfilesScreen(Screen):
         Binding("S", "sort_reverse", "Reverse sort", id="profiles.sort-reverse", group=_SORT_KEYS,
                 tooltip="Reverse the sort order"),
         Binding("question_mark", "help", "Help", id="profiles.help", tooltip="This help"),
-        Binding("escape", "clear_filter", "Clear filter", id="profiles.clear-filter", show=False),
+        Binding("escape", "clear_filter", "Clear filter", id="profiles.clear-filter", show=False,
+                tooltip="Back from the details to the list, or clear the filter"),
+        Binding("enter", "close_details", "Back", id="profiles.close-details", show=False,
+                tooltip="Open the highlighted profile's details; Enter again goes back to the list"),
     ]
 
     # -- messages from workers ------------------------------------------------------------------
@@ -521,10 +524,15 @@ class ProfilesScreen(Screen):
     def _filter_submitted(self, event: Input.Submitted) -> None:
         self.query_one(FastTable).focus()
 
+    def action_close_details(self) -> None:
+        """Back from the details shown instead of the table."""
+        self._details_wanted = False
+        self._layout_details()
+        self.query_one(FastTable).focus()
+
     def action_clear_filter(self) -> None:
-        if self.details_shown() == "full":  # Escape: back from the details to the table
-            self._details_wanted = False
-            self._layout_details()
+        if self.details_shown() == "full":
+            self.action_close_details()
             return
         box = self._filter_box()
         if box is not None:
@@ -543,6 +551,8 @@ class ProfilesScreen(Screen):
     # -- which keys apply -----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_details":  # otherwise Enter belongs to the table or the filter
+            return self.details_shown() == "full"
         if action not in model.ROW_ACTIONS:
             return True
         row = self.current() if self.model.loaded and self.is_mounted else None

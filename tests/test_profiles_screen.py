@@ -714,6 +714,7 @@ async def test_time_left_counts_down(config_path, home):
 
 async def test_help_lists_the_keys(demo_config):
     from screens.dialogs import ProfilesHelp
+    from screens.dialogs.help import HELP_CLOSES
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -724,7 +725,7 @@ async def test_help_lists_the_keys(demo_config):
         from textual.widgets import Static
 
         console = Console(width=100, record=True, file=open("/dev/null", "w"))
-        console.print(top(app).query_one(Static).content)
+        console.print(top(app).query_one(".dialog-body Static", Static).content)
         shown = console.export_text()
         assert "Make it the [default] profile" in shown  # text, not markup
         keys = set()
@@ -733,8 +734,9 @@ async def test_help_lists_the_keys(demo_config):
             keys.add(part)
             keys.update(part.replace(" / ", " ").split())
         for binding in screen_of(app).BINDINGS:  # every key of the browser is explained
-            key = {"slash": "/", "question_mark": "?", "escape": None}.get(binding.key, binding.key)
-            assert key is None or key in keys, binding.key
+            key = {"slash": "/", "question_mark": "?", "escape": "Escape", "enter": "Enter"}.get(binding.key, binding.key)
+            assert key in keys, binding.key
+        assert str(top(app).query_one("#profiles-help-closes", Static).render()) == HELP_CLOSES  # below the scroll
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(top(app), ProfilesHelp), what="help closed")
 
@@ -806,7 +808,7 @@ async def test_the_table_comes_first_and_details_fit_around_it(demo_config, widt
         assert screen.details_shown() == shown
 
 
-async def test_enter_shows_the_details_on_a_narrow_terminal_and_escape_goes_back(demo_config):
+async def test_enter_shows_the_details_on_a_narrow_terminal_and_enter_or_escape_goes_back(demo_config):
     app = make_app()
     async with app.run_test(size=(80, 30)) as pilot:
         await loaded(pilot)
@@ -821,6 +823,12 @@ async def test_enter_shows_the_details_on_a_narrow_terminal_and_escape_goes_back
         await pilot.pause()
         assert screen.details_shown() is None
         assert screen.query_one("#profiles-table").region.width == 80
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.details_shown() == "full"
+        await pilot.press("enter")  # Enter again: back to the list, where Enter opens them again
+        await pilot.pause()
+        assert screen.details_shown() is None and screen.query_one("#profiles-table").has_focus
 
 
 async def test_long_values_wrap_under_their_label_in_the_pane(demo_config, home):
