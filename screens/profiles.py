@@ -739,7 +739,7 @@ class ProfilesScreen(Screen):
             f"Sign out of {label}?\n\n"
             f"These profiles share that sign-in and will all be signed out: "
             f"{model.short_list(self.model.sharing(key), 12)}.\n\n"
-            "The sign-in is also ended on the AWS side and cached role keys for these profiles are removed."
+            "The sign-in is also ended on the AWS side, and the temporary AWS keys kept for these profiles are deleted."
         )
 
         def answered(yes: bool | None) -> None:

@@ -28,10 +28,8 @@ if TYPE_CHECKING:  # pragma: no cover
 HELP = ("Set up an AWS profile that signs in through IAM Identity Center (formerly AWS SSO): step by step "
         "(the wizard), or in one go with --yes.")
 
-OUTPUT_FORMATS = ("json", "text", "table", "yaml", "yaml-stream")
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from app.settings import OUTPUT_FORMATS
     from app.commands._targets import add_method_arguments
 
     parser.add_argument("--preset", metavar="FILE", help="organisation preset (TOML) that pre-fills the answers")
