@@ -25,6 +25,7 @@ from textual.widgets import Input, Static
 
 from app.cancel import CancelToken
 from app.errors import WizardError
+from app.guard import guard_of
 from app.paths import display_path
 from app.profiles import browser as model, status as ps
 from app.services import BrowserServices
@@ -185,7 +186,7 @@ class ProfilesScreen(Screen):
         self._status = status
         self._poll_seconds = poll_seconds if poll_seconds is not None else POLL_SECONDS
         self._watcher = ps.ChangeWatcher(config_path=lambda: self._status.config_path)
-        self.model = model.ProfileBrowser()
+        self.model = model.ProfileBrowser(guard_of(getattr(services, "preset", None)))
         self._row_cache: dict[str, tuple[ps.ProfileRow, Row]] = {}
         self._table_rows: list[Row] = []  # the table row of each model row, same order
         self._table_version = -1
@@ -331,7 +332,10 @@ class ProfilesScreen(Screen):
         cached = self._row_cache.get(row.name)
         if cached is not None and cached[0] is row and cached[1].cells[1] == status:
             return cached[1]
-        built = Row(key=row.name, cells=self.model.cells_of(row, status), cell_classes={1: _TONE_CLASS[tone]})
+        classes = {1: _TONE_CLASS[tone]}
+        if self.model.is_critical(row):
+            classes[0] = _TONE_CLASS[model.BAD]  # the marker says it without colour too
+        built = Row(key=row.name, cells=self.model.cells_of(row, status), cell_classes=classes)
         self._row_cache[row.name] = (row, built)
         return built
 
