@@ -572,8 +572,10 @@ def _read_cache_document(config_path: Path, stamp: tuple[int, int, int]) -> dict
     import json
 
     try:
-        data = json.loads(row_cache_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        from app.fsutil import read_regular_bytes
+
+        data = json.loads(read_regular_bytes(row_cache_path()).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
         return None
     if (
         not isinstance(data, dict)
@@ -630,7 +632,7 @@ def write_row_cache(
         "rows": [_row_record(row) for row in rows[:ROW_CACHE_ROWS]],
     }
     try:
-        atomic_write_text(row_cache_path(), json.dumps(document, separators=(",", ":")))
+        atomic_write_text(row_cache_path(), json.dumps(document, separators=(",", ":")), follow_links=False)
     except OSError:
         return False
     return True

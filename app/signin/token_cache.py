@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from app import paths
 from app.errors import WizardError
-from app.fsutil import atomic_write_bytes
+from app.fsutil import NotARegularFile, atomic_write_bytes, read_regular_bytes
 from app.signin.state import EXPIRY_WINDOW, format_timestamp, utc_now
 
 if TYPE_CHECKING:
@@ -277,23 +277,25 @@ class TokenCache:
     def read_document(self, path: Path) -> dict[str, Any] | None:
         """The JSON object in ``path``; None when missing, unreadable or not a JSON object."""
         try:
-            data = path.read_bytes()
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            data = read_regular_bytes(path)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError, NotARegularFile):
             return None
         except OSError as error:
             log.debug("cannot read %s: %s", path.name, type(error).__name__)
             return None
         try:
             document = json.loads(data.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             log.debug("%s is not valid JSON; ignoring it", path.name)
             return None
         return document if isinstance(document, dict) else None
 
     def write_document(self, path: Path, document: Mapping[str, Any]) -> Path:
-        """Write ``document`` atomically (0600); CacheWriteError, nothing changed, when it cannot be."""
+        """Write ``document`` atomically (0600); CacheWriteError, nothing changed, when it cannot be.
+
+        A symlink at ``path`` is replaced by the file, never written through (as botocore's cache does)."""
         try:
-            return atomic_write_bytes(path, sso_json_dumps(document).encode("utf-8"), mode=0o600)
+            return atomic_write_bytes(path, sso_json_dumps(document).encode("utf-8"), mode=0o600, follow_links=False)
         except OSError as error:
             raise CacheWriteError(path, error) from None
 
