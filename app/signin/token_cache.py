@@ -53,10 +53,16 @@ _ISO = re.compile(
 )
 
 
+_EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
+
+
 def parse_timestamp(text: Any) -> datetime:
     """Parse a cache timestamp leniently (like ``dateutil.parser.parse``) into an aware UTC datetime.
 
-    A timestamp without a zone is taken as UTC. Raises ``ValueError`` when it is not a timestamp.
+    A timestamp without a zone is taken as UTC; one before 1970 or after 9000 is moved to that
+    bound, so arithmetic on it never overflows (year 1 is simply long expired). Raises
+    ``ValueError`` when it is not a timestamp.
     """
     if isinstance(text, datetime):
         moment = text
@@ -84,7 +90,11 @@ def parse_timestamp(text: Any) -> datetime:
                 raise ValueError(f"not a timestamp: {error}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:
+        return _EARLIEST if moment.year < 5000 else _LATEST
+    return min(max(moment, _EARLIEST), _LATEST)
 
 
 def _serialise(value: Any) -> Any:
