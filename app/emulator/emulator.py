@@ -6,12 +6,15 @@ import secrets
 import threading
 import time
 from collections import deque
-from typing import Callable, NamedTuple
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from app.emulator.limits import SlidingWindowLimiter
 from app.emulator.org import DemoOrg
 from app.emulator.state import Store
 from app.emulator.wire import ERRORS_BY_SERVICE, PORTAL, ApiError, portal_error
+
+if TYPE_CHECKING:
+    from app.emulator.server import _Server
 
 CALL_LOG_LIMIT = 200_000
 
@@ -94,7 +97,7 @@ class Emulator:
         self.page_key = secrets.token_bytes(16)
         self._requested_port = port
         self._log_sink = log
-        self._server = None
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._clock_offset = 0.0
@@ -114,9 +117,9 @@ class Emulator:
         if self._server is not None:
             return self
         self._stopping.clear()
-        self._server = _Server(self, self._requested_port)
+        self._server = server = _Server(self, self._requested_port)
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="sso-emulator", daemon=True
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="sso-emulator", daemon=True
         )
         self._thread.start()
         return self
@@ -295,15 +298,15 @@ class Emulator:
                     queue[0] = (code, remaining - 1)
                 raise ApiError(service, code)
         if service == PORTAL and self.rate_limit:
-            limiter = self._current_limiter()
+            limiter = self._current_limiter(self.rate_limit)
             if not limiter.admit():
                 raise portal_error("TooManyRequestsException")
 
-    def _current_limiter(self) -> SlidingWindowLimiter:
+    def _current_limiter(self, rate: float) -> SlidingWindowLimiter:
         with self._calls_lock:
-            if self._limiter is None or self._limiter_rate != self.rate_limit:
-                self._limiter = SlidingWindowLimiter(float(self.rate_limit))
-                self._limiter_rate = self.rate_limit
+            if self._limiter is None or self._limiter_rate != rate:
+                self._limiter = SlidingWindowLimiter(rate)
+                self._limiter_rate = rate
             return self._limiter
 
     def _log(self, line: str) -> None:
