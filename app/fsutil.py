@@ -112,12 +112,27 @@ def check_replaceable(path: Path, *, follow_links: bool = True, respect_read_onl
     return target
 
 
+def is_null_device(st: os.stat_result) -> bool:
+    """Whether ``st`` is the null device (``/dev/null``): read as empty, never replaced."""
+    if not stat.S_ISCHR(st.st_mode):
+        return False
+    try:
+        null = os.stat(os.devnull)
+    except OSError:
+        return False
+    return stat.S_ISCHR(null.st_mode) and st.st_rdev == null.st_rdev
+
+
 def read_regular_bytes(path: Path) -> bytes:
     """The bytes of the regular file at ``path`` (links followed). Never blocks: the path is
-    checked before it is opened, and opened non-blocking in case it changed in between.
-    FileNotFoundError when missing, :class:`NotARegularFile` for anything but a regular file."""
+    checked before it is opened, and opened non-blocking in case it changed in between. The
+    null device reads as empty (as botocore reads it). FileNotFoundError when missing,
+    :class:`NotARegularFile` for anything else that is not a regular file."""
     path = Path(path)
-    _require_regular(path, os.stat(path))
+    st = os.stat(path)
+    if is_null_device(st):
+        return b""
+    _require_regular(path, st)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags)
     try:
