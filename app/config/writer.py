@@ -39,6 +39,7 @@ from app.config.model import read_config_text
 from app.config.verify import verify
 from app.errors import WizardError
 from app.fsutil import (
+    NotARegularFile,
     ReadOnlyFile,
     atomic_write_text,
     check_replaceable,
@@ -216,6 +217,9 @@ def _has_text(path: Path, text: str) -> bool:
 def _write_error(path: Path, error: OSError) -> ConfigWriteError:
     reason = os.strerror(error.errno) if error.errno else str(error)
     hint = "Nothing was changed."
+    if isinstance(error, NotARegularFile):
+        return ConfigWriteError(f"Could not write {path}: it is {error.kind}, not a regular file.",
+                                hint="Point AWS_CONFIG_FILE at a regular file, or move this one away; nothing was changed.")
     if isinstance(error, ReadOnlyFile):
         return ConfigWriteError(f"Could not write {path}: the file is read-only.",
                                 hint=f"Make it writable with `chmod u+w {path}` and try again; nothing was changed.")
