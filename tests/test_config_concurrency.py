@@ -69,3 +69,13 @@ def test_eight_processes_times_25_upserts(config_path, cli_env):
         assert previous <= names
         previous = names
     assert not [p for p in config_path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.slow
+@pytest.mark.interop
+def test_aws_configure_set_beside_the_wizard_loses_no_update(config_path):
+    from helpers.config_races import mixed_run
+
+    run = mixed_run(config_path, 10, wizard_writes=15)
+    assert run.failures == []
+    assert run.lost_cli_updates == []

@@ -193,3 +193,13 @@ def test_no_scratch_file_for_the_check_is_a_plain_error(config_path, tmp_path, m
     with pytest.raises(WizardError, match="could not be checked before writing") as caught:
         ConfigWriter(config_path).plan(EDITS)
     assert "TMPDIR" in caught.value.hint and config_path.read_text() == OLD
+
+
+@pytest.mark.slow
+def test_writers_killed_at_random_points_leave_a_whole_file_and_the_next_write_cleans_up(config_path):
+    from helpers.config_races import crash_run
+
+    run = crash_run(config_path, 12)
+    assert run.failures == []
+    assert run.temps_after_next_write == 0
+    assert run.most_backups <= config_backup.KEEP
