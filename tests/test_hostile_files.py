@@ -368,7 +368,7 @@ def _bad_cache(home: Path, how: str) -> Path:
 @pytest.mark.parametrize("argv", [["profiles"], ["profiles", "--json"], ["whoami", "preservation-prod"]],
                          ids=["profiles", "profiles-json", "whoami"])
 def test_an_unreadable_token_file_does_not_crash_the_readers(demo_config, home, cli_env, argv, how):
-    _bad_cache(home, how)
+    path = _bad_cache(home, how)
     proc = run_wizard(*argv, env=cli_env)
     assert "unexpected error" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     if argv[0] == "profiles":
@@ -382,6 +382,8 @@ def test_an_unreadable_token_file_does_not_crash_the_readers(demo_config, home, 
     else:
         line = one_line(proc)
         assert "aws-sso-wizard login --sso-session archive" in line
+        if how == "deep":
+            assert path.name in line and "not valid JSON" in line
 
 
 @pytest.mark.parametrize("how", ["deep", "year-1"])

@@ -286,19 +286,33 @@ class TokenCache:
 
     def read_document(self, path: Path) -> dict[str, Any] | None:
         """The JSON object in ``path``; None when missing, unreadable or not a JSON object."""
+        return self._read(path)[0]
+
+    def unreadable(self, path: Path) -> str | None:
+        """Why the file at ``path`` cannot be used although it exists (None when it can, or is missing)."""
+        return self._read(path)[1]
+
+    def _read(self, path: Path) -> tuple[dict[str, Any] | None, str | None]:
         try:
             data = read_regular_bytes(path)
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError, NotARegularFile):
-            return None
+        except (FileNotFoundError, NotADirectoryError):
+            return None, None
+        except NotARegularFile as error:
+            return None, f"it is {error.kind}"
         except OSError as error:
             log.debug("cannot read %s: %s", path.name, type(error).__name__)
-            return None
+            return None, error.strerror or type(error).__name__
         try:
             document = json.loads(data.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError, RecursionError):
+        except RecursionError:
+            log.debug("%s is nested too deeply; ignoring it", path.name)
+            return None, "it is not valid JSON (nested too deeply)"
+        except (ValueError, UnicodeDecodeError):
             log.debug("%s is not valid JSON; ignoring it", path.name)
-            return None
-        return document if isinstance(document, dict) else None
+            return None, "it is not valid JSON"
+        if not isinstance(document, dict):
+            return None, "it is not a JSON object"
+        return document, None
 
     def write_document(self, path: Path, document: Mapping[str, Any]) -> Path:
         """Write ``document`` atomically (0600); CacheWriteError, nothing changed, when it cannot be.
