@@ -119,15 +119,18 @@ class MixedRun:
     seconds: float = 0.0
 
 
-def mixed_run(config: Path, cli_updates: int, *, wizard_writers: int = 2, wizard_writes: int = 30) -> MixedRun:
+def mixed_run(config: Path, cli_updates: int, *, wizard_writers: int = 2, wizard_writes: int = 30,
+              seed_profiles: int = 400) -> MixedRun:
     """``aws configure set`` run ``cli_updates`` times (one after another: the AWS CLI would lose
     its own updates racing itself) while ``wizard_writers`` processes upsert ``wizard_writes``
     profiles each. Half the CLI's updates add a section (it appends), half change a value in an
-    existing one (it rewrites the file in place)."""
+    existing one (it rewrites the file in place). The file starts with ``seed_profiles`` profiles,
+    so that each write takes as long as it does in a real organisation's config."""
     run = MixedRun(cli_updates=cli_updates, wizard_writes=wizard_writers * wizard_writes)
     start = time.monotonic()
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text("[default]\nregion = eu-west-1\n\n[profile cli-shared]\nregion = eu-west-1\n")
+    seeded = "".join(f"[profile seed-{n:04d}]\nregion = eu-west-1\noutput = json\n\n" for n in range(seed_profiles))
+    config.write_text(f"[default]\nregion = eu-west-1\n\n{seeded}[profile cli-shared]\nregion = eu-west-1\n")
     env = _env(config)
     writers = [subprocess.Popen([sys.executable, "-c", WRITER, f"w{n}", str(wizard_writes)], env=env, cwd=ROOT,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
