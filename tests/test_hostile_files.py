@@ -185,6 +185,16 @@ def test_every_cache_writer_replaces_only_a_regular_file(home, config_path, cach
     del keep
 
 
+@pytest.mark.parametrize("cache", ["token", "account-names", "row-cache"])
+def test_a_fifo_in_a_cache_never_hangs_the_profiles_list(demo_config, home, cli_env, cache):
+    path = token_file(home, "archive") if cache == "token" else _cache_paths(home)[cache]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    proc = run_wizard("profiles", env=cli_env, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    assert "preservation-prod" in proc.stdout and stat.S_ISFIFO(os.stat(path).st_mode)
+
+
 # -- symlinked caches are replaced, never written through ------------------------------------------
 
 
