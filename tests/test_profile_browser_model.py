@@ -291,3 +291,13 @@ def test_a_config_that_cannot_be_read_leaves_no_rows(browser):
 def test_short_list():
     assert model.short_list(["a", "b"]) == "a, b"
     assert model.short_list([str(i) for i in range(10)], 8) == "0, 1, 2, 3, 4, 5, 6, 7 and 2 more"
+
+
+def test_the_details_name_a_sign_in_problem_once(browser):
+    session = dataclasses.replace(browser.sessions["my-sso"], problem="sso_region is missing")
+    browser.update_sessions({"my-sso": session})
+    details = browser.details(browser.by_name["prod-admin"])
+    texts = [fact.value for fact in details.facts]
+    assert sum("sso_region is missing" in text for text in texts) == 1
+    (problem,) = [fact for fact in details.facts if fact.problem]
+    assert problem.label == "Problem" and problem.value == "sso_region is missing"

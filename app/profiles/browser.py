@@ -348,7 +348,12 @@ class ProfileBrowser:
         facts: list[Field] = []
         session = self.session(row)
         if row.is_sso and session is not None:
-            facts.append(Field("Sign-in", session.long_text()))
+            # the problem gets its own (highlighted) line, so the sign-in line does not repeat it
+            if session.problem and session.status is None:
+                sign_in = "cannot tell (see Problem)"
+            else:
+                sign_in = ps.long_status_text(session.status, session.expires_at, renewable=session.renewable)
+            facts.append(Field("Sign-in", sign_in))
             if session.expires_at is not None:
                 facts.append(Field("Expires", session.expires_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")))
             if session.token_path is not None:
