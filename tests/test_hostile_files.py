@@ -418,4 +418,6 @@ def test_a_far_future_expiry_reads_as_signed_in(demo_config, home, cli_env):
     assert proc.returncode == 0, proc.stderr
     rows = {row["name"]: row for row in json.loads(proc.stdout)}
     assert rows["preservation-prod"]["status"].replace("-", " ") in ("signed in", "valid")
+    table = run_wizard("profiles", env=cli_env)
+    assert "signed in · over a year left" in table.stdout
 

@@ -109,6 +109,8 @@ def time_left(expires_at: datetime | None, now: datetime | None = None) -> str:
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
         return f"{hours}h {minutes:02d}m"
+    if hours // 24 > 366:
+        return "over a year"
     return f"{hours // 24}d {hours % 24}h"
 
 
