@@ -832,6 +832,7 @@ class LoginService:
         if token is not None:
             server_ok, note = self._server_logout(token.access_token, token.region or target.region)
         path = self.cache.token_path(target)
+        unreadable = self.cache.unreadable(path) if token is None else None
         try:
             path.unlink()
             removed.append(path)
@@ -852,7 +853,10 @@ class LoginService:
             roles_removed += 1
         names = ", ".join(profiles)
         shared = f" (profiles: {names})" if names else ""
-        if token is None:
+        if token is None and unreadable and path in removed:
+            message = (f"Removed the sign-in file {paths.display_path(path)} of {target.label}, which could not "
+                       f"be read: {unreadable}. You were not signed in.")
+        elif token is None:
             message = f"You were not signed in to {target.label}."
         elif server_ok:
             message = f"Signed out of {target.label}{shared}."

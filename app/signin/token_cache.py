@@ -306,7 +306,7 @@ class TokenCache:
             document = json.loads(data.decode("utf-8"))
         except RecursionError:
             log.debug("%s is nested too deeply; ignoring it", path.name)
-            return None, "it is not valid JSON (nested too deeply)"
+            return None, "it holds JSON nested too deeply to parse"
         except (ValueError, UnicodeDecodeError):
             log.debug("%s is not valid JSON; ignoring it", path.name)
             return None, "it is not valid JSON"
