@@ -389,6 +389,8 @@ def test_an_unreadable_token_file_does_not_crash_the_readers(demo_config, home, 
             assert rows["preservation-prod"]["status"].replace("-", " ") == status
         else:
             assert status in proc.stdout
+            if how == "deep":
+                assert path.name in proc.stdout and "login --sso-session archive" in proc.stdout
     else:
         line = one_line(proc)
         assert "aws-sso-wizard login --sso-session archive" in line

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from app.config.model import AwsConfig, Profile
     from app.signin.login import LoginService
     from app.signin.state import TokenStatus
+    from app.signin.target import SsoTarget
 
 # A sign-in status is a TokenState, or None for a profile whose status cannot be known (not SSO,
 # or SSO settings that are incomplete); ``profiles --json`` spells None "n/a".
@@ -174,6 +175,7 @@ class SessionStatus:
     token_path: Path | None
     problem: str | None = None  # why no status could be read (incomplete config), or what stops sign-in
     renewable: bool = False  # the token renews itself when used (see app.signin.state.TokenStatus)
+    unreadable: str | None = None  # the token file is there but cannot be read: what is wrong, and the way out
 
     def text(self, now: datetime | None = None) -> str:
         """The status column (:func:`status_text`)."""
@@ -476,7 +478,18 @@ class ProfileStatusService:
             token_path=Path(token.token_path) if token.token_path else None,
             problem=target.region_problem(),  # e.g. a misspelt sso_region: the status still shows
             renewable=bool(getattr(token, "renewable", False)),
+            unreadable=self._unreadable(target, token),
         )
+
+    def _unreadable(self, target: "SsoTarget", token: "TokenStatus") -> str | None:
+        cache = getattr(self.login, "cache", None)
+        if token.state != TokenState.SIGNED_OUT or not token.token_path or cache is None:
+            return None
+        why = cache.unreadable(Path(token.token_path))
+        if why is None:
+            return None
+        return (f"the sign-in file {paths.display_path(Path(token.token_path))} cannot be read: {why}. "
+                f"{target.sign_in_hint(again=True)} (that replaces the file).")
 
     def cached_snapshot(self) -> Snapshot | None:
         """The first rows kept by the row cache, when it matches the config file as it is now (no
