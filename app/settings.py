@@ -68,10 +68,15 @@ def _parse_toml(text: str, path: Path, what: str):
 
 
 def _read_text(path: Path, what: str) -> str | None:
+    from app.fsutil import NotARegularFile, read_regular_bytes
+
     try:
-        return path.read_text(encoding="utf-8")
+        return read_regular_bytes(path).decode("utf-8")
     except FileNotFoundError:
         return None
+    except NotARegularFile as error:
+        raise SettingsError(f"The {what} {path} is {error.kind}, not a file.", path=path,
+                            hint="Move it away, or point to a regular file instead.") from None
     except UnicodeDecodeError:
         raise SettingsError(f"The {what} {path} is not UTF-8 text.", path=path,
                             hint="Save it as UTF-8 or remove it.") from None
@@ -177,7 +182,11 @@ class Settings:
         if changed:
             from app.fsutil import atomic_write_text
 
-            atomic_write_text(self.path, tomlkit.dumps(doc))
+            try:
+                atomic_write_text(self.path, tomlkit.dumps(doc))
+            except OSError as error:
+                raise SettingsError(f"Cannot write the settings file {self.path}: {error.strerror or error}.",
+                                    path=self.path, hint="Move it away, or check its folder's permissions.") from None
         self._data = _plain(doc)
 
 
