@@ -78,15 +78,20 @@ def one_line(proc: subprocess.CompletedProcess) -> str:
 
 
 @needs_root
-def test_setup_yes_into_dev_null_leaves_the_device_and_creates_nothing(emulator_factory, cli_env):
+def test_setup_yes_into_a_null_device_leaves_the_device_and_creates_nothing(emulator_factory, cli_env, tmp_path):
+    """The case of AWS_CONFIG_FILE=/dev/null, on a null device of the test's own (the same kind of
+    device), so that a regression cannot replace this machine's /dev/null."""
     emulator_factory(auto_approve=True)
-    before = listing(Path("/dev"))
-    proc = run_wizard(*SETUP, env=dict(cli_env, AWS_CONFIG_FILE=os.devnull))
+    folder = tmp_path / "dev"
+    folder.mkdir()
+    device = folder / "null"
+    os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    proc = run_wizard(*SETUP, env=dict(cli_env, AWS_CONFIG_FILE=str(device)))
     assert proc.returncode == 1
     line = one_line(proc)
-    assert "/dev/null" in line and "character device" in line
-    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
-    assert [n for n in listing(Path("/dev")) if n not in before and "null" in n] == []
+    assert str(device) in line and "character device" in line
+    assert stat.S_ISCHR(os.stat(device).st_mode)
+    assert listing(folder) == ["null"]
 
 
 def test_dev_null_still_reads_as_an_empty_config(cli_env):
