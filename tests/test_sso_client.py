@@ -248,8 +248,13 @@ def test_single_calls_cancel_promptly_while_a_request_is_in_flight(emulator_fact
     emu = emulator_factory(latency_ms=3000)
     client = _client(emu, home)
     cancel = CancelToken()
-    threading.Timer(0.3, cancel.cancel).start()
-    started = time.monotonic()
+    cancelled_at: list[float] = []
+
+    def press_cancel() -> None:
+        cancelled_at.append(time.monotonic())
+        cancel.cancel()
+
+    threading.Timer(0.3, press_cancel).start()
     run = {
         "list_accounts": lambda: client.list_accounts(cancel=cancel),
         "list_account_roles": lambda: client.list_account_roles("012345678901", cancel=cancel),
@@ -258,4 +263,5 @@ def test_single_calls_cancel_promptly_while_a_request_is_in_flight(emulator_fact
     }[call]
     with pytest.raises(Cancelled):
         run()
-    assert time.monotonic() - started < 0.3 + 0.2
+    # timed from the cancel itself: building the client (botocore's import) is not the point here
+    assert cancelled_at and time.monotonic() - cancelled_at[0] < 0.3
