@@ -3,13 +3,16 @@ cooldown, jittered, harder when most are refused), recovery to the learned ceili
 
 from __future__ import annotations
 
+import random
 import threading
 import time
+from typing import Callable
 
 import pytest
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
+from app.emulator.limits import SlidingWindowLimiter, TokenBucketLimiter
 from app.signin.rate_limit import AdaptiveRateLimiter, Ticket
 
 
@@ -52,7 +55,7 @@ def test_burst_credit_returns_only_after_a_quiet_second():
 
 def test_a_throttle_cuts_once_per_cooldown_with_jitter():
     clock = Clock()
-    limiter = AdaptiveRateLimiter(20, clock=clock, rng=lambda: 0.0)
+    limiter = AdaptiveRateLimiter(20, min_samples=1, clock=clock, rng=lambda: 0.0)
     ticket = Ticket(sent_at=clock.now)
     clock.now += 0.1
     limiter.on_throttle(ticket)
@@ -128,7 +131,7 @@ def test_a_more_generous_service_is_found():
 
 def test_rate_stays_within_bounds():
     clock = Clock()
-    limiter = AdaptiveRateLimiter(1.0, min_rate=0.5, max_rate=2.0, clock=clock, rng=lambda: 0.0)
+    limiter = AdaptiveRateLimiter(1.0, min_rate=0.5, max_rate=2.0, min_samples=1, clock=clock, rng=lambda: 0.0)
     for _ in range(10):
         clock.now += 2
         limiter.on_throttle(Ticket(clock.now))
@@ -174,3 +177,50 @@ def test_acquire_paces_real_threads():
         thread.join()
     stamps.sort()
     assert stamps[-1] - stamps[0] >= 19 / 50 - 0.02  # 20 requests at 50/s need ~0.38 s
+
+
+def _run(limiter: AdaptiveRateLimiter, clock: Clock, admit: Callable[[], bool], seconds: float) -> list[float]:
+    """One caller with endless demand against a service on the same clock; when each success came."""
+    successes = []
+    end = clock.now + seconds
+    while clock.now < end:
+        clock.now += max(0.0, limiter.reserve())
+        ticket = Ticket(clock.now)
+        clock.now += 0.001
+        if admit():
+            limiter.on_success(ticket)
+            successes.append(clock.now)
+        else:
+            limiter.on_throttle(ticket)
+    return successes
+
+
+def test_a_limit_refused_at_random_does_not_drag_the_rate_down():
+    clock = Clock()
+    dice = random.Random(7)
+    limiter = AdaptiveRateLimiter(20, clock=clock, rng=dice.random)
+    successes = _run(limiter, clock, lambda: dice.random() >= 1 / 3, 60)
+    # a third refused whatever the rate: slowing down would not help, so it keeps sending at the limit
+    assert limiter.background == pytest.approx(1 / 3, abs=0.1)
+    assert limiter.rate >= 19
+    assert len(successes) >= 0.9 * 60 * 20 * 2 / 3
+
+
+@pytest.mark.parametrize("limit", [10.0, 20.0, 35.0])
+def test_a_token_bucket_limit_is_found_and_kept_within_ten_percent(limit):
+    clock = Clock()
+    bucket = TokenBucketLimiter(limit, burst=2, clock=clock)
+    limiter = AdaptiveRateLimiter(20, clock=clock, rng=random.Random(3).random)
+    successes = _run(limiter, clock, bucket.admit, 90)
+    late = [t for t in successes if t >= successes[-1] - 60]  # once it has found the limit
+    assert len(late) / 60 >= limit / 1.1
+
+
+def test_random_refusals_on_top_of_a_limit_by_count_keep_the_limit():
+    clock = Clock()
+    window = SlidingWindowLimiter(20, clock=clock)
+    dice = random.Random(11)
+    limiter = AdaptiveRateLimiter(20, clock=clock, rng=dice.random)
+    successes = _run(limiter, clock, lambda: dice.random() >= 1 / 3 and window.admit(), 60)
+    assert len(successes) >= 0.9 * 60 * 20 * 2 / 3
+    assert limiter.background > 0.2

@@ -45,6 +45,17 @@ class Ticket:
     sent_at: float
 
 
+@dataclass(frozen=True)
+class _Epoch:
+    """The rate, ceiling and share of refused requests before a cut, to judge the cut by."""
+
+    rate: float
+    ceiling: float | None
+    refused: float
+    samples: int
+    cut_to: float = 0.0
+
+
 class AdaptiveRateLimiter:
     def __init__(
         self,
@@ -62,6 +73,7 @@ class AdaptiveRateLimiter:
         recovery_seconds: float = 0.7,
         probe_per_second: float = 0.05,
         search_growth: float = 0.15,
+        min_samples: int = 10,
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
     ) -> None:
@@ -90,10 +102,17 @@ class AdaptiveRateLimiter:
         self._last_decrease = float("-inf")
         self._ceiling: float | None = float(initial_rate)  # presumed: the documented limit
         self._successes: collections.deque[float] = collections.deque()
-        self._ok_since_cut = 0
-        self._throttled_since_cut = 0
+        self._min_samples = int(min_samples)
+        self._epoch_start = float("-inf")  # responses to requests sent since then are counted together
+        self._epoch_ok = 0
+        self._epoch_refused = 0
+        self._last_decision = float("-inf")
+        self._before_cut: _Epoch | None = None  # judged by the epoch that follows the cut
+        self._first_cut: _Epoch | None = None  # the first of the cuts since the refusals were last usual
+        self._background = 0.0  # the share of requests refused whatever the rate
         self.throttles = 0
         self.decreases = 0
+        self.restores = 0
 
     # -- state
 
@@ -106,6 +125,12 @@ class AdaptiveRateLimiter:
     def ceiling(self) -> float | None:
         with self._lock:
             return self._ceiling
+
+    @property
+    def background(self) -> float:
+        """The share of requests the service refuses whatever the rate (learned; 0 at first)."""
+        with self._lock:
+            return self._background
 
     # -- pacing
 
@@ -155,7 +180,7 @@ class AdaptiveRateLimiter:
         with self._lock:
             now = self._clock()
             self._successes.append(now)
-            self._ok_since_cut += 1
+            self._count(ticket, refused=False)
             elapsed = max(0.0, now - self._grown)
             self._grown = now
             if now - self._last_wait > 1.0:
@@ -175,28 +200,96 @@ class AdaptiveRateLimiter:
                 rate += self._probe * elapsed
             self._rate = min(self._max_rate, max(self._min_rate, rate))
 
+    def _count(self, ticket: Ticket | None, refused: bool) -> None:
+        """Count a response toward the current epoch (the requests sent since the last decision)."""
+        if ticket is not None and ticket.sent_at < self._epoch_start:
+            return
+        if refused:
+            self._epoch_refused += 1
+        else:
+            self._epoch_ok += 1
+
+    def _new_epoch(self, now: float) -> None:
+        self._epoch_start = now
+        self._epoch_ok = self._epoch_refused = 0
+
+    def _margin(self, fraction: float, *samples: int) -> float:
+        """How far apart two refusal fractions may be by chance (two standard errors, and a little)."""
+        spread = fraction * (1 - fraction) * sum(1.0 / n for n in samples)
+        return 2 * math.sqrt(spread) + 0.03
+
+    def _cut_did_nothing(self, refused: float, samples: int) -> bool:
+        """After a cut: are as many refused as before, where a limit on the rate would now refuse
+        clearly fewer (none, once the rate is below what went through before)?"""
+        before = self._before_cut
+        if before is None or before.samples < self._min_samples:
+            return False
+        pooled = (refused * samples + before.refused * before.samples) / (samples + before.samples)
+        goodput_before = before.rate * (1 - before.refused)
+        expected = max(0.0, 1 - goodput_before / before.cut_to)
+        return (abs(refused - before.refused) <= self._margin(pooled, samples, before.samples)
+                and refused - expected > self._margin(refused, samples))
+
     def on_throttle(self, ticket: Ticket | None = None) -> None:
-        """A 429 for a request sent with ``ticket``: slow down (once per cooldown) and pause briefly."""
+        """A 429 for a request sent with ``ticket``: slow down (once per cooldown) and pause briefly,
+        unless the refusals are the ones that come whatever the rate."""
         with self._lock:
             self.throttles += 1
             now = self._clock()
             if ticket is not None and ticket.sent_at < self._last_decrease:
                 return  # sent at the old rate: says nothing new
-            self._throttled_since_cut += 1
-            if now - self._last_decrease < self._cooldown:
+            self._count(ticket, refused=True)
+            if now - self._last_decision < self._cooldown:
                 return
-            refused = self._throttled_since_cut / (self._throttled_since_cut + self._ok_since_cut)
-            heavy = refused > 0.25 and self._throttled_since_cut >= 3
-            self._ok_since_cut = self._throttled_since_cut = 0
-            throttled_at = self._rate
-            goodput = self._goodput(now) if heavy else None
-            self._ceiling = min(throttled_at, goodput) if goodput else throttled_at
-            base = self._heavy_decrease if heavy else self._decrease
-            factor = base - self._decrease_jitter + 2 * self._decrease_jitter * self._rng()
-            self._rate = max(self._min_rate, throttled_at * factor)
-            self._last_decrease = now
-            self._grown = now
-            self.decreases += 1
-            # no burst right after a throttle, and a jittered pause of up to one slot
-            self._credit = 0
-            self._next = max(self._next, now) + self._rng() / self._rate
+            samples = self._epoch_ok + self._epoch_refused
+            if samples == 0:
+                return  # sent before the last decision: counted with the old epoch
+            refused = self._epoch_refused / samples
+            background = self._background
+            if samples < self._min_samples and (background > 0 or self._before_cut is not None):
+                return  # too few answers to judge the last cut, or to tell them from the usual refusals
+            if samples >= self._min_samples and refused <= background + self._margin(background, samples):
+                # the usual share of refusals: no news about the rate
+                if samples >= 4 * self._min_samples:
+                    # fewer refused than expected: the usual share is going down (it only goes up after a test)
+                    self._background = min(background, (background + refused) / 2)
+                    self._first_cut = None
+                    self._new_epoch(now)
+                return
+            if self._cut_did_nothing(refused, samples):
+                # refusals do not depend on the rate: undo the cut, and expect this share from now on
+                undo = self._first_cut or self._before_cut
+                assert undo is not None
+                self._rate, self._ceiling = undo.rate, undo.ceiling
+                before = self._before_cut
+                assert before is not None
+                self._background = (refused * samples + before.refused * before.samples) / (samples + before.samples)
+                self._before_cut = self._first_cut = None
+                self.restores += 1
+                self._last_decision = now
+                self._new_epoch(now)
+                return
+            self._cut(now, refused, samples)
+
+    def _cut(self, now: float, refused: float, samples: int) -> None:
+        background = self._background
+        heavy = refused - background > 0.25 and self._epoch_refused >= 3
+        throttled_at = self._rate
+        before = (throttled_at, self._ceiling, refused, samples)
+        goodput = self._goodput(now) if heavy else None
+        if goodput:
+            goodput /= 1 - min(background, 0.9)  # what would have gone through without the usual refusals
+        ceiling = self._ceiling = min(throttled_at, goodput) if goodput else throttled_at
+        base = self._heavy_decrease if heavy else self._decrease
+        factor = base - self._decrease_jitter + 2 * self._decrease_jitter * self._rng()
+        self._rate = max(self._min_rate, min(throttled_at * factor, ceiling))
+        self._before_cut = _Epoch(*before, cut_to=self._rate)
+        if self._first_cut is None:
+            self._first_cut = self._before_cut
+        self._last_decrease = self._last_decision = now
+        self._new_epoch(now)
+        self._grown = now
+        self.decreases += 1
+        # no burst right after a throttle, and a jittered pause of up to one slot
+        self._credit = 0
+        self._next = max(self._next, now) + self._rng() / self._rate
