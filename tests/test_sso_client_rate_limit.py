@@ -11,8 +11,8 @@ from typing import Callable
 import pytest
 
 from app.cancel import CancelToken
-from app.errors import Cancelled
 from app.emulator.limits import SlidingWindowLimiter, TokenBucketLimiter
+from app.errors import Cancelled
 from app.signin.rate_limit import AdaptiveRateLimiter, Ticket
 
 
