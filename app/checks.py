@@ -12,6 +12,7 @@ lines, so the checks screen can stream it.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ from typing import Callable, Iterator
 from app import paths
 from app.cancel import NEVER, CancelToken
 from app.errors import Cancelled, WizardError
+from app.untrusted import shown
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 TITLES = {
@@ -178,8 +180,9 @@ def check_config_file() -> Check:
 
     title = TITLES["config"]
     path = paths.aws_config_path()
-    if not path.exists():
-        return Check("config", title, OK, f"{paths.display_path(path)} does not exist yet; the wizard will create it.")
+    missing = _missing_config(path)
+    if missing is not None:
+        return missing
     try:
         config = load_aws_config(path)
     except ConfigParseError as error:
@@ -194,6 +197,27 @@ def check_config_file() -> Check:
     return Check("config", title, OK,
                  f"{paths.display_path(path)}: {_count(len(config.profiles), 'profile')} "
                  f"({sso} SSO), {_count(len(config.sso_sessions), 'sign-in portal')}.")
+
+
+def _missing_config(path: Path) -> Check | None:
+    """The config check when nothing readable is at ``path`` (absent, a broken link, unreachable), else None."""
+    title, shown_path = TITLES["config"], shown(paths.display_path(path))
+    try:
+        os.stat(path)
+        return None
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return Check("config", title, FAIL, f"{shown_path} is a symbolic link that loops back on itself.",
+                         f"Remove the link (rm {shown(path)}) or point it at your config file.")
+        return Check("config", title, FAIL, f"Cannot read {shown_path} ({error.strerror or type(error).__name__}).",
+                     f"Check {shown(path)} and the folders above it.")
+    if os.path.islink(path):
+        target = shown(os.readlink(path))
+        return Check("config", title, WARN, f"{shown_path} is a link to {target}, which does not exist.",
+                     f"Restore {target}, or remove the link (rm {shown(path)}) to start a new config.")
+    return Check("config", title, OK, f"{shown_path} does not exist yet; the wizard will create it.")
 
 
 def _count(n: int, word: str) -> str:
@@ -230,22 +254,44 @@ def oidc_endpoint(region: str) -> str:
         return f"https://oidc.{region}.{suffix}"
 
 
-def check_endpoint(region: str, *, timeout: float = 5.0) -> Check:
+_REGION_CODE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _region_problem(region: str) -> str | None:
+    """Why ``region`` cannot be part of a host name (so there is nothing to reach), or None."""
+    if len(region) <= 63 and _REGION_CODE.fullmatch(region):
+        return None
+    from app.signin.regions import check_region
+
+    if len(region) > 63:
+        return f"“{shown(region[:20])}…” ({len(region)} characters) is not an AWS region code."
+    return shown(check_region(region) or f"“{region}” is not an AWS region code.")
+
+
+def check_endpoint(region: str, *, timeout: float = 5.0, where: str | None = None) -> Check:
+    """Whether the sign-in service for ``region`` answers; ``where`` names the config section the
+    region comes from (``sso-session “dev”``), for the message when the region is not a region."""
+    import http.client
     import urllib.error
     import urllib.request
 
     title = endpoint_title(region)
+    problem = _region_problem(region)
+    if problem is not None:
+        place = f"The sso_region of {shown(where)}" if where else "The SSO region"
+        return Check("endpoint", title, WARN, f"{place} cannot be used: {problem}",
+                     f"Set sso_region{f' in {shown(where)}' if where else ''} to a region code, for example us-east-1.")
     url = oidc_endpoint(region)
     try:
         with urllib.request.urlopen(urllib.request.Request(url, method="GET"), timeout=timeout):
             pass
     except urllib.error.HTTPError:
         pass  # any HTTP answer means the service is reachable
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        return Check("endpoint", title, WARN, f"Cannot reach the sign-in service for {region}, {url} ({reason}).",
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
+        reason = shown(getattr(error, "reason", error))
+        return Check("endpoint", title, WARN, f"Cannot reach the sign-in service for {region}, {shown(url)} ({reason}).",
                      "Check your network, VPN or proxy (HTTPS_PROXY), then check again.")
-    return Check("endpoint", title, OK, f"The sign-in service for {region}, {url}, answers.")
+    return Check("endpoint", title, OK, f"The sign-in service for {region}, {shown(url)}, answers.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -258,7 +304,8 @@ def _guarded(check_id: str, title: str, run: Callable[[], Check]) -> Check:
     except Exception as error:  # a bug or an odd environment: say so, do not block
         from app.errors import redact
 
-        return Check(check_id, title, WARN, f"Could not check this ({type(error).__name__}: {redact(str(error))}).")
+        return Check(check_id, title, WARN,
+                     f"Could not check this ({type(error).__name__}: {shown(redact(str(error)))}).")
 
 
 def iter_checks(*, region: str | None = None, which: Callable[[str], str | None] = shutil.which,
@@ -269,7 +316,12 @@ def iter_checks(*, region: str | None = None, which: Callable[[str], str | None]
     yield _guarded("aws-cli", TITLES["aws-cli"], lambda: check_aws_cli(which=which, platform=platform))
     yield _guarded("browser", TITLES["browser"], check_browser)
     if region:
-        yield _guarded("endpoint", endpoint_title(region), lambda: check_endpoint(region))
+        yield guarded_endpoint_check(region)
+
+
+def guarded_endpoint_check(region: str, *, where: str | None = None) -> Check:
+    """:func:`check_endpoint`, reporting a crash as its own warning (as every check in :func:`iter_checks`)."""
+    return _guarded("endpoint", endpoint_title(region), lambda: check_endpoint(region, where=where))
 
 
 def run_checks(**kwargs) -> list[Check]:
@@ -277,7 +329,7 @@ def run_checks(**kwargs) -> list[Check]:
 
 
 def endpoint_title(region: str) -> str:
-    return f"Sign-in service reachable ({region})"
+    return f"Sign-in service reachable ({shown(region[:40])})"
 
 
 def check_ids(region: str | None) -> list[tuple[str, str]]:

@@ -1,6 +1,7 @@
 """Command-line entry point (``aws-sso-wizard`` and ``python -m app``).
 
-Exit codes: 0 success, 1 error (one clear line on stderr), 2 usage error, 130 cancelled.
+Exit codes: 0 success, 1 error (one clear line on stderr), 2 usage error, 3 ``logout`` signed out
+here but not at AWS (:data:`app.commands.logout.NOT_ENDED_AT_AWS`), 130 cancelled.
 Nothing here imports Textual or boto3; subcommands import what they need when they run.
 """
 
@@ -14,8 +15,7 @@ from typing import Sequence
 
 from app import __version__
 from app.commands import COMMANDS
-
-PROG = "aws-sso-wizard"
+from app.program import PROG
 
 DESCRIPTION = (
     "Set up AWS IAM Identity Center (SSO) profiles step by step, and keep them signed in. "
@@ -76,12 +76,13 @@ def _print_details(error: BaseException) -> None:
     """What ``--debug`` adds under a known error's line, one item per line on stderr: its type, the
     AWS operation, the AWS error code and the service's own message (redacted: never a secret)."""
     from app.errors import redact
+    from app.untrusted import shown
 
     lines = [f"  error type: {type(error).__name__}"]
     for label, name in (("operation", "operation"), ("error code", "code"), ("service message", "detail")):
         value = getattr(error, name, None)
         if value:
-            lines.append(f"  {label}: {redact(' '.join(str(value).split()))}")
+            lines.append(f"  {label}: {shown(redact(' '.join(str(value).split())))}")
     print("\n".join(lines), file=sys.stderr)
 
 
@@ -90,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     from app.errors import WizardError
+    from app.untrusted import shown
 
     try:
         return _run(args, parser)
@@ -97,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Cancelled.", file=sys.stderr)
         return 130
     except WizardError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
+        print(f"{PROG}: {shown(error, lines=True)}", file=sys.stderr)
         if args.debug:
             _print_details(error)
         return error.exit_code
@@ -112,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.errors import redact
 
         print(
-            f"{PROG}: unexpected error ({type(error).__name__}): {redact(str(error))}\n"
+            f"{PROG}: unexpected error ({type(error).__name__}): {shown(redact(str(error)))}\n"
             f"Run again with --debug for details and report it.",
             file=sys.stderr,
         )

@@ -127,9 +127,9 @@ class Filter:
             return list(range(len(self.keys)))
         keys = self.keys
         last = self._last
-        narrowing = last is not None and query.extends(last[0])
-        base: Iterable[int] = last[2] if narrowing else range(len(keys))
-        loose = narrowing and last[1]
+        narrowed = last if last is not None and query.extends(last[0]) else None
+        base: Iterable[int] = narrowed[2] if narrowed is not None else range(len(keys))
+        loose = narrowed is not None and narrowed[1]
         hits: list[int] = []
         if not loose:
             terms = query.terms

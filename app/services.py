@@ -151,7 +151,8 @@ class Services:
         return whoami_profile(name, login=self.login)
 
     def browser_likely(self) -> bool:
-        return bool(self.browser.likely())
+        """Whether sign-ins here use the browser: the login service's one decision."""
+        return self.login.choose_method().with_browser
 
     def open_browser(self, url: str) -> bool:
         return bool(self.browser.open(url))

@@ -25,7 +25,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, MutableMapping
 
 from app import paths
 from app.errors import WizardError
@@ -161,7 +161,7 @@ class Settings:
         else:
             doc = _parse_toml(text, self.path, "settings file")
         last = doc.get("last")
-        if not isinstance(last, Mapping):
+        if not isinstance(last, MutableMapping):
             last = tomlkit.table()
             last.comment("remembered by the wizard")
             doc["last"] = last
@@ -308,14 +308,14 @@ def parse_preset(text: str, path: Path) -> Preset:
         items = value.items() if table is not None and isinstance(value, Mapping) else [(key, value)]
         for sub, sub_value in items:
             where = key if table is not None and isinstance(value, Mapping) else None
-            name = table.get(sub, f"?{sub}") if where else sub
+            name = table.get(sub, f"?{sub}") if where and table is not None else sub
             shown = f"[{where}] {sub}" if where else sub
             if name.startswith("?") or (where is None and name not in _PRESET_KEYS):
                 raise _preset_error(path, f"unknown key {shown!r}.", line=_line_of(text, where, sub),
                                     hint=f"Known keys: {', '.join(_WRITTEN_KEYS)}.")
             flat[name] = sub_value
             written[name] = (shown, _line_of(text, where, sub))
-    values: dict[str, str] = {}
+    values: dict[str, Any] = {}
     for key, value in flat.items():
         shown, line = written[key]
         if not isinstance(value, str):

@@ -17,8 +17,8 @@ Structure
   is pressed on its first step.
 * Every binding has an id ``screen.action`` (``wizard.back``, ``checks.recheck``); the ``[keys]``
   table of ``settings.toml`` rebinds them (:meth:`App.set_keymap`).
-* Keys typed before a screen appeared are dropped (:meth:`WizardApp.on_event`): a fast double Enter
-  never answers a step nobody has seen.
+* Enter typed before a screen appeared is dropped (:meth:`WizardApp.on_event`): a fast double Enter
+  never answers a step nobody has seen. Other keys are kept, so text typed ahead reaches its field.
 * boto3 is never imported before the first frame; :meth:`on_ready` pre-warms it in a thread.
 """
 
@@ -68,6 +68,12 @@ SKIP_GOING_BACK = frozenset({"signin"})
 ANOTHER = "another"  # the Done step's "add another profile"
 QUIT = "quit"
 
+#: Keys that quit; never dropped or taken by a screen.
+QUIT_KEYS = frozenset({"ctrl+q", "ctrl+c"})
+
+#: The exit code of a cancelled run (as ``aws configure sso`` on Ctrl+C).
+CANCELLED_EXIT = 130
+
 
 def load_object(spec: str) -> Any:
     module, _, name = spec.partition(":")
@@ -97,11 +103,12 @@ class WizardApp(App):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("ctrl+c", "interrupt", "Quit now", id="app.interrupt", priority=True, show=False),
         Binding("f1", "help", "Help", id="app.help"),
     ]
 
-    #: Keys typed earlier than this many seconds after a screen appeared are dropped: a double
-    #: Enter must not answer the next step before the person has seen it.
+    #: Enter typed earlier than this many seconds after a screen appeared is dropped: a double
+    #: Enter must not answer the next step before the person has seen it (other keys are kept).
     TYPEAHEAD_GRACE = 0.1
 
     def __init__(self, services: Services, *, mode: str = "wizard", state: WizardState | None = None,
@@ -114,7 +121,7 @@ class WizardApp(App):
         # The first screen stack is that mode's own (named so, not Textual's "_default"), so the App
         # can switch back to it, e.g. from the wizard to the profile browser it was opened from
         # (Textual cannot switch back to "_default").
-        self.DEFAULT_MODE = mode
+        self.DEFAULT_MODE = mode  # type: ignore[misc]  # a ClassVar in Textual, read per instance by __init__
         super().__init__()
         self.typeahead_grace = self.TYPEAHEAD_GRACE if typeahead_grace is None else typeahead_grace
         self._screen_shown_at = 0.0
@@ -125,6 +132,7 @@ class WizardApp(App):
         self.return_mode: str | None = then  # where the wizard goes when it finishes (None: exit)
         self.opened_from: str | None = None  # the mode the wizard was opened from (its first step can leave)
         self.wizard_result: str | None = None
+        self.exit_note: str | None = None  # the line printed after a cancelled run
         if mode == "profiles":
             # The first screen comes from get_default_screen (below), whose css_path Textual does
             # not load: read the browser's stylesheet with the App's own.
@@ -208,11 +216,24 @@ class WizardApp(App):
         if (
             isinstance(event, events.Key)
             and not event.is_forwarded
-            and event.key != "ctrl+q"
+            and event.key == "enter"
             and event.time < self._screen_shown_at + self.typeahead_grace
         ):
-            return  # typed before this screen was on show: not meant for it
+            return  # pressed before this screen was on show: not meant for it
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded and self._captured(event):
+            return
         await super().on_event(event)
+
+    def _captured(self, event: events.Key | events.Paste) -> bool:
+        """Whether the screen took ``event`` as it was read, before routing (``capture_key``: the
+        profile browser's filter takes what follows ``/``)."""
+        if isinstance(event, events.Key) and event.key in QUIT_KEYS:
+            return False
+        try:
+            capture = getattr(self.screen, "capture_key", None)
+        except Exception:  # no screen yet
+            return False
+        return bool(capture is not None and capture(event))
 
     # -- the wizard ------------------------------------------------------------------------------
 
@@ -320,6 +341,33 @@ class WizardApp(App):
             self.switch_mode(self.return_mode)
             return
         self.exit(result)
+
+    # -- quitting ----------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: the profile browser ends as usual; the wizard before anything was written ends
+        as cancelled (exit 130, one line saying nothing was written)."""
+        if self.current_mode == "wizard" and not self.state.written_names:
+            self.action_interrupt()
+            return
+        self.exit()
+
+    def action_interrupt(self) -> None:
+        """Ctrl+C: quit at once, exit 130, saying what was (not) written."""
+        from rich.text import Text
+
+        self.exit_note = self.cancelled_note()
+        self.exit(return_code=CANCELLED_EXIT, message=Text(self.exit_note))
+
+    def cancelled_note(self) -> str:
+        """The one line printed when the app is quit before it finished."""
+        from app.paths import aws_config_path, display_path
+
+        where = display_path(aws_config_path())
+        names = self.state.written_names
+        if not names:
+            return f"Cancelled: nothing was written to {where}."
+        return f"Cancelled. Written earlier in this run: {', '.join(names)} in {where}."
 
     # -- app-wide actions ----------------------------------------------------------------------
 

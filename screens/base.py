@@ -4,6 +4,9 @@ and one way to run a blocking service call in a thread and get its result on the
 Why the finish guard: since Textual 8, ``dismiss()`` pops whatever screen is on top. With type-ahead
 (a fast double Enter) a second finish on the same step would pop the *next* step or crash with
 ``ScreenStackError``. ``finish()`` therefore runs once, and only while the step is the active screen.
+
+Type-ahead: a step whose text field appears only once it has loaded (``TYPEAHEAD``) keeps what is
+typed meanwhile and puts it into the first text field that gets the focus.
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.worker import Worker, WorkerState
 
 from screens.widgets.step import StepIndicator
@@ -75,12 +79,16 @@ class StepScreen(Screen):
     #: The headline under the step indicator (one idea per screen).
     HEADLINE = ""
 
+    #: Keep text typed before a text field has the focus, for the first one that gets it.
+    TYPEAHEAD = False
+
     def __init__(self, services: "Services", state: "WizardState", step: StepInfo) -> None:
         super().__init__(classes="step-screen")
         self.services = services
         self.state = state
         self.step = step
         self._finished = False
+        self._typeahead = ""
         self._service_callbacks: dict[Worker, tuple[Callable[[Any], None], Callable[[BaseException], None] | None]] = {}
 
     # -- layout --------------------------------------------------------------------------------
@@ -108,6 +116,47 @@ class StepScreen(Screen):
             text.append("   DEMO", style="bold yellow")
             text.append(": your real ~/.aws is not touched", style="dim")
         return text
+
+    # -- small terminals ----------------------------------------------------------------------
+
+    #: Below this many rows the step is laid out tighter (``-short``: less margin, fewer help lines,
+    #: fields and lists without borders); below this many columns the footer is compact, so Quit
+    #: and Help stay on it.
+    SHORT_HEIGHT = 30
+    NARROW_WIDTH = 100
+
+    def on_resize(self, event: events.Resize) -> None:
+        short = event.size.height < self.SHORT_HEIGHT
+        self.set_class(short, "-short")
+        for field in self.query(Input):
+            field.compact = short
+        for options in self.query(OptionList):
+            options.compact = short
+        for footer in self.query(Footer):
+            footer.compact = event.size.width < self.NARROW_WIDTH
+
+    # -- type-ahead -----------------------------------------------------------------------------
+
+    @property
+    def typeahead(self) -> str:
+        """Text typed while no field had the focus, not yet given to one."""
+        return self._typeahead
+
+    def on_key(self, event: events.Key) -> None:
+        if not self.TYPEAHEAD or self.focused is not None:
+            return
+        if event.key == "backspace" and self._typeahead:
+            self._typeahead = self._typeahead[:-1]
+            event.stop()
+        elif event.is_printable and event.character:
+            self._typeahead += event.character
+            event.stop()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        widget = event.widget
+        if self._typeahead and isinstance(widget, Input):
+            text, self._typeahead = self._typeahead, ""
+            widget.insert_text_at_cursor(text)
 
     # -- finishing ---------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from app.cancel import CancelToken
+from app.checks import Check
 from app.errors import Cancelled
 from screens.base import StepScreen
 from screens.widgets.step import check_row
@@ -43,7 +44,7 @@ class ChecksScreen(StepScreen):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.results: dict[str, object] = {}
+        self.results: dict[str, Check] = {}
         self.running = True  # from the start: the first run begins just after the first paint
         self._run_id = 0
         self._install_cancel: CancelToken | None = None

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from app.errors import WizardError
 from app.paths import display_path
+from app.program import command as program_command
 from assets import asset_path
 from screens.base import StepScreen
 from screens.dialogs.errors import describe_error
@@ -17,14 +18,21 @@ ANOTHER = "another"
 QUIT = "quit"
 
 
+def try_it_command(name: str, *, demo: bool = False) -> str:
+    """A first command with the new profile; in the demo, one its pretend AWS answers (no S3 there)."""
+    if demo:
+        return f"aws sts get-caller-identity --profile {name}"
+    return f"aws s3 ls --profile {name}"
+
+
 
 
 class DoneScreen(StepScreen):
     CSS_PATH = asset_path("finish.tcss")
     BINDINGS = [
         Binding("v", "verify", "Verify", id="done.verify"),
-        Binding("c", "copy_export", "Copy export line", id="done.copy-export"),
-        Binding("a", "another", "Add another profile", id="done.add-another"),
+        Binding("c", "copy_export", "Copy export", id="done.copy-export"),
+        Binding("a", "another", "Another profile", id="done.add-another"),
         # two bindings, one shown: "Finish", or "Your profiles" when finishing opens the profile browser
         Binding("q,escape", "quit_wizard(False)", "Finish", id="done.finish"),
         Binding("q,escape", "quit_wizard(True)", "Your profiles", id="done.profiles"),
@@ -51,11 +59,12 @@ class DoneScreen(StepScreen):
             where = "Your AWS config file already had exactly these settings."
         yield Static(where + ".", markup=False, classes="note done-summary")
         usage = Text()
+        demo = self.services.demo
         rows = [
-            ("Try it", f"aws s3 ls --profile {name}"),
+            ("Try it", try_it_command(name, demo=demo is not None)),
             ("Use it by default", f"export AWS_PROFILE={name}"),
             ("In Python", f'boto3.Session(profile_name="{name}")'),
-            ("Sign in again later", f"aws-sso-wizard login {name}"),
+            ("Sign in again later", program_command("login", name)),
         ]
         for i, (label, command) in enumerate(rows):
             if i:
@@ -63,10 +72,9 @@ class DoneScreen(StepScreen):
             usage.append(f"{label:<22}", style="dim")
             usage.append(command, style="bold")
         yield Static(usage, markup=False, classes="usage")
-        demo = self.services.demo
         if demo is not None and demo.env_file is not None:
-            yield Static(f"Demo: from another terminal, try  ( . {demo.env_file} && aws sts get-caller-identity "
-                         f"--profile {name} )", markup=False, classes="note")
+            yield Static(f"Demo: the pretend AWS answers only sign-in and “who am I”. To try it from another "
+                         f"terminal, first run  . {demo.env_file}", markup=False, classes="note")
         yield Static("Press v to check who you are in AWS with this profile.", markup=False, classes="identity")
         if len(self.state.written_names) > 1:
             yield Static("Profiles added in this session: " + ", ".join(self.state.written_names), markup=False,

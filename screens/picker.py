@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +26,7 @@ class PickerScreen(StepScreen):
     CSS_PATH = asset_path("picker.tcss")
     NOUN = ("item", "items")
     LOADING = "Loading…"
+    TYPEAHEAD = True
 
     BINDINGS = [
         Binding("enter", "choose", "Choose", id="picker.choose"),
@@ -53,10 +55,17 @@ class PickerScreen(StepScreen):
     def fetch(self, cancel: CancelToken) -> list:
         raise NotImplementedError
 
+    def in_order(self, items: list) -> list:
+        """The items in the order to offer them (the first one is highlighted)."""
+        return items
+
     def store(self, items: list) -> None:
         pass
 
-    def label(self, item: Any) -> str:
+    #: One line under the list's status (what helps choosing), if any.
+    NOTE = ""
+
+    def label(self, item: Any) -> str | Text:
         return str(item)
 
     def search_text(self, item: Any) -> str | tuple[str | None, ...]:
@@ -80,13 +89,15 @@ class PickerScreen(StepScreen):
             yield KeyValue(pairs, classes="hint picker-summary")
         yield Static("", markup=False, classes="picker-status")
         yield LoadingIndicator(classes="loading-row")
+        if self.NOTE:
+            yield Static(self.NOTE, markup=False, classes="note picker-note")
         yield FilterList(label=self.label, search_text=self.search_text, noun=self.NOUN,
                          placeholder=self.PLACEHOLDER, classes="picker-list")
 
     PLACEHOLDER = "Type to filter"
 
     def on_mount(self) -> None:
-        self.query_one(FilterList).display = False
+        self._show_list(False)
         self.set_interval(1.0, self._tick)
         items = self.cached()
         if items is not None:
@@ -104,12 +115,17 @@ class PickerScreen(StepScreen):
         self.error = None
         self._started = time.monotonic()
         self.query_one(".loading-row", LoadingIndicator).display = True
-        self.query_one(FilterList).display = False
+        self._show_list(False)
         self._status(self.LOADING)
         self.refresh_bindings()
         self.call_service(lambda: self.fetch(cancel), group="load",
                           done=lambda items: self._loaded(load_id, items),
                           failed=lambda error: self._failed(load_id, error))
+
+    def _show_list(self, shown: bool) -> None:
+        self.query_one(FilterList).display = shown
+        for note in self.query(".picker-note"):
+            note.display = shown
 
     def _status(self, text: str) -> None:
         self.query_one(".picker-status", Static).update(text)
@@ -124,6 +140,7 @@ class PickerScreen(StepScreen):
         if load_id != self._load_id:
             return
         self.is_loading = False
+        items = self.in_order(items)
         self.store(items)
         self.query_one(".loading-row", LoadingIndicator).display = False
         if not items:
@@ -138,7 +155,7 @@ class PickerScreen(StepScreen):
             self.finish(items[0])
             return
         filter_list = self.query_one(FilterList)
-        filter_list.display = True
+        self._show_list(True)
         current = self.current()
         filter_list.set_items(items, highlight=current if current in items else None)
         filter_list.filter_input.focus()
@@ -155,7 +172,7 @@ class PickerScreen(StepScreen):
 
         self.error = error
         self.query_one(".loading-row", LoadingIndicator).display = False
-        self.query_one(FilterList).display = False
+        self._show_list(False)
         self.set_focus(None)
         text = describe_error(error)
         if isinstance(error, (SessionExpired, NotSignedIn)):

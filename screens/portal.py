@@ -15,10 +15,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from app.config.model import DEFAULT_SCOPES
+from app.config.model import DEFAULT_SCOPES, SsoSession
+from app.config.naming import next_free_name
+from app.signin.regions import region_label, region_search_fields
+from app.signin.start_url import ResolvedStartUrl
 from app.wizard_state import DEFAULT_SSO_REGION, PortalChoice
 from assets import asset_path
 from screens.base import StepScreen
@@ -33,7 +37,7 @@ REGION_HELP = "Where IAM Identity Center runs for your organisation."
 
 @dataclass(frozen=True)
 class _Loaded:
-    sessions: list  # [app.config.model.SsoSession]
+    sessions: list[SsoSession]
     regions: list[str]
 
 
@@ -42,19 +46,20 @@ class PortalScreen(StepScreen):
     HEADLINE = "Which AWS access portal does your organisation use?"
 
     BINDINGS = [Binding("enter", "next", "Continue", id="wizard.next")]
+    TYPEAHEAD = True
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.sessions: dict[str, object] = {}
+        self.sessions: dict[str, SsoSession] = {}
         self.regions: list[str] = []
         self._name_touched = False
         self._suggested_name = ""
         self._region_from_url: str | None = None
         self.loaded = False
         # vanity URL look-ups: URL -> ResolvedStartUrl or the error; the one running; Enter waiting
-        self.lookups: dict[str, object] = {}
+        self.lookups: dict[str, ResolvedStartUrl | BaseException] = {}
         self._looking_up: str | None = None
-        self._lookup_timer = None
+        self._lookup_timer: Timer | None = None
         self._continue_after_lookup = False
 
     # -- layout --------------------------------------------------------------------------------
@@ -78,14 +83,16 @@ class PortalScreen(StepScreen):
                 with Vertical(classes="region-column"):
                     yield Static("SSO region", markup=False, classes="field-label", id="region-label")
                     yield Static(REGION_HELP, markup=False, classes="field-help", id="region-help")
-                    yield FilterList(label=str, search_text=str, noun=("region", "regions"),
-                                     placeholder="Type to filter regions", classes="region-list")
+                    yield FilterList(label=region_label, search_text=region_search_fields, noun=("region", "regions"),
+                                     placeholder="Type a code or a place (london)", classes="region-list")
 
     def on_mount(self) -> None:
         self.query_one(".session-list", OptionList).display = False
 
         def load() -> _Loaded:
-            from app.signin.regions import sso_regions
+            from app.signin.regions import region_names, sso_regions
+
+            region_names()  # read here, not on the UI thread
 
             config = self.services.load_config()
             return _Loaded(sessions=list(config.sso_sessions.values()), regions=sso_regions())
@@ -108,6 +115,8 @@ class PortalScreen(StepScreen):
         self.sessions = {session.name: session for session in loaded.sessions}
         self.regions = loaded.regions
         url, name, region = self._prefill()
+        if self.typeahead and not self.sessions:
+            url = name = ""  # typed before the form appeared: that is the URL
 
         region_list = self.query_one(".region-list", FilterList)
         region_list.set_items(self.regions, highlight=region if region in self.regions else DEFAULT_SSO_REGION)
@@ -171,6 +180,17 @@ class PortalScreen(StepScreen):
             url_input.focus()
             url_input.cursor_position = len(url_input.value)
 
+    def _start_new_portal(self) -> None:
+        """"A different portal": the form, without the start URL or name of a portal already in the
+        config (pre-filled from the last run or the preset), so the name follows the new URL."""
+        url_input = self.query_one("#start-url", Input)
+        if self._session_matching(url_input.value):
+            url_input.value = ""
+        if self.query_one("#session-name", Input).value.strip() in self.sessions:
+            self._name_touched = False
+            self._suggest_name(url_input.value)
+        self._show_form(focus=True)
+
     def _set_name(self, name: str) -> None:
         self._suggested_name = name
         self.query_one("#session-name", Input).value = name
@@ -181,7 +201,16 @@ class PortalScreen(StepScreen):
         if self._name_touched:
             return
         suggestion = suggest_session_name(url) if url.strip() else ""
+        existing = self.sessions.get(suggestion)
+        if existing is not None and not self._same_url(existing, url):
+            suggestion = next_free_name(suggestion, self.sessions)
         self._set_name(suggestion)
+
+    @staticmethod
+    def _same_url(session, url: str) -> bool:
+        from app.signin.start_url import same_start_url
+
+        return bool(session.start_url) and same_start_url(session.start_url, url)
 
     @on(Input.Changed, "#start-url")
     def _url_changed(self, event: Input.Changed) -> None:
@@ -201,8 +230,9 @@ class PortalScreen(StepScreen):
         self.query_one("#name-error", Static).update("")
 
     def _update_url_feedback(self, url: str) -> None:
-        from app.signin.start_url import check_start_url, region_from_start_url
+        from app.signin.start_url import check_start_url, complete_start_url, region_from_start_url
 
+        url = complete_start_url(url)  # typed without https://: judged (and used) with it
         error = self.query_one("#url-error", Static)
         help_line = self.query_one("#region-help", Static)
         if url.strip():
@@ -255,7 +285,7 @@ class PortalScreen(StepScreen):
                           done=lambda resolved: self._looked_up(url, resolved),
                           failed=lambda error: self._looked_up(url, error))
 
-    def _looked_up(self, url: str, result: object) -> None:
+    def _looked_up(self, url: str, result: ResolvedStartUrl | BaseException) -> None:
         if self._looking_up == url:
             self._looking_up = None
         self.lookups[url] = result
@@ -267,7 +297,7 @@ class PortalScreen(StepScreen):
             if not isinstance(result, BaseException):
                 self.action_next()
 
-    def _show_lookup(self, url: str, result: object) -> None:
+    def _show_lookup(self, url: str, result: ResolvedStartUrl | BaseException) -> None:
         help_line = self.query_one("#region-help", Static)
         if isinstance(result, BaseException):
             self.query_one("#url-error", Static).update(
@@ -287,7 +317,7 @@ class PortalScreen(StepScreen):
     def _session_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id == NEW:
-            self._show_form(focus=True)
+            self._start_new_portal()
             return
         self._choose_existing(event.option.id)
 
@@ -311,7 +341,7 @@ class PortalScreen(StepScreen):
     @on(FilterList.Highlighted, ".region-list")
     def _region_highlighted(self, event: FilterList.Highlighted) -> None:
         event.stop()
-        chosen = f": {event.item}" if event.item else ": none matches, type less"
+        chosen = f": {region_label(str(event.item))}" if event.item else ": none matches, type less"
         self.query_one("#region-label", Static).update("SSO region" + chosen)
 
     @on(FilterList.Chosen, ".region-list")
@@ -328,9 +358,14 @@ class PortalScreen(StepScreen):
             if option is not None and option.id != NEW:
                 self._choose_existing(option.id)
                 return
-            self._show_form(focus=True)
+            self._start_new_portal()
             return
-        url = self.query_one("#start-url", Input).value
+        from app.signin.start_url import complete_start_url
+
+        url_input = self.query_one("#start-url", Input)
+        url = complete_start_url(url_input.value)
+        if url != url_input.value:
+            url_input.value = url  # what will be written, https:// included
         if self._is_vanity(url) and url not in self.lookups:
             # Enter before the look-up finished: finish it first, then go on (if it found the region)
             self._continue_after_lookup = True
@@ -358,7 +393,7 @@ class PortalScreen(StepScreen):
         if not reason and name in self.sessions:
             existing = self.sessions[name]
             region_item = self.query_one(".region-list", FilterList).highlighted
-            if same_start_url(existing.start_url, url) and (region_item in (None, existing.region)):
+            if existing.region and same_start_url(existing.start_url, url) and region_item in (None, existing.region):
                 return PortalChoice(session_name=name, start_url=url, sso_region=existing.region,
                                     scopes=existing.registration_scopes, existing=True)
             reason = (f"Your config already has a portal named “{name}” ({existing.start_url}). "
@@ -369,8 +404,8 @@ class PortalScreen(StepScreen):
             return None
         region = self.query_one(".region-list", FilterList).highlighted
         reason = check_region(region) if region else "Choose the SSO region from the list."
-        if reason:
-            self.present_error(reason)
+        if reason or not region:
+            self.present_error(reason or "Choose the SSO region from the list.")
             self.query_one(".region-list", FilterList).filter_input.focus()
             return None
         scopes = (self.services.preset.registration_scopes if self.services.preset else None) or DEFAULT_SCOPES

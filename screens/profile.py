@@ -1,5 +1,6 @@
 """Step 6: the profile — a suggested name (validated live), its default region and output format.
-An existing name asks whether to replace it (showing exactly what changes) or pick another."""
+An existing name asks whether to replace it (showing exactly what changes) or pick another; one
+that already has exactly these settings is simply used."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from app.config.naming import next_free_name, suggest_profile_name
 from app.settings import OUTPUT_FORMATS
+from app.signin.regions import region_label, region_search_fields
 from app.wizard_state import DEFAULT_OUTPUT, ProfileChoice
 from assets import asset_path
 from screens.base import StepScreen
@@ -90,8 +92,8 @@ class ProfileScreen(StepScreen):
             with Vertical():
                 yield Static("Default AWS region for commands", markup=False, classes="field-label",
                              id="region-label")
-                yield FilterList(label=str, search_text=str, noun=("region", "regions"),
-                                 placeholder="Type to filter regions", classes="region-list")
+                yield FilterList(label=region_label, search_text=region_search_fields, noun=("region", "regions"),
+                                 placeholder="Type a code or a place (london)", classes="region-list")
             with Vertical():
                 yield Static("Output format", markup=False, classes="field-label")
                 yield OptionList(*[Option(OUTPUT_HELP[f], id=f) for f in OUTPUT_FORMATS], markup=False,
@@ -102,7 +104,9 @@ class ProfileScreen(StepScreen):
         self.query_one("#profile-name", Input).focus()
 
         def load() -> _Loaded:
-            from app.signin.regions import sso_regions
+            from app.signin.regions import region_names, sso_regions
+
+            region_names()  # read here, not on the UI thread
 
             config = self.services.load_config()
             return _Loaded(profile_names=set(config.profiles), existing=dict(config.profiles), regions=sso_regions())
@@ -187,7 +191,7 @@ class ProfileScreen(StepScreen):
     @on(FilterList.Highlighted, ".region-list")
     def _region_highlighted(self, event: FilterList.Highlighted) -> None:
         event.stop()
-        chosen = f": {event.item}" if event.item else ": none matches, type less"
+        chosen = f": {region_label(str(event.item))}" if event.item else ": none matches, type less"
         self.query_one("#region-label", Static).update("Default AWS region for commands" + chosen)
 
     @on(FilterList.Chosen, ".region-list")
@@ -242,7 +246,13 @@ class ProfileScreen(StepScreen):
         def planned(write_plan) -> None:
             if self._finished:
                 return
-            diff = write_plan.diff or "(no change: the profile already has exactly these settings)"
+            if not write_plan.changed:
+                self._asking = False
+                self.notify(f"The profile “{choice.name}” already exists with exactly these settings: "
+                            "nothing to replace.", markup=False)
+                self.finish(choice)
+                return
+            diff = write_plan.diff
             dialog = ConfirmDialog(
                 "Replace an existing profile?",
                 f"Your config already has a profile named “{choice.name}”. Replacing it changes these lines:"

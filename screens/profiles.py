@@ -15,13 +15,13 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from app.cancel import CancelToken
 from app.errors import WizardError
@@ -31,6 +31,7 @@ from app.services import BrowserServices
 from app.signin.state import TokenState, utc_now
 from screens.widgets.details import DetailsPane
 from screens.widgets.fast_table import Column, FastTable, Row
+from screens.widgets.footer import FittingFooter
 
 if TYPE_CHECKING:  # pragma: no cover
     from app.signin.login import LoginService
@@ -54,6 +55,13 @@ POLL_SECONDS = 1.0
 DETAILS_WIDTH = 38  # the details pane beside the table (assets/profiles.tcss), border and padding included
 MIN_TABLE_WIDTH = 64  # narrower than this beside the pane, details replace the table instead
 FIRST_READ_DELAY = 0.15
+_SORT_KEYS = Binding.Group("Sort", compact=True)
+#: On a narrow terminal these keys leave the footer first, in this order (the help lists them all);
+#: filter, sign in and out, who am I, delete, help and quit always stay.
+FOOTER_DROP_ORDER = (
+    "profiles.reload", "profiles.details", "profiles.make-default", "profiles.new", "profiles.console",
+    "profiles.export", "profiles.sort", "profiles.who-am-i",
+)
 FILTER_PLACEHOLDER = "Filter: name, account, role, region, sso-session…  (Enter keeps it, Escape clears)"
 
 
@@ -87,9 +95,9 @@ class ProfilesScreen(Screen):
                         "when there is room)"),
         Binding("r", "refresh", "Reload", id="profiles.reload",
                 tooltip="Re-read the config and sign-in status now (it also happens by itself every second)"),
-        Binding("s", "sort", "Sort", id="profiles.sort", show=False,
+        Binding("s", "sort", "Sort", id="profiles.sort", group=_SORT_KEYS,
                 tooltip="Sort by the next column (or click a column title)"),
-        Binding("S", "sort_reverse", "Reverse sort", id="profiles.sort-reverse", show=False,
+        Binding("S", "sort_reverse", "Reverse sort", id="profiles.sort-reverse", group=_SORT_KEYS,
                 tooltip="Reverse the sort order"),
         Binding("question_mark", "help", "Help", id="profiles.help", tooltip="This help"),
         Binding("escape", "clear_filter", "Clear filter", id="profiles.clear-filter", show=False),
@@ -187,6 +195,8 @@ class ProfilesScreen(Screen):
         self._details_wanted: bool | None = None  # i: shown / hidden; None: when there is room
         self._details_room = True  # whether the pane fits beside the whole table (see _layout_details)
         self._details_measured = False  # measured on the rows of a real read
+        self._filter_waiting: list[events.Key | events.Paste] | None = None  # read while the box mounts
+        self._filter_key_set: frozenset[str] | None = None
 
     @property
     def login(self) -> "LoginService":
@@ -208,7 +218,7 @@ class ProfilesScreen(Screen):
         yield Static(Text(""), id="profiles-status")
         # a dozen keys: compact, and without the palette's own key (ctrl+p, in the help), they fit
         # on 120 columns
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittingFooter(drop_order=FOOTER_DROP_ORDER, compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#profiles-empty").display = False
@@ -452,9 +462,54 @@ class ProfilesScreen(Screen):
         return box
 
     def action_filter(self) -> None:
-        box = self._prepare_filter_box()
+        box = self._filter_box()
+        if box is None or not box.is_mounted:
+            self._open_filter_when_mounted()
+            return
         box.display = True
-        box.focus()
+        self.set_focus(box)  # at once: the keys that follow are routed to it
+
+    def _open_filter_when_mounted(self) -> None:
+        """The box is not mounted yet: keys read until it is wait in :attr:`_filter_waiting`."""
+        if self._filter_waiting is not None:
+            return
+        self._filter_waiting = []
+        box = self._prepare_filter_box()
+
+        def mounted() -> None:
+            if not box.is_mounted:
+                self.call_after_refresh(mounted)
+                return
+            waiting, self._filter_waiting = self._filter_waiting or [], None
+            box.display = True
+            self.set_focus(box)
+            for event in waiting:  # in the order they were read, before any key read after
+                box._forward_event(event)
+
+        self.call_after_refresh(mounted)
+
+    def capture_key(self, event: events.Key | events.Paste) -> bool:
+        """Called by the App for every key and paste as it is read, in order, before it is routed:
+        what follows the filter key goes to the filter box however fast it comes (a paste, keys
+        queued while the app was busy), never to the table's one-key commands. True: taken."""
+        if self._filter_waiting is not None:
+            self._filter_waiting.append(event)
+            return True
+        if not isinstance(event, events.Key) or event.key not in self._filter_keys():
+            return False
+        box = self._filter_box()
+        if box is not None and box.has_focus:
+            return False
+        self.action_filter()
+        return True
+
+    def _filter_keys(self) -> frozenset[str]:
+        """The keys bound to the filter (``/`` unless the keymap says otherwise)."""
+        if self._filter_key_set is None:
+            keys = {key for key, active in self.app.active_bindings.items()
+                    if active.node is self and active.binding.action == "filter"}
+            self._filter_key_set = frozenset(keys or {"slash"})
+        return self._filter_key_set
 
     @on(Input.Changed, "#profiles-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -770,7 +825,8 @@ class ProfilesScreen(Screen):
             return
         from app.config.edits import DeleteProfile
 
-        self._plan_change([DeleteProfile(row.name)], f"Delete the profile {row.name}?", f"Deleted the profile {row.name}.")
+        self._plan_change([DeleteProfile(row.name)], f"Delete the profile {row.name}?",
+                          f"Deleted the profile {row.name}.", action="Delete")
 
     def action_make_default(self) -> None:
         row = self.current()
@@ -782,9 +838,10 @@ class ProfilesScreen(Screen):
             [SetDefaultProfile(row.name)],
             f"Make {row.name} the [default] profile?",
             f"{row.name} is now the default profile (used when no --profile or AWS_PROFILE is given).",
+            action="Make default",
         )
 
-    def _plan_change(self, edits: list, title: str, done: str) -> None:
+    def _plan_change(self, edits: list, title: str, done: str, *, action: str) -> None:
         try:
             plan = self.services.writer().plan(edits)
         except WizardError as error:
@@ -803,7 +860,7 @@ class ProfilesScreen(Screen):
 
         from screens.dialogs import ConfirmDialog
 
-        self.app.push_screen(ConfirmDialog(title, note, yes="Write", no="Cancel", diff=plan.diff), answered)
+        self.app.push_screen(ConfirmDialog(title, note, yes=action, no="Cancel", diff=plan.diff), answered)
 
     @work(thread=True, exclusive=True, group="profiles-write", exit_on_error=False)
     def _apply_plan(self, plan, done: str) -> None:
@@ -839,6 +896,7 @@ class ProfilesScreen(Screen):
     def _show_error(self, error: BaseException) -> None:
         from screens.dialogs.errors import present_error  # dialogs load on first use, off the first paint
 
+        error = model.in_app_error(error)
         present_error(self, error, title="Problem" if isinstance(error, WizardError) else None)
 
 

@@ -1,5 +1,6 @@
-"""Step 7: review — the exact diff of the AWS config file and where the backup goes; Enter writes
-(through the config writer: lock, re-read, re-apply, verify, backup, atomic replace)."""
+"""Step 7: review — the change to the AWS config file in words and lines (the exact diff one key
+away) and where the backup goes; Enter writes (through the config writer: lock, re-read, re-apply,
+verify, backup, atomic replace)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from textual.widgets import Static
 from app.paths import display_path
 from assets import asset_path
 from screens.base import StepScreen
+from screens.dialogs.arming import ArmedKeys
 from screens.widgets.diff_view import DiffView
 from screens.widgets.step import KeyValue
 
 
-class ReviewScreen(StepScreen):
+class ReviewScreen(ArmedKeys, StepScreen):
     CSS_PATH = asset_path("finish.tcss")
     HEADLINE = "Check the change to your AWS config file, then press Enter to write it."
 
@@ -23,6 +25,7 @@ class ReviewScreen(StepScreen):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.plan = None
+        self.summary = ""  # the change in words: "adds 1 profile and 1 sign-in portal"
         self.writing = False
 
     def compose_body(self) -> ComposeResult:
@@ -49,11 +52,15 @@ class ReviewScreen(StepScreen):
         edits = self.state.edits()
 
         def plan():
-            return self.services.writer().plan(edits)
+            from app.config.diff import describe_change
+
+            write_plan = self.services.writer().plan(edits)
+            return write_plan, describe_change(write_plan.old_text, write_plan.new_text)
 
         self.call_service(plan, group="plan", done=self._planned, failed=self._plan_failed)
 
-    def _planned(self, plan) -> None:
+    def _planned(self, planned) -> None:
+        plan, self.summary = planned
         self.plan = plan
         where = self.query_one(".review-where", Static)
         path = display_path(plan.path)
@@ -66,8 +73,14 @@ class ReviewScreen(StepScreen):
         if plan.changed and plan.notes:
             text += "\n" + "\n".join(plan.notes)  # what the edit did beyond the profile itself
         where.update(text)
-        self.query_one(DiffView).set_diff(plan.diff if plan.changed else "")
+        diff_view = self.query_one(DiffView)
+        diff_view.set_diff(plan.diff if plan.changed else "", summary=self.summary if plan.changed else "")
+        diff_view.focus()
         self.refresh_bindings()
+        self.arm_keys()  # Enter writes only once the change has been on screen a moment
+
+    def guards_key(self, event) -> bool:
+        return any(binding.action == "write" for binding in self._bindings.key_to_bindings.get(event.key, ()))
 
     def _plan_failed(self, error: BaseException) -> None:
         self.query_one(".review-where", Static).update("The change could not be worked out. Press Escape to go back.")

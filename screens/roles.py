@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from rich.text import Text
+
 from app.cancel import CancelToken
+from app.signin.role_order import ASK_IT, RoleKind, order_roles, role_kind
 from screens.picker import PickerScreen
+
+MARKS = {
+    RoleKind.READ_ONLY: ("  · read-only", "green"),
+    RoleKind.ADMIN_LIKE: ("  ! administrator-like: can change almost anything", "yellow"),
+}
 
 
 class RoleScreen(PickerScreen):
@@ -11,6 +19,7 @@ class RoleScreen(PickerScreen):
     NOUN = ("role", "roles")
     LOADING = "Loading your roles in this account…"
     PLACEHOLDER = "Type to filter roles"
+    NOTE = ASK_IT
 
     def summary(self) -> list[tuple[str, str]]:
         account = self.state.account
@@ -21,14 +30,30 @@ class RoleScreen(PickerScreen):
             label += "  (the only account available to you)"
         return [("Account", label)]
 
+    def _account_id(self) -> str:
+        account = self.state.account
+        if account is None:
+            raise RuntimeError("the role step is shown only after an account is chosen")
+        return account.account_id
+
     def cached(self):
-        return self.state.roles.get(self.state.account.account_id)
+        return self.state.roles.get(self._account_id())
 
     def fetch(self, cancel: CancelToken) -> list:
-        return self.services.sso(self.state.target()).list_account_roles(self.state.account.account_id, cancel=cancel)
+        return self.services.sso(self.state.target()).list_account_roles(self._account_id(), cancel=cancel)
+
+    def in_order(self, items: list) -> list:
+        return order_roles(items)
+
+    def label(self, role: str) -> Text:
+        text = Text(role)
+        mark = MARKS.get(role_kind(role))
+        if mark is not None:
+            text.append(*mark)
+        return text
 
     def store(self, items: list) -> None:
-        self.state.roles[self.state.account.account_id] = list(items)
+        self.state.roles[self._account_id()] = list(items)
 
     def current(self):
         return self.state.role

@@ -33,8 +33,8 @@ class SignInScreen(StepScreen):
     BINDINGS = [
         Binding("o", "open_browser", "Open browser", id="signin.open-browser"),
         Binding("c", "copy_url", "Copy link", id="signin.copy-url"),
-        Binding("m", "switch_method('device')", "Use a code instead", id="signin.use-device-code"),
-        Binding("m", "switch_method('pkce')", "Use the browser instead", id="signin.use-browser"),
+        Binding("m", "switch_method('device')", "Use a code", id="signin.use-device-code"),
+        Binding("m", "switch_method('pkce')", "Use the browser", id="signin.use-browser"),
         Binding("enter", "retry", "Try again", id="signin.retry"),
         Binding("escape", "back", "Cancel / Back", id="wizard.back"),
     ]

@@ -202,3 +202,41 @@ def test_run_checks_covers_every_listed_id(home, tmp_path):
     results = checks.run_checks(region=None, which=_which_in(tmp_path / "none"), platform="linux")
     assert [c.id for c in results] == [i for i, _ in checks.check_ids(None)]
     assert not any(c.blocking for c in results)
+
+
+def test_a_config_link_that_loops_fails_with_its_own_message(config_path):
+    config_path.parent.mkdir()
+    config_path.symlink_to(config_path)
+    check = checks.check_config_file()
+    assert check.status == FAIL
+    assert check.message == "~/.aws/config is a symbolic link that loops back on itself."
+    assert f"rm {config_path}" in check.fix
+
+
+def test_a_config_link_to_nothing_is_named_with_its_target(config_path, tmp_path):
+    config_path.parent.mkdir()
+    config_path.symlink_to(tmp_path / "gone")
+    check = checks.check_config_file()
+    assert check.status == WARN
+    assert check.message == f"~/.aws/config is a link to {tmp_path / 'gone'}, which does not exist."
+
+
+@pytest.mark.parametrize("region", ["us-east-1:", "us\x01east-1", "eu-west-1\x1b[2J", "a" * 300, "ëu-west-1",
+                                    "\u202eeu-west-1", "eu west 1", "us-east-1:443"])
+def test_a_region_that_cannot_be_a_host_name_is_a_warning_that_names_where_it_is(region, monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSO_OIDC", "http://127.0.0.1:9")
+    check = checks.check_endpoint(region, where="sso-session “s”")
+    assert check.status == WARN
+    assert check.message.startswith("The sso_region of sso-session “s” cannot be used: “")
+    assert check.fix == "Set sso_region in sso-session “s” to a region code, for example us-east-1."
+    assert all(ch.isprintable() for ch in check.title + check.message)
+
+
+def test_a_check_that_crashes_is_reported_alone(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom \x1b[31m")
+
+    monkeypatch.setattr(checks, "check_endpoint", broken)
+    check = checks.guarded_endpoint_check("eu-west-2")
+    assert (check.id, check.status) == ("endpoint", WARN)
+    assert check.message == "Could not check this (RuntimeError: boom \\x1b[31m)."

@@ -220,13 +220,37 @@ def test_logout_when_not_signed_in_says_only_that(demo_config, home):
     assert proc.stdout.splitlines() == ["You were not signed in to sso-session archive."]
 
 
-def test_logout_when_aws_cannot_be_reached_still_removes_the_token(demo_config, home, emulator):
+def test_logout_when_aws_cannot_be_reached_removes_the_token_and_says_so_in_the_exit_code(demo_config, home, emulator):
+    from app.commands.logout import NOT_ENDED_AT_AWS
+
     signed_in(emulator, home)
     emulator.stop()
     proc = run("logout", "--sso-session", "archive")
-    assert proc.returncode == 0
+    assert proc.returncode == NOT_ENDED_AT_AWS == 3
     assert not token_file(home, "archive").exists()
-    assert "could not end the session" in proc.stderr
+    assert proc.stdout == ""
+    assert one_line_error(proc).startswith(
+        "Removed the local sign-in for sso-session archive (profiles: preservation-prod, shared-admin), but could "
+        "not end the session at AWS (Could not connect to 127.0.0.1:")
+    assert one_line_error(proc).endswith("It ends by itself when it expires.")
+
+
+def test_logout_all_when_the_service_fails_says_so_in_the_exit_code(demo_config, home, emulator):
+    signed_in(emulator, home)
+    emulator.fail_next("Logout", "InvalidRequestException")
+    proc = run("logout", "--all")
+    assert proc.returncode == 3
+    assert not token_file(home, "archive").exists()
+    assert "Could not end 1 session at AWS" in one_line_error(proc)
+
+
+def test_the_logout_exit_codes_are_in_its_help_and_the_readme():
+    from app.commands.logout import NOT_ENDED_AT_AWS
+
+    help_text = " ".join(run("logout", "--help").stdout.split())
+    assert f"{NOT_ENDED_AT_AWS} signed out here, but the session could not be ended at AWS" in help_text
+    readme = " ".join((Path(__file__).parent.parent / "README.md").read_text().split())
+    assert f"`{NOT_ENDED_AT_AWS}` from `logout` when the local sign-in was removed but AWS could not" in readme
 
 
 # -- whoami -----------------------------------------------------------------------------------------------
@@ -291,12 +315,45 @@ def test_accounts_json_and_roles_with_progress(demo_config, home, emulator):
     assert proc.returncode == 0 and "preservation-prod" in proc.stdout
 
 
-def test_accounts_needs_a_sign_in_and_a_session(demo_config, emulator):
+def test_accounts_needs_a_sign_in(demo_config, emulator):
     proc = run("accounts", "--sso-session", "archive")
     assert proc.returncode == 1
     assert "Sign in first: aws-sso-wizard login --sso-session archive" in one_line_error(proc)
+
+
+def test_accounts_without_a_session_uses_the_only_one(demo_config, home, emulator):
+    signed_in(emulator, home)
+    proc = run("accounts", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert len(json.loads(proc.stdout)) == 12
+
+
+def test_accounts_with_several_sessions_asks_which(demo_config, emulator):
+    demo_config.write_text(demo_config.read_text() + "\n[sso-session other]\n"
+                           "sso_start_url = https://other.awsapps.com/start\nsso_region = us-east-1\n")
     proc = run("accounts")
     assert proc.returncode == 2
+    assert "archive" in proc.stderr and "other" in proc.stderr
+
+
+# -- names that are nearly right --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv, guess",
+    [
+        (["whoami", "Preservation-Prod"], "Did you mean preservation-prod?"),
+        (["whoami", "preservaton-prod"], "Did you mean preservation-prod?"),
+        (["login", "shared-admn"], "Did you mean shared-admin?"),
+        (["logout", "SHARED-ADMIN"], "Did you mean shared-admin?"),
+        (["accounts", "--sso-session", "Archive"], "Did you mean archive?"),
+    ],
+)
+def test_a_mistyped_name_gets_did_you_mean(demo_config, argv, guess):
+    proc = run(*argv)
+    assert proc.returncode == 1
+    assert one_line_error(proc).endswith(guess + (" (`aws-sso-wizard profiles` lists them.)"
+                                                  if "--sso-session" not in argv else ""))
 
 
 def test_accounts_when_throttled_still_finishes(demo_config, home, emulator):

@@ -92,11 +92,19 @@ class Model:
             self.profiles["default"] = dict(self.profiles[edit.source])
 
     def refusal_is_legitimate(self, edits) -> bool:
-        """Whether botocore would reject an upserted profile (so refusing it is right)."""
+        """Whether botocore would reject an upserted profile, under the name it ends with after
+        the batch's renames (so refusing it is right)."""
+        upserted: set[str] = set()
         for edit in edits:
-            if not isinstance(edit, UpsertProfile):
-                continue
-            values = self.profiles.get(edit.name, {})
+            if isinstance(edit, UpsertProfile):
+                upserted.add(edit.name)
+            elif isinstance(edit, RenameProfile) and edit.old in upserted:
+                upserted.discard(edit.old)
+                upserted.add(edit.new)
+            elif isinstance(edit, DeleteProfile):
+                upserted.discard(edit.name)
+        for name in sorted(upserted):
+            values = self.profiles.get(name, {})
             if "role_arn" in values:
                 return True
             session = values.get("sso_session")

@@ -141,3 +141,23 @@ def test_everyday_commands_never_import_textual(config_path, home):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=command_env())
     modules = set(proc.stdout.rpartition("MODULES:")[2].strip().split(","))
     assert "textual" not in modules and "rich" not in modules, proc.stderr
+
+
+def test_the_wizard_command_does_not_import_boto3_before_the_first_frame(home, tmp_path):
+    marker = tmp_path / "modules.txt"
+    code = (
+        "import sys\n"
+        "import app.tui\n"
+        "def ready(self):\n"
+        f"    open({str(marker)!r}, 'w').write(','.join(sorted(sys.modules)))\n"
+        "    self.exit()\n"
+        "app.tui.WizardApp.on_ready = ready\n"
+        "from app.cli import main\n"
+        "main(['setup'])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={"HOME": str(home), "PATH": "/usr/bin:/bin", "TERM": "xterm"}, cwd=str(home))
+    assert marker.exists(), f"the app did not reach its first frame: {proc.stderr}"
+    loaded = {m.split(".")[0] for m in marker.read_text().split(",")}
+    assert "textual" in loaded
+    assert not loaded & SDK, sorted(loaded & SDK)

@@ -1,4 +1,4 @@
-"""One login serves the AWS CLI, boto3 and this app, in both directions (issue 3 §6).
+"""One login serves the AWS CLI, boto3 and this app, in both directions.
 
 With a temporary HOME and the config written through the config writer, after signing in through our
 login service against the emulator:

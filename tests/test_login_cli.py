@@ -29,13 +29,13 @@ def _unauthorized(emulator, home, config_path, capsys, *argv):
 def test_an_error_is_one_line_without_debug(emulator, home, config_path, capsys):
     lines = _unauthorized(emulator, home, config_path, capsys)
     assert lines == [
-        "aws-sso-wizard: Your SSO session has expired or is no longer valid. Sign in again."
+        "aws-sso-wizard: Your sign-in has expired or is no longer valid. Sign in again."
     ]
 
 
 def test_debug_adds_the_operation_code_and_service_message(emulator, home, config_path, capsys):
     lines = _unauthorized(emulator, home, config_path, capsys, "--debug")
-    assert lines[0] == "aws-sso-wizard: Your SSO session has expired or is no longer valid. Sign in again."
+    assert lines[0] == "aws-sso-wizard: Your sign-in has expired or is no longer valid. Sign in again."
     assert lines[1:4] == [
         "  error type: SessionExpired",
         "  operation: ListAccounts",

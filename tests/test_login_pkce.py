@@ -6,9 +6,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
+import re
 import socket
 import threading
 import time
+import urllib.request
 import uuid
 
 import pytest
@@ -145,14 +147,32 @@ def test_callback_success_ignores_other_requests_first():
         socket.create_connection(("127.0.0.1", server.port), timeout=1).close()
 
 
-def test_callback_state_mismatch():
+FORGED_ANSWERS = [
+    "/oauth/callback?code=forged&state=other",
+    "/oauth/callback?code=forged",
+    "/oauth/callback?code=forged&state=",
+    "/oauth/callback?code=forged&state=expecte",
+    "/oauth/callback?code=forged&state=expected-and-more",
+    "/oauth/callback?error=access_denied",
+    "/oauth/callback?error=access_denied&error_description=Forged&state=other",
+    "/oauth/callback?error=server_error&state=%C3%A9",
+]
+"""Answers any local process could send to the callback port: a code or an error without this
+sign-in's state."""
+
+
+@pytest.mark.parametrize("path", FORGED_ANSWERS)
+def test_an_answer_without_this_sign_ins_state_is_refused_and_the_real_one_still_counts(path):
     server = CallbackServer("expected")
     thread, outcome = _wait_in_thread(server)
-    status, body, _ = _get(server.port, "/oauth/callback?code=abc&state=forged")
-    assert status == 400 and "did not match" in body
+    status, body, _ = _get(server.port, path)
+    assert status == 400 and "does not belong to the sign-in in progress" in body
+    thread.join(0.3)
+    assert thread.is_alive() and outcome == {}
+    status, body, _ = _get(server.port, "/oauth/callback?code=real&state=expected")
+    assert status == 200 and "You are signed in" in body
     thread.join(5)
-    error = outcome["error"]
-    assert isinstance(error, LoginFailed) and "state parameter did not match" in error.message
+    assert outcome == {"code": "real"}
 
 
 def test_callback_error_access_denied():
@@ -167,7 +187,8 @@ def test_callback_error_access_denied():
 def test_callback_other_error_is_escaped_and_typed():
     server = CallbackServer("s")
     thread, outcome = _wait_in_thread(server)
-    status, body, _ = _get(server.port, "/cb?error=invalid_scope&error_description=%3Cscript%3Ebad%3C%2Fscript%3E")
+    status, body, _ = _get(server.port,
+                           "/cb?error=invalid_scope&error_description=%3Cscript%3Ebad%3C%2Fscript%3E&state=s")
     assert "<script>" not in body and "&lt;script&gt;" in body
     thread.join(5)
     error = outcome["error"]
@@ -206,3 +227,33 @@ def test_callback_survives_a_stalled_connection():
         assert outcome == {"code": "c"}
     finally:
         idle.close()
+
+
+def test_forged_answers_during_a_real_sign_in_are_refused_and_it_completes(emulator_factory):
+    """A real PKCE sign-in against the emulator: while it waits, another local process sends the
+    callback forged answers over HTTP; each is answered 400, and the browser's real answer (the
+    emulator's redirect) still signs in."""
+    from app.signin.browser import NoBrowser
+    from app.signin.login import LoginService
+    from app.signin.state import TokenState
+    from helpers.sso import SESSION
+
+    emulator_factory(auto_approve=True)
+    seen: dict = {}
+
+    def mischief_then_browser(prompt):
+        port = int(re.search(r"127\.0\.0\.1%3A(\d+)%2F", prompt.url).group(1))
+
+        def run():
+            seen["forged"] = [_get(port, path)[0] for path in FORGED_ANSWERS]
+            with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(prompt.url, timeout=10) as page:
+                seen["browser"] = page.status, page.read().decode()
+
+        seen["thread"] = threading.Thread(target=run, daemon=True)
+        seen["thread"].start()
+
+    status = LoginService(browser=NoBrowser()).login(SESSION, method="pkce", on_prompt=mischief_then_browser)
+    seen["thread"].join(10)
+    assert status.state is TokenState.VALID
+    assert seen["forged"] == [400] * len(FORGED_ANSWERS)
+    assert seen["browser"][0] == 200 and "You are signed in" in seen["browser"][1]

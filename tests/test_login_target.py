@@ -166,30 +166,3 @@ def test_sign_in_through_a_vanity_start_url(emulator, tmp_path, monkeypatch, hom
         assert Path(home / ".aws/sso/cache" / f"{target_registration_key(target)}.json").exists()
     finally:
         portal.close()
-
-
-def test_services_import_without_botocore_or_textual():
-    """boto3/botocore are imported lazily: never on the path to the first frame or --help."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, app.signin.login, app.signin.portal, app.signin.start_url, app.signin.regions, app.signin.browser, app.signin.token_cache, "
-        "app.signin.target, app.signin.device_flow, app.signin.pkce, app.signin.callback, app.signin.rate_limit, app.signin.errors, app.signin.clients\n"
-        "print(sorted(m for m in ('botocore', 'boto3', 'textual', 'dateutil') if m in sys.modules))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
-
-
-def test_the_login_service_loads_the_callback_server_only_for_a_browser_sign_in():
-    """Commands that only read status or call the portal do not pay for http.server (~15 ms)."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, app.signin.login, app.signin.pkce, app.signin.portal, app.commands.login, app.commands.logout\n"
-        "print(sorted(m for m in ('http.server', 'socketserver') if m in sys.modules))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"

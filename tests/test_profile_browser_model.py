@@ -166,9 +166,22 @@ def test_actions_on_a_signed_in_sso_profile(browser):
 
 
 def test_actions_on_a_signed_out_sso_profile_without_a_token(browser):
+    # no "who am I" while signed out: the footer dims w, and l signs in
     assert applying(browser, "old-style") == {
-        model.SIGN_IN, model.WHOAMI, model.CONSOLE, model.EXPORT, model.DELETE, model.MAKE_DEFAULT,
+        model.SIGN_IN, model.CONSOLE, model.EXPORT, model.DELETE, model.MAKE_DEFAULT,
     }
+
+
+def test_a_sign_in_problem_is_shown_with_the_browsers_keys():
+    from app.signin.errors import NotSignedIn, SessionExpired
+
+    command = "Sign in first: aws-sso-wizard login --sso-session my-sso"
+    shown = model.in_app_error(NotSignedIn("You are not signed in to sso-session my-sso.", hint=command))
+    assert str(shown) == "You are not signed in to sso-session my-sso. Press l to sign in."
+    ended = model.in_app_error(SessionExpired("Your sign-in to sso-session my-sso has expired.", hint=command))
+    assert str(ended).endswith("Press L to sign in again.")
+    other = ValueError("boom")
+    assert model.in_app_error(other) is other
 
 
 def test_actions_on_profiles_that_are_not_sso(browser):
@@ -242,9 +255,25 @@ def test_sharing_and_role_pairs(browser):
 
 
 def test_status_line(browser):
-    assert browser.status_line(7, "~/.aws/config") == "7 profiles · signed in to 1 of 2 sign-ins · ~/.aws/config"
+    assert browser.status_line(7, "~/.aws/config") == "7 profiles · signed in to 1 of 2 portals · ~/.aws/config"
     browser.query = "prod"
-    assert browser.status_line(1, "") == "7 profiles · 1 match “prod” · signed in to 1 of 2 sign-ins"
+    assert browser.status_line(1, "") == "7 profiles · 1 match “prod” · signed in to 1 of 2 portals"
+
+
+def test_the_status_line_counts_only_sso_sessions_that_exist(config_path, home):
+    write_config(config_path, "[profile lost]\nsso_session = nowhere\nsso_account_id = 111122223333\n"
+                              "sso_role_name = ReadOnly\n\n"
+                              "[sso-session here]\nsso_start_url = https://here.awsapps.com/start\n"
+                              "sso_region = eu-west-2\n\n"
+                              "[profile found]\nsso_session = here\nsso_account_id = 111122223333\n"
+                              "sso_role_name = ReadOnly\n")
+    browser = model.ProfileBrowser()
+    browser.load(ps.ProfileStatusService().snapshot())
+    assert len(browser.sessions) == 2  # the missing one still has a row and a status cell
+    assert browser.status_line(2, "") == "2 profiles · not signed in"
+    write_token(home, "here", expires_in=timedelta(hours=1), start_url="https://here.awsapps.com/start")
+    browser.load(ps.ProfileStatusService().snapshot())
+    assert browser.status_line(2, "") == "2 profiles · signed in"
 
 
 def test_account_names_are_wanted_once_per_signed_in_sign_in(browser):
@@ -256,7 +285,7 @@ def test_account_names_are_wanted_once_per_signed_in_sign_in(browser):
 def test_a_config_that_cannot_be_read_leaves_no_rows(browser):
     browser.fail(ValueError("line 3"))
     assert browser.rows == [] and browser.by_name == {} and browser.loaded
-    assert browser.status_line(0, "") == "0 profiles · signed in to 1 of 2 sign-ins"
+    assert browser.status_line(0, "") == "0 profiles · signed in to 1 of 2 portals"
 
 
 def test_short_list():

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.emulator.org import DEMO_REGION, DEMO_START_URL
+from helpers.pilot import wait_confirm
 from helpers.profile_app import (
     ACCOUNT,
     DEMO_CONFIG,
@@ -77,6 +78,8 @@ async def sign_in_with_code(pilot, emulator) -> None:
     await wait_for(pilot, lambda: code in str(dialog.query_one("#login-code").render()), what="the code shown")
     emulator.approve(code)
     await wait_for(pilot, lambda: not isinstance(top(pilot.app), LoginDialog), what="dialog to close")
+    await wait_for(pilot, lambda: status_of(pilot.app, "preservation-prod").startswith("signed in"),
+                   what="the row signed in")
 
 
 # -- status of each kind --------------------------------------------------------------------------
@@ -353,7 +356,6 @@ async def test_pkce_sign_in_opens_the_browser(demo_config, home, emulator):
 
 
 async def test_o_asks_first_naming_every_sharing_profile_then_signs_out(demo_config, home, emulator):
-    from screens.dialogs import ConfirmDialog
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -362,14 +364,14 @@ async def test_o_asks_first_naming_every_sharing_profile_then_signs_out(demo_con
         await sign_in_with_code(pilot, emulator)
         await wait_for(pilot, lambda: status_of(app, "preservation-prod").startswith("signed in"), what="signed in")
         await pilot.press("o")
-        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="confirm")
+        await wait_confirm(pilot, what="confirm")
         question = top(app).question
         assert "preservation-prod" in question and "shared-admin" in question and "static" not in question
         await pilot.press("n")  # not yet
         await pilot.pause()
         assert token_file(home, "archive").exists()
         await pilot.press("o")
-        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="confirm again")
+        await wait_confirm(pilot, what="confirm again")
         await pilot.press("y")
         await wait_for(pilot, lambda: status_of(app, "shared-admin") == "signed out", what="signed out")
         assert not token_file(home, "archive").exists()
@@ -391,14 +393,32 @@ async def test_w_shows_account_and_arn(demo_config, home, emulator):
         assert "Verified: arn:aws:sts::012345678901" in details_of(app)
 
 
-async def test_w_when_signed_out_says_how_to_sign_in(demo_config, home, emulator):
+async def test_w_is_dimmed_while_signed_out(demo_config, home, emulator):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
+        screen = screen_of(app)
+        assert screen.check_action("whoami", ()) is None  # dimmed in the footer
+        assert screen.check_action("login", ()) is True
         await pilot.press("w")
-        await wait_for(pilot, lambda: any(sev == "error" for sev, _ in app.notes), what="error")
-        assert "sign" in notes_text(app).lower()
+        await pilot.pause(0.2)
+        assert not app.notes
         assert emulator.call_count("GetRoleCredentials") == 0
+        await sign_in_with_code(pilot, emulator)
+        await wait_for(pilot, lambda: screen.check_action("whoami", ()) is True, what="w lit once signed in")
+
+
+async def test_a_sign_in_problem_names_the_apps_key_not_a_command(demo_config, home):
+    from app.signin.errors import NotSignedIn
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        screen_of(app)._show_error(NotSignedIn("You are not signed in to sso-session archive.",
+                                               hint="Sign in first: aws-sso-wizard login --sso-session archive"))
+        await pilot.pause()
+        assert "You are not signed in to sso-session archive. Press l to sign in." in notes_text(app)
+        assert "aws-sso-wizard" not in notes_text(app)
 
 
 async def test_w_after_the_session_ended_is_reported(demo_config, home, emulator):
@@ -410,6 +430,7 @@ async def test_w_after_the_session_ended_is_reported(demo_config, home, emulator
         await pilot.press("w")
         await wait_for(pilot, lambda: any(sev == "error" for sev, _ in app.notes), what="error")
         assert "Who am I" not in notes_text(app)
+        assert "Press L to sign in again." in notes_text(app) and "aws-sso-wizard login" not in notes_text(app)
 
 
 async def test_w_when_throttled_is_reported(demo_config, home, emulator):
@@ -473,20 +494,19 @@ async def test_c_without_a_browser_copies_the_link(demo_config):
 
 
 async def test_x_shows_the_diff_and_deletes_with_a_backup(demo_config):
-    from screens.dialogs import ConfirmDialog
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("down", "x")
-        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="review")
+        await wait_confirm(pilot, what="review")
         diff = top(app).diff
         assert "-[profile shared-admin]" in diff
         await pilot.press("escape")
         await pilot.pause()
         assert "[profile shared-admin]" in demo_config.read_text()
         await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="review again")
+        await wait_confirm(pilot, what="review again")
         await pilot.press("y")
         await wait_for(pilot, lambda: "shared-admin" not in table_rows(app), what="row gone")
         assert "[profile shared-admin]" not in demo_config.read_text()
@@ -508,7 +528,7 @@ async def test_the_change_preview_of_a_static_keys_profile_hides_its_secret(conf
             screen_of(app).query_one(FastTable).move_to("keys")
             await pilot.pause()
             await pilot.press(key)
-            await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="the change preview")
+            await wait_confirm(pilot, what="the change preview")
             await pilot.pause()
             shown = str(top(app).query_one(".diff-body").render())
             assert "aws_secret_access_key = •••••••• (hidden)" in shown
@@ -519,13 +539,12 @@ async def test_the_change_preview_of_a_static_keys_profile_hides_its_secret(conf
 
 
 async def test_d_makes_the_profile_the_default(demo_config):
-    from screens.dialogs import ConfirmDialog
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="review")
+        await wait_confirm(pilot, what="review")
         assert "+[default]" in top(app).diff
         await pilot.press("y")
         await wait_for(pilot, lambda: "default" in table_rows(app), what="default row")
@@ -777,7 +796,6 @@ async def test_long_values_wrap_under_their_label_in_the_pane(demo_config, home)
 
 
 async def test_deleting_keeps_the_cursor_in_place(demo_config):
-    from screens.dialogs import ConfirmDialog
     from screens.widgets.fast_table import FastTable
 
     app = make_app()
@@ -785,7 +803,7 @@ async def test_deleting_keeps_the_cursor_in_place(demo_config):
         await loaded(pilot)
         await pilot.press("down")  # shared-admin, the second row
         await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(top(app), ConfirmDialog), what="review")
+        await wait_confirm(pilot, what="review")
         await pilot.press("y")
         await wait_for(pilot, lambda: "shared-admin" not in table_rows(app), what="row gone")
         assert screen_of(app).query_one(FastTable).cursor_key == "static"
@@ -802,3 +820,32 @@ def test_the_help_is_built_from_the_bindings_and_their_ids_follow_one_scheme():
     rows = key_rows(bindings)
     assert [what for _, what in rows] == [b.tooltip for b in bindings if b.tooltip]
     assert ("/", bindings[0].tooltip) == rows[0]
+
+
+# -- quitting -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("with_dialog", [False, True], ids=["table", "question-open"])
+async def test_ctrl_c_quits_at_once_with_exit_code_130(demo_config, with_dialog):
+    original = demo_config.read_text()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        if with_dialog:
+            await pilot.press("x")
+            await wait_confirm(pilot)
+        await pilot.press("ctrl+c")
+        await wait_for(pilot, lambda: not app.is_running, what="exit")
+    assert app.return_code == 130
+    assert app.exit_note == "Cancelled: nothing was written to ~/.aws/config."
+    assert not any("ctrl+q" in text for _, text in app.notes)
+    assert demo_config.read_text() == original
+
+
+async def test_ctrl_q_quits_the_browser_normally(demo_config):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: not app.is_running, what="exit")
+    assert app.return_code == 0

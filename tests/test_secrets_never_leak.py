@@ -1,6 +1,6 @@
 """No access token, refresh token, client secret, device or authorization code, or role key ever
 appears in a message, a log line, an exception, a prompt, a status, a repr or the command line's
-output (issue 3 §4).
+output.
 
 Real flows run against the emulator with our loggers at DEBUG; everything a person or a log could
 see is collected, then checked against every secret the emulator issued during the test.

@@ -222,6 +222,67 @@ def test_preset_supplies_missing_answers(emulator_factory, cli_env, config_path,
     assert "sso_session = org" in text and "region = eu-west-3" in text and "output = yaml" in text
 
 
+def _with(base, option, value):
+    args = list(base)
+    args[args.index(option) + 1] = value
+    return args
+
+
+def test_answers_as_people_type_them_are_taken(emulator_factory, cli_env, config_path):
+    """A start URL without https://, the SSO region in capitals, the account by its name in another
+    case, and a profile region that has no IAM Identity Center of its own."""
+    from app.signin.regions import all_regions, sso_regions
+
+    emulator_factory(auto_approve=True)
+    profile_region = next((r for r in all_regions() if r not in sso_regions()), "eu-west-1")
+    args = _with(_with(_with(BASE, "--start-url", DEMO_START_URL.removeprefix("https://")),
+                       "--sso-region", DEMO_REGION.upper()), "--account", "Preservation-Prod")
+    proc = _run(cli_env, *args, "--device-code", "--region", profile_region)
+    assert proc.returncode == 0, proc.stderr
+    text = config_path.read_text()
+    assert f"sso_start_url = {DEMO_START_URL}\n" in text and f"sso_region = {DEMO_REGION}\n" in text
+    assert "sso_account_id = 012345678901\n" in text and f"region = {profile_region}\n" in text
+
+
+def test_a_mistyped_account_name_gets_did_you_mean(emulator_factory, cli_env, config_path):
+    emulator_factory(auto_approve=True)
+    proc = _run(cli_env, *_with(BASE, "--account", "preservaton-prod"), "--device-code")
+    assert proc.returncode == 1
+    assert proc.stderr.strip().endswith("Did you mean preservation-prod?")
+    assert not config_path.exists()
+
+
+def test_an_identity_store_id_suggests_the_start_url(cli_env, config_path):
+    proc = _run(cli_env, *_with(BASE, "--start-url", "d-1234567890"))
+    assert proc.returncode == 2
+    assert "your start URL is probably https://d-1234567890.awsapps.com/start" in proc.stderr
+
+
+def test_without_region_the_profile_gets_the_sso_region_and_says_so(emulator_factory, cli_env, config_path):
+    emulator_factory(auto_approve=True)
+    proc = _run(cli_env, *BASE, "--device-code")
+    assert proc.returncode == 0, proc.stderr
+    assert f"region = {DEMO_REGION}\n" in config_path.read_text().split("[sso-session")[0]
+    assert (f"No --region given: the profile's default region is {DEMO_REGION}, the region of IAM Identity Center "
+            "(--region changes it).") in proc.stderr.splitlines()
+    # the AWS CLI v2 needs a region for most commands: the profile has one of its own
+    aws = subprocess.run(["aws", "configure", "get", "region", "--profile", "archive-ro"], capture_output=True,
+                         text=True, env=cli_env, timeout=60)
+    assert aws.stdout.strip() == DEMO_REGION
+
+
+def test_without_region_the_preset_default_wins_and_is_named(emulator_factory, cli_env, config_path, tmp_path):
+    emulator_factory(auto_approve=True)
+    preset = tmp_path / "org.toml"
+    preset.write_text(f'[sso]\nstart_url = "{DEMO_START_URL}"\nregion = "{DEMO_REGION}"\nsession_name = "org"\n'
+                      '[profiles]\nregion = "eu-west-3"\n')
+    proc = _run(cli_env, "--yes", "--preset", str(preset), "--account", "012345678901", "--role", "ReadOnly",
+                "--profile", "p", "--device-code", "--dry-run")
+    assert proc.returncode == 0, proc.stderr
+    assert "+region = eu-west-3" in proc.stdout
+    assert "default region is eu-west-3, the organisation preset's default" in proc.stderr
+
+
 def test_a_broken_settings_file_does_not_stop_a_run_given_its_preset(emulator_factory, cli_env, config_path, tmp_path, home):
     emulator_factory(auto_approve=True)
     settings = home / ".config" / "aws-sso-wizard" / "settings.toml"
@@ -250,3 +311,12 @@ def test_demo_and_setup_help_are_light(cli_env):
         proc = subprocess.run(["aws-sso-wizard", command, "--help"], capture_output=True, text=True, env=cli_env,
                               timeout=30)
         assert proc.returncode == 0 and command in proc.stdout
+
+
+def test_help_speaks_plainly(cli_env):
+    proc = _run(cli_env, "--help")
+    assert proc.returncode == 0
+    text = " ".join(proc.stdout.split())
+    assert "IAM Identity Center (formerly AWS SSO)" in text
+    assert "sso_registration_scopes" not in text and "{json,text,table,yaml,yaml-stream}" not in text
+    assert "yaml-stream: yaml printed as it arrives" in text

@@ -1,5 +1,5 @@
 """Every error a person can meet during sign-in and SSO calls becomes a typed WizardError with a
-plain message and a next step (issue 3 §4): each sso-oidc, portal and STS error code as the real
+plain message and a next step: each sso-oidc, portal and STS error code as the real
 services encode it (through the emulator), connection refused, DNS failure, timeouts, 5xx, proxies."""
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from app.signin.errors import (
     RequestRejected,
     ServiceError,
     SessionExpired,
+    SignatureRejected,
     Throttled,
     translate_error,
 )
@@ -178,8 +179,8 @@ def test_portal_throttling_that_never_ends(emulator, home):
     [
         ("ExpiredToken", SessionExpired),
         ("InvalidClientTokenId", SessionExpired),
-        ("SignatureDoesNotMatch", SessionExpired),
-        ("IncompleteSignature", SessionExpired),
+        ("SignatureDoesNotMatch", SignatureRejected),
+        ("IncompleteSignature", SignatureRejected),
         ("MissingAuthenticationToken", SessionExpired),
         ("AccessDenied", AccessDenied),
         ("Throttling", Throttled),

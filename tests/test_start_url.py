@@ -1,4 +1,4 @@
-"""Start URL and region rules (issue 3 §1; interop spec §3.5)."""
+"""Start URL and region rules (interop spec §3.5)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from app.signin.regions import check_region, sso_regions
 from app.signin.start_url import (
     ResolvedStartUrl,
     check_start_url,
+    complete_start_url,
     is_aws_owned_host,
     region_from_start_url,
     resolve_start_url,
@@ -59,6 +60,42 @@ def test_acceptable_start_urls(url):
 def test_unacceptable_start_urls_explain_why(url, fragment):
     reason = check_start_url(url)
     assert reason is not None and fragment in reason
+
+
+@pytest.mark.parametrize(
+    ("typed", "completed"),
+    [
+        ("my-org.awsapps.com/start", "https://my-org.awsapps.com/start"),
+        ("my-org.awsapps.com", "https://my-org.awsapps.com/start"),
+        ("ssoins-1234567890abcdef.portal.us-east-1.app.aws", "https://ssoins-1234567890abcdef.portal.us-east-1.app.aws"),
+        ("sso.example.com/start", "https://sso.example.com/start"),
+        ("https://my-org.awsapps.com/start", "https://my-org.awsapps.com/start"),  # already whole
+        ("http://my-org.awsapps.com/start", "http://my-org.awsapps.com/start"),  # refused, not rewritten
+        ("d-1234567890", "d-1234567890"),  # an ID: a suggestion, not a guess
+        ("console.aws.amazon.com", "console.aws.amazon.com"),
+        ("my org", "my org"),
+        ("", ""),
+    ],
+)
+def test_a_start_url_typed_without_https_is_completed(typed, completed):
+    assert complete_start_url(typed) == completed
+
+
+def test_an_identity_store_id_suggests_its_portal():
+    assert check_start_url("d-1234567890") == (
+        "“d-1234567890” is an identity store ID, not a web address: your start URL is probably "
+        "https://d-1234567890.awsapps.com/start"
+    )
+
+
+def test_a_profile_region_may_be_any_region():
+    from app.signin.regions import all_regions, check_profile_region
+
+    assert set(sso_regions()) <= set(all_regions())
+    assert check_profile_region("eu-west-2") is None
+    assert all(check_profile_region(region) is None for region in all_regions())
+    assert "Did you mean eu-west-1" in check_profile_region("eu-wset-1")
+    assert "does not look like an AWS region code" in check_profile_region("Europe (London)")
 
 
 def test_owned_hosts_match_the_cli_list():

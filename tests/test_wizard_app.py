@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from app import paths
 from app.settings import Preset
 from app.signin.portal import Account
@@ -104,23 +101,3 @@ async def test_a_keys_table_in_the_settings_rebinds_a_wizard_key(emulator):
         assert app.screen is portal
         await pilot.press("f2")
         await wait_screen(pilot, "ChecksScreen")
-
-
-def test_the_wizard_command_does_not_import_boto3_before_the_first_frame(home, tmp_path):
-    marker = tmp_path / "modules.txt"
-    code = (
-        "import sys\n"
-        "import app.tui\n"
-        "def ready(self):\n"
-        f"    open({str(marker)!r}, 'w').write(','.join(sorted(sys.modules)))\n"
-        "    self.exit()\n"
-        "app.tui.WizardApp.on_ready = ready\n"
-        "from app.cli import main\n"
-        "main(['setup'])\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env={"HOME": str(home), "PATH": "/usr/bin:/bin", "TERM": "xterm"}, cwd=str(home))
-    assert marker.exists(), f"the app did not reach its first frame: {proc.stderr}"
-    loaded = {m.split(".")[0] for m in marker.read_text().split(",")}
-    assert "textual" in loaded
-    assert not loaded & {"boto3", "botocore", "tomlkit"}, sorted(loaded & {"boto3", "botocore", "tomlkit"})

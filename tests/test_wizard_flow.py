@@ -112,7 +112,7 @@ async def accept_profile(pilot):
 
 async def write_review(pilot):
     screen = await wait_screen(pilot, "ReviewScreen")
-    await wait_for(pilot, lambda: screen.plan is not None, what="plan")
+    await wait_for(pilot, lambda: screen.plan is not None and screen.keys_armed, what="plan")
     diff = screen.plan.diff
     await pilot.press("enter")
     return screen, diff
@@ -157,6 +157,66 @@ async def test_happy_path_with_a_device_code(emulator, config_path):
     assert f'start_url = "{DEMO_START_URL}"' in settings
     assert 'login_method = "device"' in settings
     assert app.state.written_names == [PROFILE]
+
+
+async def test_the_demo_suggests_a_first_command_that_works_in_the_demo(emulator_factory, config_path, cli_env,
+                                                                         tmp_path):
+    """The demo's pretend AWS has no S3: the "Try it" line is one it answers, and it does."""
+    import shlex
+    import subprocess
+
+    from app.services import DemoInfo, Services
+    from app.settings import Settings
+
+    emulator = emulator_factory(auto_approve=True)
+    env_file = tmp_path / "env.sh"
+    env_file.write_text("")
+    services = Services(settings=Settings.load(), browser=FollowingBrowser(),
+                        demo=DemoInfo(sandbox=tmp_path, base_url=emulator.base_url, env_file=env_file))
+    from app.tui import WizardApp
+
+    app = WizardApp(services, first_step="portal", typeahead_grace=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        await pick_from_list(pilot, "AccountScreen", "preservation-prod")
+        await pick_from_list(pilot, "RoleScreen", "ReadOnly")
+        await accept_profile(pilot)
+        await write_review(pilot)
+        done = await wait_screen(pilot, "DoneScreen")
+        text = screen_text(done)
+        await pilot.press("ctrl+q")
+    try_it = next(line for line in text.splitlines() if line.startswith("Try it")).removeprefix("Try it").strip()
+    assert try_it == f"aws sts get-caller-identity --profile {PROFILE}"
+    assert "s3" not in text
+    assert str(env_file) in text
+    proc = subprocess.run(shlex.split(try_it), env=cli_env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert '"Account": "012345678901"' in proc.stdout
+
+
+async def test_the_review_shows_the_change_in_words_and_lines_and_the_raw_diff_on_d(emulator_factory):
+    from screens.widgets.diff_view import DiffView
+
+    emulator_factory(auto_approve=True)
+    app = make_app(first_step="portal", browser=FollowingBrowser())
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        await pick_from_list(pilot, "AccountScreen", "preservation-prod")
+        await pick_from_list(pilot, "RoleScreen", "ReadOnly")
+        await accept_profile(pilot)
+        review = await wait_screen(pilot, "ReviewScreen")
+        await wait_for(pilot, lambda: review.plan is not None, what="plan")
+        await pilot.pause()
+        view = review.query_one(DiffView)
+        assert view.summary == "adds 1 profile and 1 sign-in portal"
+        assert "This change adds 1 profile and 1 sign-in portal" in str(view.border_title)
+        assert f"+ [profile {PROFILE}]" in view.shown_text
+        assert "@@" not in view.shown_text
+        await pilot.press("d")
+        assert "@@ -0,0 +1,11 @@" in view.shown_text
+        await pilot.press("d")
+        assert "@@" not in view.shown_text
+        await pilot.press("ctrl+q")
 
 
 async def test_happy_path_with_the_browser(emulator_factory, config_path):
@@ -234,6 +294,30 @@ async def test_a_single_account_is_chosen_with_a_note(emulator_factory, config_p
 
 
 # -- lists -----------------------------------------------------------------------------------------
+
+
+async def test_the_role_list_offers_read_only_first_and_marks_administrator_roles(emulator_factory):
+    """preservation-dev has Administrator, Billing, PowerUser and ReadOnly: Enter takes ReadOnly."""
+    emulator_factory(auto_approve=True)
+    app = make_app(first_step="portal", browser=FollowingBrowser())
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_portal(pilot)
+        await pick_from_list(pilot, "AccountScreen", "preservation-dev")
+        roles = await wait_screen(pilot, "RoleScreen")
+        filter_list = roles.query_one(".picker-list")
+        await wait_for(pilot, lambda: filter_list.display and not roles.is_loading, what="the roles")
+        assert filter_list.visible_items == ["ReadOnly", "Billing", "Administrator", "PowerUser"]
+        text = screen_text(roles)
+        assert "Your IT team can tell you which one to use" in text
+        options = roles.query_one(".filter-options")
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert labels[0].startswith("ReadOnly") and "read-only" in labels[0]
+        assert [label.split()[0] for label in labels if "administrator-like" in label] == ["Administrator",
+                                                                                          "PowerUser"]
+        await pilot.press("enter")
+        await wait_screen(pilot, "ProfileScreen")
+        await pilot.press("ctrl+q")
+    assert app.state.role == "ReadOnly"
 
 
 async def test_filtering_1200_accounts_by_name_id_and_email(emulator_factory):
@@ -441,6 +525,7 @@ async def test_name_conflict_asks_with_the_diff(emulator_factory, config_path, r
         assert "already exists" in screen_text(profile)
         await pilot.press("enter")
         dialog = await wait_screen(pilot, "ConfirmDialog")
+        await wait_for(pilot, lambda: dialog.keys_armed, what="the question readable")
         assert "-sso_account_id = 334455667788" in dialog.diff
         assert "+sso_account_id = 012345678901" in dialog.diff
         await pilot.press("y" if replace else "n")
@@ -461,6 +546,30 @@ async def test_name_conflict_asks_with_the_diff(emulator_factory, config_path, r
     else:
         assert "[profile preservation-prod-ReadOnly-2]" in text and "334455667788" in text
     assert text.count("[sso-session demo-archive]") == 1
+
+
+async def test_the_same_profile_again_is_not_offered_as_a_replacement(emulator_factory, config_path):
+    """The profile already exists with exactly these settings: no "Replace it?", a note, and on."""
+    emulator_factory(auto_approve=True)
+    config_path.parent.mkdir()
+    before = EXPECTED_CONFIG
+    config_path.write_text(before)
+    app = make_app(first_step="portal")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        portal = await wait_screen(pilot, "PortalScreen")
+        await wait_for(pilot, lambda: portal.loaded)
+        await pilot.press("enter")
+        await pick_from_list(pilot, "AccountScreen", "preservation-prod")
+        await pick_from_list(pilot, "RoleScreen", "ReadOnly")
+        profile = await accept_profile(pilot)
+        review = await wait_screen(pilot, "ReviewScreen")
+        assert not profile.query("ConfirmDialog") and not app.query("ConfirmDialog")
+        assert any("already exists with exactly these settings" in n.message for n in app._notifications)
+        await wait_for(pilot, lambda: review.plan is not None and review.keys_armed, what="plan")
+        assert not review.plan.changed
+        await pilot.press("enter")
+        await wait_screen(pilot, "DoneScreen")
+    assert config_path.read_text() == before
 
 
 async def test_a_typed_space_becomes_a_dash_and_brackets_say_why(emulator_factory, config_path):
@@ -587,6 +696,77 @@ async def test_typeahead_before_a_step_appears_is_dropped(emulator):
         assert type(app.screen).__name__ == "PortalScreen"
 
 
+async def test_a_start_url_typed_ahead_of_the_portal_step_reaches_its_field(emulator):
+    """Enter on the checks step, then the URL at once: the Enter is taken, the URL is not lost."""
+    from textual.widgets import Input
+
+    from app.tui import WizardApp
+
+    app = WizardApp(make_services(), first_step="checks", typeahead_grace=5.0)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_screen(pilot, "ChecksScreen")
+        await wait_for(pilot, lambda: not screen.running and "config" in screen.results)
+        app._screen_shown_at = 0  # the checks screen has been on show for a while
+        await pilot.press("enter", *DEMO_START_URL)
+        portal = await wait_screen(pilot, "PortalScreen")
+        await wait_for(pilot, lambda: portal.loaded, what="portal loaded")
+        url_input = portal.query_one("#start-url", Input)
+        await wait_for(pilot, lambda: url_input.value == DEMO_START_URL, what="the typed URL in its field")
+        assert url_input.has_focus
+        assert portal.query_one("#session-name", Input).value == "demo-archive"
+        await pilot.press("enter")  # typed within the grace too: not taken as "continue"
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "PortalScreen"
+
+
+async def test_a_different_portal_is_named_after_its_own_url(emulator, config_path):
+    """A preset (or the last run) names the portal already in the config; "A different portal"
+    starts from an empty form and names the new portal after the URL typed."""
+    from textual.widgets import Input, OptionList
+
+    from app.settings import Preset
+
+    config_path.parent.mkdir()
+    config_path.write_text(f"[sso-session demo-archive]\nsso_start_url = {DEMO_START_URL}\n"
+                           f"sso_region = {DEMO_REGION}\nsso_registration_scopes = sso:account:access\n")
+    preset = Preset(start_url=DEMO_START_URL, sso_region=DEMO_REGION, session_name="demo-archive")
+    app = make_app(first_step="portal", preset=preset)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_screen(pilot, "PortalScreen")
+        await wait_for(pilot, lambda: screen.loaded, what="portal loaded")
+        sessions = screen.query_one(".session-list", OptionList)
+        assert sessions.highlighted_option.id == "demo-archive"
+        await pilot.press("down", "enter")
+        url_input = screen.query_one("#start-url", Input)
+        await wait_for(pilot, lambda: url_input.has_focus, what="the new portal's form")
+        assert url_input.value == ""
+        url_input.value = "https://reading-room.awsapps.com/start"
+        await pilot.pause()
+        assert screen.query_one("#session-name", Input).value == "reading-room"
+        await pilot.press("enter")
+        await wait_screen(pilot, "SignInScreen")
+        await pilot.press("ctrl+q")
+    assert app.state.portal.session_name == "reading-room" and not app.state.portal.existing
+
+
+async def test_a_new_portal_whose_suggested_name_is_taken_gets_the_next_free_one(emulator, config_path):
+    from textual.widgets import Input
+
+    config_path.parent.mkdir()
+    config_path.write_text(f"[sso-session reading-room]\nsso_start_url = {DEMO_START_URL}\n"
+                           f"sso_region = {DEMO_REGION}\n")
+    app = make_app(first_step="portal")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_screen(pilot, "PortalScreen")
+        await wait_for(pilot, lambda: screen.loaded, what="portal loaded")
+        await pilot.press("down", "enter")
+        url_input = screen.query_one("#start-url", Input)
+        await wait_for(pilot, lambda: url_input.has_focus, what="the new portal's form")
+        url_input.value = "https://reading-room.awsapps.com/start"
+        await pilot.pause()
+        assert screen.query_one("#session-name", Input).value == "reading-room-2"
+
+
 async def test_ctrl_q_while_waiting_for_sign_in_stops_the_login_thread(emulator, config_path):
     import asyncio
     import time
@@ -647,7 +827,7 @@ async def test_config_changed_during_review_is_reapplied_and_said(emulator_facto
         await pick_from_list(pilot, "RoleScreen", "ReadOnly")
         await accept_profile(pilot)
         review = await wait_screen(pilot, "ReviewScreen")
-        await wait_for(pilot, lambda: review.plan is not None)
+        await wait_for(pilot, lambda: review.plan is not None and review.keys_armed)
         # Meanwhile another tool writes the file.
         config_path.parent.mkdir(exist_ok=True)
         config_path.write_text("[profile other]\nregion = us-west-2\n")
@@ -769,6 +949,23 @@ async def portal_with_url(pilot, url: str):
 
 def region_help(screen) -> str:
     return str(screen.query_one("#region-help").render())
+
+
+async def test_the_sso_region_is_found_by_its_place_name(emulator):
+    app = make_app(first_step="portal")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await portal_with_url(pilot, "https://reading-room.awsapps.com/start")
+        regions = screen.query_one(".region-list")
+        regions.filter_input.focus()
+        await pilot.press(*"london")
+        await wait_for(pilot, lambda: regions.highlighted == "eu-west-2", what="London")
+        assert "eu-west-2 — Europe (London)" in screen_text(screen)
+        options = screen.query_one(".region-list .filter-options")
+        assert str(options.get_option_at_index(0).prompt) == "eu-west-2 — Europe (London)"
+        await pilot.press("enter")
+        await wait_screen(pilot, "SignInScreen")
+        await pilot.press("ctrl+q")
+    assert app.state.portal.sso_region == "eu-west-2"
 
 
 async def test_a_vanity_url_is_looked_up_and_its_region_preselected(vanity):

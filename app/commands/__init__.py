@@ -7,12 +7,12 @@ Each module here defines ``HELP`` (one line for ``--help``), ``add_arguments(par
 
 # name -> module path, in the order ``--help`` lists them.
 COMMANDS: dict[str, str] = {
-    # onboarding wizard issue: the app itself
+    # the app itself: the wizard, its demo and the emulator behind it
     "home": "app.commands.home",
     "setup": "app.commands.setup",
     "demo": "app.commands.demo",
     "emulator": "app.commands.emulator",
-    # profile browser issue: the everyday commands
+    # the everyday commands
     "profiles": "app.commands.profiles",
     "login": "app.commands.login",
     "logout": "app.commands.logout",

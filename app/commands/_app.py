@@ -32,9 +32,10 @@ def print_summary(state: Any, *, demo=None) -> None:
     if not names:
         return
     from app import paths
+    from app.program import command
 
     if demo is not None:
-        print(f"In the demo you set up: {', '.join(names)}. Run it again any time: aws-sso-wizard demo")
+        print(f"In the demo you set up: {', '.join(names)}. Run it again any time: {command('demo')}")
         return
     path = paths.aws_config_path()
     for name in names:

@@ -1,14 +1,17 @@
 """How the commands print: JSON for scripts, aligned columns for people (stdout); notes and a
-pending sign-in for people (stderr)."""
+pending sign-in for people (stderr). Everything printed for people goes through
+:func:`app.untrusted.shown`: a name from the config or a message from AWS cannot act on the terminal."""
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from app.untrusted import shown
 
 if TYPE_CHECKING:  # pragma: no cover
-    from app.signin.login import LoginPrompt
+    from app.signin.login import LoginPrompt, MethodChoice
 
 
 def print_json(data: Any) -> None:
@@ -19,14 +22,32 @@ def print_json(data: Any) -> None:
 
 def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """Left-aligned columns two spaces apart, the header first; no trailing spaces."""
+    rows = [[shown(cell) for cell in row] for row in rows]
     widths = [max(len(title), *(len(row[i]) for row in rows)) for i, title in enumerate(header)]
     for row in (header, *rows):
         sys.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")
 
 
+def out(text: str) -> None:
+    """Text for the person on stdout (a result), shown safely."""
+    print(shown(text, lines=True), flush=True)
+
+
 def say(text: str) -> None:
-    """One line for the person on stderr (stdout stays for results)."""
-    print(text, file=sys.stderr, flush=True)
+    """One line for the person on stderr (stdout stays for results), shown safely."""
+    print(shown(text, lines=True), file=sys.stderr, flush=True)
+
+
+def method_line(choice: "MethodChoice") -> str:
+    """The one line a command prints as a sign-in starts: how it signs in, why, and the option that
+    switches to the other way."""
+    if choice.with_browser:
+        what, switch = "your browser", "No browser where you are? Use --device-code to sign in with a code instead."
+    else:
+        what = "a code you enter on any device"
+        switch = "" if choice.fixed else "Use --browser to sign in with a browser on this computer instead."
+    why = "" if choice.asked else f" ({choice.reason})"
+    return f"Signing in with {what}{why}. {switch}".rstrip()
 
 
 def prompt_lines(prompt: "LoginPrompt") -> list[str]:
@@ -55,3 +76,13 @@ def print_sign_in_prompt(prompt: "LoginPrompt") -> None:
     """:func:`prompt_lines` on stderr: every command that signs in shows a pending sign-in so."""
     for line in prompt_lines(prompt):
         say(line)
+
+
+def sign_in_printer(choice: "MethodChoice") -> Callable[["LoginPrompt"], None]:
+    """The ``on_prompt`` of a command: the method line (:func:`method_line`), then the prompt."""
+
+    def show(prompt: "LoginPrompt") -> None:
+        say(method_line(choice))
+        print_sign_in_prompt(prompt)
+
+    return show

@@ -11,6 +11,7 @@ import threading
 from typing import TYPE_CHECKING, Iterator
 
 from app.errors import WizardError
+from app.program import command
 
 if TYPE_CHECKING:  # pragma: no cover
     from app.cancel import CancelToken
@@ -30,22 +31,43 @@ def _names(items) -> str:
     return shown + (f" and {len(items) - 8} more" if len(items) > 8 else "")
 
 
+def did_you_mean(name: str, known) -> str | None:
+    """The known name ``name`` was probably meant to be: the same but for case, else a close one."""
+    import difflib
+
+    known = list(known)
+    same = [k for k in known if k.lower() == name.lower()]
+    if same:
+        return same[0]
+    lowered = {k.lower(): k for k in known}
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.7)
+    return lowered[close[0]] if close else None
+
+
 def find_profile(config: "AwsConfig", name: str) -> "Profile":
     profile = config.profiles.get(name)
     if profile is None:
-        hint = "Run `aws-sso-wizard profiles` to see them." if config.profiles else "Run `aws-sso-wizard setup` to create one."
+        guess = did_you_mean(name, config.profiles)
+        if guess is not None:
+            hint = f"Did you mean {guess}? (`{command('profiles')}` lists them.)"
+        elif config.profiles:
+            hint = f"Run `{command('profiles')}` to see them."
+        else:
+            hint = f"Run `{command('setup')}` to create one."
         raise WizardError(f"There is no profile named {name!r} in {config.path}.", hint=hint)
     return profile
 
 
 def sso_profile(config: "AwsConfig", name: str) -> "Profile":
+    from app.config.model import ProfileKind
     from app.profiles.status import kind_label
 
     profile = find_profile(config, name)
     if not profile.is_sso:
+        uses = "sets no credentials this app knows" if profile.kind is ProfileKind.OTHER else f"uses {kind_label(profile)}"
         raise WizardError(
-            f"Profile {name!r} does not sign in through IAM Identity Center (it uses {kind_label(profile)}).",
-            hint="Pick an SSO profile; `aws-sso-wizard profiles` shows which ones are.",
+            f"Profile {name!r} does not sign in through IAM Identity Center (it {uses}).",
+            hint=f"Pick an SSO profile; `{command('profiles')}` shows which ones are.",
         )
     return profile
 
@@ -57,6 +79,27 @@ def add_target_arguments(parser, *, verb: str) -> None:
         help=f"{verb} the sign-in this profile uses (default: AWS_PROFILE, or the config's only sign-in)",
     )
     parser.add_argument("--sso-session", metavar="NAME", help=f"{verb} this sso-session")
+
+
+def add_method_arguments(parser) -> None:
+    """``--device-code`` / ``--browser``: choose how to sign in (by default the app decides)."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--device-code", action="store_true",
+        help="sign in with a code entered on any device (the default over SSH or without a display)",
+    )
+    group.add_argument(
+        "--browser", action="store_true", help="sign in with a browser on this computer (the default where one can open)"
+    )
+
+
+def requested_method(args) -> str | None:
+    """The sign-in method the command line asks for (None: let the login service decide)."""
+    if getattr(args, "device_code", False):
+        return "device"
+    if getattr(args, "browser", False):
+        return "pkce"
+    return None
 
 
 def target_from_args(args) -> tuple["SsoTarget", list["Profile"]]:
@@ -83,7 +126,9 @@ def resolve_target(
         sso_session = config.sso_sessions.get(session)
         if sso_session is None:
             known = list(config.sso_sessions)
-            hint = f"The config has: {_names(known)}." if known else "Run `aws-sso-wizard setup` to add one."
+            guess = did_you_mean(session, known)
+            hint = (f"Did you mean {guess}?" if guess else f"The config has: {_names(known)}." if known
+                    else f"Run `{command('setup')}` to add one.")
             raise WizardError(f"There is no sso-session named {session!r} in {config.path}.", hint=hint)
         target = SsoTarget.from_session(sso_session)
         return target, [p for p in config.profiles.values() if session_key_of(p) == session and p.sso_session]
@@ -103,7 +148,7 @@ def resolve_target(
         keys.setdefault(name, [])
     if not keys:
         raise WizardError(
-            f"{config.path} has no IAM Identity Center sign-in yet.", hint="Run `aws-sso-wizard setup` first."
+            f"{config.path} has no IAM Identity Center sign-in yet.", hint=f"Run `{command('setup')}` first."
         )
     if len(keys) > 1:
         sessions = [k for k in keys if k in config.sso_sessions] or list(keys)

@@ -1,4 +1,4 @@
-"""``aws-sso-wizard accounts --sso-session NAME [--roles] [--json]``."""
+"""``aws-sso-wizard accounts [--sso-session NAME] [--roles] [--json]``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ HELP = "List the AWS accounts (and with --roles, the roles) an sso-session can u
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sso-session", metavar="NAME", required=True, help="the sso-session to ask")
+    parser.add_argument(
+        "--sso-session", metavar="NAME", help="the sso-session to ask (default: the config's only one)"
+    )
     parser.add_argument("--roles", action="store_true", help="also list each account's roles")
     parser.add_argument(
         "--json", action="store_true", help="print a JSON list (account_id, account_name, email[, roles])"
@@ -46,9 +48,7 @@ class _Progress:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
-    from app.commands._output import print_json, print_table
+    from app.commands._output import print_json, print_table, say
     from app.commands._targets import ctrl_c_cancels, resolve_target
     from app.config.model import load_aws_config
     from app.signin.account_names import list_and_remember
@@ -70,14 +70,14 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         data = []
         for account in accounts:
-            item = {"account_id": account.account_id, "account_name": account.account_name, "email": account.email}
+            item: dict[str, object] = {"account_id": account.account_id, "account_name": account.account_name, "email": account.email}
             if args.roles:
                 item["roles"] = list(roles.get(account.account_id, []))
             data.append(item)
         print_json(data)
         return 0
     if not accounts:
-        print(f"{target.label} gives you no AWS accounts yet.", file=sys.stderr)
+        say(f"{target.label} gives you no AWS accounts yet.")
         return 0
     header = ["ACCOUNT ID", "NAME", "EMAIL"] + (["ROLES"] if args.roles else [])
     lines = [

@@ -144,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
         demo = DemoInfo(sandbox=sandbox, base_url=emulator.base_url, env_file=env_file, note=note)
         from app.commands.home import choose_mode
 
-        # a kept sandbox that already has a profile opens the profile browser (issue 5), and so
+        # a kept sandbox that already has a profile opens the profile browser, and so
         # does the wizard when it is done
         code = open_app(preset_path=None, mode=choose_mode(), demo=demo, preset=preset, then_profiles=True)
     finally:
@@ -155,4 +155,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"The demo sandbox is kept in {sandbox} (config: {sandbox / '.aws' / 'config'}).", file=sys.stderr)
     else:
         print("Demo finished; its sandbox was removed. Nothing outside it was touched.", file=sys.stderr)
+    from app.program import install_hint
+
+    hint = install_hint()
+    if hint:
+        print(hint, file=sys.stderr)
     return code

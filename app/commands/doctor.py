@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:  # pragma: no cover
+    from app.checks import Check
 
 HELP = "Check the installation: AWS config file, folders, AWS CLI, browser, sign-in service."
 
 _MARK = {"ok": "ok  ", "warn": "warn", "fail": "FAIL"}
+_MAX_REGIONS = 3
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -16,45 +21,51 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _sso_regions() -> list[str]:
-    """The SSO regions the config uses (for the reachability check); none if it cannot be read."""
+def _sso_regions() -> list[tuple[str, str]]:
+    """(region, the config section it comes from) for each SSO region the config uses, for the
+    reachability check; none if the config cannot be read (the config check says why)."""
     from app.config.model import load_aws_config
-    from app.errors import WizardError
 
     try:
         config = load_aws_config()
-    except (WizardError, OSError):
+    except Exception:  # whatever is wrong with the file is the config check's to report
         return []
-    regions: list[str] = []
-    for session in config.sso_sessions.values():
-        if session.region and session.region not in regions:
-            regions.append(session.region)
-    for profile in config.profiles.values():
-        if profile.sso_region and profile.sso_region not in regions:
-            regions.append(profile.sso_region)
-    return regions[:3]
+    regions: dict[str, str] = {}
+    for name, session in config.sso_sessions.items():
+        if session.region:
+            regions.setdefault(session.region, f"sso-session “{name}”")
+    for name, profile in config.profiles.items():
+        if profile.sso_region:
+            regions.setdefault(profile.sso_region, f"profile “{name}”")
+    return list(regions.items())[:_MAX_REGIONS]
+
+
+def _checks(offline: bool) -> Iterator["Check"]:
+    """Every check, one by one; each is guarded, so one that crashes never stops the others."""
+    from app.checks import guarded_endpoint_check, iter_checks
+
+    yield from iter_checks()
+    if not offline:
+        for region, where in _sso_regions():
+            yield guarded_endpoint_check(region, where=where)
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
+    from app.checks import FAIL
+    from app.commands._output import out, print_json, say
 
-    from app.checks import FAIL, check_endpoint, run_checks
-    from app.commands._output import print_json
-
-    checks = run_checks()
-    if not args.offline:
-        for region in _sso_regions():
-            checks.append(check_endpoint(region))
+    checks: list[Check] = []
+    for check in _checks(args.offline):
+        checks.append(check)
+        if not args.json:  # as each check finishes: a slow one does not hide the others
+            out(f"[{_MARK.get(check.status, check.status)}] {check.title}: {check.message}")
+            if check.fix and check.status != "ok":
+                out(f"       fix: {check.fix}")
     if args.json:
         print_json([{"check": c.id, "status": c.status, "message": c.message, "fix": c.fix or None} for c in checks])
-    else:
-        for check in checks:
-            print(f"[{_MARK.get(check.status, check.status)}] {check.title}: {check.message}")
-            if check.fix and check.status != "ok":
-                print(f"       fix: {check.fix}")
     failed = [c for c in checks if c.status == FAIL]
     if failed:
         names = ", ".join(c.title for c in failed)
-        print(f"aws-sso-wizard: {len(failed)} check(s) failed: {names}.", file=sys.stderr)
+        say(f"aws-sso-wizard: {len(failed)} check(s) failed: {names}.")
         return 1
     return 0

@@ -1,4 +1,4 @@
-"""``aws-sso-wizard login [PROFILE] [--sso-session NAME] [--device-code] [--no-browser] [--force]``."""
+"""``aws-sso-wizard login [PROFILE] [--sso-session NAME] [--device-code | --browser] [--no-browser] [--force]``."""
 
 from __future__ import annotations
 
@@ -8,37 +8,37 @@ HELP = "Sign in to IAM Identity Center for a profile or an sso-session (skipped 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from app.commands._targets import add_target_arguments
+    from app.commands._targets import add_method_arguments, add_target_arguments
 
     add_target_arguments(parser, verb="sign in to")
-    parser.add_argument(
-        "--device-code", action="store_true", help="sign in with a code entered on any device (for SSH, no browser)"
-    )
+    add_method_arguments(parser)
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser; print the address instead")
     parser.add_argument("--force", action="store_true", help="sign in again even if still signed in")
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.commands._output import print_sign_in_prompt, say
-    from app.commands._targets import ctrl_c_cancels, local_time, target_from_args
+    from app.commands._output import out, say, sign_in_printer
+    from app.commands._targets import ctrl_c_cancels, local_time, requested_method, target_from_args
     from app.signin.login import LoginService
 
     target, profiles = target_from_args(args)
     names = ", ".join(p.name for p in profiles)
+    service = LoginService()
+    choice = service.choose_method(target, requested_method(args))
     with ctrl_c_cancels() as cancel:
-        result = LoginService().ensure_signed_in(
+        result = service.ensure_signed_in(
             target,
-            method="device" if args.device_code else "pkce",
+            method=choice.method,
             open_browser=not args.no_browser,
             force=args.force,
-            on_prompt=print_sign_in_prompt,
+            on_prompt=sign_in_printer(choice),
             on_notice=say,  # e.g. waiting for a sign-in already under way in another window
             cancel=cancel,
         )
     until = local_time(result.status.expires_at)
     shared = f" (profiles: {names})." if names else "."
     if result.already and not result.refreshed:
-        print(f"Already signed in to {target.label} until {until}{shared} Use --force to sign in again.")
+        out(f"Already signed in to {target.label} until {until}{shared} Use --force to sign in again.")
     else:
-        print(f"Signed in to {target.label} until {until}{shared}")
+        out(f"Signed in to {target.label} until {until}{shared}")
     return 0

@@ -6,10 +6,19 @@ import argparse
 
 HELP = "Sign out of one sign-in (every profile that shares it), or of all of them with --all."
 
+NOT_ENDED_AT_AWS = 3
+"""The exit code when the local sign-in was removed but AWS could not be told to end the session."""
+
+EPILOG = (
+    f"Exit codes: 0 signed out (or was not signed in); {NOT_ENDED_AT_AWS} signed out here, but the "
+    "session could not be ended at AWS (it ends by itself when it expires); 1 error; 2 wrong usage."
+)
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from app.commands._targets import add_target_arguments
 
+    parser.epilog = EPILOG
     add_target_arguments(parser, verb="sign out of")
     parser.add_argument(
         "--all", action="store_true", help="sign out of every sign-in, as `aws sso logout` does"
@@ -17,8 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
+    from app.commands._output import out, say
     from app.commands._targets import UsageError, target_from_args
     from app.signin.login import LoginService
 
@@ -31,5 +39,8 @@ def run(args: argparse.Namespace) -> int:
         target, profiles = target_from_args(args)
         pairs = sorted({(p.account_id, p.role_name) for p in profiles if p.account_id and p.role_name})
         result = login.logout(target, role_pairs=pairs, profiles=[p.name for p in profiles])
-    print(result.message, file=sys.stdout if result.server_ok else sys.stderr)
-    return 0
+    if result.server_ok:
+        out(result.message)
+        return 0
+    say(result.message)
+    return NOT_ENDED_AT_AWS

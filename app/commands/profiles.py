@@ -17,10 +17,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
-    from app.commands._output import print_json, print_table
+    from app.commands._output import out, print_json, print_table, say
     from app.profiles.status import ProfileStatusService
+    from app.program import command
+    from app.untrusted import shown
 
     service = ProfileStatusService()
     snapshot = service.snapshot()
@@ -28,10 +28,7 @@ def run(args: argparse.Namespace) -> int:
         print_json(snapshot.to_json())
         return 0
     if not snapshot.rows:
-        print(
-            f"No profiles in {service.config_path}. Run `aws-sso-wizard setup` to create one.",
-            file=sys.stderr,
-        )
+        say(f"No profiles in {service.config_path}. Run `{command('setup')}` to create one.")
         return 0
     header = ("PROFILE", "ACCOUNT", "ROLE", "REGION", "SSO SESSION", "STATUS")
     lines = []
@@ -52,5 +49,5 @@ def run(args: argparse.Namespace) -> int:
         lines.append((row.name, row.account_label, row.role_name or "", row.region or "", sso, status))
     print_table(header, lines)
     if problems:  # what stops a profile from signing in, in the config's own terms
-        print("\n" + "\n".join(problems))
+        out("\n" + "\n".join(shown(problem) for problem in problems))
     return 0

@@ -13,7 +13,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.commands._output import print_json
+    from app.commands._output import out, print_json
     from app.commands._targets import find_profile
     from app.config.model import load_aws_config
     from app.signin.login import LoginService
@@ -25,8 +25,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"profile": args.profile, "account": identity.account, "arn": identity.arn, "user_id": identity.user_id})
     else:
-        print(f"Profile:  {args.profile}")
-        print(f"Account:  {identity.account}")
-        print(f"ARN:      {identity.arn}")
-        print(f"User id:  {identity.user_id}")
+        out(f"Profile:  {args.profile}\nAccount:  {identity.account}\nARN:      {identity.arn}\nUser id:  {identity.user_id}")
     return 0

@@ -268,7 +268,7 @@ class _ExactScanner:
         indent_level = 0
         seen_sections: dict[str, int] = {}
         seen_options: dict[tuple[str, str], int] = {}
-        opt_index: dict[str, list] = {}
+        opt_index: dict[str, dict] = {}
         for offset, raw in enumerate(lines):
             index = base + offset
             value = raw.strip()
@@ -343,6 +343,7 @@ class _ExactScanner:
                 self.problems.append(_Problem(index, "this setting has no name before its '=' or ':'"))
             name = name.rstrip().lower()
             optname = name
+            assert sectname is not None and current is not None  # set together with cursect
             key = (sectname, name)
             if key in seen_options:
                 where = "[DEFAULT]" if sectname == DEFAULT_SECTION else f"[{sectname}]"
@@ -355,7 +356,7 @@ class _ExactScanner:
             seen_options[key] = index
             entry = [name, index, index, [match.group("value").strip()], raw[:cur_indent]]
             cursect[name] = entry
-            current.append(entry)  # type: ignore[union-attr]
+            current.append(entry)
             if sectname == DEFAULT_SECTION:
                 self.default_options.append(entry)
 
@@ -680,7 +681,9 @@ class ConfigDocument:
             irregular: list[int] = []
             position, index = 0, 0
             while True:
-                end = _CANONICAL_RUN.match(joined, position).end()
+                run = _CANONICAL_RUN.match(joined, position)
+                assert run is not None  # the pattern can match the empty string
+                end = run.end()
                 if end >= len(joined):
                     break
                 index += joined.count("\n", position, end)

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Sequence, Union
+from typing import NamedTuple, Sequence, Union
 
 from app.config.document import (
     _NONSPACECRE,
@@ -335,7 +335,9 @@ class _Draft:
     def rename_block(self, block: _Block, header: str) -> None:
         at = block.header_index()
         line = block.lines[at]
-        lead = _NONSPACECRE.search(line).start()
+        first = _NONSPACECRE.search(line)
+        assert first is not None  # a header line has a "["
+        lead = first.start()
         content = line[lead:]
         close = content.rstrip().rfind("]")
         block.replace(at, at + 1, [line[:lead] + "[" + header + content[close:]])
@@ -465,6 +467,23 @@ def own_lines_end(lines: Sequence[str], details: SectionDetails, at_end: bool) -
 # --- applying edits -------------------------------------------------------------------------------
 
 
+class Kept(NamedTuple):
+    """Lines ``start`` to ``stop`` (exclusive) of the old document, carried over unchanged."""
+
+    start: int
+    stop: int
+
+
+class Replaced(NamedTuple):
+    """New lines in the place of the old section ``origin`` (-1: the preamble; None: appended at the end)."""
+
+    origin: int | None
+    lines: list[str]
+
+
+Segment = Union[Kept, Replaced]
+
+
 @dataclass
 class EditOutcome:
     """The result of applying edits to a document (input to verification and diff)."""
@@ -475,34 +494,32 @@ class EditOutcome:
     expectations: dict[tuple[str, str], dict | None]
     notes: list[str] = field(default_factory=list)
 
-    def segments(self) -> list[tuple[str, object]]:
-        """The new file as ``("old", (first_line, stop_line))`` runs of untouched old lines and
-        ``("new", (origin, lines))`` pieces, in order."""
+    def segments(self) -> list[Segment]:
+        """The new file as :class:`Kept` runs of untouched old lines and :class:`Replaced` pieces, in order."""
         doc = self.doc
-        out: list[tuple[str, object]] = []
+        out: list[Segment] = []
         cursor = 0
         changed = sorted((i, b) for i, b in self.blocks.items() if b.changed)
         for index, block in changed:
             start = 0 if index == -1 else doc.starts[index]
             stop = doc.preamble_end if index == -1 else doc.section_end(index)
             if start > cursor:
-                out.append(("old", (cursor, start)))
-            out.append(("new", (index, block.lines)))
+                out.append(Kept(cursor, start))
+            out.append(Replaced(index, block.lines))
             cursor = stop
         if cursor < doc.line_count:
-            out.append(("old", (cursor, doc.line_count)))
+            out.append(Kept(cursor, doc.line_count))
         for block in self.appended:
-            out.append(("new", (None, block.lines)))
+            out.append(Replaced(None, block.lines))
         return out
 
     def render(self) -> str:
         parts: list[str] = []
-        for kind, value in self.segments():
-            if kind == "old":
-                start, stop = value  # type: ignore[misc]
-                parts.append(self.doc.text_of(start, stop))
+        for segment in self.segments():
+            if isinstance(segment, Kept):
+                parts.append(self.doc.text_of(segment.start, segment.stop))
             else:
-                parts.append("".join(value[1]))  # type: ignore[index]
+                parts.append("".join(segment.lines))
         return "".join(parts)
 
     @property

@@ -158,6 +158,8 @@ def resolve_sso(values: Mapping[str, object], sessions: Mapping[str, SsoSession]
     if name is not None:
         session = sessions.get(name) if isinstance(name, str) else None
         if session is None:
+            if not name:
+                return resolved, "Its sso_session is empty; name an [sso-session] section there, or remove the line."
             return resolved, f'It names the sso-session "{name}", which does not exist.'
         for key, value in session.values.items():
             if key in resolved and resolved[key] != value:

@@ -37,7 +37,7 @@ from app.config.document import (
     parse_section_lines,
     section_target,
 )
-from app.config.edits import EditOutcome
+from app.config.edits import EditOutcome, Kept, Replaced, Segment
 from app.errors import WizardError
 
 _MAP_KEYS = {PROFILE: "profiles", SSO_SESSION: "sso_sessions", SERVICES: "services"}
@@ -138,7 +138,7 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
     if not _check_layout(doc, segments, new_text):
         _verify_whole(outcome, new_text)
         return
-    pieces = [(origin, _body(piece)) for kind, (origin, piece) in ((k, v) for k, v in segments if k == "new")]
+    pieces = [(segment.origin, _body(segment.lines)) for segment in segments if isinstance(segment, Replaced)]
     touched_old = {origin for origin, _ in pieces if origin is not None and origin >= 0}
 
     # 3: section names stay unique.
@@ -177,16 +177,16 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
     wanted = sorted(include)
     chunks: list[str] = []
     next_old = 0
-    for kind, value in segments:
-        if kind == "old":
-            start, stop = value  # type: ignore[misc]
+    for segment in segments:
+        if isinstance(segment, Kept):
+            start, stop = segment
             while next_old < len(wanted) and doc.starts[wanted[next_old]] < stop:
                 index = wanted[next_old]
                 if doc.starts[index] >= start:
                     chunks.append(doc.text_of(doc.starts[index], doc.section_end(index)))
                 next_old += 1
         else:
-            piece = _body(value[1])  # type: ignore[index]
+            piece = _body(segment.lines)
             if piece and piece[0].startswith("["):
                 chunks.append("".join(piece))
     read = botocore_read("".join(_ensure_newline(chunk) for chunk in chunks))
@@ -204,16 +204,16 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
                 raise VerificationError(f"the values of [{header}] would change although no edit targets it")
 
 
-def _check_layout(doc: ConfigDocument, segments, new_text: str) -> bool:
+def _check_layout(doc: ConfigDocument, segments: list[Segment], new_text: str) -> bool:
     """Checks 1 and 2: untouched runs byte-identical in place (raises otherwise); returns
     whether every changed piece has clean boundaries."""
     old_text = doc.text
     clean = True
     position = 0  # in new_text
     after_piece = False
-    for kind, value in segments:
-        if kind == "old":
-            start, stop = value
+    for segment in segments:
+        if isinstance(segment, Kept):
+            start, stop = segment
             begin, end = doc.offset_of(start), doc.offset_of(stop)
             length = end - begin
             if new_text[position : position + length] != old_text[begin:end]:
@@ -223,7 +223,7 @@ def _check_layout(doc: ConfigDocument, segments, new_text: str) -> bool:
             position += length
             after_piece = False
             continue
-        origin, piece = value
+        piece = segment.lines
         text = "".join(piece)
         if new_text[position : position + len(text)] != text:
             raise VerificationError("the rendered text does not match the edited sections")

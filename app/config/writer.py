@@ -28,7 +28,7 @@ from typing import Sequence
 from app.config.backup import KEEP, discard_backup, make_backup, prune_backups
 from app.config.diff import opcodes_for, unified_diff
 from app.config.document import ConfigDocument
-from app.config.edits import Edit, EditOutcome, apply_edits
+from app.config.edits import Edit, EditOutcome, Kept, apply_edits
 from app.config.model import read_config_text
 from app.config.verify import verify
 from app.errors import WizardError
@@ -184,12 +184,11 @@ def _diff(outcome: EditOutcome, path: Path, existed: bool) -> str:
     changes: list[tuple[int, int, list[str], list[str]]] = []
     new_pieces: list[tuple[int, list[str]]] = []  # (new index of the piece's first line, lines)
     new_index = 0
-    for kind, value in outcome.segments():
-        if kind == "old":
-            start, stop = value  # type: ignore[misc]
-            new_index += stop - start
+    for segment in outcome.segments():
+        if isinstance(segment, Kept):
+            new_index += segment.stop - segment.start
             continue
-        origin, lines = value  # type: ignore[misc]
+        origin, lines = segment
         if origin is None:
             start = stop = doc.line_count
         elif origin == -1:

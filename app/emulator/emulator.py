@@ -6,13 +6,16 @@ import secrets
 import threading
 import time
 from collections import deque
-from typing import Callable, NamedTuple
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from app.emulator.faults import THROTTLE, FaultDice, PortalFaults
 from app.emulator.limits import LIMIT_KINDS, WINDOW, RequestLimit, make_limit
 from app.emulator.org import DemoOrg
 from app.emulator.state import Store
 from app.emulator.wire import ERRORS_BY_SERVICE, PORTAL, ApiError, portal_error
+
+if TYPE_CHECKING:
+    from app.emulator.server import _Server
 
 CALL_LOG_LIMIT = 200_000
 
@@ -106,7 +109,7 @@ class Emulator:
         self.page_key = secrets.token_bytes(16)
         self._requested_port = port
         self._log_sink = log
-        self._server = None
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._clock_offset = 0.0
@@ -127,9 +130,9 @@ class Emulator:
         if self._server is not None:
             return self
         self._stopping.clear()
-        self._server = _Server(self, self._requested_port)
+        self._server = server = _Server(self, self._requested_port)
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="sso-emulator", daemon=True
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="sso-emulator", daemon=True
         )
         self._thread.start()
         return self
@@ -326,16 +329,16 @@ class Emulator:
             self._record_error(operation, fault)
             return fault
         if service == PORTAL and self.rate_limit:
-            limiter = self._current_limiter()
+            limiter = self._current_limiter(self.rate_limit)
             if not limiter.admit():
                 raise portal_error("TooManyRequestsException")
         return None
 
-    def _current_limiter(self) -> RequestLimit:
+    def _current_limiter(self, rate: float) -> RequestLimit:
         with self._calls_lock:
-            knobs = (self.rate_limit, self.rate_limit_kind, self.rate_limit_burst)
+            knobs = (rate, self.rate_limit_kind, self.rate_limit_burst)
             if self._limiter is None or self._limiter_knobs != knobs:
-                self._limiter = make_limit(self.rate_limit_kind, float(self.rate_limit or 0), self.rate_limit_burst)
+                self._limiter = make_limit(self.rate_limit_kind, float(rate), self.rate_limit_burst)
                 self._limiter_knobs = knobs
             return self._limiter
 

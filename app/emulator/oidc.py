@@ -49,14 +49,19 @@ _PKCE_VALUE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
-def _string(body: dict, name: str, *, required: bool = True) -> str | None:
+def _optional_string(body: dict, name: str) -> str | None:
     value = body.get(name)
     if value is None or value == "":
-        if required:
-            raise oidc_error("InvalidRequestException", f"{name} is required")
         return None
     if not isinstance(value, str):
         raise oidc_error("InvalidRequestException", f"{name} must be a string")
+    return value
+
+
+def _string(body: dict, name: str) -> str:
+    value = _optional_string(body, name)
+    if value is None:
+        raise oidc_error("InvalidRequestException", f"{name} is required")
     return value
 
 
@@ -111,7 +116,7 @@ def register_client(emu: "Emulator", request: Request) -> Response:
                 "InvalidRedirectUriException",
                 "Invalid redirect URI: only http loopback addresses without a port are allowed",
             )
-    issuer_url = _string(body, "issuerUrl", required=False)
+    issuer_url = _optional_string(body, "issuerUrl")
     if issuer_url is not None and urlsplit(issuer_url).scheme not in ("https", "http"):
         raise oidc_error("InvalidRequestException", "Invalid issuer URL")
     now = int(emu.now())

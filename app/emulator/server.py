@@ -171,7 +171,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             if code is None:
                 response = Response.json({"message": "Internal server error"}, 500)
             else:
-                response = encode_error(ApiError(service, code), request.request_id)
+                response = encode_error(ApiError(service or "", code), request.request_id)
         emu._delay()
         emu._log(f"{operation} {response.status}")
         self._send(request, response)

@@ -3,12 +3,14 @@ to a row, the details and the status line. :class:`screens.profiles.ProfilesScre
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.profiles import status as ps
 from app.signin.state import TokenState
+from app.untrusted import shown
 
 #: the table's columns, in order: (key, title)
 COLUMN_TITLES: tuple[tuple[str, str], ...] = (
@@ -81,6 +83,26 @@ class Details:
     kind: str
     facts: tuple[Field, ...]
     sections: tuple[Section, ...] = field(default=())
+
+
+#: The next step after "not signed in" / "signed out elsewhere", in the browser's own keys.
+SIGN_IN_KEY_HINT = "Press l to sign in."
+SIGN_IN_AGAIN_KEY_HINT = "Press L to sign in again."
+
+
+def in_app_error(error: BaseException) -> BaseException:
+    """``error`` as the browser shows it: a next step names the browser's keys, not a command."""
+    from app.signin.errors import NotSignedIn, SessionExpired
+
+    if isinstance(error, NotSignedIn):
+        hint = SIGN_IN_KEY_HINT
+    elif isinstance(error, SessionExpired):
+        hint = SIGN_IN_AGAIN_KEY_HINT
+    else:
+        return error
+    shown = copy.copy(error)
+    shown.hint = hint
+    return shown
 
 
 def short_list(names: Sequence[str], limit: int = 8) -> str:
@@ -188,15 +210,15 @@ class ProfileBrowser:
         return f"{row.kind_label} (not SSO)", MUTED
 
     def cells_of(self, row: ps.ProfileRow, status: str) -> tuple[str, ...]:
-        """The table cells of a row, given its status text."""
-        return (
+        """The table cells of a row, given its status text (outside text shown escaped)."""
+        return tuple(shown(cell) for cell in (
             row.name,
             status,
             row.account_label,
             row.role_name or "",
             row.region or "",
             (row.sso_session or "(legacy)") if row.is_sso else "—",
-        )
+        ))
 
     def sharing(self, key: str) -> list[str]:
         """The profiles that use the sign-in ``key``."""
@@ -307,7 +329,9 @@ class ProfileBrowser:
                     session.token_path is not None and session.token_path.exists()
                 )
                 return has_token and row.session_key not in self.signing_in
-            if action in (WHOAMI, CONSOLE):
+            if action == WHOAMI:
+                return bool(row.account_id and row.role_name) and session.status in _SIGNED_IN
+            if action == CONSOLE:
                 return bool(row.account_id and row.role_name)
             return True
         if action in (EXPORT, DELETE, MAKE_DEFAULT):
@@ -356,10 +380,12 @@ class ProfileBrowser:
         parts = [f"{total} profile{'s' if total != 1 else ''}"]
         if self.query.strip():
             parts.append(f"{shown} match “{self.query.strip()}”")
-        if self.sessions:
-            signed_in = sum(1 for s in self.sessions.values() if s.status in _SIGNED_IN)
-            count = len(self.sessions)
-            parts.append(f"signed in to {signed_in} of {count} sign-in{'s' if count != 1 else ''}")
+        existing = [s for s in self.sessions.values() if s.status is not None]  # not a missing sso-session
+        signed_in = sum(1 for s in existing if s.status in _SIGNED_IN)
+        if len(existing) == 1:
+            parts.append("signed in" if signed_in else "not signed in")
+        elif existing:
+            parts.append(f"signed in to {signed_in} of {len(existing)} portals")
         if config_path_text:
             parts.append(config_path_text)
         return " · ".join(parts)

@@ -370,7 +370,7 @@ class ProfileStatusService:
         self._clock = clock
         self._lock = threading.RLock()
         self._config: "AwsConfig | None" = None
-        self._config_stamp: object = object()
+        self._config_stamp: tuple[Path, tuple[int, int, int] | None] | None = None
         self._rows: tuple[ProfileRow, ...] = ()
         self._names_seen: dict[str, str] = {}
         self._statuses: dict[str, _CachedStatus] = {}
@@ -439,6 +439,8 @@ class ProfileStatusService:
                     problem=row.problem or "The profile's SSO settings are incomplete.",
                 )
             return None
+        if row.profile is None:
+            return None  # a row from the row cache: its status comes with the real read
         return self._status_for(row.session_key, row.profile, now or self._clock())
 
     def _status_for(self, key: str, profile: "Profile", now: datetime) -> SessionStatus:
@@ -487,9 +489,9 @@ class ProfileStatusService:
     def save_row_cache(self, hints: Mapping[str, object] | None = None) -> bool:
         """Keep the first rows of the current parse for the next start (no-op when already kept)."""
         with self._lock:
-            if self._config is None:
+            if self._config is None or self._config_stamp is None:
                 return False
-            path, stamp = self._config_stamp  # type: ignore[misc]
+            path, stamp = self._config_stamp
             rows = self.rows()
         return write_row_cache(path, stamp, rows, hints)
 

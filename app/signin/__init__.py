@@ -2,3 +2,8 @@
 (state), the caches shared with the AWS CLI (token_cache), the login service (login: PKCE with a
 loopback callback, device code, refresh, logout), the portal's accounts and roles (portal), errors
 as data (errors), botocore clients (clients), the rate limiter, account names and console links."""
+
+__all__ = [
+    "target", "start_url", "regions", "state", "token_cache", "login", "pkce", "callback",
+    "device_flow", "browser", "portal", "errors", "clients", "rate_limit", "account_names", "console_url",
+]

@@ -79,6 +79,7 @@ class AccountNames:
     def remember(self, accounts: Iterable[object] | Mapping[str, str]) -> bool:
         """Store names from ``Account`` objects (``account_id``/``account_name``) or an id->name
         mapping. Returns True when the file changed."""
+        pairs: list[tuple[object, object]]
         if isinstance(accounts, Mapping):
             pairs = [(str(k), v) for k, v in accounts.items()]
         else:

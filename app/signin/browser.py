@@ -81,6 +81,19 @@ def browser_likely(env: Mapping[str, str] | None = None, system: str | None = No
     return _has_display(env)
 
 
+def no_browser_reason(env: Mapping[str, str] | None = None, system: str | None = None) -> str | None:
+    """Why no graphical browser is likely here, in plain words (None when one is)."""
+    env = os.environ if env is None else env
+    system = system or sys.platform
+    if browser_likely(env, system):
+        return None
+    if env.get("BROWSER", "").strip():
+        return "BROWSER names only text-mode browsers"
+    if _is_ssh(env):
+        return "this is an SSH session without a display"
+    return "there is no display here"
+
+
 def _launch(argv: Sequence[str]) -> bool:
     """Start ``argv`` detached; False if it cannot start or fails within a moment."""
     try:
@@ -157,6 +170,10 @@ class Browser:
     def likely(self) -> bool:
         return browser_likely()
 
+    def why_not(self) -> str | None:
+        """Why :meth:`likely` is False, in plain words (None when it is True)."""
+        return no_browser_reason()
+
     def open(self, url: str) -> bool:
         return open_browser(url)
 
@@ -166,6 +183,9 @@ class NoBrowser(Browser):
 
     def likely(self) -> bool:
         return False
+
+    def why_not(self) -> str | None:
+        return "opening a browser is turned off"
 
     def open(self, url: str) -> bool:
         return False

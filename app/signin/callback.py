@@ -10,6 +10,7 @@ Differences from the CLI, on purpose:
 
 from __future__ import annotations
 
+import hmac
 import html
 import logging
 import threading
@@ -65,11 +66,14 @@ SUCCESS_PAGE = _page(
 )
 
 
-def _error_page(reason: str) -> bytes:
+FOREIGN_ANSWER = "This answer does not belong to the sign-in in progress (its state did not match), so it was ignored."
+
+
+def _error_page(reason: str, next_step: str = "Return to the terminal and start the sign-in again.") -> bytes:
     return _page(
         "Sign-in failed – aws-sso-wizard",
         "Sign-in did not complete",
-        f"<p>{html.escape(reason)}</p><p>Return to the terminal and start the sign-in again.</p>",
+        f"<p>{html.escape(reason)}</p><p>{html.escape(next_step)}</p>",
         ok=False,
     )
 
@@ -101,20 +105,23 @@ class _Handler(BaseHTTPRequestHandler):
         owner = self.server.owner
         query = parse_qs(urlsplit(self.path).query)
         first = {key: values[0] for key, values in query.items() if values}
-        if "error" in first:
-            result = CallbackResult(error=first["error"], error_description=first.get("error_description"))
+        if "error" not in first and "code" not in first:
+            # favicon.ico, prefetches, anything else: not ours to answer, keep waiting
+            self._send(404, b"")
+        elif not owner.is_expected_state(first.get("state")):
+            # any local process can reach this port: an answer without this sign-in's state is
+            # refused and changes nothing, the real one is still awaited
+            log.debug("callback server: refused an answer whose state did not match")
+            self._send(400, _error_page(FOREIGN_ANSWER, "If you are signing in, finish in the newest sign-in tab."))
+        elif "error" in first:
+            result = CallbackResult(error=first["error"], error_description=first.get("error_description"),
+                                    state=first["state"])
             described = first.get("error_description") or first["error"]
             self._send(200, _error_page(f"AWS reported: {redact(described)}"))
             owner._finish(result)
-        elif "code" in first and "state" in first:
-            if first["state"] != owner.expected_state:
-                self._send(400, _error_page("The answer did not belong to this sign-in (the state did not match)."))
-            else:
-                self._send(200, SUCCESS_PAGE)
-            owner._finish(CallbackResult(code=first["code"], state=first["state"]))
         else:
-            # favicon.ico, prefetches, anything else: not ours to answer, keep waiting
-            self._send(404, b"")
+            self._send(200, SUCCESS_PAGE)
+            owner._finish(CallbackResult(code=first["code"], state=first["state"]))
 
 
 class _Server(ThreadingHTTPServer):
@@ -127,8 +134,9 @@ class CallbackServer:
     """The loopback server that receives the browser's redirect (``/oauth/callback?code=…&state=…``).
 
     Created before anything else (like the CLI), bound to 127.0.0.1 on a port the OS picks.
-    ``wait()`` blocks until a request carries ``code`` and ``state`` or ``error``, the overall
-    limit passes, or the cancel token fires; the server is closed in every case.
+    ``wait()`` blocks until a request carries this sign-in's ``state`` with a ``code`` or an
+    ``error``, the overall limit passes, or the cancel token fires; the server is closed in every
+    case. A request with any other state (or none) is answered 400 and ignored.
     """
 
     def __init__(self, expected_state: str) -> None:
@@ -150,6 +158,10 @@ class CallbackServer:
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="sso-callback", daemon=True
         )
         self._thread.start()
+
+    def is_expected_state(self, state: str | None) -> bool:
+        """Whether ``state`` is this sign-in's own (compared in constant time)."""
+        return state is not None and hmac.compare_digest(state.encode(), self.expected_state.encode())
 
     @property
     def port(self) -> int:
@@ -204,11 +216,6 @@ class CallbackServer:
                 hint="Sign in again.",
                 code=result.error,
                 detail=result.error_description,
-            )
-        if result.state != self.expected_state:
-            raise LoginFailed(
-                "The browser answered for a different sign-in (the state parameter did not match).",
-                hint="Close other sign-in tabs and sign in again.",
             )
         assert result.code is not None
         return result.code

@@ -8,6 +8,7 @@ is kept in ``detail`` after :func:`app.errors.redact`, never a token or secret.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,9 +23,17 @@ REJECTED_CREDENTIAL_CODES = frozenset({
 })
 """Error codes with which AWS rejects temporary role credentials as expired or invalid."""
 
+SIGNATURE_CODES = frozenset({"SignatureDoesNotMatch", "InvalidSignatureException", "IncompleteSignature"})
+"""Error codes with which AWS refuses a request's signature: a clock that is off or a request changed
+on the way, not an expired sign-in."""
+
 SIGN_IN_AGAIN = "Sign in again."
 CHECK_NETWORK = "Check your network or proxy settings, then try again."
 TRY_LATER = "Wait a minute, then try again."
+CHECK_CLOCK = (
+    "Set this computer's clock to the right time (turn on automatic time, e.g. sudo timedatectl set-ntp true), "
+    "check that no proxy changes requests to AWS, then try again; signing in again does not help."
+)
 
 
 class SsoError(WizardError):
@@ -76,6 +85,10 @@ class NotFound(SsoError):
 
 class Throttled(SsoError):
     """AWS kept refusing requests because too many were sent."""
+
+
+class SignatureRejected(SsoError):
+    """AWS refused the request's signature: usually the computer's clock is off (clock skew)."""
 
 
 class NetworkError(SsoError):
@@ -246,129 +259,151 @@ def _client_error_parts(error: Any) -> tuple[str, str, int, dict]:
     return str(error_code(error) or ""), message, http_status(error), response
 
 
+@dataclass(frozen=True)
+class ErrorRule:
+    """How one AWS error code is told to the person: the error class, the message and the next step.
+
+    ``message`` may name ``{code}`` and ``{status}``."""
+
+    kind: type[SsoError]
+    message: str
+    hint: str
+
+
+_SESSION_INVALID = ErrorRule(SessionExpired, "Your sign-in has expired or is no longer valid.", SIGN_IN_AGAIN)
+_REGISTRATION_REFUSED = ErrorRule(
+    LoginFailed, "This app's sign-in registration is no longer accepted by IAM Identity Center.", SIGN_IN_AGAIN
+)
+_THROTTLED = ErrorRule(Throttled, "AWS is limiting how fast requests can be made.", TRY_LATER)
+_NOT_ALLOWED = ErrorRule(
+    AccessDenied,
+    "You are signed in but not allowed to use this account or role.",
+    "Ask your administrator for access; after it is granted, sign in again.",
+)
+_CREDENTIALS_REJECTED = ErrorRule(
+    SessionExpired, "The temporary role credentials were rejected as expired or invalid.", SIGN_IN_AGAIN
+)
+_INTERNAL = ErrorRule(ServiceError, "AWS had an internal error ({code}).", TRY_LATER)
+_SIGNATURE_REJECTED = ErrorRule(
+    SignatureRejected,
+    "AWS could not verify the signature of the request ({code}): usually this computer's clock is off "
+    "(clock skew), or something between here and AWS changed the request.",
+    CHECK_CLOCK,
+)
+
+ERROR_RULES: dict[str, ErrorRule] = {
+    "UnauthorizedException": _SESSION_INVALID,
+    "InvalidGrantException": ErrorRule(
+        LoginFailed, "The sign-in code was not accepted (it was already used or is no longer valid).", SIGN_IN_AGAIN
+    ),
+    "AccessDeniedException": ErrorRule(LoginDenied, "The sign-in request was denied.", "Sign in again and choose Allow."),
+    "ExpiredTokenException": ErrorRule(
+        LoginExpired,
+        "The sign-in request expired before it was approved.",
+        "Start the sign-in again and approve it within a few minutes.",
+    ),
+    "AuthorizationPendingException": ErrorRule(
+        LoginExpired,
+        "The sign-in request was not approved yet.",
+        "Approve it in the browser, or start the sign-in again.",
+    ),
+    "InvalidClientException": _REGISTRATION_REFUSED,
+    "UnauthorizedClientException": _REGISTRATION_REFUSED,
+    "InvalidScopeException": ErrorRule(
+        RequestRejected,
+        "IAM Identity Center did not accept the requested sign-in scopes.",
+        "Check sso_registration_scopes in the sso-session (sso:account:access is the usual value).",
+    ),
+    "InvalidRedirectUriException": ErrorRule(
+        RequestRejected,
+        "IAM Identity Center did not accept the local callback address for browser sign-in.",
+        "Sign in with a device code instead.",
+    ),
+    "UnsupportedGrantTypeException": ErrorRule(
+        RequestRejected,
+        "IAM Identity Center does not support this sign-in method here.",
+        "Sign in with a device code instead.",
+    ),
+    "InvalidClientMetadataException": ErrorRule(
+        RequestRejected,
+        "IAM Identity Center rejected this app's sign-in registration.",
+        "Check the start URL and SSO region, then sign in again.",
+    ),
+    **{code: _THROTTLED for code in THROTTLE_CODES},
+    "ForbiddenException": _NOT_ALLOWED,
+    "AccessDenied": _NOT_ALLOWED,
+    "ResourceNotFoundException": ErrorRule(
+        NotFound,
+        "That account or role was not found, or is not assigned to you.",
+        "Check the account ID and role name; list your accounts to see what you can use.",
+    ),
+    **{code: _CREDENTIALS_REJECTED for code in REJECTED_CREDENTIAL_CODES - SIGNATURE_CODES},
+    **{code: _SIGNATURE_REJECTED for code in SIGNATURE_CODES},
+    "InvalidRequestException": ErrorRule(
+        RequestRejected,
+        "AWS rejected the request as invalid.",
+        "Check the start URL, SSO region, account ID and role name.",
+    ),
+    "InternalServerException": _INTERNAL,
+    "InternalFailure": _INTERNAL,
+}
+"""Each AWS error code the app knows, and how it is told."""
+
+_REFRESH_REFUSED = ErrorRule(
+    SessionExpired, "Your sign-in could not be renewed (IAM Identity Center answered {code}).", SIGN_IN_AGAIN
+)
+
+CONTEXT_RULES: dict[tuple[str, str], ErrorRule] = {
+    **{("refresh", code): _REFRESH_REFUSED for code in _REFRESH_REFUSALS},
+    ("refresh", "InvalidGrantException"): ErrorRule(
+        SessionExpired,
+        "Your IAM Identity Center session has ended, so it cannot be renewed automatically.",
+        SIGN_IN_AGAIN,
+    ),
+    ("login", "InvalidRequestException"): ErrorRule(
+        RequestRejected,
+        "IAM Identity Center rejected the sign-in request.",
+        "Check the start URL and SSO region, then sign in again.",
+    ),
+    ("role", "ResourceNotFoundException"): ErrorRule(
+        NotFound,
+        "That role or account was not found, or is not assigned to you.",
+        "Check the account ID and role name; list your accounts to see what you can use.",
+    ),
+}
+"""Where a code means something else in one context: ``(context, code)`` → the rule used instead."""
+
+_KMS_RULE = ErrorRule(
+    ServiceError,
+    "IAM Identity Center could not use its encryption key ({reason}).",
+    "Ask your AWS administrator to check the KMS key configured for IAM Identity Center.",
+)
+
+
 def translate_client_error(error: Any, *, operation: str | None = None, context: str = "") -> SsoError:
     """A typed error for a botocore ``ClientError`` (an error the service sent back).
 
-    ``context`` adjusts the wording: ``"refresh"`` (CreateToken with a refresh token),
+    ``context`` picks the per-context rules: ``"refresh"`` (CreateToken with a refresh token),
     ``"login"`` (the sign-in flows), ``"role"`` (GetRoleCredentials), or empty.
     """
     code, server_text, status, response = _client_error_parts(error)
     operation = operation or getattr(error, "operation_name", None)
     reason = str(response.get("reason") or "")
-    common = dict(code=code or None, operation=operation, detail=server_text or None)
+    fields = {"code": code or None, "operation": operation, "detail": server_text or None}
 
     if reason in _KMS_REASONS:
-        return ServiceError(
-            f"IAM Identity Center could not use its encryption key ({reason}).",
-            hint="Ask your AWS administrator to check the KMS key configured for IAM Identity Center.",
-            **common,
-        )
-    if context == "refresh" and code in _REFRESH_REFUSALS:
-        return SessionExpired(
-            f"Your sign-in could not be renewed (IAM Identity Center answered {code}).",
-            hint=SIGN_IN_AGAIN,
-            **common,
-        )
-    if code == "UnauthorizedException":
-        return SessionExpired(
-            "Your SSO session has expired or is no longer valid.", hint=SIGN_IN_AGAIN, **common
-        )
-    if code == "InvalidGrantException":
-        if context == "refresh":
-            return SessionExpired(
-                "Your IAM Identity Center session has ended, so it cannot be renewed automatically.",
-                hint=SIGN_IN_AGAIN,
-                **common,
-            )
-        return LoginFailed(
-            "The sign-in code was not accepted (it was already used or is no longer valid).",
-            hint=SIGN_IN_AGAIN,
-            **common,
-        )
-    if code == "AccessDeniedException":
-        return LoginDenied("The sign-in request was denied.", hint="Sign in again and choose Allow.", **common)
-    if code == "ExpiredTokenException":
-        return LoginExpired(
-            "The sign-in request expired before it was approved.",
-            hint="Start the sign-in again and approve it within a few minutes.",
-            **common,
-        )
-    if code == "AuthorizationPendingException":
-        return LoginExpired(
-            "The sign-in request was not approved yet.",
-            hint="Approve it in the browser, or start the sign-in again.",
-            **common,
-        )
-    if code in ("InvalidClientException", "UnauthorizedClientException"):
-        return LoginFailed(
-            "This app's sign-in registration is no longer accepted by IAM Identity Center.",
-            hint=SIGN_IN_AGAIN,
-            **common,
-        )
-    if code == "InvalidScopeException":
-        return RequestRejected(
-            "IAM Identity Center did not accept the requested sign-in scopes.",
-            hint="Check sso_registration_scopes in the sso-session (sso:account:access is the usual value).",
-            **common,
-        )
-    if code == "InvalidRedirectUriException":
-        return RequestRejected(
-            "IAM Identity Center did not accept the local callback address for browser sign-in.",
-            hint="Sign in with a device code instead.",
-            **common,
-        )
-    if code == "UnsupportedGrantTypeException":
-        return RequestRejected(
-            "IAM Identity Center does not support this sign-in method here.",
-            hint="Sign in with a device code instead.",
-            **common,
-        )
-    if code == "InvalidClientMetadataException":
-        return RequestRejected(
-            "IAM Identity Center rejected this app's sign-in registration.",
-            hint="Check the start URL and SSO region, then sign in again.",
-            **common,
-        )
-    if code in THROTTLE_CODES:
-        return Throttled("AWS is limiting how fast requests can be made.", hint=TRY_LATER, **common)
-    if code in ("ForbiddenException", "AccessDenied"):
-        return AccessDenied(
-            "You are signed in but not allowed to use this account or role.",
-            hint="Ask your administrator for access; after it is granted, sign in again.",
-            **common,
-        )
-    if code == "ResourceNotFoundException":
-        what = "role or account" if context == "role" else "account or role"
-        return NotFound(
-            f"That {what} was not found, or is not assigned to you.",
-            hint="Check the account ID and role name; list your accounts to see what you can use.",
-            **common,
-        )
-    if code in REJECTED_CREDENTIAL_CODES:
-        return SessionExpired(
-            "The temporary role credentials were rejected as expired or invalid.", hint=SIGN_IN_AGAIN, **common
-        )
-    if code == "InvalidRequestException":
-        if context == "login":
-            return RequestRejected(
-                "IAM Identity Center rejected the sign-in request.",
-                hint="Check the start URL and SSO region, then sign in again.",
-                **common,
-            )
-        return RequestRejected(
-            "AWS rejected the request as invalid.",
-            hint="Check the start URL, SSO region, account ID and role name.",
-            **common,
-        )
-    if code in ("InternalServerException", "InternalFailure") or status >= 500:
-        return ServiceError(
-            f"AWS had an internal error ({code or 'HTTP ' + str(status)}).", hint=TRY_LATER, **common
-        )
+        return _KMS_RULE.kind(_KMS_RULE.message.format(reason=reason), hint=_KMS_RULE.hint, **fields)
+    rule = CONTEXT_RULES.get((context, code)) or ERROR_RULES.get(code)
+    if rule is None and status >= 500:
+        rule = _INTERNAL
+    if rule is not None:
+        message = rule.message.format(code=code or f"HTTP {status}", status=status)
+        return rule.kind(message, hint=rule.hint, **fields)
     label = code or f"HTTP {status}"
     return ServiceError(
         f"AWS returned an unexpected error ({label}) for {operation or 'the request'}.",
         hint="Try again; if it keeps happening, run with --debug and report it.",
-        **common,
+        **fields,
     )
 
 
@@ -376,31 +411,28 @@ def translate_error(error: BaseException, *, operation: str | None = None, conte
     """Any exception from a botocore call → a typed :class:`WizardError` (WizardErrors pass through)."""
     if isinstance(error, WizardError):
         return error
-    try:
-        from botocore.exceptions import (
-            BotoCoreError,
-            ClientError,
-            ConnectionError as BotoConnectionError,
-            HTTPClientError,
-            NoRegionError,
-            UnknownRegionError,
-        )
-    except ImportError:  # pragma: no cover - botocore is a dependency
-        BotoCoreError = ClientError = HTTPClientError = BotoConnectionError = ()  # type: ignore
-        NoRegionError = UnknownRegionError = ()  # type: ignore
-    if ClientError and isinstance(error, ClientError):
+    from botocore.exceptions import (  # only when an error is translated: keeps botocore off the start-up path
+        BotoCoreError,
+        ClientError,
+        ConnectionError as BotoConnectionError,
+        HTTPClientError,
+        NoRegionError,
+        UnknownRegionError,
+    )
+
+    if isinstance(error, ClientError):
         return translate_client_error(error, operation=operation, context=context)
-    if NoRegionError and isinstance(error, (NoRegionError, UnknownRegionError)):
+    if isinstance(error, (NoRegionError, UnknownRegionError)):
         return RegionError(
             "The SSO region is missing or not valid.",
             hint="Set sso_region (for example us-east-1) to the region of your IAM Identity Center.",
             operation=operation,
         )
-    if BotoConnectionError and isinstance(error, (BotoConnectionError, HTTPClientError)):
+    if isinstance(error, (BotoConnectionError, HTTPClientError)):
         return network_error(error, operation=operation)
     if isinstance(error, (OSError, TimeoutError)):
         return network_error(error, operation=operation)
-    if BotoCoreError and isinstance(error, BotoCoreError):
+    if isinstance(error, BotoCoreError):
         return ServiceError(
             f"The AWS SDK could not complete {operation or 'the request'} ({type(error).__name__}).",
             hint="Try again; if it keeps happening, run with --debug and report it.",

@@ -61,6 +61,7 @@ from app.signin.token_cache import (
 log = logging.getLogger(__name__)
 
 METHODS = ("pkce", "device")
+PROBE_TIMEOUT = 10.0
 LOGIN_LOCK_TIMEOUT = OVERALL_TIMEOUT + 300
 REFRESH_LOCK_TIMEOUT = 30.0
 WAITING_FOR_OTHER_WINDOW = (
@@ -80,6 +81,21 @@ class LoginPrompt:
     user_code: str | None
     expires_at: datetime
     browser_opened: bool
+
+
+@dataclass(frozen=True)
+class MethodChoice:
+    """How a sign-in will go: ``method`` (``"pkce"``, the browser, or ``"device"``, a code),
+    whether it was ``asked`` for or decided here, and ``reason``, why, in plain words."""
+
+    method: str
+    asked: bool
+    reason: str
+    fixed: bool = False  # the other method cannot be used (a profile without an sso-session)
+
+    @property
+    def with_browser(self) -> bool:
+        return self.method == "pkce"
 
 
 @dataclass(frozen=True)
@@ -115,11 +131,11 @@ class _Flight:
         self._lock = threading.Lock()
         self._prompt: LoginPrompt | None = None
         self._notice: str | None = None
-        self._listeners: list[Callable[[LoginPrompt], None]] = []
-        self._notice_listeners: list[Callable[[str], None]] = []
+        self._listeners: list[Callable[[LoginPrompt], object]] = []
+        self._notice_listeners: list[Callable[[str], object]] = []
 
     def listen(
-        self, callback: Callable[[LoginPrompt], None] | None, on_notice: Callable[[str], None] | None = None
+        self, callback: Callable[[LoginPrompt], object] | None, on_notice: Callable[[str], object] | None = None
     ) -> None:
         with self._lock:
             if callback is not None:
@@ -159,7 +175,7 @@ class _Flight:
         return self.result
 
 
-def _safe_call(callback: Callable[[Any], None], value: Any) -> None:
+def _safe_call(callback: Callable[[Any], object], value: Any) -> None:
     try:
         callback(value)
     except Exception:  # a display callback must not break the sign-in
@@ -217,6 +233,22 @@ class LoginService:
 
     # ------------------------------------------------------------------ login
 
+    def choose_method(self, target: SsoTarget | None = None, requested: str | None = None) -> MethodChoice:
+        """The sign-in method every caller uses: ``requested`` when given, else the browser where one
+        can open and a code where none can (SSH without a display, no display at all). A profile
+        without an sso-session always signs in with a code, as the AWS CLI does."""
+        if requested is not None and requested not in METHODS:
+            raise ValueError(f"unknown sign-in method {requested!r}; use one of {METHODS}")
+        if target is not None and target.is_legacy:
+            return MethodChoice("device", requested == "device",
+                                "a profile without an sso-session signs in with a code", fixed=True)
+        if requested is not None:
+            return MethodChoice(requested, True, "as asked")
+        if self.browser.likely():
+            return MethodChoice("pkce", False, "a browser can open here")
+        why = getattr(self.browser, "why_not", lambda: None)() or "no browser can open here"
+        return MethodChoice("device", False, why)
+
     def login(
         self,
         target: SsoTarget,
@@ -224,8 +256,8 @@ class LoginService:
         method: str = "pkce",
         open_browser: bool = True,
         force: bool = False,
-        on_prompt: Callable[[LoginPrompt], None] | None = None,
-        on_notice: Callable[[str], None] | None = None,
+        on_prompt: Callable[[LoginPrompt], object] | None = None,
+        on_notice: Callable[[str], object] | None = None,
         cancel: CancelToken | None = None,
     ) -> TokenStatus:
         """Sign in to ``target`` and return the new status.
@@ -284,9 +316,9 @@ class LoginService:
         method: str = "pkce",
         open_browser: bool = True,
         force: bool = False,
-        on_sign_in: Callable[[], None] | None = None,
-        on_prompt: Callable[[LoginPrompt], None] | None = None,
-        on_notice: Callable[[str], None] | None = None,
+        on_sign_in: Callable[[], object] | None = None,
+        on_prompt: Callable[[LoginPrompt], object] | None = None,
+        on_notice: Callable[[str], object] | None = None,
         cancel: CancelToken | None = None,
     ) -> SignInResult:
         """The one sign-in use case: when ``target``'s session is valid, or renews with its refresh
@@ -377,10 +409,10 @@ class LoginService:
         method: str,
         open_browser: bool,
         force: bool,
-        publish: Callable[[LoginPrompt], None],
+        publish: Callable[[LoginPrompt], object],
         cancel: CancelToken,
         *,
-        notify: Callable[[str], None] | None = None,
+        notify: Callable[[str], object] | None = None,
     ) -> TokenStatus:
         started_ns = time.time_ns()
 
@@ -411,7 +443,7 @@ class LoginService:
         target: SsoTarget,
         method: str,
         open_browser: bool,
-        publish: Callable[[LoginPrompt], None],
+        publish: Callable[[LoginPrompt], object],
         cancel: CancelToken,
     ) -> TokenStatus:
         issuer = run_cancellable(lambda: self._issuer_url(target), cancel)
@@ -454,6 +486,13 @@ class LoginService:
 
     # -- registration
 
+    def _cached_registration(self, target: SsoTarget, *, pkce: bool) -> Registration | None:
+        """The cached client registration for this flow, when it can still be used."""
+        cached = self.cache.load_registration(target)
+        if cached is not None and cached.usable(self._clock()) and cached.for_auth_code == pkce:
+            return cached
+        return None
+
     def _registration(
         self,
         target: SsoTarget,
@@ -465,8 +504,8 @@ class LoginService:
         renew: bool = False,
     ) -> Registration:
         if not renew:
-            cached = self.cache.load_registration(target)
-            if cached is not None and cached.usable(self._clock()) and cached.for_auth_code == pkce:
+            cached = self._cached_registration(target, pkce=pkce)
+            if cached is not None:
                 return cached
         name = target.session_name if target.session_name is not None else str(int(self._clock().timestamp()))
         request: dict[str, Any] = {"clientName": f"botocore-client-{name}", "clientType": "public"}
@@ -511,7 +550,7 @@ class LoginService:
         target: SsoTarget,
         issuer: str,
         open_browser: bool,
-        publish: Callable[[LoginPrompt], None],
+        publish: Callable[[LoginPrompt], object],
         cancel: CancelToken,
     ) -> dict[str, Any]:
         import uuid
@@ -525,12 +564,16 @@ class LoginService:
             verifier = make_code_verifier()
             challenge = code_challenge(verifier)
             oidc = self._oidc(target)
-            registration = self._registration(target, oidc, pkce=True, issuer=issuer, cancel=cancel)
-            cancel.raise_if_cancelled()
             try:
                 base = self.clients.oidc_base_url(target.region)
             except Exception as error:
                 raise translate_error(error, operation="RegisterClient", context="login") from None
+            registration = self._cached_registration(target, pkce=True)
+            if registration is None:  # registering asks the service: it answered
+                registration = self._registration(target, oidc, pkce=True, issuer=issuer, cancel=cancel, renew=True)
+            else:  # nothing asked the service yet: make sure it answers before waiting on the browser
+                run_cancellable(lambda: probe_service(base), cancel)
+            cancel.raise_if_cancelled()
             url = authorize_url(
                 base,
                 client_id=registration.client_id,
@@ -559,7 +602,7 @@ class LoginService:
 
     def _show(
         self,
-        publish: Callable[[LoginPrompt], None],
+        publish: Callable[[LoginPrompt], object],
         method: str,
         url: str,
         open_browser: bool,
@@ -594,7 +637,7 @@ class LoginService:
         target: SsoTarget,
         issuer: str,
         open_browser: bool,
-        publish: Callable[[LoginPrompt], None],
+        publish: Callable[[LoginPrompt], object],
         cancel: CancelToken,
     ) -> dict[str, Any]:
         from app.signin.device_flow import DEVICE_GRANT_TYPE, DeviceAuthorization, attempt, poll
@@ -810,7 +853,7 @@ class LoginService:
                 f"({_parenthetical(note)}). It ends by itself when it expires."
             )
         if roles_removed:
-            message += f" Removed {roles_removed} cached role credential file{'s' if roles_removed != 1 else ''}."
+            message += f" Removed {_role_keys(roles_removed)}."
         return LogoutResult(server_ok=server_ok, removed=tuple(removed), message=message)
 
     def logout_all(self) -> LogoutResult:
@@ -843,8 +886,8 @@ class LoginService:
         except OSError:
             candidates = []
         for path in candidates:
-            document = self.cache.read_document(path)
-            if not document or document.get("ProviderType") != "sso":
+            role_keys = self.cache.read_document(path)
+            if not role_keys or role_keys.get("ProviderType") != "sso":
                 continue
             try:
                 path.unlink()
@@ -853,11 +896,11 @@ class LoginService:
             removed.append(path)
             roles += 1
         if sessions == 0 and roles == 0:
-            message = "You were not signed in to any SSO session."
+            message = "You were not signed in to any IAM Identity Center portal."
         else:
-            message = f"Signed out of {sessions} SSO session{'s' if sessions != 1 else ''}"
+            message = f"Signed out of {sessions} sign-in{'s' if sessions != 1 else ''}"
             if roles:
-                message += f" and removed {roles} cached role credential file{'s' if roles != 1 else ''}"
+                message += f" and removed {_role_keys(roles)}"
             message += "."
         if failures:
             message += (
@@ -866,6 +909,39 @@ class LoginService:
                 + "; the local sign-in was removed anyway and the session ends by itself when it expires."
             )
         return LogoutResult(server_ok=failures == 0, removed=tuple(removed), message=message)
+
+
+def probe_service(base_url: str, timeout: float = PROBE_TIMEOUT) -> None:
+    """Check that the sign-in service at ``base_url`` answers at all (any HTTP answer will do), so a
+    browser sign-in that cannot reach it fails now; NetworkError, as for any AWS call, when not.
+    A TLS failure is left to the real calls, which use botocore's certificate settings."""
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    from app.signin.errors import network_error
+
+    request = urllib.request.Request(base_url.rstrip("/") + "/", method="GET",
+                                     headers={"User-Agent": "aws-sso-wizard"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout):
+            return
+    except urllib.error.HTTPError as error:
+        error.close()  # the service answered, if only to say no
+    except ssl.SSLError:
+        log.debug("the sign-in service's TLS check failed in the probe; the sign-in calls decide")
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, ssl.SSLError):
+            return
+        cause = error.reason if isinstance(error.reason, BaseException) else error
+        raise network_error(cause, url=base_url, operation="CreateToken") from None
+    except OSError as error:
+        raise network_error(error, url=base_url, operation="CreateToken") from None
+
+
+def _role_keys(count: int) -> str:
+    """``the AWS CLI's temporary keys for 2 roles``: the role credential files, in plain words."""
+    return f"the AWS CLI's temporary keys for {count} role{'s' if count != 1 else ''}"
 
 
 def _parenthetical(sentence: str | None) -> str:

@@ -388,6 +388,7 @@ def whoami_profile(
     """Who a profile signs in as. SSO profiles use this app's sign-in (its cached token, renewed when
     needed); other profiles use botocore's own credential chain for that profile."""
     from app.config.model import load_aws_config
+    from app.program import command
     from app.signin.login import LoginService
 
     config = config or load_aws_config()
@@ -395,7 +396,7 @@ def whoami_profile(
     if profile is None:
         raise WizardError(
             f"There is no profile named “{profile_name}” in {config.path}.",
-            hint="Check the name (aws-sso-wizard profiles lists them).",
+            hint=f"Check the name ({command('profiles')} lists them).",
         )
     login = login or LoginService()
     if profile.is_sso:

@@ -1,6 +1,7 @@
 """SSO start URL rules, as the AWS CLI v2 applies them (interop spec §3.5).
 
 * ``check_start_url`` — is this text usable as a start URL at all (https, a real host name)?
+* ``complete_start_url`` — a start URL typed without ``https://`` made whole.
 * ``resolve_start_url`` — for a vanity URL (a host AWS does not own) follow the one redirect the
   CLI follows and derive the SSO region from the portal host.
 * ``region_from_start_url`` — the region carried by an AWS portal host name, if any.
@@ -56,6 +57,7 @@ _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 _REDIRECT_CODES = (301, 302, 303, 307, 308)
 _CONSOLE_HOSTS = ("console.aws.amazon.com", "signin.aws.amazon.com", "aws.amazon.com")
 _EXAMPLE = "https://my-company.awsapps.com/start"
+_DIRECTORY_ID = re.compile(r"^d-[0-9a-f]{10}$", re.IGNORECASE)
 
 
 class ResolvedStartUrl(NamedTuple):
@@ -105,6 +107,9 @@ def check_start_url(url: str) -> str | None:
         return "The start URL must not contain spaces or line breaks."
     if stripped != text:
         return "Remove the spaces before or after the start URL."
+    if _DIRECTORY_ID.match(text):
+        return (f"“{text}” is an identity store ID, not a web address: your start URL is probably "
+                f"https://{text}.awsapps.com/start")
     if "://" not in text:
         return f"Start the URL with https:// (for example https://{text})."
     try:
@@ -137,6 +142,24 @@ def check_start_url(url: str) -> str | None:
     return None
 
 
+def complete_start_url(text: str) -> str:
+    """``text`` with ``https://`` added when it was typed without one and is then a usable start URL
+    (``my-org.awsapps.com/start`` → ``https://my-org.awsapps.com/start``; an ``awsapps.com`` host
+    alone gets the portal's ``/start``); anything else comes back as it was, for
+    :func:`check_start_url` to explain."""
+    stripped = (text or "").strip()
+    if not stripped or "://" in stripped or _DIRECTORY_ID.match(stripped):
+        return text
+    candidate = "https://" + stripped
+    host = _host(candidate)
+    if not host or "." not in host or check_start_url(candidate):
+        return text
+    parts = urllib.parse.urlsplit(candidate)
+    if host.endswith(".awsapps.com") and parts.path in ("", "/") and not parts.query:
+        candidate = f"https://{parts.netloc}/start"
+    return candidate
+
+
 def _normalise(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     host = (parts.hostname or "").lower()
@@ -150,7 +173,7 @@ def _normalise(url: str) -> str:
 def same_start_url(a: str | None, b: str | None) -> bool:
     """Start URLs that lead to the same portal: a trailing slash, the case of the scheme and host,
     and a default port do not count."""
-    return bool(a) and bool(b) and _normalise(a.strip()) == _normalise(b.strip())
+    return bool(a and b) and _normalise((a or "").strip()) == _normalise((b or "").strip())
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -113,10 +113,12 @@ class SsoTarget:
 
     def sign_in_hint(self, *, again: bool = False) -> str:
         """The next step after "not signed in" / "expired", with the command when one names it."""
+        from app.program import command
+
         words = "Sign in again" if again else "Sign in first"
         if self.session_name is None:
-            return f"{words} (aws-sso-wizard login PROFILE, with one of its profiles)."
-        return f"{words}: aws-sso-wizard login --sso-session {shlex.quote(self.session_name)}"
+            return f"{words} ({command('login', 'PROFILE')}, with one of its profiles)."
+        return f"{words}: {command('login', '--sso-session', shlex.quote(self.session_name))}"
 
     @property
     def label(self) -> str:

@@ -15,6 +15,7 @@ from textual.widgets import Button, Static
 
 from app.errors import Cancelled, WizardError, redact
 from app.paths import display_text
+from app.untrusted import shown
 from screens.dialogs.modal import GuardedModal
 
 
@@ -124,10 +125,11 @@ def present_error(target: App | Screen, error: BaseException | str, *, title: st
 
 
 def describe_error(error: BaseException) -> str:
-    """What to show a person about ``error``: its message and hint, never a secret, home as ``~``."""
+    """What to show a person about ``error``: its message and hint, never a secret, home as ``~``,
+    control characters escaped."""
     if isinstance(error, WizardError):
-        return display_text(str(error))
-    return display_text(f"{type(error).__name__}: {redact(str(error))}")
+        return shown(display_text(str(error)), lines=True)
+    return shown(display_text(f"{type(error).__name__}: {redact(str(error))}"), lines=True)
 
 
 def bug_traceback(error: BaseException) -> str:
@@ -140,4 +142,4 @@ def bug_traceback(error: BaseException) -> str:
         if frame.line:
             lines.append(f"    {frame.line.strip()}")
     lines.append(f"{type(error).__name__}: {error!s}")
-    return display_text(redact("\n".join(lines)))
+    return shown(display_text(redact("\n".join(lines))), lines=True)

@@ -1,5 +1,6 @@
 """The profile browser's details pane: one profile's :class:`app.profiles.browser.Details`,
-each ``label: value`` on one line when it fits, else wrapped under its label."""
+each ``label: value`` on one line when it fits, else wrapped under its label. Text from the
+config is shown escaped (:func:`app.untrusted.shown`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from app.profiles.browser import Details, Field
+from app.untrusted import shown
 
 DEFAULT_WIDTH = 38 - 3  # the pane's width beside the table (assets/profiles.tcss) less border and padding
 
@@ -32,12 +34,12 @@ def render_details(details: Details | None, width: int) -> Text:
     text = Text()
     if details is None:
         return text
-    text.append(f"{details.title}\n", style="bold")
+    text.append(f"{shown(details.title)}\n", style="bold")
     text.append(f"{details.kind}\n\n", style="italic")
     for fact in details.facts:
         _field(text, fact, width)
     for section in details.sections:
-        text.append(f"\n{section.title}\n", style="bold underline")
+        text.append(f"\n{shown(section.title)}\n", style="bold underline")
         for item in section.fields:
             _field(text, item, width)
     return text
@@ -47,6 +49,7 @@ def _field(text: Text, item: Field, width: int) -> None:
     """``label: value`` on one line when it fits in ``width`` cells; else the label on its own line
     and the value under it, indented, broken after a space, slash or comma where it can be."""
     style = "bold red" if item.problem else "bold"
+    item = Field(shown(item.label), shown(item.value), item.separator, item.problem)
     if len(item.label) + len(item.separator) + len(item.value) <= width:
         text.append(item.label, style=style)
         text.append(f"{item.separator}{item.value}\n")

@@ -145,6 +145,7 @@ class FilterList(Vertical, Generic[T]):
             except ValueError:
                 index = 0
             option_list.highlighted = index
+            self.call_after_refresh(option_list.scroll_to_highlight)  # once the list has its size
         self._update_count()
         self.post_message(self.Highlighted(self, self.highlighted))
 

@@ -49,7 +49,7 @@ def check_row(status: str, title: str, message: str = "", fix: str = ""):
     from rich.table import Table
 
     mark, style = STATUS_MARKS.get(status, ("?", ""))
-    body = Text()
+    body = Text(overflow="fold")  # a long link is wrapped, never cut with "…"
     body.append(title, style="bold")
     if message:
         body.append("\n" + message)

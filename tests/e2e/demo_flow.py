@@ -129,7 +129,7 @@ def drive_demo(t: Tmux, sandbox: Path, *, on_done=None) -> DemoRun:
     t.keys("Enter")
 
     # 7. Review: the diff; a fast double Enter writes once and lands on Done.
-    screens["review"] = t.wait_for(f"+[profile {PROFILE}]")
+    screens["review"] = t.wait_for(f"+ [profile {PROFILE}]")
     settle()
     t.keys("Enter", "Enter")
     screens["done"] = t.wait_for("All set!")

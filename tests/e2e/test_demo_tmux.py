@@ -76,5 +76,29 @@ def test_ctrl_q_mid_flow_writes_nothing(tmp_path):
         t.wait_for("Step 4 of 8", timeout=30)
         t.wait_for("12 accounts")
         t.keys("C-q")
-        t.wait_for("EXIT-CODE:0", timeout=20)
+        screen = t.wait_for("EXIT-CODE:130", timeout=20)
+    assert "Cancelled: nothing was written to" in screen
+    assert not (sandbox / ".aws" / "config").exists()
+
+
+@pytest.mark.parametrize("step", ["portal", "accounts"])
+def test_ctrl_c_quits_the_wizard_at_once_writing_nothing(tmp_path, step):
+    """As `aws configure sso`: Ctrl+C ends it there and then, exit code 130, nothing written."""
+    from tests.e2e.demo_flow import CLI, ROOT, demo_env, settle
+
+    sandbox = tmp_path / "sandbox"
+    with Tmux(width=110, height=36) as t:
+        t.start([CLI, "demo", "--keep", str(sandbox)], env=demo_env(tmp_path), cwd=str(ROOT))
+        t.wait_for("Press Enter to continue", timeout=30)
+        settle()
+        t.keys("Enter")
+        t.wait_for("demo-archive.awsapps.com")
+        if step == "accounts":
+            settle()
+            t.keys("Enter")
+            t.wait_for("12 accounts", timeout=30)
+        t.keys("C-c")
+        screen = t.wait_for("EXIT-CODE:", timeout=10)
+    assert "EXIT-CODE:130" in screen, screen
+    assert "Cancelled: nothing was written to" in screen
     assert not (sandbox / ".aws" / "config").exists()

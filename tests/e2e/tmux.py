@@ -90,6 +90,22 @@ class Tmux:
     def type(self, text: str) -> None:
         self._run("send-keys", "-t", "t", "-l", text)
 
+    def paste(self, text: str) -> None:
+        """Paste ``text`` as a terminal does (bracketed when the program asked for it)."""
+        self._run("set-buffer", "--", text)
+        self._run("paste-buffer", "-p", "-t", "t")
+
+    def wait_gone(self, text: str, *, timeout: float = 15.0, poll: float = 0.05) -> str:
+        """Wait until the screen no longer shows ``text``; return the screen."""
+        deadline = time.perf_counter() + timeout
+        screen = self.capture()
+        while time.perf_counter() < deadline:
+            screen = self.capture()
+            if text not in screen:
+                return screen
+            time.sleep(poll)
+        raise TmuxError(f"timed out waiting for {text!r} to go; the terminal shows:\n{screen}")
+
     def escape(self) -> None:
         self.keys("Escape")
         time.sleep(0.3)

@@ -43,3 +43,28 @@ async def wait_for(pilot, predicate: Callable[[], bool], *, timeout: float = 15.
             detail = f"; last error: {last_error!r}" if last_error is not None else ""
             raise AssertionError(f"timed out waiting for {what or predicate} (screen: {screen}){detail}")
         await pilot.pause(0.02)
+
+
+async def wait_confirm(pilot, *, timeout: float = 15.0, what: str = "the question"):
+    """Wait for a :class:`screens.dialogs.ConfirmDialog` on top, armed (keys count), and return it."""
+    from screens.dialogs import ConfirmDialog
+
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog) and pilot.app.screen.keys_armed,
+                   timeout=timeout, what=what)
+    return pilot.app.screen
+
+
+def burst(pilot, *keys: str) -> None:
+    """Send ``keys`` in one burst, as a paste or keys queued while the app was busy arrive: all read
+    before the app handles the first (``pilot.press`` waits for the app between keys). A key is a
+    character or a key name (``enter``)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for key in keys:
+        if len(key) == 1:
+            event = events.Key(key if key.isalnum() else _character_to_key(key), key)
+        else:
+            event = events.Key(key, "\r" if key == "enter" else None)
+        event.set_sender(pilot.app)
+        pilot.app._driver.send_message(event)
