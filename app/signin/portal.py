@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import random
 import threading
 import time
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ PAGE_SIZE = 100
 DISCOVERY_WORKERS = 16
 STALL_TIMEOUT = 120.0  # give up on throttling only after this long without a single success
 TRANSIENT_ATTEMPTS = 4  # network hiccups and 5xx per request before giving up
+THROTTLE_PAUSE = 0.02  # a refused request waits a jittered 0-40 ms, doubling per refusal in a row...
+THROTTLE_PAUSE_CAP = 0.5  # ...up to half a second; the other workers keep sending meanwhile
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,7 @@ class SsoClient:
         """One portal call through the limiter: retried on throttling while progress is being made,
         a few times on network trouble or 5xx; typed errors otherwise. ``detach`` lets ``cancel``
         interrupt the wait for an in-flight request (for calls on the caller's thread)."""
-        transient = 0
+        transient = throttled = 0
         while True:
             ticket: Ticket = self.limiter.acquire(cancel)
             try:
@@ -178,6 +181,9 @@ class SsoClient:
                             code=code,
                             operation=operation,
                         ) from None
+                    throttled += 1
+                    if cancel.wait(random.uniform(0.0, min(THROTTLE_PAUSE_CAP, THROTTLE_PAUSE * 2**throttled))):
+                        raise Cancelled() from None
                     continue
                 if _is_transient(error) and transient < TRANSIENT_ATTEMPTS - 1:
                     transient += 1
