@@ -10,7 +10,7 @@ Responses are judged in windows of ``min_samples`` answers to requests sent sinc
   callers retry after a short jittered pause and the rate keeps growing.
 * **More refusals** than usual mean the rate is too high: the rate is cut to what went through
   (``sent rate × (1 - refused) / (1 - noise)``, a little under it, never below half).
-* **A cut that did not help** (as many refused after it as before) means the refusals come whatever
+* **A cut that did not help** (as many refused after a cut to what went through as before) means the refusals come whatever
   the rate: that share becomes the ``noise`` and the rate is restored. Between such tests ``noise``
   follows the usual windows, but never above the share the last test showed (so a rising share of
   refusals is never taken for the usual one without a test).
@@ -48,6 +48,7 @@ class _Cut:
     rate: float
     refused: float
     samples: int
+    full: bool  # down to what went through (not held up by the deepest cut or the minimum rate)
 
 
 def _margin(share: float, *samples: int) -> float:
@@ -177,7 +178,7 @@ class AdaptiveRateLimiter:
         else:
             self._ok += 1
         samples = self._ok + self._refused
-        if samples >= self._min_samples or (samples >= 5 and now - self._window_start >= 2.0):
+        if samples >= self._min_samples or (samples >= 5 and now - self._first_sent >= 2.0):
             self._judge(now)
 
     def _new_window(self, now: float) -> None:
@@ -190,7 +191,7 @@ class AdaptiveRateLimiter:
         noise = self._noise
         usual = refused <= noise + _margin(noise, samples)
         cut, self._cut = self._cut, None
-        if cut is not None and not usual:
+        if cut is not None and cut.full and not usual:
             pooled = (refused * samples + cut.refused * cut.samples) / (samples + cut.samples)
             if refused >= cut.refused - _margin(pooled, samples, cut.samples):
                 # slowing down did not help: refusals that come whatever the rate
@@ -207,8 +208,9 @@ class AdaptiveRateLimiter:
         sent_rate = (samples - 1) / span if span >= 0.25 else self._rate
         allowed = min(self._rate, sent_rate) * (1 - refused) / (1 - min(noise, 0.9))
         before = self._rate
-        self._rate = max(self._min_rate, before * self._deepest_cut, min(before, allowed) * self._headroom)
-        self._cut = _Cut(before, refused, samples)
+        target = min(before, allowed) * self._headroom
+        self._rate = max(self._min_rate, before * self._deepest_cut, target)
+        self._cut = _Cut(before, refused, samples, full=self._rate <= target)
         self.decreases += 1
         self._new_window(now)
         self._grown = now
