@@ -2,7 +2,8 @@
 
 IAM Identity Center documents roughly 20 requests per second for the portal API and answers
 ``TooManyRequestsException`` (HTTP 429) beyond that. The limiter hands out sending slots ``1/rate``
-apart, starting at ``initial_rate``; after a quiet second the first ``burst`` callers may go at once.
+apart, starting at ``initial_rate``; after a quiet second the first ``burst`` callers may go at once
+(a refused burst halves the next one; bursts say nothing about the rate and are not judged).
 
 Responses are judged in windows of ``min_samples`` answers to requests sent since the last decision:
 
@@ -39,6 +40,7 @@ class Ticket:
     """Permission to send one request, stamped with when it was granted."""
 
     sent_at: float
+    burst: bool = False  # sent at once with others after a quiet spell, not paced
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class AdaptiveRateLimiter:
         now = clock()
         self._next = now - self._quiet  # the next free sending slot ("quiet" at the start)
         self._credit = 0
+        self._burst_started = self._burst_cut = float("-inf")
         self._grown = now
         self._last_wait = float("-inf")
         self._noise = 0.0
@@ -119,26 +122,31 @@ class AdaptiveRateLimiter:
 
     def reserve(self) -> float:
         """Reserve the next sending slot; return how many seconds to wait before sending."""
+        return self._reserve()[0]
+
+    def _reserve(self) -> tuple[float, bool]:
         with self._lock:
             now = self._clock()
             if now - self._next >= self._quiet:
                 self._credit = self._burst
+                self._burst_started = now
             if self._next < now:
                 self._next = now
             slot = self._next
             self._next += 1.0 / self._rate
-            if self._credit > 0:
+            burst = self._credit > 0
+            if burst:
                 self._credit -= 1
                 slot = now
             wait = slot - now
             if wait > 0:
                 self._last_wait = now
-            return wait
+            return wait, burst
 
     def acquire(self, cancel: CancelToken | None = None) -> Ticket:
         """Wait for a sending slot; each caller reserves the next one, so callers go in turn.
         Raises Cancelled as soon as ``cancel`` fires."""
-        wait = self.reserve()
+        wait, burst = self._reserve()
         if wait > 0:
             if cancel is not None:
                 if cancel.wait(wait):
@@ -147,7 +155,7 @@ class AdaptiveRateLimiter:
                 time.sleep(wait)
         elif cancel is not None and cancel.cancelled:
             raise Cancelled()
-        return Ticket(sent_at=self._clock())
+        return Ticket(sent_at=self._clock(), burst=burst)
 
     # -- feedback
 
@@ -164,9 +172,16 @@ class AdaptiveRateLimiter:
         """A 429 for a request sent with ``ticket``."""
         with self._lock:
             self.throttles += 1
+            if ticket is not None and ticket.burst:
+                if ticket.sent_at >= self._burst_started and self._burst_cut < self._burst_started:
+                    self._burst = max(1, self._burst // 2)  # once per burst: the next one is smaller
+                    self._burst_cut = self._clock()
+                return
             self._count(ticket, refused=True, now=self._clock())
 
     def _count(self, ticket: Ticket | None, *, refused: bool, now: float) -> None:
+        if ticket is not None and ticket.burst:
+            return  # a burst says nothing about the rate
         sent = ticket.sent_at if ticket is not None else now
         if sent < self._window_start:
             return  # sent before the last decision: says nothing about the rate since

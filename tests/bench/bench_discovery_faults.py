@@ -6,7 +6,8 @@ Scenarios, each against a portal that allows 20 requests/s (30 ms latency a requ
 * ``by count``: at most 20 in any one second (a sliding window), no other trouble: the unthrottled time;
 * ``by count + 1/3 429``: the same, and a third of all requests answered 429 at random (seeded);
 * ``by rate``: a token bucket of 20/s (bursts of 5);
-* ``25 % 500s`` / ``25 % resets``: a quarter of requests answered HTTP 500 / cut off, unlimited rate.
+* ``25 % 500s`` / ``25 % resets``: a quarter of requests answered HTTP 500 / cut off, unlimited rate;
+* ``20 % 500s, N broken``: a fifth answered HTTP 500, and every 100th account always fails (left out, named).
 
 Targets: every role right in every run; random 429s within 3x the unthrottled time; the token bucket
 within 1.1x of its floor (N + ceil(N/100)) / 20 s; faults: no run aborted, accounts left out named.
@@ -16,6 +17,7 @@ A run that exceeds ``--cap`` seconds is cancelled and counted as failed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import os
 import shutil
@@ -36,6 +38,7 @@ from bench_role_discovery import TARGET, _expected, _write_token  # noqa: E402
 from app.cancel import CancelToken  # noqa: E402
 from app.emulator import Emulator  # noqa: E402
 from app.emulator.faults import PortalFaults  # noqa: E402
+from app.emulator.org import DemoOrg  # noqa: E402
 from app.signin.login import LoginService  # noqa: E402
 from app.signin.portal import SsoClient  # noqa: E402
 
@@ -62,7 +65,8 @@ class Run:
     final_rate: float
 
 
-def scenarios(seed: int) -> list[Scenario]:
+def scenarios(seed: int, accounts: int) -> list[Scenario]:
+    broken = frozenset(a.account_id for a in DemoOrg.build(accounts).accounts[::100])
     return [
         Scenario("by count", {"rate_limit": LIMIT}, "base"),
         Scenario("by count + 1/3 429", {"rate_limit": LIMIT, "faults": PortalFaults(throttle=1 / 3, seed=seed)},
@@ -71,6 +75,8 @@ def scenarios(seed: int) -> list[Scenario]:
                  "rate"),
         Scenario("25 % 500s", {"faults": PortalFaults(server_errors=0.25, seed=seed)}, "faults"),
         Scenario("25 % resets", {"faults": PortalFaults(resets=0.25, seed=seed)}, "faults"),
+        Scenario(f"20 % 500s, {len(broken)} broken", {"faults": PortalFaults(server_errors=0.2, seed=seed,
+                                                                          failing_accounts=broken)}, "faults"),
     ]
 
 
@@ -123,16 +129,14 @@ def main(argv: list[str] | None = None) -> int:
             del os.environ[key]
         os.environ.update(HOME=str(home), NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost",
                           AWS_EC2_METADATA_DISABLED="true")
-        for scenario in scenarios(args.seed):
+        for scenario in scenarios(args.seed, accounts):
             if args.only and args.only not in scenario.label:
                 continue
             done: list[Run] = []
             for n in range(runs):
                 knobs = dict(scenario.knobs)
                 if "faults" in knobs:  # another seed each run, the same for every build
-                    faults = knobs["faults"]
-                    knobs["faults"] = PortalFaults(throttle=faults.throttle, server_errors=faults.server_errors,
-                                                   resets=faults.resets, seed=faults.seed + n)
+                    knobs["faults"] = dataclasses.replace(knobs["faults"], seed=knobs["faults"].seed + n)
                 with Emulator(accounts=accounts, latency_ms=LATENCY_MS, **knobs) as emu:
                     os.environ.update(emu.endpoint_env())
                     _write_token(home, emu)
@@ -168,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         vs_base = seconds / base if base else float("nan")
         vs_floor = seconds / floor
         if scenario.kind == "faults":
-            ok = aborted == 0 and wrong == left_out
+            ok = aborted == 0 and wrong == left_out == len(faults.failing_accounts)
         else:
             ok = aborted == 0 and wrong == 0
             if scenario.kind == "random":
