@@ -54,6 +54,18 @@ def test_burst_credit_returns_only_after_a_quiet_second():
     assert [limiter.reserve() for _ in range(5)] == [0] * 5
 
 
+def test_a_refused_burst_shrinks_the_next_burst_and_leaves_the_rate_alone():
+    clock = Clock()
+    limiter = AdaptiveRateLimiter(20, min_samples=10, clock=clock, rng=lambda: 0.5)
+    tickets = [limiter.acquire() for _ in range(20)]
+    assert all(ticket.burst for ticket in tickets)
+    for ticket in tickets[5:]:
+        limiter.on_throttle(ticket)  # a bucket of 5 let only 5 of them through
+    assert limiter.rate == 20 and limiter.decreases == 0
+    clock.now += 3
+    assert [limiter.reserve() for _ in range(11)].count(0) == 10  # half the burst, once for that burst
+
+
 def _window(limiter: AdaptiveRateLimiter, clock: Clock, *, refused: int, total: int, spacing: float = 0.05) -> None:
     """``total`` requests sent ``spacing`` apart and answered at once, ``refused`` of them 429 (spread out)."""
     for n in range(total):

@@ -2,9 +2,10 @@
 
 Listing calls go through one :class:`~app.signin.rate_limit.AdaptiveRateLimiter` per client, with botocore's
 own retries turned off so the limiter sees every ``TooManyRequestsException``; a throttled request is
-retried for as long as requests keep succeeding. ``discover_roles`` fans ``ListAccountRoles`` out
-over a bounded pool of worker threads, reports progress on the caller's thread, and returns within
-200 ms of a cancel.
+retried after a short jittered pause for as long as requests keep succeeding. ``discover_roles`` fans
+``ListAccountRoles`` out over a bounded pool of worker threads, reports progress on the caller's
+thread, tries failing accounts again at the end and returns a
+:class:`~app.signin.discovery.RoleDiscovery` naming those left out; it returns within 200 ms of a cancel.
 """
 
 from __future__ import annotations
