@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from app.cancel import CancelToken
+from app.emulator.faults import PortalFaults
 from app.errors import Cancelled
 from app.signin.errors import AccessDenied, NotFound, NotSignedIn, SessionExpired, Throttled
 from app.signin.login import LoginService
@@ -265,3 +266,19 @@ def test_single_calls_cancel_promptly_while_a_request_is_in_flight(emulator_fact
         run()
     # timed from the cancel itself: building the client (botocore's import) is not the point here
     assert cancelled_at and time.monotonic() - cancelled_at[0] < 0.3
+
+
+def test_discovery_with_a_third_of_requests_refused_at_random_keeps_its_pace(emulator_factory, home):
+    emu = emulator_factory(accounts=120, latency_ms=30, rate_limit=20)
+    ids = [a.account_id for a in emu.org.accounts]
+    started = time.monotonic()
+    assert _client(emu, home).discover_roles(ids) == _expected_roles(emu)
+    unthrottled = time.monotonic() - started
+    time.sleep(1.1)  # the service's window empties
+    emu.faults = PortalFaults(throttle=1 / 3, seed=4)
+    client = _client(emu, home)
+    started = time.monotonic()
+    assert client.discover_roles(ids) == _expected_roles(emu)  # every role right
+    throttled = time.monotonic() - started
+    assert client.limiter.throttles >= 20
+    assert throttled <= 3 * unthrottled
