@@ -817,7 +817,13 @@ class LoginService:
         target.require_valid_start_url()
         token = self.cache.load_token(target)
         if token is not None:
-            ok, note = self._server_logout(token.access_token, token.region or target.region)
+            try:  # sso:Logout needs a live access token: an expired one would leave the session running
+                access = self.access_token(target, cancel=cancel)
+            except SessionExpired:
+                access = None  # the renewal was refused: the session has ended already
+            ok, note = True, None
+            if access is not None:
+                ok, note = self._server_logout(access, token.region or target.region)
             if not ok:
                 raise WizardError(
                     f"Could not end the session for {target.label} at AWS ({_parenthetical(note)}), so a new "

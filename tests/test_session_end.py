@@ -1,0 +1,206 @@
+"""When an Identity Center session ends, and renewing it for real: against the emulator, whose clock
+moves (``emu.advance``) and whose portal keeps a session across re-authentication until sso:Logout."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from app.cli import main
+from app.emulator import DEMO_START_URL
+from app.settings import SettingsError, parse_preset
+from app.signin.errors import SessionExpired
+from app.signin.login import LoginService
+from app.signin.session_end import DEFAULT_SESSION, SessionStarts, session_end, sessions_path
+from helpers.sso import SESSION
+from helpers.sso import token_path as sso_token_path
+
+
+class NoBrowser:
+    def likely(self) -> bool:
+        return False
+
+    def open(self, url: str) -> bool:
+        return False
+
+
+def emulator_clock(emu):
+    return lambda: datetime.fromtimestamp(emu.now(), timezone.utc)
+
+
+@pytest.fixture
+def emu(emulator_factory):
+    return emulator_factory(auto_approve=True)
+
+
+@pytest.fixture
+def service(emu):
+    return LoginService(browser=NoBrowser(), clock=emulator_clock(emu))
+
+
+def portal_end(emu) -> float:
+    return emu.store.portal_sessions[DEMO_START_URL].ends_at
+
+
+def old_token_works(emu, access_token: str) -> bool:
+    sso = boto3.client("sso", region_name=SESSION.region, endpoint_url=emu.base_url)
+    try:
+        sso.list_accounts(accessToken=access_token)
+    except ClientError as error:
+        assert error.response["Error"]["Code"] == "UnauthorizedException"
+        return False
+    return True
+
+
+def test_a_sign_in_records_its_start_and_the_default_end_is_approximate(emu, service, home):
+    service.login(SESSION, method="device")
+    started = datetime.fromtimestamp(emu.now(), timezone.utc)
+    end = session_end("demo")
+    assert end is not None and end.source == "default" and end.approximate
+    assert abs((end.started_at - started).total_seconds()) <= 2
+    assert end.ends_at - end.started_at == DEFAULT_SESSION
+    assert end.local_time().startswith("~")
+    text = sessions_path().read_text()
+    token = json.loads(sso_token_path(home, SESSION).read_text())
+    assert token["accessToken"] not in text and token["refreshToken"] not in text and "clientSecret" not in text
+
+
+def test_no_recorded_start_means_no_known_end(home):
+    assert session_end("demo") is None
+
+
+def test_signing_in_again_without_signing_out_keeps_the_session_end(emu, service):
+    service.login(SESSION, method="device")
+    first, server_end = session_end("demo"), portal_end(emu)
+    emu.advance(3600)
+    service.login(SESSION, method="device", force=True)
+    assert portal_end(emu) == server_end  # AWS kept the session, and with it its end
+    assert session_end("demo") == first
+
+
+def test_renew_logs_out_then_signs_in_so_the_end_moves(emu, service, home):
+    service.login(SESSION, method="device")
+    old = json.loads(sso_token_path(home, SESSION).read_text())["accessToken"]
+    first, server_end = session_end("demo"), portal_end(emu)
+    emu.advance(2 * 3600)
+    emu.clear_calls()
+    service.renew(SESSION, method="device")
+    operations = [call.operation for call in emu.calls]
+    assert operations.index("Logout") < operations.index("StartDeviceAuthorization")
+    assert not old_token_works(emu, old)
+    renewed = session_end("demo")
+    assert renewed is not None and first is not None
+    assert renewed.ends_at - first.ends_at >= timedelta(hours=2) - timedelta(seconds=2)
+    assert portal_end(emu) >= server_end + 2 * 3600 - 2
+    new = json.loads(sso_token_path(home, SESSION).read_text())["accessToken"]
+    assert old_token_works(emu, new)
+
+
+def test_renew_that_cannot_reach_aws_changes_nothing(emu, service, home):
+    service.login(SESSION, method="device")
+    before = sso_token_path(home, SESSION).read_text()
+    first = session_end("demo")
+    emu.fail_next("Logout", "InvalidRequestException")
+    with pytest.raises(Exception) as raised:
+        service.renew(SESSION, method="device")
+    assert "would keep the old end" in str(raised.value)
+    assert sso_token_path(home, SESSION).read_text() == before
+    assert session_end("demo") == first
+
+
+def test_sign_out_forgets_the_start(emu, service):
+    service.login(SESSION, method="device")
+    service.logout(SESSION)
+    assert session_end("demo") is None
+
+
+def test_a_refused_renewal_teaches_the_session_length(emulator_factory, home):
+    emu = emulator_factory(auto_approve=True, session_ttl=2 * 3600)
+    service = LoginService(browser=NoBrowser(), clock=emulator_clock(emu))
+    service.login(SESSION, method="device")
+    emu.advance(3 * 3600)  # the session ended an hour ago; the access token too
+    with pytest.raises(SessionExpired):
+        service.refresh(SESSION)
+    end = session_end("demo")
+    assert end is not None and end.source == "learnt" and not end.approximate
+    assert timedelta(hours=3) - timedelta(seconds=5) <= end.ends_at - end.started_at <= timedelta(hours=3, seconds=5)
+
+
+def test_the_preset_session_length_comes_first(emu, service, tmp_path, monkeypatch):
+    preset = tmp_path / "preset.toml"
+    preset.write_text(f'[sso]\nstart_url = "{DEMO_START_URL}"\nregion = "eu-west-2"\nsession_hours = 12\n')
+    monkeypatch.setenv("AWS_SSO_WIZARD_PRESET", str(preset))
+    service.login(SESSION, method="device")
+    end = session_end("demo", DEMO_START_URL)
+    assert end is not None and end.source == "preset" and end.ends_at - end.started_at == timedelta(hours=12)
+    assert session_end("demo", "https://other.awsapps.com/start").source == "default"  # another portal
+
+
+def test_a_session_length_that_is_not_a_number_is_a_clear_error(tmp_path):
+    with pytest.raises(SettingsError) as raised:
+        parse_preset('[sso]\nsession_hours = "eight"\n', tmp_path / "p.toml")
+    assert "(line 2)" in raised.value.message and "number of hours" in raised.value.message
+    assert parse_preset("[sso]\nsession_hours = 10\n", tmp_path / "p.toml").session_hours == 10
+
+
+def test_the_example_preset_documents_session_hours():
+    example = Path(__file__).resolve().parent.parent / "assets" / "preset.example.toml"
+    preset = parse_preset(example.read_text(), example)
+    assert preset.session_hours == 8 and "session_hours" in example.read_text()
+
+
+def test_ending_soon_is_the_last_half_hour():
+    starts = SessionStarts(preset_length=lambda url: None)
+    started = datetime(2026, 1, 1, 9, 0, tzinfo=timezone.utc)
+    starts.record("demo", DEMO_START_URL, started)
+    end = starts.end_of("demo")
+    assert end is not None
+    assert not end.ending_soon(started + timedelta(hours=7, minutes=29))
+    assert end.ending_soon(started + timedelta(hours=7, minutes=31))
+    assert not end.ending_soon(started + timedelta(hours=8)) and end.ended(started + timedelta(hours=8))
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+CONFIG = f"""\
+[sso-session demo]
+sso_start_url = {SESSION.start_url}
+sso_region = {SESSION.region}
+sso_registration_scopes = sso:account:access
+
+[profile archive]
+sso_session = demo
+sso_account_id = 012345678901
+sso_role_name = ReadOnly
+"""
+
+
+def test_login_renew_on_the_command_line(emu, config_path, home, capsys):
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    config_path.write_text(CONFIG)
+    assert main(["login", "archive", "--device-code", "--no-browser"]) == 0
+    first = session_end("demo")
+    capsys.readouterr()
+    emu.clear_calls()
+    assert main(["login", "--renew", "--sso-session", "demo", "--device-code", "--no-browser"]) == 0
+    out = capsys.readouterr().out
+    assert "Started a new session for sso-session demo; the session now ends at ~" in out
+    assert emu.call_count("Logout") == 1
+    renewed = session_end("demo")
+    assert renewed is not None and first is not None and renewed.started_at >= first.started_at
+
+
+def test_force_and_renew_say_what_they_do_to_the_session_end(capsys):
+    with pytest.raises(SystemExit):
+        main(["login", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--force sign in again even if still signed in; the session keeps its end" in help_text
+    assert "--renew start a new session so that its end moves" in help_text
+    with pytest.raises(SystemExit) as raised:
+        main(["login", "--force", "--renew"])
+    assert raised.value.code == 2 and "--renew: not allowed with argument --force" in capsys.readouterr().err
