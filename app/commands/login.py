@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     shared = f" (profiles: {names})." if names else "."
     with ctrl_c_cancels() as cancel:
         if args.renew:
-            status = service.renew(
+            service.renew(
                 target, method=choice.method, open_browser=not args.no_browser,
                 on_prompt=sign_in_printer(choice), on_notice=say, cancel=cancel,
             )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.profiles import status as ps
-from app.signin.state import TokenState
+from app.signin.state import TokenState, utc_now
 from app.untrusted import shown
 
 #: the table's columns, in order: (key, title)
@@ -115,7 +115,8 @@ class ProfileBrowser:
     """The state of the profile browser: every profile in the current order, each sign-in's status
     and status cell, the filter, the sort, sign-ins under way and "who am I" answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
+        self.clock = clock
         self.rows: list[ps.ProfileRow] = []  # every profile, in the current sort order
         self.by_name: dict[str, ps.ProfileRow] = {}
         self.sessions: dict[str, ps.SessionStatus] = {}
@@ -132,6 +133,8 @@ class ProfileBrowser:
         self.version = 0  # bumped whenever the rows, their order or a status cell changed
         self._filter: Callable[[str], list[int]] | None = None
         self._filter_version = -1
+        self._warned: set[tuple[str, datetime]] = set()  # (session key, end) already warned about
+        self._warnings: list[str] = []
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -168,19 +171,40 @@ class ProfileBrowser:
         """Compute each sign-in's status cell once (shared by all its profiles); returns the keys
         whose cell changed (and bumps :attr:`version` if any did)."""
         changed = set()
+        now = self.clock()
         for key, session in self.sessions.items():
             if key in self.signing_in:
                 cell = ("signing in…", _STATUS_TONE[TokenState.SIGNED_OUT])
             elif session.problem:
                 cell = ("config problem", MUTED)
+            elif session.ending_soon(now):
+                cell = (session.text(now), WARN)
+                self._warn(key, session, now)
             else:
-                cell = (session.text(), _STATUS_TONE.get(session.status, MUTED))
+                cell = (session.text(now), _STATUS_TONE.get(session.status, MUTED))
             if self.cells.get(key) != cell:
                 self.cells[key] = cell
                 changed.add(key)
         if changed:
             self.changed()
         return changed
+
+    def _warn(self, key: str, session: ps.SessionStatus, now: datetime) -> None:
+        end = session.session_end
+        if end is None or (key, end.ends_at) in self._warned:
+            return
+        self._warned.add((key, end.ends_at))
+        left = ps.time_left(end.ends_at, now) or "a moment"
+        names = short_list(self.sharing(key), 4)
+        self._warnings.append(
+            f"The session for {session.label} ends in {left}{' (' + names + ')' if names else ''}. "
+            "Press L to renew it (sign out and in again) before long jobs fail."
+        )
+
+    def take_warnings(self) -> list[str]:
+        """The "session ends soon" warnings not shown yet (one per session and end)."""
+        warnings, self._warnings = self._warnings, []
+        return warnings
 
     def update_sessions(self, sessions: Mapping[str, ps.SessionStatus]) -> tuple[set[str], list[str]]:
         """Merge newly read statuses; returns (keys whose cell changed, keys newly signed in)."""
@@ -348,9 +372,16 @@ class ProfileBrowser:
         facts: list[Field] = []
         session = self.session(row)
         if row.is_sso and session is not None:
-            facts.append(Field("Sign-in", session.long_text()))
+            now = self.clock()
+            facts.append(Field("Sign-in", session.long_text(now)))
             if session.expires_at is not None:
                 facts.append(Field("Expires", session.expires_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")))
+            if session.session_end is not None and session.status in _SIGNED_IN:
+                soon = session.ending_soon(now)
+                text = session.session_end.describe()
+                if soon:
+                    text += f"; {ps.time_left(session.session_end.ends_at, now) or 'a moment'} left — press L to renew"
+                facts.append(Field("Session ends", text, problem=soon))
             if session.token_path is not None:
                 from app.paths import display_path
 

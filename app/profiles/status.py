@@ -25,6 +25,7 @@ from app.config.model import ProfileKind
 from app.search import search_key
 from app.secret_values import HIDDEN, is_secret_key
 from app.signin.account_names import AccountNames
+from app.signin.session_end import WARN_BEFORE, SessionEnd, SessionStarts
 from app.signin.state import EXPIRY_WINDOW, TokenState, format_timestamp, utc_now
 from app.signin.token_cache import TokenCache, token_cache_key
 
@@ -112,10 +113,34 @@ def time_left(expires_at: datetime | None, now: datetime | None = None) -> str:
     return f"{hours // 24}d {hours % 24}h"
 
 
+_SIGNED_IN_STATES = (TokenState.VALID, TokenState.EXPIRING, TokenState.REFRESHABLE)
+
+
+def session_note(end: SessionEnd | None, now: datetime | None = None) -> str | None:
+    """``session ends in 25m`` in the last half hour, ``session until ~17:30`` before (``~``: the
+    length is AWS's default, not known); None when unknown or (by the estimate) past."""
+    if end is None or end.ended(now):
+        return None
+    if end.ending_soon(now):
+        return f"session ends in {time_left(end.ends_at, now) or 'a moment'}"
+    return f"session until {end.local_time()}"
+
+
 def status_text(status: TokenState | None, expires_at: datetime | None, now: datetime | None = None, *,
-                renewable: bool = False) -> str:
+                renewable: bool = False, session_end: SessionEnd | None = None) -> str:
     """The status column: ``signed in · 7h 59m left``, ``expiring · 12m left``, ``expiring · 9m left
-    (renews itself)``, ``expired · refreshable``… ``renewable``: the token renews itself when used."""
+    (renews itself)``, ``expired · refreshable``… ``renewable``: the token renews itself when used.
+    With a known ``session_end``: ``signed in · 59m left · session until 17:30``, and in its last half
+    hour ``signed in · session ends in 25m``."""
+    note = session_note(session_end, now) if status in _SIGNED_IN_STATES else None
+    if note is not None and session_end is not None and session_end.ending_soon(now):
+        return f"signed in · {note}"
+    text = _token_text(status, expires_at, now, renewable=renewable)
+    return f"{text} · {note}" if note else text
+
+
+def _token_text(status: TokenState | None, expires_at: datetime | None, now: datetime | None, *,
+                renewable: bool) -> str:
     left = time_left(expires_at, now)
     if status == TokenState.VALID:
         return f"signed in · {left} left" if left else "signed in"
@@ -172,10 +197,17 @@ class SessionStatus:
     token_path: Path | None
     problem: str | None = None  # why no status could be read (incomplete config), or what stops sign-in
     renewable: bool = False  # the token renews itself when used (see app.signin.state.TokenStatus)
+    session_end: SessionEnd | None = None  # when the Identity Center session ends, when known
 
     def text(self, now: datetime | None = None) -> str:
         """The status column (:func:`status_text`)."""
-        return status_text(self.status, self.expires_at, now, renewable=self.renewable)
+        return status_text(self.status, self.expires_at, now, renewable=self.renewable, session_end=self.session_end)
+
+    def ending_soon(self, now: datetime | None = None) -> bool:
+        """Signed in, with less than half an hour of the session left."""
+        return (
+            self.status in _SIGNED_IN_STATES and self.session_end is not None and self.session_end.ending_soon(now)
+        )
 
     def long_text(self, now: datetime | None = None) -> str:
         """The details pane's sentence (:func:`long_status_text`)."""
@@ -263,6 +295,7 @@ class ProfileRow:
             "output": self.output,
             "status": json_status(status),
             "expires_at": format_timestamp(session.expires_at) if session is not None and status is not None else None,
+            "session_ends_at": session.session_end.iso() if session is not None and session.session_end else None,
         }
 
 
@@ -362,9 +395,11 @@ class ProfileStatusService:
         config_path: Path | None = None,
         account_names: AccountNames | None = None,
         clock: Callable[[], datetime] = utc_now,
+        session_starts: SessionStarts | None = None,
     ) -> None:
         self._login = login
         self._login_provider = login_provider
+        self.session_starts = session_starts if session_starts is not None else SessionStarts()
         self._config_path = config_path
         self.account_names = account_names if account_names is not None else AccountNames()
         self._clock = clock
@@ -466,14 +501,17 @@ class ProfileStatusService:
         except WizardError as error:
             return SessionStatus(key, key, None, None, None, problem=error.message)
         token: "TokenStatus" = self.login.status(target)
+        state = TokenState(token.state)
+        end = self.session_starts.end_of(key, target.start_url) if state in _SIGNED_IN_STATES else None
         return SessionStatus(
             key=key,
             label=target.label,
-            status=TokenState(token.state),
+            status=state,
             expires_at=token.expires_at,
             token_path=Path(token.token_path) if token.token_path else None,
             problem=target.region_problem(),  # e.g. a misspelt sso_region: the status still shows
             renewable=bool(getattr(token, "renewable", False)),
+            session_end=end,
         )
 
     def cached_snapshot(self) -> Snapshot | None:
@@ -516,12 +554,14 @@ class ProfileStatusService:
 
 
 def _next_boundary(status: SessionStatus, now: datetime) -> datetime:
-    """When this status could change with no file change: expiring at T-15 min, expired at T."""
+    """When this status could change with no file change: expiring at T-15 min, expired at T, and
+    the session's last half hour and end."""
     latest = now + _MAX_STATUS_AGE
     expires = status.expires_at
-    if expires is None:
-        return latest
-    for boundary in (expires - EXPIRY_WINDOW, expires):
+    boundaries = [] if expires is None else [expires - EXPIRY_WINDOW, expires]
+    if status.session_end is not None:
+        boundaries += [status.session_end.ends_at - WARN_BEFORE, status.session_end.ends_at]
+    for boundary in sorted(boundaries):
         if boundary > now:
             return min(boundary, latest)
     return latest
