@@ -17,8 +17,7 @@ from app.settings import SettingsError, parse_preset
 from app.signin.errors import SessionExpired
 from app.signin.login import LoginService
 from app.signin.session_end import DEFAULT_SESSION, SessionStarts, session_end, sessions_path
-from helpers.sso import SESSION
-from helpers.sso import token_path as sso_token_path
+from helpers.sso import SESSION, token_path as sso_token_path
 
 
 class NoBrowser:
@@ -204,3 +203,85 @@ def test_force_and_renew_say_what_they_do_to_the_session_end(capsys):
     with pytest.raises(SystemExit) as raised:
         main(["login", "--force", "--renew"])
     assert raised.value.code == 2 and "--renew: not allowed with argument --force" in capsys.readouterr().err
+
+
+# -- where the end is shown ------------------------------------------------------------------------
+
+
+def _signed_in_for(home, config_path, *, started_ago: timedelta) -> None:
+    """The demo config, a renewable token, and a session that began ``started_ago``."""
+    from app.emulator import DEMO_REGION
+    from app.signin.state import utc_now
+    from helpers.profile_app import DEMO_CONFIG
+    from helpers.profile_fixtures import write_config, write_token
+
+    write_config(config_path, DEMO_CONFIG.format(start_url=DEMO_START_URL, region=DEMO_REGION))
+    write_token(home, "archive", expires_in=timedelta(hours=1), refresh=True, start_url=DEMO_START_URL,
+                region=DEMO_REGION)
+    SessionStarts().record("archive", DEMO_START_URL, utc_now() - started_ago)
+
+
+def test_rows_show_the_end_and_warn_once_in_its_last_half_hour(config_path, home):
+    from app.profiles.browser import WARN, ProfileBrowser
+    from app.profiles.status import ProfileStatusService
+    from app.signin.state import utc_now
+
+    _signed_in_for(home, config_path, started_ago=timedelta(hours=1))
+    moment = [utc_now()]
+    snapshot = ProfileStatusService().snapshot()
+    browser = ProfileBrowser(clock=lambda: moment[0])
+    browser.load(snapshot)
+    row = browser.by_name["preservation-prod"]
+    text, _tone = browser.status_cell(row)
+    assert text.startswith("signed in · ") and " · session until ~" in text
+    assert browser.take_warnings() == []
+    details = {fact.label: fact.value for fact in browser.details(row).facts}
+    assert "approximate: 8 hours" in details["Session ends"]
+
+    moment[0] += timedelta(hours=6, minutes=40)  # 20 minutes before the end
+    browser.refresh_cells()
+    text, tone = browser.status_cell(row)
+    assert text in ("signed in · session ends in 19m", "signed in · session ends in 20m") and tone == WARN
+    warnings = browser.take_warnings()
+    assert len(warnings) == 1 and "sso-session archive ends in" in warnings[0] and "Press L" in warnings[0]
+    browser.refresh_cells()
+    assert browser.take_warnings() == []  # once per session end
+    assert "press L to renew" in {f.label: f.value for f in browser.details(row).facts}["Session ends"]
+
+
+def test_profiles_json_and_table_give_the_session_end(config_path, home, capsys):
+    _signed_in_for(home, config_path, started_ago=timedelta(hours=2))
+    assert main(["profiles", "--json"]) == 0
+    data = {item["name"]: item for item in json.loads(capsys.readouterr().out)}
+    end = session_end("archive")
+    assert end is not None
+    assert data["preservation-prod"]["session_ends_at"] == end.iso() and end.iso().endswith("Z")
+    assert data["static"]["session_ends_at"] is None
+    assert main(["profiles"]) == 0
+    assert f"session until {end.local_time()}" in capsys.readouterr().out
+
+
+def test_profiles_json_session_end_is_null_when_signed_out(config_path, home, capsys):
+    from app.emulator import DEMO_REGION
+    from helpers.profile_app import DEMO_CONFIG
+    from helpers.profile_fixtures import write_config
+
+    write_config(config_path, DEMO_CONFIG.format(start_url=DEMO_START_URL, region=DEMO_REGION))
+    SessionStarts().record("archive", DEMO_START_URL, datetime.now(timezone.utc))
+    assert main(["profiles", "--json"]) == 0
+    assert all(item["session_ends_at"] is None for item in json.loads(capsys.readouterr().out))
+
+
+async def test_the_browser_warns_before_the_session_ends(config_path, home, monkeypatch):
+    from helpers.pilot import wait_for
+    from helpers.profile_app import make_app, status_of
+
+    monkeypatch.setattr("screens.profiles.POLL_SECONDS", 0.25)
+    _signed_in_for(home, config_path, started_ago=timedelta(hours=7, minutes=45))
+    app = make_app()
+    async with app.run_test(size=(150, 40)) as pilot:
+        await wait_for(pilot, lambda: status_of(app, "preservation-prod").startswith("signed in · session ends in"),
+                       what="the row's warning")
+        await wait_for(pilot, lambda: any("Session ends soon" in text for _, text in app.notes), what="a warning")
+        warnings = [(severity, text) for severity, text in app.notes if "Session ends soon" in text]
+        assert len(warnings) == 1 and warnings[0][0] == "warning"

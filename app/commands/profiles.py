@@ -12,7 +12,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--json",
         action="store_true",
         help="print a JSON list (name, kind, sso_session, sso_start_url, sso_region, account_id, "
-        "role_name, region, output, status, expires_at)",
+        "role_name, region, output, status, expires_at, session_ends_at)",
     )
 
 
