@@ -16,7 +16,7 @@ from helpers.profile_fixtures import LEGACY_URL, MIXED_CONFIG, token_file, write
 
 JSON_KEYS = {
     "name", "kind", "sso_session", "sso_start_url", "sso_region", "account_id", "role_name",
-    "region", "output", "status", "expires_at",
+    "region", "output", "status", "expires_at", "session_ends_at",
 }
 
 

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         edits: tuple = (plan_repoint(config, args.sso_session, args.start_url.strip(), args.sso_region),)
         affected = [p.name for p in config.profiles_of_session(args.sso_session)]
         summary = (f"Points the sso-session {args.sso_session} at {args.start_url.strip()}"
-                   + (f" ({len(affected)} profile{'s' if len(affected) != 1 else ''} use it)." if affected else "."))
+                   + (f" ({len(affected)} profile{'s use' if len(affected) != 1 else ' uses'} it)." if affected else "."))
         done = f"Sign in again: `{command('login')} --sso-session {args.sso_session}`."
     else:
         migration = plan_migration(config, suggest_session_name)

@@ -2,7 +2,7 @@
 and re-pointing an sso-session at a moved portal: the edits, planned from the parsed config.
 
 Legacy profiles cannot renew their sign-in (botocore refreshes only sso-session tokens). One
-``[sso-session]`` is used per start URL and SSO region: an existing one for the same portal when
+``[sso-session]`` is used per start URL (a trailing ``/`` aside) and SSO region: an existing one for the same portal when
 there is one, else a new one named from the portal (``name_for``, given by the caller). Each profile
 then names it and loses its own ``sso_start_url`` and ``sso_region``; every other line stays.
 The config writer checks that botocore reads the result as intended.
@@ -68,7 +68,9 @@ def plan_migration(config: AwsConfig, name_for: Callable[[str], str]) -> Migrati
             skipped.append((profile.name, f"it has no {' and no '.join(missing)}"))
             continue
         assert profile.start_url is not None and profile.sso_region is not None
-        groups.setdefault((profile.start_url.strip(), profile.sso_region.strip()), []).append(profile.name)
+        url, region = profile.start_url.strip(), profile.sso_region.strip()
+        same = next((key for key in groups if _same_portal(key[0], url) and key[1] == region), (url, region))
+        groups.setdefault(same, []).append(profile.name)
     taken = set(config.sso_sessions)
     sessions: list[SessionUse] = []
     edits: list[Edit] = []
