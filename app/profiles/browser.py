@@ -231,6 +231,9 @@ class ProfileBrowser:
         """(text, tone) of a row's status column."""
         if row.is_sso:
             return self.cells.get(row.session_key or "", ("…", MUTED))
+        if row.is_login and row.session_key:
+            text, tone = self.cells.get(row.session_key, ("…", MUTED))
+            return f"aws login · {text}", tone
         return f"{row.kind_label} (not SSO)", MUTED
 
     def cells_of(self, row: ps.ProfileRow, status: str) -> tuple[str, ...]:
@@ -260,7 +263,7 @@ class ProfileBrowser:
         asked = set(asked)
         wanted = []
         for key, session in self.sessions.items():
-            if key in asked or session.status not in _NAMES_KNOWABLE:
+            if key in asked or session.status not in _NAMES_KNOWABLE or ps.login_session_of(key) is not None:
                 continue
             rows = [row for row in self.rows if row.session_key == key]
             if rows and not all(row.account_name for row in rows if row.account_id):
@@ -392,6 +395,12 @@ class ProfileBrowser:
                 facts.append(Field("Shares this sign-in with", short_list(shared)))
             if session.problem:
                 facts.append(Field("Problem", session.problem, problem=True))
+        elif row.is_login:
+            from app.signin.login_cache import LOGIN_NOTE
+
+            if session is not None:
+                facts.append(Field("Sign-in", session.long_text(self.clock()).split(" — ")[0]))
+            facts.append(Field("Note", LOGIN_NOTE))
         elif row.problem:
             facts.append(Field("Problem", row.problem, problem=True))
         verified = self.verified.get(row.name)
@@ -411,7 +420,9 @@ class ProfileBrowser:
         parts = [f"{total} profile{'s' if total != 1 else ''}"]
         if self.query.strip():
             parts.append(f"{shown} match “{self.query.strip()}”")
-        existing = [s for s in self.sessions.values() if s.status is not None]  # not a missing sso-session
+        existing = [  # not a missing sso-session, nor an `aws login` session
+            s for key, s in self.sessions.items() if s.status is not None and ps.login_session_of(key) is None
+        ]
         signed_in = sum(1 for s in existing if s.status in _SIGNED_IN)
         if len(existing) == 1:
             parts.append("signed in" if signed_in else "not signed in")

@@ -56,24 +56,43 @@ def _flatten(value: object) -> str:
     return "" if value is None else str(value)
 
 
+LOGIN_KEY_PREFIX = "[login] "
+"""Starts the key of an ``aws login`` session (no sso-session name or start URL can start so)."""
+
+
 def session_key_of(profile: "Profile") -> str | None:
     """The name the profile's token is cached under: its sso-session's name, or for a legacy
-    profile the start URL exactly as configured (AWS CLI rules). None if not SSO."""
+    profile the start URL exactly as configured (AWS CLI rules); for an ``aws login`` profile
+    :data:`LOGIN_KEY_PREFIX` and its login session. None otherwise."""
     if profile.kind is ProfileKind.SSO:
         return profile.sso_session or None
     if profile.kind is ProfileKind.SSO_LEGACY:
         return profile.start_url or None
+    if profile.kind is ProfileKind.LOGIN:
+        value = (profile.values or {}).get("login_session")
+        return LOGIN_KEY_PREFIX + value if isinstance(value, str) and value else None
     return None
 
 
+def login_session_of(key: str) -> str | None:
+    """The ``login_session`` of an ``aws login`` key; None for an SSO key."""
+    return key[len(LOGIN_KEY_PREFIX):] if key.startswith(LOGIN_KEY_PREFIX) else None
+
+
 def token_path_of(session_key: str) -> Path:
-    """The token file of a :func:`session_key_of` name, as the token cache names it."""
+    """The token file of a :func:`session_key_of` name, as the token cache (or ``aws login``'s) names it."""
+    login = login_session_of(session_key)
+    if login is not None:
+        from app.signin.login_cache import login_cache_path
+
+        return login_cache_path(login)
     return TokenCache().path_for_key(token_cache_key(session_key))
 
 
 def _json_kind(kind: ProfileKind) -> str:
-    """``sso``, ``sso-legacy`` or ``other`` (static keys, role assumption, credential_process…)."""
-    return kind.value if kind in (ProfileKind.SSO, ProfileKind.SSO_LEGACY) else ProfileKind.OTHER.value
+    """``sso``, ``sso-legacy``, ``login`` (``aws login``) or ``other`` (static keys, role assumption,
+    credential_process…)."""
+    return kind.value if kind in (ProfileKind.SSO, ProfileKind.SSO_LEGACY, ProfileKind.LOGIN) else ProfileKind.OTHER.value
 
 
 KIND_LABELS = {
@@ -82,6 +101,7 @@ KIND_LABELS = {
     ProfileKind.STATIC_KEYS: "static keys",
     ProfileKind.ASSUME_ROLE: "assume role",
     ProfileKind.CREDENTIAL_PROCESS: "credential process",
+    ProfileKind.LOGIN: "aws login",
     ProfileKind.OTHER: "other",
 }
 
@@ -276,6 +296,11 @@ class ProfileRow:
         return self.kind in (ProfileKind.SSO, ProfileKind.SSO_LEGACY)
 
     @property
+    def is_login(self) -> bool:
+        """Console credentials from ``aws login``: a status, but no sign-in through this app."""
+        return self.kind is ProfileKind.LOGIN
+
+    @property
     def account_label(self) -> str:
         if self.account_name and self.account_id:
             return f"{self.account_name} ({self.account_id})"
@@ -310,8 +335,8 @@ def make_row(profile: "Profile", account_name: str | None = None) -> ProfileRow:
             role, profile.region, profile.output, key, profile.problem, profile,
         )
     return ProfileRow(
-        profile.name, kind, None, None, None, None, None, None, profile.region, profile.output, None,
-        profile.problem, profile,
+        profile.name, kind, None, None, None, None, None, None, profile.region, profile.output,
+        session_key_of(profile), profile.problem, profile,
     )
 
 
@@ -495,6 +520,14 @@ class ProfileStatusService:
     def _ask_login(self, key: str, profile: "Profile") -> SessionStatus:
         from app.errors import WizardError
         from app.signin.target import SsoTarget
+
+        login = login_session_of(key)
+        if login is not None:
+            from app.signin.login_cache import login_status
+
+            cached = login_status(login, self._clock())
+            return SessionStatus(key, f"aws login session {login}", cached.state, cached.expires_at,
+                                 cached.token_path, renewable=cached.renewable)
 
         try:
             target = SsoTarget.from_profile(profile)
