@@ -285,3 +285,25 @@ async def test_the_browser_warns_before_the_session_ends(config_path, home, monk
         await wait_for(pilot, lambda: any("Session ends soon" in text for _, text in app.notes), what="a warning")
         warnings = [(severity, text) for severity, text in app.notes if "Session ends soon" in text]
         assert len(warnings) == 1 and warnings[0][0] == "warning"
+
+
+_PROMPT_CALL = """
+import sys
+from datetime import datetime, timezone
+from app.signin.session_end import SessionStarts, session_end
+SessionStarts().record("demo", "https://x.awsapps.com/start", datetime.now(timezone.utc))
+end = session_end("demo")
+assert end is not None and end.approximate
+heavy = sorted(name for name in ("boto3", "botocore", "textual", "rich") if name in sys.modules)
+print(",".join(heavy) or "none")
+"""
+
+
+def test_the_session_end_is_read_offline_without_boto3_or_textual(cli_env):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _PROMPT_CALL], capture_output=True, text=True, env=cli_env,
+                          cwd=Path(__file__).resolve().parent.parent, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "none"

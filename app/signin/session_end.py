@@ -16,15 +16,12 @@ Cheap and offline: the standard library only (the preset is read only when a sta
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
 from app import paths
-
-log = logging.getLogger(__name__)
 
 SESSIONS_FILE = "sessions.json"
 DEFAULT_SESSION = timedelta(hours=8)
@@ -156,7 +153,9 @@ class SessionStarts:
                 document = {"version": _VERSION, "sessions": sessions}
                 atomic_write_text(self.path, json.dumps(document, indent=1, sort_keys=True) + "\n")
         except Exception as error:
-            log.info("could not record the session start (%s)", type(error).__name__)
+            import logging  # only on this path: the prompt reads ends on every shell prompt
+
+            logging.getLogger(__name__).info("could not record the session start (%s)", type(error).__name__)
 
     def record(self, key: str, start_url: str | None, at: datetime) -> None:
         """A session for ``key`` began at ``at``."""
