@@ -307,3 +307,36 @@ def test_the_session_end_is_read_offline_without_boto3_or_textual(cli_env):
                           cwd=Path(__file__).resolve().parent.parent, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "none"
+
+
+def test_the_warning_follows_the_emulator_clock(emu, config_path, home):
+    """Signed in for real; as the emulator's clock moves, the row goes from the end to the warning."""
+    from app.emulator import DEMO_REGION
+    from app.profiles.browser import WARN, ProfileBrowser
+    from app.profiles.status import ProfileStatusService
+    from app.signin.target import SsoTarget
+    from helpers.profile_app import DEMO_CONFIG
+    from helpers.profile_fixtures import write_config
+
+    write_config(config_path, DEMO_CONFIG.format(start_url=DEMO_START_URL, region=DEMO_REGION))
+    clock = emulator_clock(emu)
+    login = LoginService(browser=NoBrowser(), clock=clock)
+    login.login(SsoTarget(DEMO_START_URL, DEMO_REGION, "archive", scopes=("sso:account:access",),
+                          registration_scopes="sso:account:access"), method="device")
+    status = ProfileStatusService(login, clock=clock)
+    browser = ProfileBrowser(clock=clock)
+    browser.load(status.snapshot())
+    row = browser.by_name["preservation-prod"]
+    assert " · session until ~" in browser.status_cell(row)[0] and browser.take_warnings() == []
+    emu.advance(7 * 3600 + 35 * 60)  # the access token expired long ago; it renews itself on use
+    browser.update_sessions(status.statuses())
+    text, tone = browser.status_cell(row)
+    assert text.startswith("signed in · session ends in 2") and tone == WARN
+    assert len(browser.take_warnings()) == 1
+    emu.advance(30 * 60)  # past the end: AWS refuses the renewal, the row says so
+    with pytest.raises(SessionExpired):
+        login.refresh(SsoTarget(DEMO_START_URL, DEMO_REGION, "archive", scopes=("sso:account:access",),
+                                registration_scopes="sso:account:access"))
+    status.invalidate()
+    browser.update_sessions(status.statuses())
+    assert browser.status_cell(row) == ("expired · session ended", "bad")  # learnt: no longer "refreshable"

@@ -177,6 +177,8 @@ class ProfileBrowser:
                 cell = ("signing in…", _STATUS_TONE[TokenState.SIGNED_OUT])
             elif session.problem:
                 cell = ("config problem", MUTED)
+            elif session.session_over(now):
+                cell = (session.text(now), BAD)
             elif session.ending_soon(now):
                 cell = (session.text(now), WARN)
                 self._warn(key, session, now)

@@ -146,12 +146,20 @@ def session_note(end: SessionEnd | None, now: datetime | None = None) -> str | N
     return f"session until {end.local_time()}"
 
 
+def session_over(end: SessionEnd | None, now: datetime | None = None) -> bool:
+    """The session has ended by a length that is known (preset or learnt), so a refresh token
+    will not renew the sign-in any more."""
+    return end is not None and not end.approximate and end.ended(now)
+
+
 def status_text(status: TokenState | None, expires_at: datetime | None, now: datetime | None = None, *,
                 renewable: bool = False, session_end: SessionEnd | None = None) -> str:
     """The status column: ``signed in · 7h 59m left``, ``expiring · 12m left``, ``expiring · 9m left
     (renews itself)``, ``expired · refreshable``… ``renewable``: the token renews itself when used.
     With a known ``session_end``: ``signed in · 59m left · session until 17:30``, and in its last half
     hour ``signed in · session ends in 25m``."""
+    if status == TokenState.REFRESHABLE and session_over(session_end, now):
+        return "expired · session ended"
     note = session_note(session_end, now) if status in _SIGNED_IN_STATES else None
     if note is not None and session_end is not None and session_end.ending_soon(now):
         return f"signed in · {note}"
@@ -222,6 +230,10 @@ class SessionStatus:
     def text(self, now: datetime | None = None) -> str:
         """The status column (:func:`status_text`)."""
         return status_text(self.status, self.expires_at, now, renewable=self.renewable, session_end=self.session_end)
+
+    def session_over(self, now: datetime | None = None) -> bool:
+        """Expired, and the session behind it has ended too (:func:`session_over`)."""
+        return self.status is TokenState.REFRESHABLE and session_over(self.session_end, now)
 
     def ending_soon(self, now: datetime | None = None) -> bool:
         """Signed in, with less than half an hour of the session left."""
