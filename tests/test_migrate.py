@@ -202,3 +202,22 @@ def test_the_aws_cli_uses_a_migrated_profile(emulator, home, config_path, cli_en
                           capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert '"Account": "223344556677"' in proc.stdout
+
+
+def test_migrate_asks_in_a_terminal_and_writes_on_yes(legacy_config, cli_env):
+    import pty
+
+    from helpers.commands import WIZARD
+
+    for answer, written in (("n", False), ("y", True)):
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen([WIZARD, "migrate"], stdin=follower, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=cli_env, text=True)
+        os.close(follower)
+        os.write(leader, f"{answer}\n".encode())
+        out, err = proc.communicate(timeout=60)
+        os.close(leader)
+        assert proc.returncode == 0, err
+        assert (legacy_config.read_text() != LEGACY_CONFIG) is written
+        assert ("Sign in once (`aws-sso-wizard login --sso-session archive-team`, "
+                "`aws-sso-wizard login --sso-session library`)" in err) is written

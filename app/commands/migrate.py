@@ -65,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
                          f"{session.region})")
         count = len(migration.profiles)
         summary = f"Moves {count} legacy profile{'s' if count != 1 else ''} to the sso-session form:\n" + "\n".join(lines)
-        done = "Sign in once per sso-session (`" + command("login") + " --sso-session NAME`): the sign-in then renews itself."
+        logins = ", ".join(f"`{command('login')} --sso-session {session.name}`" for session in migration.sessions)
+        done = f"Sign in once ({logins}): from then on the sign-in renews itself."
         edits = migration.edits
     plan = writer.plan(edits)
     if not plan.changed:
