@@ -340,3 +340,24 @@ def test_the_warning_follows_the_emulator_clock(emu, config_path, home):
     status.invalidate()
     browser.update_sessions(status.statuses())
     assert browser.status_cell(row) == ("expired · session ended", "bad")  # learnt: no longer "refreshable"
+
+
+async def test_L_then_y_typed_ahead_does_not_renew(config_path, home, monkeypatch, emulator):
+    """The renew question is armed: a "y" read before it could be seen does not answer it."""
+    from helpers.pilot import burst, wait_confirm, wait_for
+    from helpers.profile_app import make_app, status_of
+    from screens.dialogs import ConfirmDialog
+
+    monkeypatch.setattr("screens.profiles.POLL_SECONDS", 0.25)
+    _signed_in_for(home, config_path, started_ago=timedelta(hours=1))
+    app = make_app()
+    async with app.run_test(size=(150, 40)) as pilot:
+        await wait_for(pilot, lambda: "session until" in status_of(app, "preservation-prod"), what="the row")
+        burst(pilot, "L", "y")
+        dialog = await wait_confirm(pilot, what="the renew question")
+        await pilot.pause(0.3)
+        assert app.screen is dialog and isinstance(dialog, ConfirmDialog)
+        assert emulator.call_count("Logout") == 0
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog), what="the answer")
+        assert emulator.call_count("Logout") == 0
