@@ -138,6 +138,9 @@ def test_the_preset_session_length_comes_first(emu, service, tmp_path, monkeypat
     end = session_end("demo", DEMO_START_URL)
     assert end is not None and end.source == "preset" and end.ends_at - end.started_at == timedelta(hours=12)
     assert session_end("demo", "https://other.awsapps.com/start").source == "default"  # another portal
+    preset.write_text(f'[sso]\nstart_url = "{DEMO_START_URL}"\nregion = "eu-west-2"\nsession_hours = 10.5\n')
+    changed = session_end("demo", DEMO_START_URL)
+    assert changed is not None and changed.ends_at - changed.started_at == timedelta(hours=10, minutes=30)
 
 
 def test_a_session_length_that_is_not_a_number_is_a_clear_error(tmp_path):

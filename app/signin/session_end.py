@@ -16,6 +16,7 @@ Cheap and offline: the standard library only (the preset is read only when a sta
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -98,20 +99,56 @@ def sessions_path() -> Path:
     return paths.settings_dir() / SESSIONS_FILE
 
 
-def preset_session_length(start_url: str | None) -> timedelta | None:
-    """``[sso] session_hours`` of the organisation preset in use, when it applies to ``start_url``
-    (a preset without a start URL applies to every portal). None when unset or unreadable."""
+_PRESET_CACHE: dict[object, tuple[tuple[float | None, str | None], str | None, object]] = {}
+
+
+def _stamp(path: Path | str | None) -> tuple[int, int] | None:
+    if not path:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _preset_hours() -> tuple[float | None, str | None]:
+    """(``session_hours``, ``start_url``) of the preset in use, read again only when the settings
+    file, ``AWS_SSO_WIZARD_PRESET`` or the preset file changed."""
+    from app.settings import PRESET_ENV
+
+    settings_file = paths.settings_path()
+    env = os.environ.get(PRESET_ENV, "").strip()
+    key = (str(settings_file), _stamp(settings_file), env, _stamp(os.path.expanduser(env)))
+    cached = _PRESET_CACHE.get(key)
+    if cached is not None and (cached[1] is None or _stamp(cached[1]) == cached[2]):
+        return cached[0]
+    named: str | None = None
     try:
         from app.settings import Settings, find_preset
 
-        preset = find_preset(None, Settings.load())
+        settings = Settings.load()
+        preset = find_preset(None, settings)
+        found = (preset.session_hours, preset.start_url) if preset is not None else (None, None)
+        if not env and settings.preset_path is not None:  # the file the settings name may change too
+            named = str(settings.preset_path)
     except Exception:  # a broken preset is reported where it is used; here it only means "unknown"
+        found = (None, None)
+    if len(_PRESET_CACHE) > 8:
+        _PRESET_CACHE.clear()
+    _PRESET_CACHE[key] = (found, named, _stamp(named))
+    return found
+
+
+def preset_session_length(start_url: str | None) -> timedelta | None:
+    """``[sso] session_hours`` of the organisation preset in use, when it applies to ``start_url``
+    (a preset without a start URL applies to every portal). None when unset or unreadable."""
+    hours, preset_url = _preset_hours()
+    if hours is None:
         return None
-    if preset is None or preset.session_hours is None:
+    if preset_url and start_url and preset_url.rstrip("/") != start_url.rstrip("/"):
         return None
-    if preset.start_url and start_url and preset.start_url.rstrip("/") != start_url.rstrip("/"):
-        return None
-    return timedelta(hours=preset.session_hours)
+    return timedelta(hours=hours)
 
 
 class SessionStarts:
