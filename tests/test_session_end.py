@@ -258,7 +258,7 @@ def test_profiles_json_and_table_give_the_session_end(config_path, home, capsys)
     data = {item["name"]: item for item in json.loads(capsys.readouterr().out)}
     end = session_end("archive")
     assert end is not None
-    assert data["preservation-prod"]["session_ends_at"] == end.iso() and end.iso().endswith("Z")
+    assert data["preservation-prod"]["session_ends_at"] == end.iso and end.iso.endswith("Z")
     assert data["static"]["session_ends_at"] is None
     assert main(["profiles"]) == 0
     assert f"session until {end.local_time()}" in capsys.readouterr().out

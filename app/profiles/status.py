@@ -332,7 +332,7 @@ class ProfileRow:
             "output": self.output,
             "status": json_status(status),
             "expires_at": format_timestamp(session.expires_at) if session is not None and status is not None else None,
-            "session_ends_at": session.session_end.iso() if session is not None and session.session_end else None,
+            "session_ends_at": session.session_end.iso if session is not None and session.session_end else None,
         }
 
 

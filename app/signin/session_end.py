@@ -19,6 +19,7 @@ import json
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
@@ -75,8 +76,10 @@ class SessionEnd:
         """Less than :data:`WARN_BEFORE` left, not ended yet."""
         return timedelta(0) < self.left(now) <= WARN_BEFORE
 
+    @cached_property
     def iso(self) -> str:
-        """The end as ISO 8601 UTC (``…Z``), as ``profiles --json`` gives it."""
+        """The end as ISO 8601 UTC (``…Z``), as ``profiles --json`` gives it (made once: every
+        profile of a session shares it)."""
         return _format_time(self.ends_at)
 
     def local_time(self) -> str:
@@ -102,14 +105,15 @@ def sessions_path() -> Path:
 _PRESET_CACHE: dict[object, tuple[tuple[float | None, str | None], str | None, object]] = {}
 
 
-def _stamp(path: Path | str | None) -> tuple[int, int] | None:
+def _stamp(path: Path | str | None) -> tuple[int, int, int] | None:
+    """A file's version (an atomic write makes a new inode), or None when it is missing."""
     if not path:
         return None
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_size)
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 def _preset_hours() -> tuple[float | None, str | None]:
@@ -165,19 +169,29 @@ class SessionStarts:
     ) -> None:
         self._path = path
         self._preset_length = preset_length
+        self._cached: tuple[tuple[str, tuple[int, int, int]], dict[str, dict[str, Any]]] | None = None
 
     @property
     def path(self) -> Path:
         return self._path if self._path is not None else sessions_path()
 
     def _read(self) -> dict[str, dict[str, Any]]:
+        """The recorded sessions (parsed again only when the file changed)."""
+        path = self.path
+        stamp = _stamp(path)
+        if stamp is None:
+            return {}
+        if self._cached is not None and self._cached[0] == (str(path), stamp):
+            return {key: dict(value) for key, value in self._cached[1].items()}
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
         if not isinstance(data, dict) or data.get("version") != _VERSION or not isinstance(data.get("sessions"), dict):
             return {}
-        return {key: value for key, value in data["sessions"].items() if isinstance(value, dict)}
+        sessions = {key: value for key, value in data["sessions"].items() if isinstance(value, dict)}
+        self._cached = ((str(path), stamp), sessions)
+        return {key: dict(value) for key, value in sessions.items()}
 
     def _update(self, change: Callable[[dict[str, dict[str, Any]]], None]) -> None:
         from app.fsutil import atomic_write_text, exclusive_lock
