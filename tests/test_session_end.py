@@ -118,6 +118,16 @@ def test_sign_out_forgets_the_start(emu, service):
     assert session_end("demo") is None
 
 
+def test_sign_out_of_everything_forgets_every_start(emu, service):
+    from helpers.sso import SESSION_NO_SCOPES
+
+    service.login(SESSION, method="device")
+    service.login(SESSION_NO_SCOPES, method="device")
+    assert session_end("demo") is not None and session_end("plain") is not None
+    service.logout_all()
+    assert session_end("demo") is None and session_end("plain") is None
+
+
 def test_a_refused_renewal_teaches_the_session_length(emulator_factory, home):
     emu = emulator_factory(auto_approve=True, session_ttl=2 * 3600)
     service = LoginService(browser=NoBrowser(), clock=emulator_clock(emu))
