@@ -221,3 +221,21 @@ def test_migrate_asks_in_a_terminal_and_writes_on_yes(legacy_config, cli_env):
         assert (legacy_config.read_text() != LEGACY_CONFIG) is written
         assert ("Sign in once (`aws-sso-wizard login --sso-session archive-team`, "
                 "`aws-sso-wizard login --sso-session library`)" in err) is written
+
+
+def test_registration_scopes_in_a_legacy_profile_go_to_its_new_session(config_path, cli_env, capsys):
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    config_path.write_text(
+        "[profile a]\nsso_start_url = https://acme.awsapps.com/start\nsso_region = eu-west-2\n"
+        "sso_account_id = 111111111111\nsso_role_name = ReadOnly\n"
+        "sso_registration_scopes = sso:account:access,codewhisperer:completions\n\n"
+        "[profile b]\nsso_start_url = https://acme.awsapps.com/start\nsso_region = eu-west-2\n"
+        "sso_account_id = 111111111111\nsso_role_name = Admin\nsso_registration_scopes = sso:account:access\n"
+    )
+    before = resolved(cli_env)
+    assert main(["migrate", "--yes"]) == 0
+    assert "Left b as it is: its sso_registration_scopes differ" in capsys.readouterr().err
+    text = config_path.read_text()
+    assert ("[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\nsso_region = eu-west-2\n"
+            "sso_registration_scopes = sso:account:access,codewhisperer:completions\n") in text
+    assert resolved(cli_env) == before

@@ -54,6 +54,11 @@ def _free_name(base: str, taken: set[str]) -> str:
     return name
 
 
+def _scopes_of(config: AwsConfig, name: str) -> str | None:
+    value = config.profiles[name].values.get("sso_registration_scopes")
+    return value if isinstance(value, str) and value else None
+
+
 def plan_migration(config: AwsConfig, name_for: Callable[[str], str]) -> Migration:
     """The edits that move every complete legacy SSO profile of ``config`` to an sso-session."""
     groups: dict[tuple[str, str], list[str]] = {}
@@ -75,17 +80,28 @@ def plan_migration(config: AwsConfig, name_for: Callable[[str], str]) -> Migrati
     sessions: list[SessionUse] = []
     edits: list[Edit] = []
     for (start_url, region), names in groups.items():
+        # botocore refuses a profile whose own sso_registration_scopes differs from its session's
+        own = {name: _scopes_of(config, name) for name in names}
         existing = next(
             (s for s in config.sso_sessions.values() if _same_portal(s.start_url, start_url) and s.region == region),
             None,
         )
         if existing is not None:
-            sessions.append(SessionUse(existing.name, start_url, region, False, tuple(names)))
+            fits = [n for n in names if own[n] is None or own[n] == existing.registration_scopes]
+            skipped += [(n, f"its sso_registration_scopes differ from those of the sso-session {existing.name}")
+                        for n in names if n not in fits]
+            if fits:
+                sessions.append(SessionUse(existing.name, start_url, region, False, tuple(fits)))
             continue
+        scopes = next((value for value in own.values() if value is not None), None)
+        fits = [n for n in names if own[n] is None or own[n] == scopes]
+        skipped += [(n, "its sso_registration_scopes differ from those of other profiles on the same portal")
+                    for n in names if n not in fits]
         name = _free_name(name_for(start_url), taken)
         taken.add(name)
-        edits.append(UpsertSsoSession(name=name, start_url=start_url, region=region, registration_scopes=DEFAULT_SCOPES))
-        sessions.append(SessionUse(name, start_url, region, True, tuple(names)))
+        edits.append(UpsertSsoSession(name=name, start_url=start_url, region=region,
+                                      registration_scopes=scopes or DEFAULT_SCOPES))
+        sessions.append(SessionUse(name, start_url, region, True, tuple(fits)))
     for session in sessions:
         for name in session.profiles:
             profile = config.profiles[name]
