@@ -77,7 +77,7 @@ class ProfilesScreen(Screen):
         Binding("l", "login", "Sign in", id="profiles.sign-in",
                 tooltip="Sign in to the highlighted profile's sso-session (nothing to do if already signed in)"),
         Binding("L", "renew", "Renew session", id="profiles.renew", show=False,
-                tooltip="Renew the session so that its end moves: sign out at AWS, then sign in again (asks first)"),
+                tooltip="Renew the session so that its end moves (asks first)"),
         Binding("o", "logout", "Sign out", id="profiles.sign-out",
                 tooltip="Sign out of that sso-session (every profile that shares it)"),
         Binding("w", "whoami", "Who am I", id="profiles.who-am-i",
