@@ -76,8 +76,8 @@ class ProfilesScreen(Screen):
                         "abbreviation such as presprod for preservation-prod (Escape clears)"),
         Binding("l", "login", "Sign in", id="profiles.sign-in",
                 tooltip="Sign in to the highlighted profile's sso-session (nothing to do if already signed in)"),
-        Binding("L", "login(True)", "Sign in again", id="profiles.sign-in-again", show=False,
-                tooltip="Sign in again even if still signed in"),
+        Binding("L", "renew", "Renew session", id="profiles.renew", show=False,
+                tooltip="Renew the session so that its end moves (asks first)"),
         Binding("o", "logout", "Sign out", id="profiles.sign-out",
                 tooltip="Sign out of that sso-session (every profile that shares it)"),
         Binding("w", "whoami", "Who am I", id="profiles.who-am-i",
@@ -286,6 +286,7 @@ class ProfilesScreen(Screen):
             return
         assert snapshot is not None
         self.model.load(snapshot, provisional=provisional)
+        self._warn_of_session_ends()
         table = self.query_one(FastTable)
         table.sort_indicator(self.model.sort_key, self.model.sort_reverse)
         self._all_table_rows()  # builds the table row of every profile
@@ -586,6 +587,7 @@ class ProfilesScreen(Screen):
 
     def on_profiles_screen_statuses_ready(self, message: StatusesReady) -> None:
         changed, newly_signed_in = self.model.update_sessions(message.sessions)
+        self._warn_of_session_ends()
         if changed:
             if self.model.sort_key == "status":
                 self._resort()
@@ -627,7 +629,37 @@ class ProfilesScreen(Screen):
         session = self.model.session(row)
         return row, row.session_key, session, session.label if session else row.session_key
 
-    def action_login(self, force: bool = False) -> None:
+    def _warn_of_session_ends(self) -> None:
+        for text in self.model.take_warnings():
+            self.notify(text, title="Session ends soon", severity="warning", timeout=30, markup=False)
+
+    def action_renew(self) -> None:
+        """``L``: say what renewing does, then sign out at AWS and sign in again."""
+        current = self._current_sign_in()
+        if current is None:
+            return
+        _row, key, session, label = current
+        if key in self._logins:
+            self.notify(f"Already signing in to {label}…", markup=False)
+            return
+        end = session.session_end if session is not None else None
+        until = f" (now {end.describe()})" if end is not None else ""
+        question = (
+            f"Renew the session for {label}?\n\n"
+            f"This signs out at AWS, which ends the session{until}, then signs in again, so a new session "
+            "starts and its end moves. Programs using these profiles lose access until you have signed in: "
+            f"{model.short_list(self.model.sharing(key), 12)}."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.action_login(force=True, renew=True)
+
+        from screens.dialogs import ConfirmDialog
+
+        self.app.push_screen(ConfirmDialog("Renew the session", question, yes="Renew", no="Cancel"), answered)
+
+    def action_login(self, force: bool = False, renew: bool = False) -> None:
         current = self._current_sign_in()
         if current is None:
             return
@@ -637,7 +669,7 @@ class ProfilesScreen(Screen):
             return
         if not force and session is not None and session.status is TokenState.VALID:
             self.notify(
-                f"Already signed in to {label} ({session.text()}). Press L to sign in again anyway.",
+                f"Already signed in to {label} ({session.text()}). Press L to renew the session.",
                 markup=False,
             )
             return
@@ -650,11 +682,11 @@ class ProfilesScreen(Screen):
         self._set_signing_in(key, True)
         self._refresh_keys()
         self.run_worker(
-            partial(self._sign_in, row.name, key, method, force, token),
+            partial(self._sign_in, row.name, key, method, force, token, renew),
             thread=True, name=f"login:{key}", group=f"login:{key}", exit_on_error=False,
         )
 
-    def _sign_in(self, name: str, key: str, method: str, force: bool, token: CancelToken) -> None:
+    def _sign_in(self, name: str, key: str, method: str, force: bool, token: CancelToken, renew: bool = False) -> None:
         """The sign-in worker: reports with :class:`SignedIn` or :class:`SignInFailed`."""
         from app.signin.target import SsoTarget
 
@@ -666,9 +698,12 @@ class ProfilesScreen(Screen):
 
         try:
             target = SsoTarget.from_profile(self._profile(name))
-            status = self.login.ensure_signed_in(
-                target, method=method, force=force, on_prompt=on_prompt, on_notice=on_notice, cancel=token
-            ).status
+            if renew:
+                status = self.login.renew(target, method=method, on_prompt=on_prompt, on_notice=on_notice, cancel=token)
+            else:
+                status = self.login.ensure_signed_in(
+                    target, method=method, force=force, on_prompt=on_prompt, on_notice=on_notice, cancel=token
+                ).status
             self._status.invalidate(key)
         except Exception as error:
             self.post_message(self.SignInFailed(key, error))

@@ -19,4 +19,5 @@ COMMANDS: dict[str, str] = {
     "whoami": "app.commands.whoami",
     "accounts": "app.commands.accounts",
     "doctor": "app.commands.doctor",
+    "migrate": "app.commands.migrate",
 }

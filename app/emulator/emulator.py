@@ -61,6 +61,10 @@ class Emulator:
     codes approved once polled N times), ``auto_deny`` (every sign-in is refused),
     ``access_token_ttl``, ``session_ttl`` (the Identity Center session: refresh stops working when
     it ends) and ``device_code_ttl`` (seconds).
+
+    Like Identity Center, approving a sign-in while the person's portal session is still running
+    reuses that session, so re-authenticating keeps its end; sso:Logout (or :meth:`end_sessions`)
+    ends it, and the next approval starts a new one (``store.portal_sessions``, by start URL).
     """
 
     def __init__(
