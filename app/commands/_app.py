@@ -56,7 +56,7 @@ def pick_profile() -> str | None:
         def make_mode_screen(self, name: str):
             screen = super().make_mode_screen(name)
             if name == "profiles":
-                screen.pick = True
+                screen.pick = True  # type: ignore[attr-defined]  # a ProfilesScreen
             return screen
 
     app = PickApp(Services(settings=Settings.load()), mode="profiles")

@@ -76,10 +76,16 @@ def _epoch(text: object) -> float | None:
         return None
 
 
-def _token_file(key: str) -> str:
-    import hashlib
+def _sha1(text: str) -> str:
+    try:
+        from _sha1 import sha1  # type: ignore[import-not-found]  # CPython's own, without loading OpenSSL (~3 ms)
+    except ImportError:  # pragma: no cover
+        from hashlib import sha1
+    return sha1(text.encode("utf-8")).hexdigest()
 
-    name = hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+def _token_file(key: str) -> str:
+    name = _sha1(key)
     return os.path.join(os.path.expanduser("~"), ".aws", "sso", "cache", f"{name}.json")
 
 

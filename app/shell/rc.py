@@ -8,7 +8,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.shell.scripts import rc_line, rc_file
+from app.shell.scripts import rc_file, rc_line
 
 MARK = "# aws-sso-wizard: AWS_PROFILE in this shell, completion and `aws-sso-wizard use` (shell-init)"
 RC_FILE_MODE = 0o644
