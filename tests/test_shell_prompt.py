@@ -176,3 +176,11 @@ def test_odd_timestamps_are_read_as_the_token_cache_reads_them(home):
 def test_one_duration_format_everywhere(seconds):
     now = datetime(2026, 6, 1, tzinfo=timezone.utc)
     assert time_left(now + timedelta(seconds=seconds), now) == duration_text(seconds)
+
+
+@pytest.mark.parametrize("moment", ["1970-01-01T00:00:00Z", "2000-02-29T23:59:59Z", "2024-03-01T00:00:00Z",
+                                    "2026-12-31T12:34:56Z", "2100-02-28T01:02:03Z", "1969-12-31T23:59:59Z"])
+def test_cache_timestamps_are_read_as_the_token_cache_reads_them(moment):
+    from app.signin.token_cache import parse_timestamp
+
+    assert prompt._epoch(moment) == parse_timestamp(moment).timestamp()

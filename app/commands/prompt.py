@@ -24,9 +24,13 @@ def _print(name: str | None) -> int:
     if not name:
         return 0
     from app.shell.prompt import status_of
-    from app.untrusted import shown
 
-    sys.stdout.write(shown(status_of(name).text()) + "\n")
+    text = status_of(name).text()
+    if not text.isprintable():  # a control or bidi character in the name: show it harmlessly
+        from app.untrusted import shown
+
+        text = shown(text)
+    sys.stdout.write(text + "\n")
     return 0
 
 

@@ -55,19 +55,29 @@ class PromptStatus:
         return f"{self.name} {word}" if word else self.name
 
 
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm)."""
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
+
+
 def _epoch(text: object) -> float | None:
     """A cache timestamp as seconds since the epoch; the canonical ``…Z`` form is read here, any
     other form by the token cache's lenient parser."""
     if not isinstance(text, str):
         return None
-    if len(text) == 20 and text[4] == "-" and text[10] == "T" and text[19] == "Z":
-        from datetime import datetime, timezone
-
+    if len(text) == 20 and text[4] == "-" and text[10] == "T" and text[19] == "Z" and text[:4].isdigit():
         try:
-            return datetime(int(text[:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]), int(text[14:16]),
-                            int(text[17:19]), tzinfo=timezone.utc).timestamp()
+            year, month, day = int(text[:4]), int(text[5:7]), int(text[8:10])
+            hour, minute, second = int(text[11:13]), int(text[14:16]), int(text[17:19])
         except ValueError:
             return None
+        if 1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second < 62:
+            return _days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
     from app.signin.token_cache import parse_timestamp
 
     try:
