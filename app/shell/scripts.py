@@ -5,8 +5,6 @@ the tab completion that asks the program itself (``__complete``, :mod:`app.shell
 from __future__ import annotations
 
 import os
-import shlex
-import shutil
 import sys
 
 from app.program import PROG
@@ -101,6 +99,12 @@ complete -c aws-sso-wizard -f -a '(__aws_sso_wizard_complete)'
 """
 
 
+def _sh_quote(word: str) -> str:
+    import shlex
+
+    return shlex.quote(word)
+
+
 def _fish_quote(word: str) -> str:
     if word and all(c.isalnum() or c in "/._-+:=@%" for c in word):
         return word
@@ -110,6 +114,8 @@ def _fish_quote(word: str) -> str:
 def program_words() -> list[str]:
     """How the shell function starts this program: its name on PATH when that is this program,
     else the script's absolute path, else this Python with ``-m app``."""
+    import shutil
+
     script = os.path.abspath(sys.argv[0]) if sys.argv and sys.argv[0] else ""
     if os.path.basename(script) == PROG and os.path.isfile(script):
         found = shutil.which(PROG)
@@ -123,7 +129,7 @@ def program_text(shell: str, words: list[str] | None = None) -> str:
     words = program_words() if words is None else words
     if words[:1] == ["command"]:
         return " ".join(words)
-    quote = _fish_quote if shell == "fish" else shlex.quote
+    quote = _fish_quote if shell == "fish" else _sh_quote
     return " ".join(quote(word) for word in words)
 
 
@@ -165,4 +171,4 @@ def export_line(shell: str, name: str | None) -> str:
     """The line that sets (or with None unsets) ``AWS_PROFILE`` by hand in ``shell``."""
     if shell == "fish":
         return f"set -gx AWS_PROFILE {_fish_quote(name)}" if name is not None else "set -e AWS_PROFILE"
-    return f"export AWS_PROFILE={shlex.quote(name)}" if name is not None else "unset AWS_PROFILE"
+    return f"export AWS_PROFILE={_sh_quote(name)}" if name is not None else "unset AWS_PROFILE"
