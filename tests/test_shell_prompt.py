@@ -184,3 +184,37 @@ def test_cache_timestamps_are_read_as_the_token_cache_reads_them(moment):
     from app.signin.token_cache import parse_timestamp
 
     assert prompt._epoch(moment) == parse_timestamp(moment).timestamp()
+
+
+# -- the README's prompt lines work as written -------------------------------------------------------
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def _readme_line(prefix: str) -> str:
+    return next(line.split("  #")[0].strip() for line in README.read_text().splitlines() if line.startswith(prefix))
+
+
+def test_the_readme_bash_and_zsh_prompts_show_the_status(home):
+    from helpers.shells import run_shell
+
+    write_cli_token(home, SESSION, expires_in=timedelta(hours=7, minutes=12, seconds=30))
+    env = {**command_env(), "AWS_PROFILE": "prod"}
+    bash = run_shell("bash", f"{_readme_line('PS1=')}\ncd /\nprintf '%s\\n' \"${{PS1@P}}\"", hook=False, env=env)
+    assert bash.stdout.startswith("prod 7h 12m / "), bash.stderr
+    zsh = run_shell("zsh", f"setopt prompt_subst\n{_readme_line('PROMPT=')}\ncd /\nprint -rP -- \"$PROMPT\"",
+                    hook=False, env=env)
+    assert zsh.stdout.startswith("prod 7h 12m / "), zsh.stderr
+
+
+def test_the_readme_starship_module_runs_the_prompt(home):
+    import tomlkit
+
+    text = README.read_text()
+    block = text.split("[custom.aws_sso]", 1)[1].split("```", 1)[0]
+    module = tomlkit.parse("[custom.aws_sso]" + block)["custom"]["aws_sso"]
+    write_cli_token(home, SESSION, expires_in=timedelta(minutes=5))
+    env = {**command_env(), "AWS_PROFILE": "prod"}
+    proc = subprocess.run(["sh", "-c", f"{module['when']} && {module['command']}"], capture_output=True, text=True,
+                          env=env)
+    assert proc.stdout == "prod renews\n"
