@@ -83,7 +83,7 @@ class ProfilesScreen(Screen):
         Binding("w", "whoami", "Who am I", id="profiles.who-am-i",
                 tooltip="Who am I: the account and role ARN this profile gets"),
         Binding("e", "export", "Export", id="profiles.export",
-                tooltip="Copy `export AWS_PROFILE=NAME` for your shell"),
+                tooltip="Use it in your shell (with the shell hook), else copy `export AWS_PROFILE=NAME`"),
         Binding("c", "console", "Console", id="profiles.console",
                 tooltip="Open the AWS console for this account and role (portal shortcut, no keys in the link)"),
         Binding("n", "new_profile", "New", id="profiles.new", tooltip="Create a new profile with the wizard"),
