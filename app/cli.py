@@ -97,7 +97,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     take_from_environment()  # what this run hands back to its shell; never to programs it starts
     if argv and argv[0] in FAST:
-        answered = importlib.import_module(FAST[argv[0]]).fast(argv[1:])
+        try:
+            answered = importlib.import_module(FAST[argv[0]]).fast(argv[1:])
+        except Exception as error:  # a bug: one line, never a traceback in a prompt or under the cursor
+            from app.errors import redact
+            from app.untrusted import shown
+
+            print(f"{PROG} {argv[0]}: unexpected error ({type(error).__name__}): {shown(redact(str(error)))}. "
+                  "Please report it.", file=sys.stderr)
+            return 1
         if answered is not None:
             return answered
     parser = build_parser(argv)

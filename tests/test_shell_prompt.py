@@ -218,3 +218,15 @@ def test_the_readme_starship_module_runs_the_prompt(home):
     proc = subprocess.run(["sh", "-c", f"{module['when']} && {module['command']}"], capture_output=True, text=True,
                           env=env)
     assert proc.stdout == "prod renews\n"
+
+
+def test_a_bug_in_the_prompt_is_one_line_not_a_traceback(monkeypatch, capsys):
+    from app import cli
+
+    def broken(name, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(prompt, "status_of", broken)
+    assert cli.main(["prompt", "--profile", "prod"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unexpected error (RuntimeError): boom" in err
