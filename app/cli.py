@@ -7,7 +7,6 @@ Nothing here imports Textual or boto3; subcommands import what they need when th
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 
@@ -27,7 +26,14 @@ DESCRIPTION = (
 
 
 def _load(name: str):
-    return importlib.import_module(COMMANDS[name])
+    return _module(COMMANDS[name])
+
+
+def _module(path: str):
+    """The module at the dotted ``path`` (``importlib.import_module`` without importing importlib:
+    the prompt and completion start on every prompt and Tab)."""
+    __import__(path)
+    return sys.modules[path]
 
 
 def _requested_command(argv: Sequence[str]) -> tuple[str | None, bool]:
@@ -98,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     take_from_environment()  # what this run hands back to its shell; never to programs it starts
     if argv and argv[0] in FAST:
         try:
-            answered = importlib.import_module(FAST[argv[0]]).fast(argv[1:])
+            answered = _module(FAST[argv[0]]).fast(argv[1:])
         except Exception as error:  # a bug: one line, never a traceback in a prompt or under the cursor
             from app.errors import redact
             from app.untrusted import shown
