@@ -200,3 +200,20 @@ def test_doctor_says_whether_the_hook_is_active(shell, plain_config):
     second, _ = decoder.raw_decode(proc.stdout[end:].lstrip())
     assert [c["status"] for c in first if c["check"] == "shell-hook"] == ["ok"]
     assert [c["status"] for c in second if c["check"] == "shell-hook"] == ["warn"]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_the_prompt_through_the_function_makes_no_hand_back_file(shell, plain_config, tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "mktemp.log"
+    spy = bin_dir / "mktemp"  # counts the hand-back files the function makes
+    spy.write_text(f"#!/bin/sh\necho made >> {log}\nexec /usr/bin/mktemp \"$@\"\n")
+    spy.chmod(0o755)
+    env = {**command_env(), "AWS_PROFILE": "dev"}
+    env["PATH"] = f"{bin_dir}:{env['PATH']}"
+    proc = run_shell(shell, "aws-sso-wizard prompt; aws-sso-wizard __complete bash use d", env=env)
+    assert proc.stdout == "dev\ndev\n", proc.stderr
+    assert not log.exists()  # every prompt and Tab costs no extra processes
+    run_shell(shell, "aws-sso-wizard use dev", env=env)
+    assert log.read_text() == "made\n"

@@ -18,6 +18,7 @@ file completion then answers)."""
 _BASH_ZSH = r"""# aws-sso-wizard: `aws-sso-wizard use NAME` sets AWS_PROFILE in this shell
 aws-sso-wizard() {
   local __asw_file __asw_rc __asw_do __asw_name
+  case "$1" in prompt|@COMPLETE@) @PROGRAM@ "$@"; return ;; esac  # on every prompt and Tab: no hand-back
   __asw_file="$(mktemp "${TMPDIR:-/tmp}/aws-sso-wizard.XXXXXX")" || { @PROGRAM@ "$@"; return; }
   AWS_SSO_WIZARD_HOOK="$__asw_file" @PROGRAM@ "$@"
   __asw_rc=$?
@@ -61,6 +62,10 @@ if (( $+functions[compdef] )); then compdef _aws_sso_wizard_complete aws-sso-wiz
 
 _FISH = r"""# aws-sso-wizard: `aws-sso-wizard use NAME` sets AWS_PROFILE in this shell
 function aws-sso-wizard --description 'aws-sso-wizard; `use NAME` sets AWS_PROFILE in this shell'
+    if contains -- "$argv[1]" prompt @COMPLETE@
+        @PROGRAM@ $argv
+        return $status
+    end
     set -l __asw_dir /tmp
     set -q TMPDIR; and set __asw_dir $TMPDIR
     set -l __asw_file (mktemp "$__asw_dir/aws-sso-wizard.XXXXXX")
