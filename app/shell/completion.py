@@ -98,16 +98,21 @@ def build_spec() -> dict:
 
 
 def _stamp() -> list:
-    """What the spec depends on: the program's version and every command module's file stamp."""
+    """What the spec depends on: the program's version and the file stamps of the command line,
+    the command modules and this package (the choices some options offer come from it)."""
     from app import commands
 
-    directory = os.path.dirname(commands.__file__)
+    here = os.path.dirname(os.path.abspath(__file__))
     files = []
-    with os.scandir(directory) as entries:
-        for entry in entries:
-            if entry.name.endswith(".py"):
-                st = entry.stat()
-                files.append([entry.name, st.st_mtime_ns, st.st_size])
+    for directory in (os.path.dirname(commands.__file__), here):
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py"):
+                    st = entry.stat()
+                    files.append([entry.path, st.st_mtime_ns, st.st_size])
+    cli = os.path.join(os.path.dirname(here), "cli.py")
+    st = os.stat(cli)
+    files.append([cli, st.st_mtime_ns, st.st_size])
     files.sort()
     return [__version__, files]
 

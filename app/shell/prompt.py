@@ -26,7 +26,9 @@ NOT_SSO, UNKNOWN = "not-sso", "unknown"
 
 class PromptStatus:
     """One profile's sign-in as the prompt sees it: ``state`` (a TokenState value, ``not-sso`` or
-    ``unknown``), the seconds left on the token, and whether it renews itself when used."""
+    ``unknown``), the seconds left on the token, and whether it renews itself when used. (The end
+    of the sign-in session itself, which a renewing token cannot pass, belongs here too once the
+    token cache records it; :meth:`text` would then count down to the earlier of the two.)"""
 
     __slots__ = ("name", "state", "seconds_left", "renewable")
 
