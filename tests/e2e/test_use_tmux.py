@@ -62,7 +62,7 @@ def test_use_without_a_name_picks_in_the_browser_and_the_shell_gets_it(tmp_path)
         t.type("aws-sso-wizard use")
         t.keys("Enter")
         t.wait_for(PICK_TITLE_START, timeout=30)
-        t.wait_for("beta-keys", timeout=15)
+        t.wait_for("signed out", timeout=30)  # the real read is in: the rows will not be replaced
         time.sleep(0.5)
         t.keys("Down")
         time.sleep(0.3)
@@ -81,7 +81,7 @@ def test_escape_in_pick_mode_leaves_the_shell_as_it_was(tmp_path):
         t.type("aws-sso-wizard use")
         t.keys("Enter")
         t.wait_for(PICK_TITLE_START, timeout=30)
-        t.wait_for("beta-keys", timeout=15)
+        t.wait_for("signed out", timeout=30)  # the real read is in: the rows will not be replaced
         time.sleep(0.5)
         t.escape()
         t.wait_for("No profile picked; AWS_PROFILE is unchanged.", timeout=15)
@@ -93,9 +93,9 @@ def test_escape_in_pick_mode_leaves_the_shell_as_it_was(tmp_path):
 def test_e_in_the_browser_hands_the_profile_to_the_shell_when_it_ends(tmp_path):
     t = shell(tmp_path / "home")
     try:
-        t.type("aws-sso-wizard")
+        t.type("aws-sso-wizard; echo APP-ENDED")
         t.keys("Enter")
-        t.wait_for("gamma-sso", timeout=30)
+        t.wait_for("signed out", timeout=30)  # the real read is in: the rows will not be replaced
         time.sleep(0.5)
         t.keys("Down")
         time.sleep(0.3)
@@ -103,7 +103,7 @@ def test_e_in_the_browser_hands_the_profile_to_the_shell_when_it_ends(tmp_path):
         screen = t.wait_for("Your shell gets", timeout=15)  # a notification, wrapped to its width
         assert "AWS_PROFILE=beta-keys" in screen
         t.keys("C-q")
-        t.wait_for("READY$", timeout=15)
+        t.wait_for("APP-ENDED", timeout=15)
         ask(t, 'echo "P=$AWS_PROFILE"', "P=beta-keys")
     finally:
         t.close()
