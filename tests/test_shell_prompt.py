@@ -172,7 +172,7 @@ def test_odd_timestamps_are_read_as_the_token_cache_reads_them(home):
     assert shown("prod") == "prod 3h 00m\n"
 
 
-@pytest.mark.parametrize("seconds", [0, 1, 59, 60, 3599, 3600, 7 * 3600 + 12 * 60, 47 * 3600, 49 * 3600, -5])
+@pytest.mark.parametrize("seconds", [0, 1, 59, 60, 3599, 3600, 7 * 3600 + 12 * 60, 47 * 3600, 49 * 3600, 367 * 86400, 400 * 86400, -5])
 def test_one_duration_format_everywhere(seconds):
     now = datetime(2026, 6, 1, tzinfo=timezone.utc)
     assert time_left(now + timedelta(seconds=seconds), now) == duration_text(seconds)
