@@ -180,3 +180,12 @@ def test_zsh_registers_its_completion():
               "print -r -- ${_comps[aws-sso-wizard]}")
     proc = run_shell("zsh", script, hook=False)
     assert proc.stdout.strip() == "_aws_sso_wizard_complete", proc.stderr
+
+
+def test_a_fifo_in_place_of_the_config_never_hangs_completion(config_path):
+    import os
+
+    config_path.unlink()
+    os.mkfifo(config_path)
+    proc = run_wizard("__complete", "bash", "use", "", timeout=10)
+    assert proc.returncode == 0 and proc.stdout == ""

@@ -179,7 +179,8 @@ def test_one_duration_format_everywhere(seconds):
 
 
 @pytest.mark.parametrize("moment", ["1970-01-01T00:00:00Z", "2000-02-29T23:59:59Z", "2024-03-01T00:00:00Z",
-                                    "2026-12-31T12:34:56Z", "2100-02-28T01:02:03Z", "1969-12-31T23:59:59Z"])
+                                    "2026-12-31T12:34:56Z", "2100-02-28T01:02:03Z", "1969-12-31T23:59:59Z",
+                                    "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"])
 def test_cache_timestamps_are_read_as_the_token_cache_reads_them(moment):
     from app.signin.token_cache import parse_timestamp
 
@@ -230,3 +231,15 @@ def test_a_bug_in_the_prompt_is_one_line_not_a_traceback(monkeypatch, capsys):
     assert cli.main(["prompt", "--profile", "prod"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unexpected error (RuntimeError): boom" in err
+
+
+def test_a_fifo_in_place_of_the_config_or_the_token_never_hangs_the_prompt(config_path, home):
+    import os
+
+    path = write_cli_token(home, SESSION, expires_in=timedelta(hours=1))
+    path.unlink()
+    os.mkfifo(path)
+    assert run_wizard("prompt", "--profile", "prod", timeout=10).stdout == "prod signed out\n"
+    config_path.unlink()
+    os.mkfifo(config_path)
+    assert run_wizard("prompt", "--profile", "prod", timeout=10).stdout == "prod not found\n"

@@ -127,12 +127,14 @@ def load_spec() -> dict:
     """The spec, from the settings folder when it matches this program, else made and kept."""
     stamp = _stamp()
     path = spec_path()
+    from app.shell.scan import read_regular
+
+    data = read_regular(path)
     try:
-        with open(path, encoding="utf-8") as handle:
-            kept = json.load(handle)
+        kept = json.loads(data.decode("utf-8")) if data is not None else {}
         if kept.get("stamp") == stamp and kept.get("spec", {}).get("version") == _SPEC_VERSION:
             return kept["spec"]
-    except (OSError, ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         pass
     spec = build_spec()
     try:

@@ -67,6 +67,9 @@ def _days_from_civil(year: int, month: int, day: int) -> int:
     return era * 146097 + day_of_era - 719468
 
 
+_LATEST = _days_from_civil(9000, 1, 1) * 86400
+
+
 def _epoch(text: object) -> float | None:
     """A cache timestamp as seconds since the epoch; the canonical ``…Z`` form is read here, any
     other form by the token cache's lenient parser."""
@@ -79,7 +82,8 @@ def _epoch(text: object) -> float | None:
         except ValueError:
             return None
         if 1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second < 62:
-            return _days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
+            moment = _days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
+            return min(max(moment, 0), _LATEST)  # the token cache's bounds: 1970 and the year 9000
     from app.signin.token_cache import parse_timestamp
 
     try:
@@ -123,10 +127,10 @@ def status_of(name: str, *, now: float | None = None, config: str | None = None)
         return PromptStatus(name, NOT_SSO)
     if not key:
         return PromptStatus(name, UNKNOWN)
+    data = scan.read_regular(_token_file(key))
     try:
-        with open(_token_file(key), "rb") as handle:
-            document = json.loads(handle.read().decode("utf-8"))
-    except (OSError, ValueError):
+        document = json.loads(data.decode("utf-8")) if data is not None else None
+    except (ValueError, RecursionError):
         return PromptStatus(name, SIGNED_OUT)
     if not isinstance(document, dict):
         return PromptStatus(name, SIGNED_OUT)

@@ -95,12 +95,35 @@ def config_path() -> str:
     return os.path.expanduser(os.path.expandvars(value)) if value else os.path.expanduser("~/.aws/config")
 
 
-def read(path: str | None = None) -> Sections:
-    """The sections of the config file (none when it is missing or unreadable)."""
+def read_regular(path: str) -> bytes | None:
+    """The bytes of the regular file at ``path``; None when it is missing, unreadable or not a
+    regular file. Never blocks: a FIFO put in its place is opened non-blocking and refused."""
+    import stat
+
     try:
-        with open(path or config_path(), "rb") as handle:
-            data = handle.read()
-        text = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return Sections({}, {})
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks: list[bytes] = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def read(path: str | None = None) -> Sections:
+    """The sections of the config file (none when it is missing, unreadable or not a file)."""
+    data = read_regular(path or config_path())
+    try:
+        text = data.decode("utf-8") if data is not None else ""
+    except UnicodeDecodeError:
+        text = ""
     return parse(text)
