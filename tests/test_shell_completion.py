@@ -189,3 +189,22 @@ def test_a_fifo_in_place_of_the_config_never_hangs_completion(config_path):
     os.mkfifo(config_path)
     proc = run_wizard("__complete", "bash", "use", "", timeout=10)
     assert proc.returncode == 0 and proc.stdout == ""
+
+
+def zsh_complete(*typed: str) -> list[str]:
+    """What zsh's completion function hands to ``compadd`` for the words ``typed`` (the last under
+    the cursor); ``compadd`` and ``_files`` stand in for the completion system's own."""
+    line = " ".join(f"'{word}'" for word in ("aws-sso-wizard", *typed))
+    script = ('compadd() { [[ $1 == -- ]] && shift; print -rl -- "$@" }\n_files() { print FILES }\n'
+              'compdef() { : }\n'
+              f'eval "$(aws-sso-wizard shell-init zsh)"\nwords=({line}); CURRENT={len(typed) + 1}\n'
+              "_aws_sso_wizard_complete")
+    proc = run_shell("zsh", script, hook=False)
+    return proc.stdout.splitlines()
+
+
+def test_zsh_completes_commands_options_and_names():
+    assert zsh_complete("lo") == ["login", "logout"]
+    assert zsh_complete("use", "prod-") == ["prod-admin", "prod-read"]
+    assert zsh_complete("login", "--sso-session", "") == ["corp", "lab"]
+    assert zsh_complete("home", "--preset", "") == ["FILES"]
