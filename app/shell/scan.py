@@ -54,17 +54,18 @@ def parse(text: str) -> Sections:
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
-            if current is not None and key is not None:
-                current[key] += "\n"
+            if key is not None:
+                current[key] += "\n"  # type: ignore[index]  # a key is only set inside a section
             continue
-        if stripped[0] in "#;":
+        first = stripped[0]
+        if first == "#" or first == ";":
             continue
-        level = len(line) - len(line.lstrip())
-        if current is not None and key is not None and level > indent:
-            current[key] += "\n" + stripped
+        level = len(line) - len(line.lstrip()) if line[0].isspace() else 0
+        if key is not None and level > indent:
+            current[key] += "\n" + stripped  # type: ignore[index]
             continue
         key = None
-        if stripped[0] == "[" and "]" in stripped:
+        if first == "[" and "]" in stripped:
             header = stripped[1:stripped.rindex("]")]
             current = defaults if header == "DEFAULT" else {}
             if current is not defaults:
@@ -72,12 +73,12 @@ def parse(text: str) -> Sections:
             continue
         if current is None:
             continue
-        for i, char in enumerate(stripped):
-            if char in "=:":
-                key = stripped[:i].strip().lower()
-                current[key] = stripped[i + 1:].strip()
-                indent = level
-                break
+        equals, colon = stripped.find("="), stripped.find(":")
+        at = equals if colon < 0 or 0 <= equals < colon else colon
+        if at > 0:
+            key = stripped[:at].rstrip().lower()
+            current[key] = stripped[at + 1:].lstrip()
+            indent = level
     profiles: dict[str, dict[str, str]] = {}
     sessions: dict[str, dict[str, str]] = {}
     for header, values in raw:
