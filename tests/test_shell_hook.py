@@ -217,3 +217,9 @@ def test_the_prompt_through_the_function_makes_no_hand_back_file(shell, plain_co
     assert not log.exists()  # every prompt and Tab costs no extra processes
     run_shell(shell, "aws-sso-wizard use dev", env=env)
     assert log.read_text() == "made\n"
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_the_function_works_in_a_shell_that_refuses_unset_variables(shell, plain_config):
+    proc = run_shell(shell, f"set -u\naws-sso-wizard use dev\n{ECHO[shell]}\naws-sso-wizard use -\n{ECHO[shell]}")
+    assert lines(proc) == ["P=dev", "P=<unset>"], proc.stderr

@@ -17,7 +17,7 @@ file completion then answers)."""
 
 _BASH_ZSH = r"""# aws-sso-wizard: `aws-sso-wizard use NAME` sets AWS_PROFILE in this shell
 aws-sso-wizard() {
-  local __asw_file __asw_rc __asw_do __asw_name
+  local __asw_file="" __asw_rc=0 __asw_do="" __asw_name=""
   case "$1" in prompt|@COMPLETE@) @PROGRAM@ "$@"; return ;; esac  # on every prompt and Tab: no hand-back
   __asw_file="$(mktemp "${TMPDIR:-/tmp}/aws-sso-wizard.XXXXXX")" || { @PROGRAM@ "$@"; return; }
   AWS_SSO_WIZARD_HOOK="$__asw_file" @PROGRAM@ "$@"
@@ -33,7 +33,7 @@ aws-sso-wizard() {
 """
 
 _BASH_COMPLETION = r"""_aws_sso_wizard_complete() {
-  local __asw_out __asw_rc
+  local __asw_out="" __asw_rc=0
   __asw_out="$(@PROGRAM@ @COMPLETE@ bash "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)"
   __asw_rc=$?
   COMPREPLY=()
@@ -48,7 +48,7 @@ complete -F _aws_sso_wizard_complete aws-sso-wizard
 """
 
 _ZSH_COMPLETION = r"""_aws_sso_wizard_complete() {
-  local __asw_out __asw_rc
+  local __asw_out="" __asw_rc=0
   local -a __asw_lines
   __asw_out="$(@PROGRAM@ @COMPLETE@ zsh "${(@)words[2,CURRENT]}" 2>/dev/null)"
   __asw_rc=$?
