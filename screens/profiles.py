@@ -63,6 +63,7 @@ FOOTER_DROP_ORDER = (
     "profiles.reload", "profiles.details", "profiles.make-default", "profiles.new", "profiles.console",
     "profiles.export", "profiles.sort", "profiles.who-am-i",
 )
+PICK_TITLE = "Pick the profile for this shell: Enter uses it, Escape leaves AWS_PROFILE as it is"
 FILTER_PLACEHOLDER = "Filter: name, account, role, region, sso-session…  (Enter keeps it, Escape clears)"
 
 
@@ -83,7 +84,7 @@ class ProfilesScreen(Screen):
         Binding("w", "whoami", "Who am I", id="profiles.who-am-i",
                 tooltip="Who am I: the account and role ARN this profile gets"),
         Binding("e", "export", "Export", id="profiles.export",
-                tooltip="Copy `export AWS_PROFILE=NAME` for your shell"),
+                tooltip="Use it in your shell (with the shell hook), else copy `export AWS_PROFILE=NAME`"),
         Binding("c", "console", "Console", id="profiles.console",
                 tooltip="Open the AWS console for this account and role (portal shortcut, no keys in the link)"),
         Binding("n", "new_profile", "New", id="profiles.new", tooltip="Create a new profile with the wizard"),
@@ -178,10 +179,12 @@ class ProfilesScreen(Screen):
         status: ps.ProfileStatusService,
         *,
         poll_seconds: float | None = None,
+        pick: bool = False,
         name: str | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id)
+        self.pick = pick  # pick mode (`use` without a name): Enter or e ends the App with that profile
         self.services = services
         self._status = status
         self._poll_seconds = poll_seconds if poll_seconds is not None else POLL_SECONDS
@@ -213,7 +216,7 @@ class ProfilesScreen(Screen):
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Profiles", style="bold"), id="profiles-title")
+        yield Static(Text(PICK_TITLE if self.pick else "Profiles", style="bold"), id="profiles-title")
         # the filter box is mounted on first use ("/"): one widget type less to style before the first frame
         with Horizontal(id="profiles-body"):
             yield FastTable(COLUMNS, id="profiles-table")
@@ -429,7 +432,11 @@ class ProfilesScreen(Screen):
 
     @on(FastTable.Selected)
     def _selected(self, event: FastTable.Selected) -> None:
-        """Enter on a row shows its details (full width on a narrow terminal; Enter again goes back)."""
+        """Enter on a row shows its details (full width on a narrow terminal; Enter again goes back);
+        in pick mode it picks the row."""
+        if self.pick:
+            self.action_export()
+            return
         shown = self.details_shown()
         if shown != "side":
             self._details_wanted = shown is None
@@ -540,6 +547,9 @@ class ProfilesScreen(Screen):
             self.action_close_details()
             return
         box = self._filter_box()
+        if self.pick and (box is None or not box.display):
+            self.app.exit()  # pick mode: Escape with nothing to clear leaves without a profile
+            return
         if box is not None:
             if box.value:
                 box.value = ""  # Input.Changed re-renders the rows
@@ -841,8 +851,20 @@ class ProfilesScreen(Screen):
     # -- export, console ----------------------------------------------------------------------
 
     def action_export(self) -> None:
+        """Pick mode: end with this profile for the shell. With the shell hook: the shell gets it
+        when the app ends. Otherwise: copy the export line."""
         row = self.current()
         if row is None:
+            return
+        if self.pick:
+            self.app.exit(result=row.name)
+            return
+        from app.shell.hook import current
+
+        hand_back = current()
+        if hand_back is not None:
+            hand_back.set_profile(row.name)
+            self.notify(f"Your shell gets AWS_PROFILE={row.name} when you leave the app.", markup=False, timeout=8)
             return
         line = f"export AWS_PROFILE={shlex.quote(row.name)}"
         from screens.dialogs.clipboard import copy_text

@@ -20,4 +20,15 @@ COMMANDS: dict[str, str] = {
     "accounts": "app.commands.accounts",
     "doctor": "app.commands.doctor",
     "migrate": "app.commands.migrate",
+    # the profile in this shell
+    "use": "app.commands.use",
+    "shell-init": "app.commands.shell_init",
+    "prompt": "app.commands.prompt",
+}
+
+# Answered before the argument parser is built (the shell asks on every prompt and Tab):
+# name -> module with ``fast(argv) -> int | None`` (None: parse as usual).
+FAST: dict[str, str] = {
+    "prompt": "app.commands.prompt",
+    "__complete": "app.commands.complete",
 }

@@ -42,9 +42,10 @@ def _sso_regions() -> list[tuple[str, str]]:
 
 def _checks(offline: bool) -> Iterator["Check"]:
     """Every check, one by one; each is guarded, so one that crashes never stops the others."""
-    from app.checks import guarded_endpoint_check, iter_checks
+    from app.checks import guarded_endpoint_check, guarded_shell_hook_check, iter_checks
 
     yield from iter_checks()
+    yield guarded_shell_hook_check()
     if not offline:
         for region, where in _sso_regions():
             yield guarded_endpoint_check(region, where=where)

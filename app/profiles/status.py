@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from app import paths
 from app.config.model import ProfileKind
+from app.profiles.duration import duration_text
 from app.search import search_key
 from app.secret_values import HIDDEN, is_secret_key
 from app.signin.account_names import AccountNames
@@ -120,20 +121,7 @@ def time_left(expires_at: datetime | None, now: datetime | None = None) -> str:
     """``7h 59m``, ``14m``, ``45s``; empty when unknown or past."""
     if expires_at is None:
         return ""
-    seconds = int((expires_at - (now or utc_now())).total_seconds())
-    if seconds <= 0:
-        return ""
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes}m"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours}h {minutes:02d}m"
-    if hours // 24 > 366:
-        return "over a year"
-    return f"{hours // 24}d {hours % 24}h"
+    return duration_text((expires_at - (now or utc_now())).total_seconds())
 
 
 _SIGNED_IN_STATES = (TokenState.VALID, TokenState.EXPIRING, TokenState.REFRESHABLE)
