@@ -289,19 +289,26 @@ class SessionStarts:
             return None
         return self._end(entry, start_url)
 
-    def _end(self, entry: dict[str, Any], start_url: str | None) -> SessionEnd | None:
-        started = _parse_time(entry.get("started_at"))
-        if started is None:
-            return None
+    def length_of(self, key: str, start_url: str | None = None) -> tuple[timedelta, str]:
+        """How long a session of ``key`` lasts and how that is known (``preset``, ``learnt`` or
+        ``default``), whether or not one is running."""
+        return self._length(self._read().get(key) or {}, start_url)
+
+    def _length(self, entry: dict[str, Any], start_url: str | None) -> tuple[timedelta, str]:
         url = start_url if start_url is not None else entry.get("start_url")
         preset = self._preset_length(url if isinstance(url, str) else None)
         learnt = entry.get("learnt_seconds")
         if preset is not None:
-            length, source = preset, PRESET
-        elif isinstance(learnt, int) and learnt > 0:
-            length, source = timedelta(seconds=learnt), LEARNT
-        else:
-            length, source = DEFAULT_SESSION, DEFAULT
+            return preset, PRESET
+        if isinstance(learnt, int) and learnt > 0:
+            return timedelta(seconds=learnt), LEARNT
+        return DEFAULT_SESSION, DEFAULT
+
+    def _end(self, entry: dict[str, Any], start_url: str | None) -> SessionEnd | None:
+        started = _parse_time(entry.get("started_at"))
+        if started is None:
+            return None
+        length, source = self._length(entry, start_url)
         return SessionEnd(started, started + length, source)
 
 
