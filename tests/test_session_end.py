@@ -234,7 +234,7 @@ def test_rows_show_the_end_and_warn_once_in_its_last_half_hour(config_path, home
     browser.load(snapshot)
     row = browser.by_name["preservation-prod"]
     text, _tone = browser.status_cell(row)
-    assert text.startswith("signed in · ") and " · session until ~" in text
+    assert text.startswith("signed in · until ~")  # the token renews itself: the session's end is what counts
     assert browser.take_warnings() == []
     details = {fact.label: fact.value for fact in browser.details(row).facts}
     assert "approximate: 8 hours" in details["Session ends"]
@@ -259,7 +259,7 @@ def test_profiles_json_and_table_give_the_session_end(config_path, home, capsys)
     assert data["preservation-prod"]["session_ends_at"] == end.iso and end.iso.endswith("Z")
     assert data["static"]["session_ends_at"] is None
     assert main(["profiles"]) == 0
-    assert f"session until {end.local_time()}" in capsys.readouterr().out
+    assert f"signed in · until {end.local_time()}" in capsys.readouterr().out
 
 
 def test_profiles_json_session_end_is_null_when_signed_out(config_path, home, capsys):
@@ -328,7 +328,7 @@ def test_the_warning_follows_the_emulator_clock(emu, config_path, home):
     browser = ProfileBrowser(clock=clock)
     browser.load(status.snapshot())
     row = browser.by_name["preservation-prod"]
-    assert " · session until ~" in browser.status_cell(row)[0] and browser.take_warnings() == []
+    assert browser.status_cell(row)[0].startswith("signed in · until ~") and browser.take_warnings() == []
     emu.advance(7 * 3600 + 35 * 60)  # the access token expired long ago; it renews itself on use
     browser.update_sessions(status.statuses())
     text, tone = browser.status_cell(row)
@@ -353,7 +353,7 @@ async def test_L_then_y_typed_ahead_does_not_renew(config_path, home, monkeypatc
     _signed_in_for(home, config_path, started_ago=timedelta(hours=1))
     app = make_app()
     async with app.run_test(size=(150, 40)) as pilot:
-        await wait_for(pilot, lambda: "session until" in status_of(app, "preservation-prod"), what="the row")
+        await wait_for(pilot, lambda: "until ~" in status_of(app, "preservation-prod"), what="the row")
         burst(pilot, "L", "y")
         dialog = await wait_confirm(pilot, what="the renew question")
         await pilot.pause(0.3)

@@ -147,13 +147,17 @@ def status_text(status: TokenState | None, expires_at: datetime | None, now: dat
                 renewable: bool = False, session_end: SessionEnd | None = None) -> str:
     """The status column: ``signed in · 7h 59m left``, ``expiring · 12m left``, ``expiring · 9m left
     (renews itself)``, ``expired · refreshable``… ``renewable``: the token renews itself when used.
-    With a known ``session_end``: ``signed in · 59m left · session until 17:30``, and in its last half
-    hour ``signed in · session ends in 25m``."""
+    With a known ``session_end``: a token that renews itself lasts until the session ends, so that is
+    what it shows (``signed in · until ~17:30``); one that does not shows its own time, and the
+    session's when that comes first. In the session's last half hour: ``signed in · session ends in 25m``."""
     if status == TokenState.REFRESHABLE and session_over(session_end, now):
         return "expired · session ended"
     note = session_note(session_end, now) if status in _SIGNED_IN_STATES else None
     if note is not None and session_end is not None and session_end.ending_soon(now):
         return f"signed in · {note}"
+    if note is not None and session_end is not None and status in (TokenState.VALID, TokenState.EXPIRING):
+        if renewable or (expires_at is not None and session_end.ends_at < expires_at):
+            return f"signed in · until {session_end.local_time()}"
     text = _token_text(status, expires_at, now, renewable=renewable)
     return f"{text} · {note}" if note else text
 
