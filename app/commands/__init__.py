@@ -19,4 +19,7 @@ COMMANDS: dict[str, str] = {
     "whoami": "app.commands.whoami",
     "accounts": "app.commands.accounts",
     "doctor": "app.commands.doctor",
+    # keys for tools that cannot read SSO profiles
+    "env": "app.commands.env",
+    "run": "app.commands.run",
 }
