@@ -22,4 +22,5 @@ COMMANDS: dict[str, str] = {
     # keys for tools that cannot read SSO profiles
     "env": "app.commands.env",
     "run": "app.commands.run",
+    "warm": "app.commands.warm",
 }

@@ -1,0 +1,76 @@
+"""Keeping profiles' role keys in the AWS CLI's cache for tools that only read that cache (GUI S3
+clients): keys are fetched again :data:`KEEP_WARM_WINDOW` before they expire, so a reader always
+finds keys botocore still counts as valid."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Iterable
+
+from app.credentials.keys import cached_keys, fetch_keys, role_of
+from app.credentials.role_cache import EXPIRY_WINDOW, RoleCache
+from app.errors import WizardError
+from app.signin.state import utc_now
+
+if TYPE_CHECKING:  # pragma: no cover
+    from app.cancel import CancelToken
+    from app.config.model import AwsConfig
+    from app.signin.login import LoginService
+
+KEEP_WARM_WINDOW = EXPIRY_WINDOW + timedelta(minutes=5)
+CHECK_EVERY = 60.0
+"""Seconds between two looks at the kept-warm profiles while the profile browser is open."""
+
+
+@dataclass(frozen=True)
+class Warmed:
+    """What warming one profile did: its keys' expiry, whether they were fetched now, or why not."""
+
+    profile: str
+    expires_at: datetime | None = None
+    fetched: bool = False
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def warm(
+    config: "AwsConfig", names: Iterable[str], *, login: "LoginService | None" = None,
+    cache: RoleCache | None = None, window: timedelta = KEEP_WARM_WINDOW, cancel: "CancelToken | None" = None,
+) -> list[Warmed]:
+    """Make sure each profile has cached keys with at least ``window`` left (one failure never
+    stops the others; a signed-out profile says which command signs in)."""
+    cache = cache or RoleCache()
+    results: list[Warmed] = []
+    for name in names:
+        profile = config.profiles.get(name)
+        if profile is None:
+            results.append(Warmed(name, error=f"There is no profile named “{name}” in {config.path}."))
+            continue
+        if not profile.is_sso:
+            results.append(Warmed(name, error=f"The profile “{name}” does not sign in through IAM Identity Center."))
+            continue
+        try:
+            role = role_of(profile)
+            keys = cached_keys(role, cache=cache, window=window)
+            fetched = keys is None
+            if keys is None:
+                if login is None:
+                    from app.signin.login import LoginService
+
+                    login = LoginService()
+                keys = fetch_keys(role, login=login, cache=cache, cancel=cancel)
+        except WizardError as error:
+            results.append(Warmed(name, error=str(error)))
+            continue
+        results.append(Warmed(name, expires_at=keys.expiration, fetched=fetched))
+    return results
+
+
+def due(results: Iterable[Warmed], now: datetime | None = None, window: timedelta = KEEP_WARM_WINDOW) -> bool:
+    """Whether any warmed profile's keys now need fetching again."""
+    now = now or utc_now()
+    return any(r.expires_at is not None and r.expires_at - now < window for r in results)
