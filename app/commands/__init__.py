@@ -23,4 +23,5 @@ COMMANDS: dict[str, str] = {
     "env": "app.commands.env",
     "run": "app.commands.run",
     "warm": "app.commands.warm",
+    "companion": "app.commands.companion",
 }
