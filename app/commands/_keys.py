@@ -15,11 +15,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def role_named(name: str) -> "RoleOf":
     """The role of the SSO profile ``name`` in the current config (a clear error otherwise)."""
-    from app.commands._targets import sso_profile
     from app.config.model import load_aws_config
     from app.credentials.keys import role_of
 
-    return role_of(sso_profile(load_aws_config(), name))
+    config = load_aws_config()
+    profile = config.profiles.get(name)
+    if profile is None or not profile.is_sso:
+        from app.commands._targets import sso_profile
+
+        profile = sso_profile(config, name)  # the error, with did-you-mean (loaded only when needed)
+    return role_of(profile)
 
 
 def can_ask() -> bool:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from app.credentials.role_cache import EXPIRY_WINDOW, RoleCache, RoleKeys
 from app.errors import WizardError
-from app.signin.state import utc_now
 from app.signin.target import SsoTarget
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,7 +45,7 @@ def cached_keys(
 ) -> RoleKeys | None:
     """The cached keys when they have at least ``window`` left; never touches the network."""
     keys = (cache or RoleCache()).load(role.target, role.account_id, role.role_name)
-    return keys if keys is not None and keys.fresh(now or utc_now(), window) else None
+    return keys if keys is not None and keys.fresh(now, window) else None
 
 
 def fetch_keys(

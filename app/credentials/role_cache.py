@@ -1,27 +1,31 @@
 """The AWS CLI's role-credential cache, ``~/.aws/cli/cache/<key>.json`` (interop spec §6).
 
-This module owns the file: its name (:func:`app.signin.token_cache.target_role_key`, the CLI's
-minified, key-sorted SHA-1), its contents exactly as botocore's ``SSOCredentialFetcher`` caches
-them through ``JSONFileCache``::
+This module owns the file: its name (:func:`role_cache_key`, the SHA-1 of the minified, key-sorted
+JSON of accountId/roleName/(sessionName|startUrl)), its contents exactly as botocore's
+``SSOCredentialFetcher`` caches them through ``JSONFileCache``::
 
     {"ProviderType": "sso", "Credentials": {"AccessKeyId": …, "SecretAccessKey": …,
      "SessionToken": …, "Expiration": "2026-12-03T14:00:00Z", "AccountId": "123456789012"}}
 
-and its 0600 mode. Writes are atomic. Reading uses only the standard library, so a warm read
-never imports boto3 or botocore.
+and its 0600 mode. Writes are atomic. A read imports little beyond the standard library (never
+boto3 or botocore): it is the whole of a warm ``env``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.fsutil import atomic_write_bytes
-from app.signin.state import utc_now
-from app.signin.token_cache import parse_timestamp, role_cache_dir, target_role_key
+from app import paths
+
+try:  # the SHA-1 alone: hashlib would load OpenSSL, a tenth of a warm ``env``'s time
+    from _sha1 import sha1  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import sha1
 
 if TYPE_CHECKING:  # pragma: no cover
     from app.signin.target import SsoTarget
@@ -31,6 +35,44 @@ EXPIRY_WINDOW = timedelta(seconds=900)
 """Cached keys with less left than this count as expired (botocore's ``CachedCredentialFetcher``)."""
 FILE_MODE = 0o600
 _TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def role_cache_dir() -> Path:
+    return paths.cli_cache_dir()
+
+
+def role_cache_key(account_id: str, role_name: str, *, session_name: str | None = None, start_url: str | None = None) -> str:
+    """The CLI's role-credential cache key (``~/.aws/cli/cache/<key>.json``): minified sorted JSON."""
+    args: dict[str, str] = {"accountId": account_id, "roleName": role_name}
+    if session_name is not None:
+        args["sessionName"] = session_name
+    else:
+        if start_url is None:
+            raise ValueError("role_cache_key needs a session name or a start URL")
+        args["startUrl"] = start_url
+    key = sha1(json.dumps(args, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
+    return key.replace(":", "_").replace("/", "_").replace(os.sep, "_")
+
+
+def target_role_key(target: "SsoTarget", account_id: str, role_name: str) -> str:
+    return role_cache_key(account_id, role_name, session_name=target.session_name, start_url=target.start_url)
+
+
+def _utc_now() -> datetime:
+    """:func:`app.signin.state.utc_now`, without importing that module on the warm path."""
+    return datetime.now(timezone.utc)
+
+
+def _parse_expiration(value: Any) -> datetime:
+    """botocore's ``…Z`` timestamps quickly; anything else as leniently as botocore reads it."""
+    if isinstance(value, str) and len(value) == 20 and value.endswith("Z"):
+        try:
+            return datetime.fromisoformat(value[:-1]).replace(tzinfo=timezone.utc)
+        except ValueError:
+            pass
+    from app.signin.token_cache import parse_timestamp
+
+    return parse_timestamp(value)
 
 
 @dataclass(frozen=True)
@@ -44,7 +86,7 @@ class RoleKeys:
     account_id: str | None = None
 
     def remaining(self, now: datetime | None = None) -> timedelta:
-        return self.expiration - (now or utc_now())
+        return self.expiration - (now or _utc_now())
 
     def fresh(self, now: datetime | None = None, window: timedelta = EXPIRY_WINDOW) -> bool:
         """Whether the keys have at least ``window`` left (botocore's test for cached keys)."""
@@ -78,7 +120,7 @@ def keys_from_document(document: Any) -> RoleKeys | None:
     if not (access_key and secret_key and token):
         return None
     try:
-        expiration = parse_timestamp(creds.get("Expiration"))
+        expiration = _parse_expiration(creds.get("Expiration"))
     except ValueError:
         return None
     account = creds.get("AccountId")
@@ -109,5 +151,7 @@ class RoleCache:
 
     def save(self, target: "SsoTarget", account_id: str, role_name: str, keys: RoleKeys) -> Path:
         """Write the keys atomically with mode 0600 (the old file stays whole if this fails)."""
+        from app.fsutil import atomic_write_bytes
+
         text = json.dumps(cache_document(keys))
         return atomic_write_bytes(self.path(target, account_id, role_name), text.encode("utf-8"), mode=FILE_MODE)
