@@ -4,7 +4,8 @@ cache) next to botocore's own credential chain in a fresh process
 
     .venv/bin/python tests/bench/bench_env.py [--quick] [--runs N]
 
-Runs alternate; medians reported, and the ratio boto3 / env. Target: env <= 60 ms.
+Runs alternate (with a bare ``python -c pass`` as the floor); medians reported, and the ratio
+boto3 / env. Target: env <= 60 ms.
 Everything runs in a throwaway HOME; nothing touches the real ~/.aws.
 """
 
@@ -70,8 +71,9 @@ def _timed(command: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - started
 
 
-def measure(runs: int) -> tuple[list[float], list[float], int]:
-    """(env seconds, boto3 seconds, GetRoleCredentials calls made by the warm env runs)."""
+def measure(runs: int) -> tuple[list[float], list[float], list[float], int]:
+    """(env seconds, boto3 seconds, bare interpreter seconds, GetRoleCredentials calls made by the
+    warm env runs)."""
     with tempfile.TemporaryDirectory(prefix="bench-env-") as tmp, Emulator() as emulator:
         home = Path(tmp)
         (home / ".aws").mkdir()
@@ -81,16 +83,18 @@ def measure(runs: int) -> tuple[list[float], list[float], int]:
                "NO_PROXY": "127.0.0.1,localhost", "AWS_EC2_METADATA_DISABLED": "true", **emulator.endpoint_env()}
         subprocess.run([CLI, "env", PROFILE, "--format", "process"], env=env, check=True, capture_output=True)
         calls = emulator.call_count("GetRoleCredentials")
-        warm, boto = [], []
-        for i in range(runs + 1):  # the first pair warms the page cache and bytecode; not counted
+        warm, boto, floor = [], [], []
+        for i in range(runs + 1):  # the first round warms the page cache and bytecode; not counted
             w = _timed([CLI, "env", PROFILE, "--format", "process"], env)
             b = _timed([sys.executable, "-c", BOTO3], env)
+            f = _timed([sys.executable, "-c", "pass"], env)
             if i:
                 warm.append(w)
                 boto.append(b)
+                floor.append(f)
         boto_calls = runs + 1
         extra = emulator.call_count("GetRoleCredentials") - calls - boto_calls
-    return warm, boto, extra
+    return warm, boto, floor, extra
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,13 +103,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=None, help="runs per measurement (default 21, quick 3)")
     args = parser.parse_args(argv)
     runs = args.runs or (3 if args.quick else 21)
-    warm, boto, extra = measure(runs)
+    warm, boto, floor, extra = measure(runs)
     w_med, b_med = statistics.median(warm) * 1000, statistics.median(boto) * 1000
+    f_med = statistics.median(floor) * 1000
     print(f"bench_env: medians of {runs} runs ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
     print(f"  warm env --format process            {w_med:>7.1f} ms  <= {TARGET_MS:.0f} ms "
           + ("OK" if w_med <= TARGET_MS else "OVER"))
     print(f"  boto3 get_credentials, fresh process {b_med:>7.1f} ms")
     print(f"  ratio boto3 / env                    {b_med / w_med:>7.2f}x")
+    print(f"  floor: python -c pass                {f_med:>7.1f} ms")
     print(f"  GetRoleCredentials by the warm env runs: {extra}")
     print("  raw (ms): env " + ", ".join(f"{x * 1000:.0f}" for x in warm)
           + " | boto3 " + ", ".join(f"{x * 1000:.0f}" for x in boto))
