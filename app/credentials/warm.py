@@ -14,8 +14,11 @@ from app.errors import WizardError
 from app.signin.state import utc_now
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     from app.cancel import CancelToken
     from app.config.model import AwsConfig
+    from app.settings import Settings
     from app.signin.login import LoginService
 
 KEEP_WARM_WINDOW = EXPIRY_WINDOW + timedelta(minutes=5)
@@ -74,3 +77,43 @@ def due(results: Iterable[Warmed], now: datetime | None = None, window: timedelt
     """Whether any warmed profile's keys now need fetching again."""
     now = now or utc_now()
     return any(r.expires_at is not None and r.expires_at - now < window for r in results)
+
+
+class KeepWarm:
+    """The profile browser's keep-warm list (in the settings file) and its refresher. UI-free and
+    safe to call from a worker thread; every call re-reads the settings, so a list changed in
+    another window is honoured."""
+
+    def __init__(self, settings_path: "Path | None" = None) -> None:
+        self._settings_path = settings_path
+        self.last: dict[str, Warmed] = {}
+
+    def _settings(self) -> "Settings":
+        from app.settings import Settings
+
+        return Settings.load(self._settings_path)
+
+    def names(self) -> tuple[str, ...]:
+        return self._settings().keep_warm
+
+    def toggle(self, name: str) -> bool:
+        """Mark ``name`` to keep warm, or unmark it; True when it is now marked."""
+        settings = self._settings()
+        keep = name not in settings.keep_warm
+        settings.set_keep_warm(name, keep)
+        if not keep:
+            self.last.pop(name, None)
+        return keep
+
+    def refresh(self, *, login: "LoginService | None" = None, config: "AwsConfig | None" = None) -> list[Warmed]:
+        """Warm every marked profile that needs it (see :func:`warm`)."""
+        names = self.names()
+        if not names:
+            return []
+        if config is None:
+            from app.config.model import load_aws_config
+
+            config = load_aws_config()
+        results = warm(config, names, login=login)
+        self.last = {result.profile: result for result in results}
+        return results
