@@ -19,9 +19,9 @@ pytestmark = pytest.mark.interop
 COMPANION = f"{PROD}-process"
 
 _BOTO3 = """
-import json, sys
+import json
 import boto3
-session = boto3.Session(profile_name=sys.argv[1])
+session = boto3.Session()  # the profile comes from AWS_PROFILE
 print(json.dumps(session.client("sts").get_caller_identity()["Account"]))
 """
 
@@ -50,14 +50,14 @@ def test_the_companion_is_written_with_a_diff_and_a_backup(config_path, home, em
 def test_the_companion_is_used_by_the_aws_cli_and_boto3(config_path, home, emulator, cli_env):
     demo_signed_in(config_path, home, emulator)
     assert run_wizard("companion", PROD, "--yes").returncode == 0
+    boto = subprocess.run([sys.executable, "-c", _BOTO3], capture_output=True, text=True, timeout=60,
+                          env={**cli_env, "AWS_PROFILE": COMPANION})
+    assert boto.returncode == 0, boto.stderr
+    assert json.loads(boto.stdout) == PROD_ACCOUNT
     cli = subprocess.run([AWS, "sts", "get-caller-identity", "--profile", COMPANION, "--output", "json"],
                          capture_output=True, text=True, timeout=60, env=cli_env)
     assert cli.returncode == 0, cli.stderr
     assert json.loads(cli.stdout)["Account"] == PROD_ACCOUNT
-    boto = subprocess.run([sys.executable, "-c", _BOTO3, COMPANION], capture_output=True, text=True, timeout=60,
-                          env=cli_env)
-    assert boto.returncode == 0, boto.stderr
-    assert json.loads(boto.stdout) == PROD_ACCOUNT
     assert emulator.call_count("GetRoleCredentials") == 1  # the second tool reused the cached keys
 
 
