@@ -44,7 +44,7 @@ def ask_yes(question: str) -> bool:
     return answer != "" and answer.strip().lower() in ("", "y", "yes")
 
 
-def keys_for(role: "RoleOf", *, offer_sign_in: bool = True) -> "RoleKeys":
+def keys_for(role: "RoleOf") -> "RoleKeys":
     """The role's keys: cached, else fetched; signed in first on a terminal when the person agrees."""
     from app.credentials.keys import cached_keys
 
@@ -62,9 +62,9 @@ def keys_for(role: "RoleOf", *, offer_sign_in: bool = True) -> "RoleKeys":
         try:
             return fetch_keys(role, login=login, cancel=cancel)
         except (NotSignedIn, SessionExpired) as error:
-            if not (offer_sign_in and can_ask()):
+            if not can_ask():
                 raise
-            say(f"{error.message}")
+            say(error.message)
             if not ask_yes(f"Sign in to {role.target.label} now?"):
                 raise
         choice = login.choose_method(role.target)

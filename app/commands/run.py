@@ -4,6 +4,10 @@ keys (and its region) in its environment; its exit code is passed through."""
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from app.credentials.role_cache import RoleKeys
 
 HELP = "Run one command with a profile's temporary AWS keys in its environment."
 
@@ -23,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the command to run, after --")
 
 
-def child_environment(base: dict[str, str], keys, region: str | None) -> dict[str, str]:
+def child_environment(base: dict[str, str], keys: "RoleKeys", region: str | None) -> dict[str, str]:
     """``base`` with the keys set, the profile variables removed (the keys win), and the profile's
     region unless one is set already."""
     from app.credentials.formats import environment
