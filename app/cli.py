@@ -7,15 +7,17 @@ Nothing here imports Textual or boto3; subcommands import what they need when th
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from app import __version__
 from app.commands import COMMANDS
 from app.program import PROG
+
+if TYPE_CHECKING:  # pragma: no cover
+    import argparse
 
 DESCRIPTION = (
     "Set up AWS IAM Identity Center (SSO) profiles step by step, and keep them signed in. "
@@ -45,6 +47,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     its options (the command is certain, so no other name is needed), or for the top-level
     ``--help`` each command's one-line help without its options. That keeps start-up and ``--help``
     free of ~30 ms of argparse."""
+    import argparse
+
     only, top_help = _requested_command(argv) if argv is not None else (None, False)
     parser = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -88,6 +92,11 @@ def _print_details(error: BaseException) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["env"]:  # a tool asking for cached keys, often: answered before argparse loads
+        from app.commands.env import answer_from_cache
+
+        if answer_from_cache(argv[1:]):
+            return 0
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     from app.errors import WizardError

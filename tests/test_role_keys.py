@@ -174,3 +174,15 @@ def test_run_without_a_command_or_with_a_missing_one(config_path, home, emulator
     missing = run_wizard("run", PROD, "--", "no-such-command-here")
     assert missing.returncode == 127
     assert "Cannot run no-such-command-here" in missing.stderr
+
+
+def test_command_lines_env_does_not_take_are_usage_errors_even_with_cached_keys(config_path, home, emulator):
+    demo_signed_in(config_path, home, emulator)
+    assert run_wizard("env", PROD).returncode == 0  # cached now
+    for argv in (("env",), ("env", PROD, "--format", "yaml"), ("env", PROD, "extra"), ("env", "--format")):
+        proc = run_wizard(*argv)
+        assert proc.returncode == 2 and proc.stdout == "", argv
+        assert "usage: aws-sso-wizard" in proc.stderr
+    for argv in (("env", "--format=fish", PROD), ("env", "--format", "json", PROD)):
+        proc = run_wizard(*argv)
+        assert proc.returncode == 0 and "AWS_SECRET_ACCESS_KEY" in proc.stdout, argv

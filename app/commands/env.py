@@ -26,6 +26,53 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _simple_form(args: list[str]) -> tuple[str, str] | None:
+    """(profile, format) of ``PROFILE [--format F]`` (either order, ``--format=F`` too); None for
+    anything else, which argparse then reads (and explains)."""
+    from app.credentials.formats import DEFAULT_FORMAT, FORMATS
+
+    form, rest = DEFAULT_FORMAT, list(args)
+    for i, arg in enumerate(rest):
+        if arg.startswith("--format="):
+            form = arg.split("=", 1)[1]
+            del rest[i]
+            break
+        if arg == "--format" and i + 1 < len(rest):
+            form = rest[i + 1]
+            del rest[i:i + 2]
+            break
+    if form not in FORMATS or len(rest) != 1 or rest[0].startswith("-"):
+        return None
+    return rest[0], form
+
+
+def answer_from_cache(args: list[str]) -> bool:
+    """Print the keys when the command line is a plain ``env`` and the keys are cached (no argparse,
+    no network); False for everything else, which then runs the ordinary way."""
+    import sys
+
+    from app.credentials.formats import render
+    from app.credentials.keys import cached_keys, role_of
+    from app.errors import WizardError
+
+    simple = _simple_form(args)
+    if simple is None:
+        return False
+    name, form = simple
+    try:
+        from app.config.model import load_aws_config
+
+        profile = load_aws_config().profiles.get(name)
+        keys = cached_keys(role_of(profile)) if profile is not None and profile.is_sso else None
+    except (WizardError, OSError, ValueError):
+        return False  # the ordinary way reports it
+    if keys is None:
+        return False
+    sys.stdout.write(render(keys, form))
+    sys.stdout.flush()
+    return True
+
+
 def run(args: argparse.Namespace) -> int:
     import sys
 
