@@ -1,6 +1,7 @@
 """``env`` for a signed-out profile in a real terminal (tmux): it offers to sign in, signs in with a
 code (the emulator approves it), then prints the keys; stdout, redirected to a file as in
 ``eval "$(aws-sso-wizard env NAME)"``, gets nothing but the keys. Declining leaves stdout empty, exit 1.
+``companion`` on a terminal shows the change and writes it after a yes.
 
 These tests FAIL (not skip) without tmux: `python3 app/bootstrap.py test` installs it.
 """
@@ -66,3 +67,15 @@ def test_declining_the_sign_in_prints_nothing_and_exits_1(signed_out, emulator, 
         t.wait_for("EXIT-CODE:1", timeout=30)
         assert "Sign in first: aws-sso-wizard login --sso-session archive" in t.capture()
     assert out.read_text() == ""
+
+
+def test_companion_on_a_terminal_shows_the_change_and_writes_it_after_a_yes(signed_out, emulator, config_path):
+    with Tmux(width=120, height=30) as t:
+        t.start(f"{WIZARD} companion {PROD}", env=_env_of(signed_out, emulator))
+        t.wait_for(f"Write the profile {PROD}-process to")
+        assert f"+[profile {PROD}-process]" in t.capture()
+        assert f"[profile {PROD}-process]" not in config_path.read_text()
+        t.keys("Enter")
+        t.wait_for("EXIT-CODE:0", timeout=30)
+        assert "backup:" in t.capture()
+    assert f"[profile {PROD}-process]" in config_path.read_text()
