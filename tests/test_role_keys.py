@@ -186,3 +186,37 @@ def test_command_lines_env_does_not_take_are_usage_errors_even_with_cached_keys(
     for argv in (("env", "--format=fish", PROD), ("env", "--format", "json", PROD)):
         proc = run_wizard(*argv)
         assert proc.returncode == 0 and "AWS_SECRET_ACCESS_KEY" in proc.stdout, argv
+
+
+LEGACY_PROFILE = """[profile old-style]
+sso_start_url = {start_url}
+sso_region = {region}
+sso_account_id = 012345678901
+sso_role_name = ReadOnly
+"""
+
+
+def test_a_profile_without_an_sso_session_shares_its_keys_with_botocore_too(config_path, home, emulator):
+    from app.emulator import DEMO_REGION, DEMO_START_URL
+    from helpers.profile_fixtures import write_config
+    from helpers.sso import LEGACY, write_signed_in_token
+
+    write_config(config_path, LEGACY_PROFILE.format(start_url=DEMO_START_URL, region=DEMO_REGION))
+    write_signed_in_token(home, emulator, LEGACY)
+    proc = run_wizard("env", "old-style", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    path = role_cache_file(home, start_url=DEMO_START_URL)
+    assert json.loads(proc.stdout)["AWS_ACCESS_KEY_ID"] == json.loads(path.read_text())["Credentials"]["AccessKeyId"]
+    creds = botocore_as_cli_v2("old-style", home / ".aws" / "cli" / "cache")
+    assert creds["access_key"] == json.loads(path.read_text())["Credentials"]["AccessKeyId"]
+    assert emulator.call_count("GetRoleCredentials") == 1
+
+
+def test_an_unreadable_cache_file_is_replaced_by_new_keys(config_path, home, emulator):
+    demo_signed_in(config_path, home, emulator)
+    path = role_cache_file(home)
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    proc = run_wizard("env", PROD, "--format", "process")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["AccessKeyId"] == cached(home)["AccessKeyId"]

@@ -71,7 +71,12 @@ def fetch_keys(
         expiration=creds.expiration.replace(microsecond=0),  # to the second, as botocore caches it
         account_id=role.account_id,
     )
-    (cache or RoleCache()).save(role.target, role.account_id, role.role_name, keys)
+    try:
+        (cache or RoleCache()).save(role.target, role.account_id, role.role_name, keys)
+    except OSError as error:  # the keys are good; only the next caller has to fetch again
+        import logging
+
+        logging.getLogger(__name__).warning("could not cache the role keys: %s", error.strerror or type(error).__name__)
     return keys
 
 

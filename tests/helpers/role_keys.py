@@ -29,10 +29,12 @@ def demo_signed_in(config_path: Path, home: Path, emulator) -> None:
     write_signed_in_token(home, emulator, ARCHIVE)
 
 
-def role_cache_file(home: Path, account_id: str = PROD_ACCOUNT, role: str = PROD_ROLE, session: str = "archive") -> Path:
-    """``~/.aws/cli/cache/<sha1 of the minified sorted JSON>.json`` (interop spec §6)."""
-    args = json.dumps({"accountId": account_id, "roleName": role, "sessionName": session},
-                      sort_keys=True, separators=(",", ":"))
+def role_cache_file(home: Path, account_id: str = PROD_ACCOUNT, role: str = PROD_ROLE, session: str = "archive",
+                    start_url: str | None = None) -> Path:
+    """``~/.aws/cli/cache/<sha1 of the minified sorted JSON>.json`` (interop spec §6); with
+    ``start_url``, the key of a profile without an sso-session."""
+    where = {"startUrl": start_url} if start_url else {"sessionName": session}
+    args = json.dumps({"accountId": account_id, "roleName": role, **where}, sort_keys=True, separators=(",", ":"))
     return home / ".aws" / "cli" / "cache" / f"{hashlib.sha1(args.encode()).hexdigest()}.json"
 
 
