@@ -220,3 +220,14 @@ def test_an_unreadable_cache_file_is_replaced_by_new_keys(config_path, home, emu
     proc = run_wizard("env", PROD, "--format", "process")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["AccessKeyId"] == cached(home)["AccessKeyId"]
+
+
+def test_keys_that_cannot_be_cached_are_still_printed(config_path, home, emulator):
+    demo_signed_in(config_path, home, emulator)
+    blocker = home / ".aws" / "cli" / "cache"
+    blocker.parent.mkdir(parents=True)
+    blocker.write_text("a file where the cache folder should be")
+    proc = run_wizard("env", PROD, "--format", "process")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["Version"] == 1
+    assert blocker.read_text() == "a file where the cache folder should be"
