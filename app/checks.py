@@ -192,8 +192,15 @@ def check_config_file() -> Check:
         return Check("config", title, FAIL, str(error.message if hasattr(error, "message") else error), fix)
     except WizardError as error:
         return Check("config", title, FAIL, error.message, error.hint or f"Check {path}.")
-    if not os.access(path, os.W_OK):
+    from app.fsutil import NotARegularFile, ReadOnlyFile, check_replaceable
+
+    try:
+        check_replaceable(path, respect_read_only=True)  # the writer's own test
+    except ReadOnlyFile:
         return Check("config", title, FAIL, f"{paths.display_path(path)} is read-only.", f"Make it writable: chmod u+w {path}")
+    except NotARegularFile as error:
+        return Check("config", title, FAIL, f"{paths.display_path(path)} is {error.kind}: it can be read but not written.",
+                     "Point AWS_CONFIG_FILE at a regular file.")
     sso = sum(1 for p in config.profiles.values() if p.is_sso)
     return Check("config", title, OK,
                  f"{paths.display_path(path)}: {_count(len(config.profiles), 'profile')} "

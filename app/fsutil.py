@@ -29,6 +29,155 @@ class LockTimeout(WizardError):
     """Another process held the lock for too long."""
 
 
+class NotARegularFile(OSError):
+    """The path is a directory, device, FIFO or socket: it is never opened for reading data or replaced."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        super().__init__(errno.EINVAL, f"it is {kind}, not a regular file", str(path))
+        self.kind = kind
+
+
+class ReadOnlyFile(OSError):
+    """The file's own mode bits forbid writing it (checked even for root, who may write anything)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(errno.EACCES, "the file is read-only", str(path))
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def kind_of(mode: int) -> str:
+    """What a non-regular ``st_mode`` is, in words."""
+    for test, kind in _KINDS:
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def _require_regular(path: Path, st: os.stat_result) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        raise NotARegularFile(path, kind_of(st.st_mode))
+
+
+def owner_may_write(st: os.stat_result) -> bool:
+    """Whether the mode bits let this user write the file. Root passes every permission check,
+    so for root the owner's write bit decides (a 0444 file stays read-only for everybody)."""
+    if os.name == "nt":
+        return bool(st.st_mode & stat.S_IWRITE)
+    uid = os.geteuid()
+    if uid == 0:
+        return bool(st.st_mode & stat.S_IWUSR)
+    if st.st_uid == uid:
+        return bool(st.st_mode & stat.S_IWUSR)
+    if st.st_gid in os.getgroups() or st.st_gid == os.getegid():
+        return bool(st.st_mode & stat.S_IWGRP)
+    return bool(st.st_mode & stat.S_IWOTH)
+
+
+def is_read_only(path: Path) -> bool:
+    """Whether ``path`` (followed through links) is an existing file its mode bits forbid writing."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return not owner_may_write(st)
+
+
+def check_replaceable(path: Path, *, follow_links: bool = True, respect_read_only: bool = False) -> Path:
+    """The path a safe replace would write, after refusing what must not be replaced.
+
+    With ``follow_links`` a symlink is written through (the real file is replaced); without it,
+    the link itself is replaced and its target never touched. Anything but a regular file (or a
+    missing one) raises :class:`NotARegularFile`; with ``respect_read_only`` a file whose mode
+    bits forbid writing raises :class:`ReadOnlyFile`.
+    """
+    path = Path(path)
+    target = resolve_target(path) if follow_links else path
+    try:
+        st = os.stat(target) if follow_links else os.lstat(target)
+    except FileNotFoundError:
+        return target
+    if not follow_links and stat.S_ISLNK(st.st_mode):
+        return target
+    _require_regular(path, st)
+    if respect_read_only and not owner_may_write(st):
+        raise ReadOnlyFile(path)
+    return target
+
+
+def is_null_device(st: os.stat_result) -> bool:
+    """Whether ``st`` is the null device (``/dev/null``): read as empty, never replaced."""
+    if not stat.S_ISCHR(st.st_mode):
+        return False
+    try:
+        null = os.stat(os.devnull)
+    except OSError:
+        return False
+    return stat.S_ISCHR(null.st_mode) and st.st_rdev == null.st_rdev
+
+
+def read_regular_bytes(path: Path) -> bytes:
+    """The bytes of the regular file at ``path`` (links followed). Never blocks: the path is
+    checked before it is opened, and opened non-blocking in case it changed in between. The
+    null device reads as empty (as botocore reads it). FileNotFoundError when missing,
+    :class:`NotARegularFile` for anything else that is not a regular file."""
+    path = Path(path)
+    st = os.stat(path)
+    if is_null_device(st):
+        return b""
+    _require_regular(path, st)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        _require_regular(path, os.fstat(fd))
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def temp_prefix(name: str) -> str:
+    """Temporary files for ``name`` are ``.<name>.<random>.tmp`` beside it."""
+    return f".{name}."
+
+
+def remove_stale_temps(directory: Path, name: str) -> list[Path]:
+    """Delete the temporary files a killed writer of ``name`` left in ``directory``.
+
+    Call it only while holding the lock every writer of ``name`` takes: any temporary file of
+    the pattern is then left over from a writer that is gone. Best effort; returns what went."""
+    prefix = temp_prefix(name)
+    removed: list[Path] = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    for entry in names:
+        if not (entry.startswith(prefix) and entry.endswith(".tmp")):
+            continue
+        candidate = Path(directory) / entry
+        try:
+            if not stat.S_ISREG(os.lstat(candidate).st_mode):
+                continue
+            os.unlink(candidate)
+            removed.append(candidate)
+        except OSError:
+            continue
+    return removed
+
+
 def ensure_dir(path: Path, mode: int = NEW_DIR_MODE) -> None:
     """Create ``path`` (and missing parents) with ``mode``; existing directories are untouched."""
     missing: list[Path] = []
@@ -77,6 +226,8 @@ def atomic_write_bytes(
     new_file_mode: int = NEW_FILE_MODE,
     new_dir_mode: int = NEW_DIR_MODE,
     before_replace: Callable[[Path], None] | None = None,
+    follow_links: bool = True,
+    respect_read_only: bool = False,
 ) -> Path:
     """Atomically replace ``path`` with ``data`` and return the path actually written.
 
@@ -84,15 +235,20 @@ def atomic_write_bytes(
     ``new_file_mode`` and missing directories ``new_dir_mode``. ``before_replace(target)`` runs
     once the new data is safely on disk, just before the old file is replaced (the config
     writer makes its backup there); if it raises, nothing is replaced.
+
+    Only a regular file is replaced (see :func:`check_replaceable` for ``follow_links`` and
+    ``respect_read_only``); nothing is created when the path is refused. The temporary file is
+    0600 until just before the rename, when it gets the file's mode.
     """
-    target = resolve_target(Path(path))
+    target = check_replaceable(Path(path), follow_links=follow_links, respect_read_only=respect_read_only)
     ensure_dir(target.parent, new_dir_mode)
     if mode is None:
         try:
-            mode = stat.S_IMODE(os.stat(target).st_mode)
+            st = os.lstat(target)
+            mode = stat.S_IMODE(st.st_mode) if stat.S_ISREG(st.st_mode) else new_file_mode
         except FileNotFoundError:
             mode = new_file_mode
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=temp_prefix(target.name), suffix=".tmp")
     tmp = Path(tmp_name)
     try:
         try:
@@ -101,12 +257,12 @@ def atomic_write_bytes(
                 written = os.write(fd, view)
                 view = view[written:]
             os.fsync(fd)
+            if before_replace is not None:
+                before_replace(target)
             if os.name != "nt":
                 os.fchmod(fd, mode)
         finally:
             os.close(fd)
-        if before_replace is not None:
-            before_replace(target)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

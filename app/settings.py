@@ -26,10 +26,13 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any, Mapping, MutableMapping
 
 from app import paths
 from app.errors import WizardError
+
+if TYPE_CHECKING:
+    from app.guard import Guard
 
 PRESET_ENV = "AWS_SSO_WIZARD_PRESET"
 LOGIN_METHODS = ("pkce", "device")
@@ -66,10 +69,15 @@ def _parse_toml(text: str, path: Path, what: str):
 
 
 def _read_text(path: Path, what: str) -> str | None:
+    from app.fsutil import NotARegularFile, read_regular_bytes
+
     try:
-        return path.read_text(encoding="utf-8")
+        return read_regular_bytes(path).decode("utf-8")
     except FileNotFoundError:
         return None
+    except NotARegularFile as error:
+        raise SettingsError(f"The {what} {path} is {error.kind}, not a file.", path=path,
+                            hint="Move it away, or point to a regular file instead.") from None
     except UnicodeDecodeError:
         raise SettingsError(f"The {what} {path} is not UTF-8 text.", path=path,
                             hint="Save it as UTF-8 or remove it.") from None
@@ -175,7 +183,11 @@ class Settings:
         if changed:
             from app.fsutil import atomic_write_text
 
-            atomic_write_text(self.path, tomlkit.dumps(doc))
+            try:
+                atomic_write_text(self.path, tomlkit.dumps(doc))
+            except OSError as error:
+                raise SettingsError(f"Cannot write the settings file {self.path}: {error.strerror or error}.",
+                                    path=self.path, hint="Move it away, or check its folder's permissions.") from None
         self._data = _plain(doc)
 
 
@@ -263,6 +275,12 @@ def parse_keys(data: Mapping[str, Any], path: Path, text: str | None = None) -> 
 # Organisation presets
 
 
+def _no_guard() -> "Guard":
+    from app.guard import NO_GUARD
+
+    return NO_GUARD
+
+
 @dataclass(frozen=True)
 class Preset:
     """An organisation's defaults for the wizard. Every field is optional."""
@@ -277,6 +295,7 @@ class Preset:
     default_region: str | None = None
     output: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    guard: "Guard" = field(default_factory=_no_guard)  # critical accounts (app.guard)
 
     @property
     def title(self) -> str:
@@ -327,6 +346,7 @@ def _line_of(text: str, table: str | None, key: str) -> int | None:
 
 def parse_preset(text: str, path: Path) -> Preset:
     doc = _plain(_parse_toml(text, path, "preset"))
+    guard = _parse_guard(doc.pop("guard", None), text, path)
     # Accept the keys grouped under [sso] / [profiles] (as the example writes them) or at the top level.
     flat: dict[str, Any] = {}
     written: dict[str, tuple[str, int | None]] = {}  # our name -> (as written, its line)
@@ -372,7 +392,25 @@ def parse_preset(text: str, path: Path) -> Preset:
             reason = _check_region(values[key])
             if reason:
                 raise fail(key, reason)
-    return Preset(path=path, **values)
+    return Preset(path=path, guard=guard, **values)
+
+
+def _parse_guard(table: Any, text: str, path: Path) -> "Guard":
+    from app.guard import GuardError, parse_guard
+
+    try:
+        return parse_guard(table)
+    except GuardError as error:
+        keys = ("critical_accounts", "read_only_roles")
+        line = next((n for key in keys if key in str(error) and (n := _line_of(text, "guard", key))), None)
+        raise _preset_error(path, str(error), line=line or _line_of_table(text, "guard")) from None
+
+
+def _line_of_table(text: str, table: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"^\[\s*{re.escape(table)}\s*\]", line.strip()):
+            return number
+    return None
 
 
 def _check_start_url(url: str) -> str | None:

@@ -25,6 +25,7 @@ from textual.widgets import Input, Static
 
 from app.cancel import CancelToken
 from app.errors import WizardError
+from app.guard import guard_of
 from app.paths import display_path
 from app.profiles import browser as model, status as ps
 from app.services import BrowserServices
@@ -106,7 +107,10 @@ class ProfilesScreen(Screen):
                 tooltip="Keep this profile's keys in the AWS CLI's cache while the app is open, for tools that "
                         "only read that cache (press again to stop)"),
         Binding("question_mark", "help", "Help", id="profiles.help", tooltip="This help"),
-        Binding("escape", "clear_filter", "Clear filter", id="profiles.clear-filter", show=False),
+        Binding("escape", "clear_filter", "Clear filter", id="profiles.clear-filter", show=False,
+                tooltip="Back from the details to the list, or clear the filter"),
+        Binding("enter", "close_details", "Back", id="profiles.close-details", show=False,
+                tooltip="Open the highlighted profile's details; Enter again goes back to the list"),
     ]
 
     # -- messages from workers ------------------------------------------------------------------
@@ -196,7 +200,7 @@ class ProfilesScreen(Screen):
         self._status = status
         self._poll_seconds = poll_seconds if poll_seconds is not None else POLL_SECONDS
         self._watcher = ps.ChangeWatcher(config_path=lambda: self._status.config_path)
-        self.model = model.ProfileBrowser()
+        self.model = model.ProfileBrowser(guard_of(getattr(services, "preset", None)))
         self._row_cache: dict[str, tuple[ps.ProfileRow, Row]] = {}
         self._table_rows: list[Row] = []  # the table row of each model row, same order
         self._table_version = -1
@@ -348,7 +352,10 @@ class ProfilesScreen(Screen):
         cached = self._row_cache.get(row.name)
         if cached is not None and cached[0] is row and cached[1].cells[1] == status:
             return cached[1]
-        built = Row(key=row.name, cells=self.model.cells_of(row, status), cell_classes={1: _TONE_CLASS[tone]})
+        classes = {1: _TONE_CLASS[tone]}
+        if self.model.is_critical(row):
+            classes[0] = _TONE_CLASS[model.BAD]  # the marker says it without colour too
+        built = Row(key=row.name, cells=self.model.cells_of(row, status), cell_classes=classes)
         self._row_cache[row.name] = (row, built)
         return built
 
@@ -549,10 +556,15 @@ class ProfilesScreen(Screen):
     def _filter_submitted(self, event: Input.Submitted) -> None:
         self.query_one(FastTable).focus()
 
+    def action_close_details(self) -> None:
+        """Back from the details shown instead of the table."""
+        self._details_wanted = False
+        self._layout_details()
+        self.query_one(FastTable).focus()
+
     def action_clear_filter(self) -> None:
-        if self.details_shown() == "full":  # Escape: back from the details to the table
-            self._details_wanted = False
-            self._layout_details()
+        if self.details_shown() == "full":
+            self.action_close_details()
             return
         box = self._filter_box()
         if box is not None:
@@ -571,6 +583,8 @@ class ProfilesScreen(Screen):
     # -- which keys apply -----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_details":  # otherwise Enter belongs to the table or the filter
+            return self.details_shown() == "full"
         if action not in model.ROW_ACTIONS:
             return True
         row = self.current() if self.model.loaded and self.is_mounted else None
@@ -658,7 +672,7 @@ class ProfilesScreen(Screen):
         method = "pkce" if self.services.browser_likely() else "device"
         token = CancelToken()
         self._logins[key] = token
-        dialog = _make_login_dialog(label, token, self._open_in_browser)
+        dialog = _make_login_dialog(label, token, self._open_in_browser, browser=method == "pkce")
         self._dialogs[key] = dialog
         self.app.push_screen(dialog)
         self._set_signing_in(key, True)
@@ -738,11 +752,13 @@ class ProfilesScreen(Screen):
         except Exception:
             opened = False
         if not opened and not quiet:
-            self.app.call_from_thread(self._copy_and_show, url, "No browser could be opened here. The link was copied")
+            self.app.call_from_thread(self._show_link, url, "No browser could be opened here.")
 
-    def _copy_and_show(self, url: str, why: str) -> None:
-        self.app.copy_to_clipboard(url)
-        self.notify(f"{why}:\n{url}", markup=False, timeout=15)
+    def _show_link(self, url: str, why: str) -> None:
+        """A link to open elsewhere, in a dialog that stays until closed (copied where possible)."""
+        from screens.dialogs.clipboard import copy_text
+
+        copy_text(self, url, what="The link", why=f"{why} Open this link in a browser on any device:", stay=True)
 
     # -- sign out ---------------------------------------------------------------------------
 
@@ -755,7 +771,7 @@ class ProfilesScreen(Screen):
             f"Sign out of {label}?\n\n"
             f"These profiles share that sign-in and will all be signed out: "
             f"{model.short_list(self.model.sharing(key), 12)}.\n\n"
-            "The sign-in is also ended on the AWS side and cached role keys for these profiles are removed."
+            "The sign-in is also ended on the AWS side, and the temporary AWS keys kept for these profiles are deleted."
         )
 
         def answered(yes: bool | None) -> None:
@@ -822,8 +838,9 @@ class ProfilesScreen(Screen):
         if row is None:
             return
         line = f"export AWS_PROFILE={shlex.quote(row.name)}"
-        self.app.copy_to_clipboard(line)
-        self.notify(f"Copied to the clipboard:\n{line}", markup=False, timeout=8)
+        from screens.dialogs.clipboard import copy_text
+
+        copy_text(self, line, what="The export line", why="Paste it into your shell to use this profile there:")
 
     def action_console(self) -> None:
         row = self.current()
@@ -837,7 +854,7 @@ class ProfilesScreen(Screen):
             self._show_error(error)
             return
         if not self.services.browser_likely():
-            self._copy_and_show(url, "No browser here. The console link was copied")
+            self._show_link(url, "No browser here.")
             return
         self.notify(f"Opening the console for {row.account_label} as {row.role_name}…", markup=False, timeout=4)
         self._open_url_worker(url)
@@ -997,7 +1014,7 @@ class ProfilesScreen(Screen):
         present_error(self, error, title="Problem" if isinstance(error, WizardError) else None)
 
 
-def _make_login_dialog(label: str, token: CancelToken, on_open):
+def _make_login_dialog(label: str, token: CancelToken, on_open, *, browser: bool):
     from screens.dialogs import LoginDialog
 
-    return LoginDialog(label, on_cancel=token.cancel, on_open=on_open)
+    return LoginDialog(label, on_cancel=token.cancel, on_open=on_open, browser=browser)

@@ -69,3 +69,50 @@ def test_eight_processes_times_25_upserts(config_path, cli_env):
         assert previous <= names
         previous = names
     assert not [p for p in config_path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.slow
+@pytest.mark.interop
+def test_aws_configure_set_beside_the_wizard_loses_no_update(config_path):
+    from helpers.config_races import mixed_run
+
+    run = mixed_run(config_path, 10, wizard_writes=15)
+    assert run.failures == []
+    assert run.lost_cli_updates == []
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize("section", ["new", "existing"], ids=["appends-a-section", "rewrites-in-place"])
+def test_aws_configure_set_landing_between_the_re_read_and_the_rename_is_kept(config_path, cli_env, monkeypatch,
+                                                                               section):
+    """The AWS CLI takes no lock: its write can land at any moment of ours, here at the worst one
+    (our new text is on disk in the temporary file, the rename is next)."""
+    import os
+
+    from app.config.edits import UpsertProfile, UpsertSsoSession
+    from app.config.writer import ConfigWriter
+    from helpers.commands import VENV_BIN
+
+    config_path.parent.mkdir()
+    config_path.write_text("[default]\nregion = eu-west-1\n\n[profile cli]\nregion = eu-west-1\n")
+    writer = ConfigWriter(config_path)
+    plan = writer.plan([UpsertProfile("dev", "111111111111", "Developer", sso_session="corp"),
+                        UpsertSsoSession("corp", "https://corp.awsapps.com/start", "eu-west-1")])
+    profile = "cli-new" if section == "new" else "cli"
+    env = dict(cli_env, AWS_CONFIG_FILE=str(config_path))
+    real_fsync, landed = os.fsync, []
+
+    def fsync_then_the_cli_writes(fd):
+        real_fsync(fd)
+        if not landed:
+            landed.append(subprocess.run([str(VENV_BIN / "aws"), "configure", "set", "output", "text", "--profile",
+                                          profile], env=env, capture_output=True, text=True, timeout=120))
+
+    monkeypatch.setattr(os, "fsync", fsync_then_the_cli_writes)
+    result = writer.apply(plan)
+    monkeypatch.undo()
+    assert landed and landed[0].returncode == 0, landed
+    assert result.reapplied
+    config = load_aws_config(config_path)
+    assert config.profiles["dev"].account_id == "111111111111"
+    assert config.profiles[profile].output == "text"

@@ -291,3 +291,32 @@ def test_a_config_that_cannot_be_read_leaves_no_rows(browser):
 def test_short_list():
     assert model.short_list(["a", "b"]) == "a, b"
     assert model.short_list([str(i) for i in range(10)], 8) == "0, 1, 2, 3, 4, 5, 6, 7 and 2 more"
+
+
+def test_the_details_name_a_sign_in_problem_once(browser):
+    session = dataclasses.replace(browser.sessions["my-sso"], problem="sso_region is missing")
+    browser.update_sessions({"my-sso": session})
+    details = browser.details(browser.by_name["prod-admin"])
+    texts = [fact.value for fact in details.facts]
+    assert sum("sso_region is missing" in text for text in texts) == 1
+    (problem,) = [fact for fact in details.facts if fact.problem]
+    assert problem.label == "Problem" and problem.value == "sso_region is missing"
+
+
+def test_profiles_on_a_critical_account_are_marked_and_say_what_the_role_can_do(snapshot):
+    from app.guard import CRITICAL_MARKER, Guard
+
+    browser = model.ProfileBrowser(Guard(critical_accounts=("111122223333", "012345678901")))
+    browser.load(snapshot)
+    admin, readonly = browser.by_name["prod-admin"], browser.by_name["dev-readonly"]
+    assert browser.cells_of(admin, "signed in")[0] == f"{CRITICAL_MARKER} prod-admin"
+    assert browser.cells_of(readonly, "signed in")[0] == f"{CRITICAL_MARKER} dev-readonly"
+    assert browser.cells_of(browser.by_name["keys"], "n/a")[0] == "keys"  # no account: never critical
+    (admin_fact,) = [f for f in browser.details(admin).facts if f.label == "Critical account"]
+    assert admin_fact.problem and "AdministratorAccess can change it" in admin_fact.value
+    (readonly_fact,) = [f for f in browser.details(readonly).facts if f.label == "Critical account"]
+    assert "a read-only role" in readonly_fact.value
+
+
+def test_without_a_guard_nothing_is_marked(browser):
+    assert all(not browser.cells_of(row, "")[0].startswith("‼") for row in browser.rows)

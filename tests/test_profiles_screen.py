@@ -460,7 +460,25 @@ async def test_network_down_is_reported_not_fatal(demo_config, home, emulator):
 # -- e / c -----------------------------------------------------------------------------------------------
 
 
-async def test_e_copies_the_export_line(demo_config):
+@pytest.fixture
+def terminal(monkeypatch):
+    """The terminal the app believes it runs in: ``terminal({"TERM": "linux"})``."""
+    from screens.dialogs.clipboard import copy_problem
+
+    def use(env: dict[str, str]) -> None:
+        for name in ("TMUX", "STY", "TERM_PROGRAM", "KITTY_WINDOW_ID", "WEZTERM_PANE", "ALACRITTY_WINDOW_ID",
+                     "WT_SESSION", "GHOSTTY_RESOURCES_DIR", "VTE_VERSION"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        copy_problem.cache_clear()
+
+    yield use
+    copy_problem.cache_clear()
+
+
+async def test_e_copies_the_export_line(demo_config, terminal):
+    terminal({"TERM": "xterm-kitty"})
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
@@ -468,7 +486,24 @@ async def test_e_copies_the_export_line(demo_config):
         await pilot.press("e")
         await pilot.pause()
         assert app.clipboard == "export AWS_PROFILE=shared-admin"
-        assert "export AWS_PROFILE=shared-admin" in notes_text(app)
+        assert "Copied to the clipboard:\nexport AWS_PROFILE=shared-admin" in notes_text(app)
+
+
+async def test_e_where_copies_cannot_reach_the_clipboard_shows_the_line(demo_config, terminal):
+    from screens.dialogs.clipboard import CopyDialog
+
+    terminal({"TERM": "linux"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(top(app), CopyDialog), what="the line to copy")
+        dialog = top(app)
+        assert str(dialog.query_one("#copy-text").render()) == "export AWS_PROFILE=preservation-prod"
+        assert "could not be copied here (the Linux console has no clipboard)" in dialog.note
+        assert "Copied" not in notes_text(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: top(app) is screen_of(app), what="closed")
 
 
 async def test_c_opens_the_portal_console_link(demo_config):
@@ -481,13 +516,22 @@ async def test_c_opens_the_portal_console_link(demo_config):
         assert browser.opened == [f"{DEMO_START_URL}/#/console?account_id=012345678901&role_name=ReadOnly"]
 
 
-async def test_c_without_a_browser_copies_the_link(demo_config):
+async def test_c_without_a_browser_shows_the_link_in_a_dialog_that_stays(demo_config, terminal):
+    from screens.dialogs.clipboard import CopyDialog
+
+    terminal({"TERM": "xterm-kitty"})
+    link = f"{DEMO_START_URL}/#/console?account_id=012345678901&role_name=ReadOnly"
     app = make_app(browser=RecordingBrowser(likely=False))
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("c")
-        await pilot.pause()
-        assert app.clipboard == f"{DEMO_START_URL}/#/console?account_id=012345678901&role_name=ReadOnly"
+        await wait_for(pilot, lambda: isinstance(top(app), CopyDialog), what="the link")
+        assert app.clipboard == link
+        await pilot.pause(0.5)
+        dialog = top(app)
+        assert isinstance(dialog, CopyDialog)  # it stays until closed
+        assert str(dialog.query_one("#copy-text").render()) == link
+        assert dialog.lead.startswith("No browser here.") and "was copied to the clipboard" in dialog.note
 
 
 # -- x / d -----------------------------------------------------------------------------------------------
@@ -670,6 +714,7 @@ async def test_time_left_counts_down(config_path, home):
 
 async def test_help_lists_the_keys(demo_config):
     from screens.dialogs import ProfilesHelp
+    from screens.dialogs.help import HELP_CLOSES
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -680,7 +725,7 @@ async def test_help_lists_the_keys(demo_config):
         from textual.widgets import Static
 
         console = Console(width=100, record=True, file=open("/dev/null", "w"))
-        console.print(top(app).query_one(Static).content)
+        console.print(top(app).query_one(".dialog-body Static", Static).content)
         shown = console.export_text()
         assert "Make it the [default] profile" in shown  # text, not markup
         keys = set()
@@ -689,8 +734,9 @@ async def test_help_lists_the_keys(demo_config):
             keys.add(part)
             keys.update(part.replace(" / ", " ").split())
         for binding in screen_of(app).BINDINGS:  # every key of the browser is explained
-            key = {"slash": "/", "question_mark": "?", "escape": None}.get(binding.key, binding.key)
-            assert key is None or key in keys, binding.key
+            key = {"slash": "/", "question_mark": "?", "escape": "Escape", "enter": "Enter"}.get(binding.key, binding.key)
+            assert key in keys, binding.key
+        assert str(top(app).query_one("#profiles-help-closes", Static).render()) == HELP_CLOSES  # below the scroll
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(top(app), ProfilesHelp), what="help closed")
 
@@ -762,7 +808,7 @@ async def test_the_table_comes_first_and_details_fit_around_it(demo_config, widt
         assert screen.details_shown() == shown
 
 
-async def test_enter_shows_the_details_on_a_narrow_terminal_and_escape_goes_back(demo_config):
+async def test_enter_shows_the_details_on_a_narrow_terminal_and_enter_or_escape_goes_back(demo_config):
     app = make_app()
     async with app.run_test(size=(80, 30)) as pilot:
         await loaded(pilot)
@@ -777,6 +823,12 @@ async def test_enter_shows_the_details_on_a_narrow_terminal_and_escape_goes_back
         await pilot.pause()
         assert screen.details_shown() is None
         assert screen.query_one("#profiles-table").region.width == 80
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.details_shown() == "full"
+        await pilot.press("enter")  # Enter again: back to the list, where Enter opens them again
+        await pilot.pause()
+        assert screen.details_shown() is None and screen.query_one("#profiles-table").has_focus
 
 
 async def test_long_values_wrap_under_their_label_in_the_pane(demo_config, home):

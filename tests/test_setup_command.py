@@ -320,3 +320,44 @@ def test_help_speaks_plainly(cli_env):
     assert "IAM Identity Center (formerly AWS SSO)" in text
     assert "sso_registration_scopes" not in text and "{json,text,table,yaml,yaml-stream}" not in text
     assert "yaml-stream: yaml printed as it arrives" in text
+
+
+def _guarded_preset(tmp_path):
+    preset = tmp_path / "org.toml"
+    preset.write_text(f'[sso]\nstart_url = "{DEMO_START_URL}"\nregion = "{DEMO_REGION}"\nsession_name = "org"\n'
+                      '[guard]\ncritical_accounts = ["Preservation-*"]\n')
+    return preset
+
+
+def test_a_write_capable_role_on_a_critical_account_needs_allow_critical(emulator_factory, cli_env, config_path,
+                                                                       tmp_path):
+    emulator_factory(auto_approve=True)
+    preset = _guarded_preset(tmp_path)
+    args = ["--yes", "--preset", str(preset), "--account", "preservation-prod", "--profile", "masters",
+            "--device-code"]
+    refused = _run(cli_env, *args, "--role", "Administrator")
+    assert refused.returncode == 1
+    assert "‼ masters can change the critical account preservation-prod (012345678901)" in refused.stderr
+    assert "--allow-critical" in refused.stderr.splitlines()[-1]
+    assert not config_path.exists()
+
+    dry = _run(cli_env, *args, "--role", "Administrator", "--dry-run")
+    assert dry.returncode == 0 and "+[profile masters]" in dry.stdout and "‼" in dry.stderr
+
+    allowed = _run(cli_env, *args, "--role", "Administrator", "--allow-critical")
+    assert allowed.returncode == 0, allowed.stderr
+    assert "[profile masters]" in config_path.read_text()
+
+
+def test_a_read_only_role_on_a_critical_account_is_written_without_asking(emulator_factory, cli_env, config_path,
+                                                                        tmp_path):
+    emulator_factory(auto_approve=True)
+    proc = _run(cli_env, "--yes", "--preset", str(_guarded_preset(tmp_path)), "--account", "012345678901",
+                "--role", "ReadOnly", "--profile", "masters-ro", "--device-code")
+    assert proc.returncode == 0, proc.stderr
+    assert "‼" not in proc.stderr
+
+
+def test_allow_critical_belongs_to_yes(cli_env, config_path):
+    proc = _run(cli_env, "--allow-critical")
+    assert proc.returncode == 2 and "--allow-critical only works with --yes" in proc.stderr

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         if row.is_sso:
             status = session.text(now) if session is not None else "n/a"
             sso = row.sso_session or ("(legacy) " + (row.start_url or ""))
-            problem = row.problem or (session.problem if session is not None else None)
+            problem = row.problem or (session.problem or session.unreadable if session is not None else None)
             if problem:
                 status = f"{status} (see below)"
                 problems.append(f"{row.name}: {problem}")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.commands._output import say
+from app.guard import ALLOW_OPTION, NO_GUARD, Guard, account_text, guard_of, warning_line
 from app.program import PROG, command
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,11 +29,9 @@ if TYPE_CHECKING:  # pragma: no cover
 HELP = ("Set up an AWS profile that signs in through IAM Identity Center (formerly AWS SSO): step by step "
         "(the wizard), or in one go with --yes.")
 
-OUTPUT_FORMATS = ("json", "text", "table", "yaml", "yaml-stream")
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from app.commands._targets import add_method_arguments
+    from app.settings import OUTPUT_FORMATS
 
     parser.add_argument("--preset", metavar="FILE", help="organisation preset (TOML) that pre-fills the answers")
     group = parser.add_argument_group("non-interactive setup (--yes)")
@@ -57,6 +56,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_method_arguments(group)
     group.add_argument("--no-browser", action="store_true", help="print the sign-in URL instead of opening a browser")
     group.add_argument("--dry-run", action="store_true", help="show the change but do not write it")
+    group.add_argument(ALLOW_OPTION, dest="allow_critical", action="store_true",
+                       help="write it even when the preset marks the account critical and the role is not read-only")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,7 +84,7 @@ def _refuse_flags_without_yes(args: argparse.Namespace) -> None:
 
     extra = [name for name in ("start_url", "sso_region", "sso_session", "account", "role", "profile", "region",
                                "output", "scopes") if getattr(args, name, None)]
-    extra += [name for name in ("legacy", "device_code", "browser", "no_browser", "dry_run")
+    extra += [name for name in ("legacy", "device_code", "browser", "no_browser", "dry_run", "allow_critical")
               if getattr(args, name, False)]
     if extra:
         option = "--" + extra[0].replace("_", "-")
@@ -109,6 +110,7 @@ class SetupAnswers:
     output: str | None
     scopes: str | None
     region_note: str | None = None  # how the region was chosen when --region was not given
+    guard: Guard = NO_GUARD  # the preset's critical accounts
 
 
 def _print_diff(diff: str) -> None:
@@ -189,6 +191,7 @@ def _resolve_answers(args: argparse.Namespace) -> SetupAnswers:
         output=output,
         scopes=None if args.legacy else (scopes or DEFAULT_SCOPES),
         region_note=region_note,
+        guard=guard_of(preset),
     )
 
 
@@ -318,9 +321,18 @@ def _setup(args: argparse.Namespace, answers: SetupAnswers) -> int:
     _print_diff(plan.diff)
     for note in plan.notes:
         say(note)
+    critical = answers.guard.needs_care(account.account_id, account.account_name, answers.role)
+    if critical:
+        say(warning_line(answers.profile, account.account_id, account.account_name))
     if args.dry_run:
         say("Dry run: nothing was written.")
         return 0
+    if critical and not args.allow_critical:
+        raise WizardError(
+            f"Not written: the organisation marks {account_text(account.account_id, account.account_name)} as "
+            f"critical, and {answers.role} is not a read-only role there.",
+            hint=f"Add {ALLOW_OPTION} to write it anyway, or choose a read-only role.",
+        )
     result = writer.apply(plan)
     message = f"Wrote the profile {answers.profile} to {result.path}"
     if result.backup_path:

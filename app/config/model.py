@@ -250,10 +250,15 @@ def build_config(doc: ConfigDocument, path: Path, exists: bool = True) -> AwsCon
 
 def read_config_text(path: Path) -> str | None:
     """The file's text (None when it does not exist); ConfigParseError when it cannot be read."""
+    from app.fsutil import NotARegularFile, read_regular_bytes
+
     try:
-        data = path.read_bytes()
+        data = read_regular_bytes(path)
     except FileNotFoundError:
         return None
+    except NotARegularFile as error:
+        raise ConfigParseError(f"this is {error.kind}, not a config file", path=path,
+                               hint="Point AWS_CONFIG_FILE at a regular file, or move this one away.") from None
     except IsADirectoryError:
         raise ConfigParseError("this is a directory, not a config file", path=path,
                                hint="Point AWS_CONFIG_FILE at a file, or move the directory away.") from None

@@ -9,7 +9,13 @@ diff; nothing on disk changes. ``apply(plan)``:
    the fresh text and verifies again (``reapplied=True``);
 3. writes the new text to a temporary file beside the config and fsyncs it;
 4. backs up the current file (a hard link to it, or a copy) as ``<config>.bak-YYYYmmdd-HHMMSS``;
-5. atomically replaces the config, fsyncs the directory, keeps the newest 20 backups.
+5. checks that nobody (``aws configure set`` takes no lock and writes in place) changed the
+   file since step 2, else goes back to step 2 with the fresh text (``reapplied=True``);
+6. atomically replaces the config, fsyncs the directory, keeps the newest 20 backups (pruned
+   before the new backup too, so a crash never leaves more).
+
+Only a regular file (or a symlink to one) is replaced, and only when its mode bits allow
+writing; temporary files left by a killed writer are removed by the next write, under the lock.
 
 A failure or Ctrl+C before step 5 leaves the old file as it was, removes the temporary file
 and the backup of this attempt. The file keeps its permission bits; a new config is created
@@ -32,9 +38,23 @@ from app.config.edits import Edit, EditOutcome, Kept, apply_edits
 from app.config.model import read_config_text
 from app.config.verify import verify
 from app.errors import WizardError
-from app.fsutil import atomic_write_text, exclusive_lock
+from app.fsutil import (
+    NotARegularFile,
+    ReadOnlyFile,
+    atomic_write_text,
+    check_replaceable,
+    exclusive_lock,
+    read_regular_bytes,
+    remove_stale_temps,
+)
 
 LOCK_TIMEOUT = 30.0
+MAX_REAPPLY = 50
+"""How often a write starts over because another program changed the file meanwhile."""
+
+
+class _ChangedMeanwhile(Exception):
+    """The file changed between the re-read and the replace; the write starts over."""
 
 
 class ConfigWriteError(WizardError):
@@ -129,28 +149,46 @@ class ConfigWriter:
         ``cancel`` (a :class:`app.cancel.CancelToken`) stops the wait for the lock."""
         path = plan.path
         try:
+            real = check_replaceable(path, respect_read_only=True)
             with exclusive_lock(lock_path_for(path), timeout=self.lock_timeout, cancel=cancel):
-                current = read_config_text(path)
+                remove_stale_temps(real.parent, real.name)
                 reapplied = False
-                if current != (plan.old_text if plan.existed else None):
-                    plan, _ = self._plan_text(path, plan.edits, current)
-                    reapplied = True
-                if not plan.changed:
-                    return WriteResult(path, None, reapplied, "", plan.notes)
-                backup = self._write(path, plan.new_text, current is not None)
-                return WriteResult(path, backup, reapplied, plan.diff, plan.notes)
+                for _ in range(MAX_REAPPLY):
+                    current = read_config_text(path)
+                    if current != (plan.old_text if plan.existed else None):
+                        plan, _ = self._plan_text(path, plan.edits, current)
+                        reapplied = True
+                    if not plan.changed:
+                        return WriteResult(path, None, reapplied, "", plan.notes)
+                    try:
+                        backup = self._write(path, plan.new_text, current)
+                    except _ChangedMeanwhile:
+                        reapplied = True
+                        continue
+                    return WriteResult(path, backup, reapplied, plan.diff, plan.notes)
+                raise ConfigWriteError(
+                    f"Could not write {path}: another program kept changing it.",
+                    hint="Wait for it to finish, then try again; nothing was changed.",
+                )
         except OSError as error:
             raise _write_error(path, error) from None
 
-    def _write(self, path: Path, new_text: str, exists: bool) -> Path | None:
+    def _write(self, path: Path, new_text: str, current: str | None) -> Path | None:
         made: list[Path] = []
+        expected = current.encode("utf-8") if current is not None else None
 
         def back_up(target: Path) -> None:
-            if exists:
+            if _bytes_now(target) != expected:
+                raise _ChangedMeanwhile()
+            if current is not None:
+                prune_backups(path.parent, path.name, self.keep_backups - 1)
                 made.append(make_backup(target, path.parent, path.name))
+                if _bytes_now(target) != expected:
+                    discard_backup(made.pop())
+                    raise _ChangedMeanwhile()
 
         try:
-            atomic_write_text(path, new_text, before_replace=back_up)
+            atomic_write_text(path, new_text, before_replace=back_up, respect_read_only=True)
         except BaseException:
             # The backup only stays if the new text did land (an interruption right after
             # the rename): a backup per write that happened, none for one that did not.
@@ -159,6 +197,14 @@ class ConfigWriter:
             raise
         prune_backups(path.parent, path.name, self.keep_backups)
         return made[0] if made else None
+
+
+def _bytes_now(target: Path) -> bytes | None:
+    """What the file holds right now (None when it is gone)."""
+    try:
+        return read_regular_bytes(target)
+    except FileNotFoundError:
+        return None
 
 
 def _has_text(path: Path, text: str) -> bool:
@@ -171,6 +217,12 @@ def _has_text(path: Path, text: str) -> bool:
 def _write_error(path: Path, error: OSError) -> ConfigWriteError:
     reason = os.strerror(error.errno) if error.errno else str(error)
     hint = "Nothing was changed."
+    if isinstance(error, NotARegularFile):
+        return ConfigWriteError(f"Could not write {path}: it is {error.kind}, not a regular file.",
+                                hint="Point AWS_CONFIG_FILE at a regular file, or move this one away; nothing was changed.")
+    if isinstance(error, ReadOnlyFile):
+        return ConfigWriteError(f"Could not write {path}: the file is read-only.",
+                                hint=f"Make it writable with `chmod u+w {path}` and try again; nothing was changed.")
     if error.errno == errno.ENOSPC:
         hint = "Free some disk space and try again; nothing was changed."
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

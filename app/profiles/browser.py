@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from app.guard import CRITICAL_MARKER, NO_GUARD, Guard, account_text as guard_text
 from app.profiles import status as ps
 from app.signin.state import TokenState
 from app.untrusted import shown
@@ -115,7 +116,8 @@ class ProfileBrowser:
     """The state of the profile browser: every profile in the current order, each sign-in's status
     and status cell, the filter, the sort, sign-ins under way and "who am I" answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, guard: Guard = NO_GUARD) -> None:
+        self.guard = guard  # the organisation's critical accounts
         self.rows: list[ps.ProfileRow] = []  # every profile, in the current sort order
         self.by_name: dict[str, ps.ProfileRow] = {}
         self.sessions: dict[str, ps.SessionStatus] = {}
@@ -209,16 +211,22 @@ class ProfileBrowser:
             return self.cells.get(row.session_key or "", ("…", MUTED))
         return f"{row.kind_label} (not SSO)", MUTED
 
+    def is_critical(self, row: ps.ProfileRow) -> bool:
+        """Whether the profile reaches an account the organisation marks critical."""
+        return bool(self.guard) and row.account_id is not None and self.guard.is_critical(row.account_id,
+                                                                                           row.account_name)
+
     def cells_of(self, row: ps.ProfileRow, status: str) -> tuple[str, ...]:
-        """The table cells of a row, given its status text (outside text shown escaped)."""
-        return tuple(shown(cell) for cell in (
-            row.name,
+        """The table cells of a row, given its status text (outside text shown escaped); a
+        profile on a critical account has the critical marker before its name."""
+        name = f"{CRITICAL_MARKER} {shown(row.name)}" if self.is_critical(row) else shown(row.name)
+        return (name, *(shown(cell) for cell in (
             status,
             row.account_label,
             row.role_name or "",
             row.region or "",
             (row.sso_session or "(legacy)") if row.is_sso else "—",
-        ))
+        )))
 
     def sharing(self, key: str) -> list[str]:
         """The profiles that use the sign-in ``key``."""
@@ -348,7 +356,12 @@ class ProfileBrowser:
         facts: list[Field] = []
         session = self.session(row)
         if row.is_sso and session is not None:
-            facts.append(Field("Sign-in", session.long_text()))
+            # the problem gets its own (highlighted) line, so the sign-in line does not repeat it
+            if session.problem and session.status is None:
+                sign_in = "cannot tell (see Problem)"
+            else:
+                sign_in = ps.long_status_text(session.status, session.expires_at, renewable=session.renewable)
+            facts.append(Field("Sign-in", sign_in))
             if session.expires_at is not None:
                 facts.append(Field("Expires", session.expires_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")))
             if session.token_path is not None:
@@ -363,6 +376,11 @@ class ProfileBrowser:
                 facts.append(Field("Problem", session.problem, problem=True))
         elif row.problem:
             facts.append(Field("Problem", row.problem, problem=True))
+        if self.is_critical(row):
+            can = ("a read-only role" if self.guard.is_read_only(row.role_name)
+                   else f"{row.role_name or 'this role'} can change it")
+            facts.append(Field("Critical account", f"{CRITICAL_MARKER} {guard_text(row.account_id, row.account_name)}"
+                               f" ({can})", problem=True))
         verified = self.verified.get(row.name)
         if verified is not None:
             facts.append(Field(

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from app.config.model import AwsConfig, Profile
     from app.signin.login import LoginService
     from app.signin.state import TokenStatus
+    from app.signin.target import SsoTarget
 
 # A sign-in status is a TokenState, or None for a profile whose status cannot be known (not SSO,
 # or SSO settings that are incomplete); ``profiles --json`` spells None "n/a".
@@ -109,6 +110,8 @@ def time_left(expires_at: datetime | None, now: datetime | None = None) -> str:
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
         return f"{hours}h {minutes:02d}m"
+    if hours // 24 > 366:
+        return "over a year"
     return f"{hours // 24}d {hours % 24}h"
 
 
@@ -172,6 +175,7 @@ class SessionStatus:
     token_path: Path | None
     problem: str | None = None  # why no status could be read (incomplete config), or what stops sign-in
     renewable: bool = False  # the token renews itself when used (see app.signin.state.TokenStatus)
+    unreadable: str | None = None  # the token file is there but cannot be read: what is wrong, and the way out
 
     def text(self, now: datetime | None = None) -> str:
         """The status column (:func:`status_text`)."""
@@ -474,7 +478,18 @@ class ProfileStatusService:
             token_path=Path(token.token_path) if token.token_path else None,
             problem=target.region_problem(),  # e.g. a misspelt sso_region: the status still shows
             renewable=bool(getattr(token, "renewable", False)),
+            unreadable=self._unreadable(target, token),
         )
+
+    def _unreadable(self, target: "SsoTarget", token: "TokenStatus") -> str | None:
+        cache = getattr(self.login, "cache", None)
+        if token.state != TokenState.SIGNED_OUT or not token.token_path or cache is None:
+            return None
+        why = cache.unreadable(Path(token.token_path))
+        if why is None:
+            return None
+        return (f"the sign-in file {paths.display_path(Path(token.token_path))} cannot be read: {why}. "
+                f"{target.sign_in_hint(again=True)} (that replaces the file).")
 
     def cached_snapshot(self) -> Snapshot | None:
         """The first rows kept by the row cache, when it matches the config file as it is now (no
@@ -574,8 +589,10 @@ def _read_cache_document(config_path: Path, stamp: tuple[int, int, int]) -> dict
     import json
 
     try:
-        data = json.loads(row_cache_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        from app.fsutil import read_regular_bytes
+
+        data = json.loads(read_regular_bytes(row_cache_path()).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
         return None
     if (
         not isinstance(data, dict)
@@ -632,7 +649,7 @@ def write_row_cache(
         "rows": [_row_record(row) for row in rows[:ROW_CACHE_ROWS]],
     }
     try:
-        atomic_write_text(row_cache_path(), json.dumps(document, separators=(",", ":")))
+        atomic_write_text(row_cache_path(), json.dumps(document, separators=(",", ":")), follow_links=False)
     except OSError:
         return False
     return True

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from app import paths
-from app.fsutil import atomic_write_text
+from app.fsutil import atomic_write_text, read_regular_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     from app.cancel import CancelToken
@@ -30,7 +30,8 @@ def account_names_path() -> Path:
 
 
 class AccountNames:
-    """Account id -> name, read lazily, re-read when the file changes, written atomically."""
+    """Account id -> name, read lazily, re-read when the file changes, written atomically (a
+    symlink at the path is replaced, never written through)."""
 
     def __init__(self, path: Path | None = None) -> None:
         self._path = path
@@ -56,10 +57,10 @@ class AccountNames:
         names: dict[str, str] = {}
         if stamp is not None:
             try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
+                data = json.loads(read_regular_bytes(self.path).decode("utf-8"))
                 accounts = data.get("accounts", {}) if isinstance(data, dict) else {}
                 names = {str(k): str(v) for k, v in accounts.items() if isinstance(v, str) and v}
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):
                 names = {}  # a damaged cache is only a missed convenience
         self._names = names
         self._stamp = stamp
@@ -94,7 +95,7 @@ class AccountNames:
                 return False
             text = json.dumps({"version": _VERSION, "accounts": dict(sorted(merged.items()))}, indent=1)
             try:
-                atomic_write_text(self.path, text + "\n")
+                atomic_write_text(self.path, text + "\n", follow_links=False)
             except OSError:
                 self._names = merged  # keep them for this run even if the disk refuses
                 return False

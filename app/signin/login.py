@@ -692,6 +692,15 @@ class LoginService:
 
     # ------------------------------------------------------------------ tokens and refresh
 
+    def _not_signed_in(self, target: SsoTarget) -> NotSignedIn:
+        """"Not signed in", naming the cache file when one is there but cannot be read."""
+        path = self.cache.token_path(target)
+        why = self.cache.unreadable(path)
+        if why is None:
+            return NotSignedIn(f"You are not signed in to {target.label}.", hint=target.sign_in_hint())
+        return NotSignedIn(f"The sign-in file {paths.display_path(path)} for {target.label} cannot be read: {why}.",
+                           hint=f"{target.sign_in_hint(again=True)} (that replaces the file).")
+
     def access_token(self, target: SsoTarget, *, cancel: CancelToken | None = None) -> str:
         """A usable access token for ``target``: the cached one, renewed first when it has less than
         15 minutes left and can be renewed. NotSignedIn / SessionExpired otherwise."""
@@ -699,7 +708,7 @@ class LoginService:
             cancel.raise_if_cancelled()
         token = self.cache.load_token(target)
         if token is None:
-            raise NotSignedIn(f"You are not signed in to {target.label}.", hint=target.sign_in_hint())
+            raise self._not_signed_in(target)
         now = self._clock()
         state = self._state_of(target, token, now)
         if state is TokenState.VALID:
@@ -745,7 +754,7 @@ class LoginService:
         with self._refresh_lock(key), self._locked(target, "refresh", REFRESH_LOCK_TIMEOUT, cancel):
             token = self.cache.load_token(target)
             if token is None:
-                raise NotSignedIn(f"You are not signed in to {target.label}.", hint=target.sign_in_hint())
+                raise self._not_signed_in(target)
             now = self._clock()
             if only_if_needed and token.expires_at - now >= EXPIRY_WINDOW:
                 return token  # someone renewed it while we waited
@@ -823,6 +832,7 @@ class LoginService:
         if token is not None:
             server_ok, note = self._server_logout(token.access_token, token.region or target.region)
         path = self.cache.token_path(target)
+        unreadable = self.cache.unreadable(path) if token is None else None
         try:
             path.unlink()
             removed.append(path)
@@ -843,7 +853,10 @@ class LoginService:
             roles_removed += 1
         names = ", ".join(profiles)
         shared = f" (profiles: {names})" if names else ""
-        if token is None:
+        if token is None and unreadable and path in removed:
+            message = (f"Removed the sign-in file {paths.display_path(path)} of {target.label}, which could not "
+                       f"be read: {unreadable}. You were not signed in.")
+        elif token is None:
             message = f"You were not signed in to {target.label}."
         elif server_ok:
             message = f"Signed out of {target.label}{shared}."

@@ -28,7 +28,7 @@ from app.credentials.role_cache import (  # re-exported: the role cache's keys, 
     target_role_key as target_role_key,
 )
 from app.errors import WizardError
-from app.fsutil import atomic_write_bytes
+from app.fsutil import NotARegularFile, atomic_write_bytes, read_regular_bytes
 from app.signin.state import EXPIRY_WINDOW, format_timestamp, utc_now
 
 if TYPE_CHECKING:
@@ -57,10 +57,16 @@ _ISO = re.compile(
 )
 
 
+_EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
+
+
 def parse_timestamp(text: Any) -> datetime:
     """Parse a cache timestamp leniently (like ``dateutil.parser.parse``) into an aware UTC datetime.
 
-    A timestamp without a zone is taken as UTC. Raises ``ValueError`` when it is not a timestamp.
+    A timestamp without a zone is taken as UTC; one before 1970 or after 9000 is moved to that
+    bound, so arithmetic on it never overflows (year 1 is simply long expired). Raises
+    ``ValueError`` when it is not a timestamp.
     """
     if isinstance(text, datetime):
         moment = text
@@ -88,7 +94,11 @@ def parse_timestamp(text: Any) -> datetime:
                 raise ValueError(f"not a timestamp: {error}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:
+        return _EARLIEST if moment.year < 5000 else _LATEST
+    return min(max(moment, _EARLIEST), _LATEST)
 
 
 def _serialise(value: Any) -> Any:
@@ -263,24 +273,40 @@ class TokenCache:
 
     def read_document(self, path: Path) -> dict[str, Any] | None:
         """The JSON object in ``path``; None when missing, unreadable or not a JSON object."""
+        return self._read(path)[0]
+
+    def unreadable(self, path: Path) -> str | None:
+        """Why the file at ``path`` cannot be used although it exists (None when it can, or is missing)."""
+        return self._read(path)[1]
+
+    def _read(self, path: Path) -> tuple[dict[str, Any] | None, str | None]:
         try:
-            data = path.read_bytes()
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            return None
+            data = read_regular_bytes(path)
+        except (FileNotFoundError, NotADirectoryError):
+            return None, None
+        except NotARegularFile as error:
+            return None, f"it is {error.kind}"
         except OSError as error:
             log.debug("cannot read %s: %s", path.name, type(error).__name__)
-            return None
+            return None, error.strerror or type(error).__name__
         try:
             document = json.loads(data.decode("utf-8"))
+        except RecursionError:
+            log.debug("%s is nested too deeply; ignoring it", path.name)
+            return None, "it holds JSON nested too deeply to parse"
         except (ValueError, UnicodeDecodeError):
             log.debug("%s is not valid JSON; ignoring it", path.name)
-            return None
-        return document if isinstance(document, dict) else None
+            return None, "it is not valid JSON"
+        if not isinstance(document, dict):
+            return None, "it is not a JSON object"
+        return document, None
 
     def write_document(self, path: Path, document: Mapping[str, Any]) -> Path:
-        """Write ``document`` atomically (0600); CacheWriteError, nothing changed, when it cannot be."""
+        """Write ``document`` atomically (0600); CacheWriteError, nothing changed, when it cannot be.
+
+        A symlink at ``path`` is replaced by the file, never written through (as botocore's cache does)."""
         try:
-            return atomic_write_bytes(path, sso_json_dumps(document).encode("utf-8"), mode=0o600)
+            return atomic_write_bytes(path, sso_json_dumps(document).encode("utf-8"), mode=0o600, follow_links=False)
         except OSError as error:
             raise CacheWriteError(path, error) from None
 

@@ -65,6 +65,10 @@ class ArmedKeys:
         return self._armed_from is not None and event.time >= self._armed_from
 
     def on_key(self, event: events.Key) -> None:
-        if self.guards_key(event) and not self.key_counts(event):
+        if not self.guards_key(event):
+            return
+        if not self.key_counts(event):
             event.stop()
             event.prevent_default()
+        elif not self.keys_armed:
+            self._arm(self._arming_round)  # the key was read in time; the timer has not run yet

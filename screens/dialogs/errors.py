@@ -65,8 +65,14 @@ class ErrorModal(GuardedModal):
         self.close()
 
     def action_copy(self) -> None:
+        from screens.dialogs.clipboard import SELECT_HINT, copy_problem
+
         self.app.copy_to_clipboard(self.text)
-        self.notify("Copied the error text to the clipboard.", markup=False)
+        problem = copy_problem()
+        if problem is None:
+            self.notify("Copied the error text to the clipboard.", markup=False)
+        else:
+            self.notify(f"The text could not be copied here ({problem}). {SELECT_HINT}", markup=False, timeout=10)
 
 
 

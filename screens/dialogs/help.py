@@ -26,7 +26,7 @@ def help_text() -> str:
 class HelpScreen(GuardedModal):
     """The keys and what each step is for (``assets/help.md``)."""
 
-    BINDINGS = [Binding("escape,f1,q", "close", "Close", id="close-help")]
+    BINDINGS = [Binding("escape,f1,q", "close", "Close", id="help.close")]
 
     def __init__(self) -> None:
         super().__init__(classes="dialog-screen")
@@ -56,6 +56,9 @@ STATUS_LEGEND = (
     "expired · signed out · n/a (not an SSO profile). Changes made by other programs, such as "
     "`aws sso login` in another terminal, show up within a few seconds."
 )
+
+#: The help's last line.
+HELP_CLOSES = "Escape, q or ? closes this help."
 
 _KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "Escape", "enter": "Enter"}
 
@@ -92,6 +95,7 @@ class ProfilesHelp(ModalScreen[None]):
         with Vertical(id="profiles-help-box", classes="dialog"):
             with VerticalScroll(classes="dialog-body"):
                 yield Static(Group(Text("Profile browser keys\n", style="bold"), keys, note))
+            yield Static(HELP_CLOSES, markup=False, id="profiles-help-closes")  # outside the scroll: always seen
 
     def action_close(self) -> None:
         if self.is_current:

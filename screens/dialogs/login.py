@@ -22,16 +22,17 @@ class LoginDialog(ModalScreen[None]):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="login_dialog.cancel"),
-        Binding("c", "copy", "Copy link", id="login_dialog.copy"),
-        Binding("o", "open", "Open browser", id="login_dialog.open"),
+        Binding("escape", "cancel", "Cancel", id="login.cancel"),
+        Binding("c", "copy", "Copy link", id="login.copy"),
+        Binding("o", "open", "Open browser", id="login.open"),
     ]
 
-    def __init__(self, label: str, *, on_cancel, on_open=None) -> None:
+    def __init__(self, label: str, *, on_cancel, on_open=None, browser: bool = True) -> None:
+        """``browser``: a browser can be opened here (else "Open browser" is not offered)."""
         super().__init__(classes="dialog-screen")
         self._label = label
         self._on_cancel = on_cancel
-        self._on_open = on_open
+        self._on_open = on_open if browser else None
         self._url: str | None = None
         self._finished = False
         self._early: list = []  # (show, value) that arrived before on_mount
@@ -46,7 +47,8 @@ class LoginDialog(ModalScreen[None]):
             yield Static(Text("Waiting for you to approve… Escape cancels.", style="italic"), id="login-wait")
             with Horizontal(id="login-buttons", classes="dialog-buttons"):
                 yield Button("Copy link (c)", id="login-copy")
-                yield Button("Open browser (o)", id="login-open")
+                if self._on_open is not None:
+                    yield Button("Open browser (o)", id="login-open")
                 yield Button("Cancel (Esc)", id="login-cancel", variant="error")
 
     def on_mount(self) -> None:
@@ -66,10 +68,15 @@ class LoginDialog(ModalScreen[None]):
         url = self.query_one("#login-url", Static)
         if prompt.method == "device":
             opened = " Your browser has been opened there." if prompt.browser_opened else ""
-            how.update(Text(f"Open the address below on any device and enter this code.{opened}"))
+            how.update(Text(f"Open this link on any device: the code is filled in (if asked, enter this "
+                            f"code).{opened}"))
             code.update(Text(prompt.user_code or "", style="bold reverse"))
             code.display = True
-            url.update(Text(prompt.verification_uri or prompt.url))
+            link = Text(prompt.url, style="underline")  # the verification link with the code in it
+            if prompt.verification_uri and prompt.verification_uri != prompt.url:
+                link.append(f"\nTyping it on a phone? Go to {prompt.verification_uri} and enter the code.",
+                            style="not underline")
+            url.update(link)
         else:
             if prompt.browser_opened:
                 how.update(Text("Your browser has opened to sign in. If it did not, open this address:"))
@@ -85,10 +92,21 @@ class LoginDialog(ModalScreen[None]):
             return
         self.query_one("#login-how", Static).update(Text(text))
 
+    @property
+    def shown_url(self) -> str | None:
+        """The link the dialog shows (None until the sign-in has one)."""
+        return self._url
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":
+            return self._on_open is not None  # no browser here: not offered at all
+        return True
+
     def action_copy(self) -> None:
         if self._url:
-            self.app.copy_to_clipboard(self._url)
-            self.notify("Sign-in link copied.", markup=False)
+            from screens.dialogs.clipboard import copy_text
+
+            copy_text(self, self._url, what="The sign-in link")
 
     def action_open(self) -> None:
         if self._url and self._on_open is not None:

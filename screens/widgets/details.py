@@ -16,7 +16,11 @@ DEFAULT_WIDTH = 38 - 3  # the pane's width beside the table (assets/profiles.tcs
 
 
 class DetailsPane(VerticalScroll):
-    """Shows the details of the highlighted profile (or nothing)."""
+    """Shows the details of the highlighted profile (or nothing), wrapped to its width: when
+    that changes (beside the table or instead of it, a resized terminal) it wraps them again."""
+
+    _details: Details | None = None
+    _wrapped_at: int = 0
 
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id=f"{self.id}-text" if self.id else None, classes="details-text")
@@ -27,7 +31,13 @@ class DetailsPane(VerticalScroll):
         return width if width > 0 else DEFAULT_WIDTH
 
     def show(self, details: Details | None) -> None:
-        self.query_one(".details-text", Static).update(render_details(details, self.text_width()))
+        self._details = details
+        self._wrapped_at = self.text_width()
+        self.query_one(".details-text", Static).update(render_details(details, self._wrapped_at))
+
+    def on_resize(self) -> None:
+        if self._details is not None and self.text_width() != self._wrapped_at:
+            self.show(self._details)
 
 
 def render_details(details: Details | None, width: int) -> Text:

@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from screens.dialogs.arming import ARMING_HINT
 from tests.e2e.demo_flow import CLI, ROOT, demo_env, run_aws_cli, settle
 from tests.e2e.tmux import Tmux
 
@@ -126,7 +127,7 @@ def test_sign_in_and_out_from_the_browser_in_a_real_terminal(tmp_path):
         t.keys("o")
         screen = t.wait_for(f"Sign out of sso-session {SESSION}?", timeout=10)
         assert "preservation-prod, shared-admin" in screen
-        time.sleep(0.6)  # a person reads the question first; a key sent before it is readable is dropped
+        t.wait_armed("Sign out (y)", ARMING_HINT)  # keys count once the question has been on screen a moment
         t.keys("y")
         screen = wait_row(t, "shared-admin", "signed out", timeout=20)
         assert "signed out" in row(screen, "preservation-prod")
@@ -161,5 +162,29 @@ def test_a_sign_in_by_another_program_shows_up(tmp_path):
         wait_row(t, "preservation-prod", "signed in · 1h 59m left", timeout=10)
         token.unlink()
         wait_row(t, "preservation-prod", "signed out", timeout=10)
+        t.keys("C-q")
+        t.wait_for("EXIT-CODE:0", timeout=15)
+
+
+def test_export_in_a_tmux_that_drops_copies_shows_the_line(tmp_path):
+    """tmux's default set-clipboard (external) ignores a program's copies: say so, show the line."""
+    sandbox = tmp_path / "sandbox"
+    (sandbox / ".aws").mkdir(parents=True)
+    (sandbox / ".aws" / "config").write_text(SANDBOX_CONFIG)
+
+    with Tmux(width=140, height=36) as t:
+        t.start([CLI, "demo", "--keep", str(sandbox)], env=demo_env(tmp_path), cwd=str(ROOT))
+        t._run("set-option", "-s", "set-clipboard", "external")
+        wait_row(t, "preservation-prod", "signed out", timeout=30)
+        settle()
+        t.keys("e")
+        screen = t.wait_for("could not be copied here", timeout=10)
+        assert "tmux has set-clipboard external" in screen
+        assert "export AWS_PROFILE=preservation-prod" in screen
+        assert "Copied" not in screen
+        assert "export AWS_PROFILE" not in t.buffers()
+        settle()
+        t.keys("Enter")
+        t.wait_gone("could not be copied here", timeout=10)
         t.keys("C-q")
         t.wait_for("EXIT-CODE:0", timeout=15)

@@ -65,7 +65,7 @@ def test_typed_ahead_and_pasted_text_goes_to_the_filter(tmp_path):
         settle()
         t.type("xy")
         screen = t.wait_for("Delete the profile", timeout=10)
-        t.wait_gone(ARMING_HINT, timeout=10)
+        t.wait_armed("Delete (y)", ARMING_HINT, timeout=10)
         settle()
         assert "Delete the profile" in t.capture()
         assert config.read_text() == SANDBOX_CONFIG

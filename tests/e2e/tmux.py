@@ -106,6 +106,16 @@ class Tmux:
             time.sleep(poll)
         raise TmuxError(f"timed out waiting for {text!r} to go; the terminal shows:\n{screen}")
 
+    def wait_armed(self, button: str, hint: str, *, timeout: float = 15.0) -> str:
+        """Wait until a question's ``button`` is drawn and its arming ``hint`` is gone (keys count).
+        A notification may cover the hint, so the arming delay is also waited out from the moment the
+        button shows."""
+        from screens.dialogs.arming import ARM_DELAY
+
+        self.wait_for(button, timeout=timeout)
+        time.sleep(ARM_DELAY * 2)
+        return self.wait_gone(hint, timeout=timeout)
+
     def escape(self) -> None:
         self.keys("Escape")
         time.sleep(0.3)

@@ -1,0 +1,128 @@
+"""Critical accounts: the organisation's list of accounts where a write by mistake is the accident
+it fears most (the master copies), and the roles on them that can only read.
+
+The preset names them in ``[guard]`` (see ``assets/preset.example.toml``)::
+
+    [guard]
+    critical_accounts = ["111122223333", "*-masters", "Preservation Prod"]
+    read_only_roles = ["ReadOnly*", "ViewOnly*"]
+
+An entry of ``critical_accounts`` that is a 12-digit account id matches that account; any other
+entry is a case-insensitive glob on the account's name (and its id). ``read_only_roles`` are
+case-insensitive globs on role names. A profile *needs care* when it reaches a critical account
+with a role that is not read-only: the wizard asks for its name to be typed, the commands that
+use it warn, and ``setup --yes`` writes one only with ``--allow-critical``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: Role-name globs that count as read-only when the preset does not list its own.
+DEFAULT_READ_ONLY_ROLES = ("ReadOnly*", "ViewOnly*")
+
+#: The marker shown beside a critical account or profile, in every output (it survives NO_COLOR).
+CRITICAL_MARKER = "‼"
+#: The word that goes with it where there is room.
+CRITICAL_WORD = "critical"
+
+#: The option of ``setup``/``populate`` that allows writing a profile that needs care.
+ALLOW_OPTION = "--allow-critical"
+
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+
+class GuardError(ValueError):
+    """A ``[guard]`` table that cannot be read (the message names the key)."""
+
+
+@dataclass(frozen=True)
+class Guard:
+    """What the organisation marks as critical; an empty guard marks nothing."""
+
+    critical_accounts: tuple[str, ...] = ()
+    read_only_roles: tuple[str, ...] = DEFAULT_READ_ONLY_ROLES
+
+    def __bool__(self) -> bool:
+        return bool(self.critical_accounts)
+
+    def is_critical(self, account_id: str | None, account_name: str | None = None) -> bool:
+        for entry in self.critical_accounts:
+            if _ACCOUNT_ID.match(entry):
+                if entry == account_id:
+                    return True
+                continue
+            pattern = entry.casefold()
+            if any(value and fnmatch.fnmatchcase(value.casefold(), pattern) for value in (account_name, account_id)):
+                return True
+        return False
+
+    def is_read_only(self, role_name: str | None) -> bool:
+        if not role_name:
+            return False
+        role = role_name.casefold()
+        return any(fnmatch.fnmatchcase(role, pattern.casefold()) for pattern in self.read_only_roles)
+
+    def needs_care(self, account_id: str | None, account_name: str | None, role_name: str | None) -> bool:
+        """A critical account with a role that is not read-only."""
+        return self.is_critical(account_id, account_name) and not self.is_read_only(role_name)
+
+
+NO_GUARD = Guard()
+
+
+def parse_guard(table: Any, where: str = "[guard]") -> Guard:
+    """The ``[guard]`` table of a preset (already parsed from TOML); raises :class:`GuardError`."""
+    if table is None:
+        return NO_GUARD
+    if not isinstance(table, Mapping):
+        raise GuardError(f"{where} must be a table with critical_accounts and read_only_roles.")
+    unknown = sorted(set(table) - {"critical_accounts", "read_only_roles"})
+    if unknown:
+        raise GuardError(f"unknown key {where} {unknown[0]!r}; known keys: critical_accounts, read_only_roles.")
+    accounts = _strings(table.get("critical_accounts", ()), f"{where} critical_accounts")
+    roles = _strings(table.get("read_only_roles", DEFAULT_READ_ONLY_ROLES), f"{where} read_only_roles")
+    return Guard(critical_accounts=accounts, read_only_roles=roles)
+
+
+def _strings(value: Any, shown: str) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise GuardError(f'{shown} must be a list of strings in quotes, such as ["111122223333", "*-prod"].')
+    items = []
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise GuardError(f"{shown} must list non-empty strings in quotes, not {item!r}.")
+        items.append(item.strip())
+    return tuple(items)
+
+
+def account_text(account_id: str | None, account_name: str | None) -> str:
+    """``name (id)``, or whichever of the two is known."""
+    if account_name and account_id:
+        return f"{account_name} ({account_id})"
+    return account_name or account_id or "an unknown account"
+
+
+def warning_line(profile: str, account_id: str | None, account_name: str | None = None) -> str:
+    """The one line the commands that use a profile that needs care print on stderr."""
+    return (f"{CRITICAL_MARKER} {profile} can change the critical account {account_text(account_id, account_name)}: "
+            "check before you write anything.")
+
+
+def guard_of(preset: Any) -> Guard:
+    """The guard of a :class:`app.settings.Preset` (or none)."""
+    guard = getattr(preset, "guard", None)
+    return guard if isinstance(guard, Guard) else NO_GUARD
+
+
+def load_guard(preset_path: str | Path | None = None) -> Guard:
+    """The guard of the preset in use (``--preset``, ``AWS_SSO_WIZARD_PRESET`` or the settings);
+    none when there is no preset. A broken preset raises its :class:`app.settings.SettingsError`."""
+    from app.settings import Settings, find_preset
+
+    return guard_of(find_preset(preset_path, Settings.load()))
