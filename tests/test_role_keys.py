@@ -4,6 +4,7 @@ own role-credential cache so the CLI (as v2 wires botocore) and this app reuse e
 from __future__ import annotations
 
 import json
+import os
 import stat
 import subprocess
 import sys
@@ -231,3 +232,27 @@ def test_keys_that_cannot_be_cached_are_still_printed(config_path, home, emulato
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["Version"] == 1
     assert blocker.read_text() == "a file where the cache folder should be"
+
+
+def test_a_fifo_where_the_keys_belong_never_blocks_and_is_not_written_through(config_path, home, emulator):
+    demo_signed_in(config_path, home, emulator)
+    path = role_cache_file(home)
+    path.parent.mkdir(parents=True)
+    os.mkfifo(path)
+    proc = run_wizard("env", PROD, "--format", "process", timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["Version"] == 1  # fetched, printed; only the caching was refused
+    assert stat.S_ISFIFO(path.stat().st_mode)
+
+
+def test_a_symlink_where_the_keys_belong_is_replaced_not_followed(config_path, home, emulator, tmp_path):
+    demo_signed_in(config_path, home, emulator)
+    path = role_cache_file(home)
+    path.parent.mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text("{}")
+    path.symlink_to(elsewhere)
+    proc = run_wizard("env", PROD, "--format", "process")
+    assert proc.returncode == 0, proc.stderr
+    assert not path.is_symlink() and elsewhere.read_text() == "{}"
+    assert json.loads(proc.stdout)["AccessKeyId"] == cached(home)["AccessKeyId"]

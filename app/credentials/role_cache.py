@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -143,15 +144,19 @@ class RoleCache:
 
     def load(self, target: "SsoTarget", account_id: str, role_name: str) -> RoleKeys | None:
         """The cached keys of that role (expired ones too); None when there are none usable."""
+        path = self.path(target, account_id, role_name)
         try:
-            data = self.path(target, account_id, role_name).read_bytes()
-            return keys_from_document(json.loads(data.decode("utf-8")))
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                return None  # a FIFO or a device is never opened (it could block), a folder never read
+            return keys_from_document(json.loads(path.read_bytes().decode("utf-8")))
         except (OSError, ValueError):
             return None
 
     def save(self, target: "SsoTarget", account_id: str, role_name: str, keys: RoleKeys) -> Path:
-        """Write the keys atomically with mode 0600 (the old file stays whole if this fails)."""
+        """Write the keys atomically with mode 0600 (the old file stays whole if this fails); a
+        symlink there is replaced by the file, never written through, as botocore's cache does."""
         from app.fsutil import atomic_write_bytes
 
         text = json.dumps(cache_document(keys))
-        return atomic_write_bytes(self.path(target, account_id, role_name), text.encode("utf-8"), mode=FILE_MODE)
+        return atomic_write_bytes(self.path(target, account_id, role_name), text.encode("utf-8"), mode=FILE_MODE,
+                                  follow_links=False)
