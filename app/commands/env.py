@@ -4,7 +4,10 @@ prints them. The keys go to stdout only; everything for people goes to stderr.""
 
 from __future__ import annotations
 
-import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import argparse
 
 HELP = "Print a profile's temporary AWS keys (for eval, scripts, or credential_process with --format process)."
 

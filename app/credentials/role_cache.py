@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -144,11 +143,11 @@ class RoleCache:
 
     def load(self, target: "SsoTarget", account_id: str, role_name: str) -> RoleKeys | None:
         """The cached keys of that role (expired ones too); None when there are none usable."""
-        path = self.path(target, account_id, role_name)
-        try:
-            if not stat.S_ISREG(os.stat(path).st_mode):
-                return None  # a FIFO or a device is never opened (it could block), a folder never read
-            return keys_from_document(json.loads(path.read_bytes().decode("utf-8")))
+        from app.fsutil import read_regular_bytes  # loaded with the config already
+
+        try:  # a FIFO or a device is never opened (it could block), a folder never read
+            data = read_regular_bytes(self.path(target, account_id, role_name))
+            return keys_from_document(json.loads(data.decode("utf-8")))
         except (OSError, ValueError):
             return None
 

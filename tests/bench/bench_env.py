@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -65,10 +66,19 @@ def _sign_in(home: Path, emulator: Emulator) -> None:
     }))
 
 
-def _timed(command: list[str], env: dict[str, str]) -> float:
+CPU: dict[str, list[float]] = {"env": [], "boto3": [], "floor": []}
+"""CPU seconds (user + system) of each timed run: a figure a busy machine bends far less."""
+
+
+def _timed(command: list[str], env: dict[str, str], what: str = "") -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, env=env, check=True, capture_output=True, stdin=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if what:
+        CPU[what].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return wall
 
 
 def measure(runs: int) -> tuple[list[float], list[float], list[float], int]:
@@ -85,9 +95,10 @@ def measure(runs: int) -> tuple[list[float], list[float], list[float], int]:
         calls = emulator.call_count("GetRoleCredentials")
         warm, boto, floor = [], [], []
         for i in range(runs + 1):  # the first round warms the page cache and bytecode; not counted
-            w = _timed([CLI, "env", PROFILE, "--format", "process"], env)
-            b = _timed([sys.executable, "-c", BOTO3], env)
-            f = _timed([sys.executable, "-c", "pass"], env)
+            counted = "x" if i else ""
+            w = _timed([CLI, "env", PROFILE, "--format", "process"], env, counted and "env")
+            b = _timed([sys.executable, "-c", BOTO3], env, counted and "boto3")
+            f = _timed([sys.executable, "-c", "pass"], env, counted and "floor")
             if i:
                 warm.append(w)
                 boto.append(b)
@@ -112,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  boto3 get_credentials, fresh process {b_med:>7.1f} ms")
     print(f"  ratio boto3 / env                    {b_med / w_med:>7.2f}x")
     print(f"  floor: python -c pass                {f_med:>7.1f} ms")
+    cpu = {what: statistics.median(times) * 1000 for what, times in CPU.items()}
+    print(f"  CPU (user+system) medians: env {cpu['env']:.1f} ms, boto3 {cpu['boto3']:.1f} ms, "
+          f"floor {cpu['floor']:.1f} ms")
     print(f"  GetRoleCredentials by the warm env runs: {extra}")
     print("  raw (ms): env " + ", ".join(f"{x * 1000:.0f}" for x in warm)
           + " | boto3 " + ", ".join(f"{x * 1000:.0f}" for x in boto))
