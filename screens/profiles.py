@@ -267,8 +267,8 @@ class ProfilesScreen(Screen):
         self.set_interval(self._poll_seconds, self._tick, name="profiles-poll")
         from app.credentials.warm import CHECK_EVERY
 
-        self.set_timer(2.0, self._refresh_warm)
-        self.set_interval(CHECK_EVERY, self._refresh_warm, name="profiles-keep-warm")
+        self.set_timer(2.0, self._warm_tick)
+        self.set_interval(CHECK_EVERY, self._warm_tick, name="profiles-keep-warm")
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -945,6 +945,7 @@ class ProfilesScreen(Screen):
                           action="Add")
 
     def _warmer(self):
+        """The keep-warm list and refresher (made here, on the UI thread, and handed to workers)."""
         if self._keep_warm is None:
             from app.credentials.warm import KeepWarm
 
@@ -958,11 +959,10 @@ class ProfilesScreen(Screen):
         if not (row.is_sso and row.account_id and row.role_name):
             self.notify(f"{row.name} has no SSO role whose keys could be kept.", markup=False)
             return
-        self._toggle_warm(row.name)
+        self._toggle_warm(self._warmer(), row.name)
 
     @work(thread=True, group="profiles-keep-warm-mark", exit_on_error=False)
-    def _toggle_warm(self, name: str) -> None:
-        warmer = self._warmer()
+    def _toggle_warm(self, warmer: Any, name: str) -> None:
         try:
             marked = warmer.toggle(name)
             results = warmer.refresh(login=self.login) if marked else []
@@ -971,10 +971,13 @@ class ProfilesScreen(Screen):
             return
         self.post_message(self.KeptWarm(results, toggled=name, marked=marked))
 
+    def _warm_tick(self) -> None:
+        self._refresh_warm(self._warmer())
+
     @work(thread=True, exclusive=True, group="profiles-keep-warm", exit_on_error=False)
-    def _refresh_warm(self) -> None:
+    def _refresh_warm(self, warmer: Any) -> None:
         try:
-            results = self._warmer().refresh(login=self.login)
+            results = warmer.refresh(login=self.login)
         except WizardError:
             return  # a broken config or settings file: the browser says so on its own
         if results:

@@ -4,6 +4,7 @@ finds keys botocore still counts as valid."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Iterable
@@ -86,6 +87,7 @@ class KeepWarm:
 
     def __init__(self, settings_path: "Path | None" = None) -> None:
         self._settings_path = settings_path
+        self._lock = threading.Lock()  # one refresh at a time: a second one finds the keys cached
         self.last: dict[str, Warmed] = {}
 
     def _settings(self) -> "Settings":
@@ -107,13 +109,14 @@ class KeepWarm:
 
     def refresh(self, *, login: "LoginService | None" = None, config: "AwsConfig | None" = None) -> list[Warmed]:
         """Warm every marked profile that needs it (see :func:`warm`)."""
-        names = self.names()
-        if not names:
-            return []
-        if config is None:
-            from app.config.model import load_aws_config
+        with self._lock:
+            names = self.names()
+            if not names:
+                return []
+            if config is None:
+                from app.config.model import load_aws_config
 
-            config = load_aws_config()
-        results = warm(config, names, login=login)
-        self.last = {result.profile: result for result in results}
-        return results
+                config = load_aws_config()
+            results = warm(config, names, login=login)
+            self.last = {result.profile: result for result in results}
+            return results
