@@ -90,3 +90,16 @@ def test_an_existing_profile_of_another_kind_is_left_alone(config_path, home, em
     assert "Profile static already exists and gets its keys another way" in proc.stderr
     assert config_path.read_text() == before
     assert run_wizard("companion", "static", "--yes").returncode == 1  # not an SSO profile
+
+
+def test_a_companion_with_an_old_command_path_is_updated_in_place(config_path, home, emulator):
+    demo_signed_in(config_path, home, emulator)
+    with config_path.open("a") as config:
+        config.write(f"\n# kept\n[profile {COMPANION}]\ncredential_process = /old/place/aws-sso-wizard env {PROD} "
+                     "--format process\nregion = eu-west-2\noutput = json\n")
+    proc = run_wizard("companion", PROD, "--yes")
+    assert proc.returncode == 0, proc.stderr
+    changed = [line for line in proc.stdout.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert len(changed) == 2 and changed[0].startswith("-credential_process = /old/place/")
+    assert changed[1] == f"+credential_process = {WIZARD} env {PROD} --format process"
+    assert "# kept" in config_path.read_text()
