@@ -152,22 +152,29 @@ def ensure_venv(extras: set, venv: str = VENV, python: str = sys.executable) -> 
         handle.write(f"{_project_digest()} {','.join(sorted(extras))}")
 
 
-def ensure_tmux() -> None:
-    """The real-terminal tests drive the app through tmux; install it where it is missing."""
-    if shutil.which("tmux"):
+TEST_TOOLS = ("tmux", "zsh", "fish")
+"""Programs the tests run for real: tmux drives the app in a terminal; bash, zsh and fish run the
+shell functions of ``shell-init`` (bash is there already). Same package names in apt and brew."""
+
+
+def ensure_test_tools(tools=TEST_TOOLS) -> None:
+    """Install the programs the real-terminal and shell tests need where they are missing."""
+    missing = [tool for tool in tools if not shutil.which(tool)]
+    if not missing:
         return
-    _say("tmux is missing; installing it for the real-terminal tests")
+    _say(f"{', '.join(missing)} missing; installing for the real-terminal and shell tests")
     apt = shutil.which("apt-get")
     brew = shutil.which("brew")
     sudo = [] if (os.name != "nt" and os.geteuid() == 0) else (["sudo", "-n"] if shutil.which("sudo") else None)
     if apt and sudo is not None:
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         subprocess.run(sudo + [apt, "update", "-qq"], env=env, check=False)
-        subprocess.run(sudo + [apt, "install", "-y", "-qq", "tmux"], env=env, check=False)
+        subprocess.run(sudo + [apt, "install", "-y", "-qq", *missing], env=env, check=False)
     elif brew:
-        subprocess.run([brew, "install", "tmux"], check=False)
-    if not shutil.which("tmux"):
-        _say("could not install tmux: the real-terminal tests will fail until it is installed")
+        subprocess.run([brew, "install", *missing], check=False)
+    still = [tool for tool in missing if not shutil.which(tool)]
+    if still:
+        _say(f"could not install {', '.join(still)}: the tests that need them will fail until they are installed")
 
 
 STATIC_CHECKS = (
@@ -332,7 +339,7 @@ def main(argv: list) -> int:
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     if command == "test":
-        ensure_tmux()
+        ensure_test_tools()
         code = run_static_checks(env)
         if code != 0:
             return code

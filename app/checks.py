@@ -247,6 +247,24 @@ def check_browser() -> Check:
                  "Open the link shown on another device (phone or laptop) and enter the code.")
 
 
+SHELL_HOOK_TITLE = "Shell hook (use sets AWS_PROFILE here)"
+
+
+def check_shell_hook() -> Check:
+    """Whether this run came through the shell function of ``shell-init`` (``doctor`` only)."""
+    from app.program import command
+    from app.shell.hook import active
+    from app.shell.scripts import current_shell, rc_line
+
+    if active():
+        return Check("shell-hook", SHELL_HOOK_TITLE, OK,
+                     f"Active in this shell: `{command('use', 'NAME')}` sets AWS_PROFILE here.")
+    shell = current_shell()
+    return Check("shell-hook", SHELL_HOOK_TITLE, WARN,
+                 f"Not active in this shell: `{command('use', 'NAME')}` prints the export line instead.",
+                 f"Run {rc_line(shell)}, or `{command('shell-init', shell, '--install')}` to load it in every new shell.")
+
+
 def oidc_endpoint(region: str) -> str:
     """The sign-in (sso-oidc) endpoint botocore would use for ``region`` (honours endpoint overrides)."""
     try:
@@ -330,6 +348,11 @@ def iter_checks(*, region: str | None = None, which: Callable[[str], str | None]
 def guarded_endpoint_check(region: str, *, where: str | None = None) -> Check:
     """:func:`check_endpoint`, reporting a crash as its own warning (as every check in :func:`iter_checks`)."""
     return _guarded("endpoint", endpoint_title(region), lambda: check_endpoint(region, where=where))
+
+
+def guarded_shell_hook_check() -> Check:
+    """:func:`check_shell_hook`, guarded as every check is."""
+    return _guarded("shell-hook", SHELL_HOOK_TITLE, check_shell_hook)
 
 
 def run_checks(**kwargs) -> list[Check]:

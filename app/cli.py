@@ -7,17 +7,17 @@ Nothing here imports Textual or boto3; subcommands import what they need when th
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
-from typing import TYPE_CHECKING, Sequence
 
 from app import __version__
-from app.commands import COMMANDS
+from app.commands import COMMANDS, FAST
 from app.program import PROG
 
+TYPE_CHECKING = False  # typing itself costs ~4 ms on every prompt and Tab
 if TYPE_CHECKING:  # pragma: no cover
     import argparse
+    from collections.abc import Sequence
 
 DESCRIPTION = (
     "Set up AWS IAM Identity Center (SSO) profiles step by step, and keep them signed in. "
@@ -26,7 +26,14 @@ DESCRIPTION = (
 
 
 def _load(name: str):
-    return importlib.import_module(COMMANDS[name])
+    return _module(COMMANDS[name])
+
+
+def _module(path: str):
+    """The module at the dotted ``path`` (``importlib.import_module`` without importing importlib:
+    the prompt and completion start on every prompt and Tab)."""
+    __import__(path)
+    return sys.modules[path]
 
 
 def _requested_command(argv: Sequence[str]) -> tuple[str | None, bool]:
@@ -43,10 +50,9 @@ def _requested_command(argv: Sequence[str]) -> tuple[str | None, bool]:
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The full parser. Given ``argv``, only what it needs is built: the named command alone with
-    its options (the command is certain, so no other name is needed), or for the top-level
-    ``--help`` each command's one-line help without its options. That keeps start-up and ``--help``
-    free of ~30 ms of argparse."""
+    """The full parser. Given ``argv``, only what it needs is built: the named command's options
+    (the other commands stay valid names), or for the top-level ``--help`` each command's one-line
+    help without its options. That keeps start-up and ``--help`` free of ~30 ms of argparse."""
     import argparse
 
     only, top_help = _requested_command(argv) if argv is not None else (None, False)
@@ -58,6 +64,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         if only is not None and name != only:
+            subparsers.add_parser(name)
             continue
         module = _load(name)
         sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
@@ -92,11 +99,21 @@ def _print_details(error: BaseException) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["env"]:  # a tool asking for cached keys, often: answered before argparse loads
-        from app.commands.env import answer_from_cache
+    from app.shell.hook import take_from_environment
 
-        if answer_from_cache(argv[1:]):
-            return 0
+    take_from_environment()  # what this run hands back to its shell; never to programs it starts
+    if argv and argv[0] in FAST:
+        try:
+            answered = _module(FAST[argv[0]]).fast(argv[1:])
+        except Exception as error:  # a bug: one line, never a traceback in a prompt or under the cursor
+            from app.errors import redact
+            from app.untrusted import shown
+
+            print(f"{PROG} {argv[0]}: unexpected error ({type(error).__name__}): {shown(redact(str(error)))}. "
+                  "Please report it.", file=sys.stderr)
+            return 1
+        if answered is not None:
+            return answered
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     from app.errors import WizardError

@@ -294,6 +294,7 @@ class Preset:
     name_pattern: str | None = None
     default_region: str | None = None
     output: str | None = None
+    session_hours: float | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     guard: "Guard" = field(default_factory=_no_guard)  # critical accounts (app.guard)
 
@@ -311,6 +312,7 @@ _PRESET_KEYS = (
     "name_pattern",
     "default_region",
     "output",
+    "session_hours",
 )
 
 
@@ -324,11 +326,11 @@ def _preset_error(path: Path, message: str, hint: str | None = None, line: int |
 # or at the top level under its own name.
 _TABLE_KEYS = {
     "sso": {"start_url": "start_url", "region": "sso_region", "session_name": "session_name",
-            "scopes": "registration_scopes"},
+            "scopes": "registration_scopes", "session_hours": "session_hours"},
     "profiles": {"name_pattern": "name_pattern", "region": "default_region", "output": "output"},
 }
 _WRITTEN_KEYS = ("display_name", "[sso] start_url", "[sso] region", "[sso] session_name", "[sso] scopes",
-                 "[profiles] name_pattern", "[profiles] region", "[profiles] output")
+                 "[sso] session_hours", "[profiles] name_pattern", "[profiles] region", "[profiles] output")
 
 
 def _line_of(text: str, table: str | None, key: str) -> int | None:
@@ -365,6 +367,12 @@ def parse_preset(text: str, path: Path) -> Preset:
     values: dict[str, Any] = {}
     for key, value in flat.items():
         shown, line = written[key]
+        if key == "session_hours":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 24 * 7:
+                raise _preset_error(path, f"{shown} must be a number of hours (such as 8 or 12), not {value!r}.",
+                                    line=line)
+            values[key] = float(value)
+            continue
         if not isinstance(value, str):
             raise _preset_error(path, f"{shown} must be a string in quotes, not {value!r}.", line=line)
         value = value.strip()

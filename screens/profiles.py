@@ -63,6 +63,7 @@ FOOTER_DROP_ORDER = (
     "profiles.reload", "profiles.details", "profiles.make-default", "profiles.new", "profiles.console",
     "profiles.export", "profiles.sort", "profiles.who-am-i",
 )
+PICK_TITLE = "Pick the profile for this shell: Enter uses it, Escape leaves AWS_PROFILE as it is"
 FILTER_PLACEHOLDER = "Filter: name, account, role, region, sso-session…  (Enter keeps it, Escape clears)"
 
 
@@ -76,14 +77,14 @@ class ProfilesScreen(Screen):
                         "abbreviation such as presprod for preservation-prod (Escape clears)"),
         Binding("l", "login", "Sign in", id="profiles.sign-in",
                 tooltip="Sign in to the highlighted profile's sso-session (nothing to do if already signed in)"),
-        Binding("L", "login(True)", "Sign in again", id="profiles.sign-in-again", show=False,
-                tooltip="Sign in again even if still signed in"),
+        Binding("L", "renew", "Renew session", id="profiles.renew", show=False,
+                tooltip="Renew the session so that its end moves (asks first)"),
         Binding("o", "logout", "Sign out", id="profiles.sign-out",
                 tooltip="Sign out of that sso-session (every profile that shares it)"),
         Binding("w", "whoami", "Who am I", id="profiles.who-am-i",
                 tooltip="Who am I: the account and role ARN this profile gets"),
         Binding("e", "export", "Export", id="profiles.export",
-                tooltip="Copy `export AWS_PROFILE=NAME` for your shell"),
+                tooltip="Use it in your shell (with the shell hook), else copy `export AWS_PROFILE=NAME`"),
         Binding("c", "console", "Console", id="profiles.console",
                 tooltip="Open the AWS console for this account and role (portal shortcut, no keys in the link)"),
         Binding("n", "new_profile", "New", id="profiles.new", tooltip="Create a new profile with the wizard"),
@@ -192,10 +193,12 @@ class ProfilesScreen(Screen):
         status: ps.ProfileStatusService,
         *,
         poll_seconds: float | None = None,
+        pick: bool = False,
         name: str | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id)
+        self.pick = pick  # pick mode (`use` without a name): Enter or e ends the App with that profile
         self.services = services
         self._status = status
         self._poll_seconds = poll_seconds if poll_seconds is not None else POLL_SECONDS
@@ -229,7 +232,7 @@ class ProfilesScreen(Screen):
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Profiles", style="bold"), id="profiles-title")
+        yield Static(Text(PICK_TITLE if self.pick else "Profiles", style="bold"), id="profiles-title")
         # the filter box is mounted on first use ("/"): one widget type less to style before the first frame
         with Horizontal(id="profiles-body"):
             yield FastTable(COLUMNS, id="profiles-table")
@@ -306,6 +309,7 @@ class ProfilesScreen(Screen):
             return
         assert snapshot is not None
         self.model.load(snapshot, provisional=provisional)
+        self._warn_of_session_ends()
         table = self.query_one(FastTable)
         table.sort_indicator(self.model.sort_key, self.model.sort_reverse)
         self._all_table_rows()  # builds the table row of every profile
@@ -456,7 +460,11 @@ class ProfilesScreen(Screen):
 
     @on(FastTable.Selected)
     def _selected(self, event: FastTable.Selected) -> None:
-        """Enter on a row shows its details (full width on a narrow terminal; Enter again goes back)."""
+        """Enter on a row shows its details (full width on a narrow terminal; Enter again goes back);
+        in pick mode it picks the row."""
+        if self.pick:
+            self.action_export()
+            return
         shown = self.details_shown()
         if shown != "side":
             self._details_wanted = shown is None
@@ -567,6 +575,9 @@ class ProfilesScreen(Screen):
             self.action_close_details()
             return
         box = self._filter_box()
+        if self.pick and (box is None or not box.display):
+            self.app.exit()  # pick mode: Escape with nothing to clear leaves without a profile
+            return
         if box is not None:
             if box.value:
                 box.value = ""  # Input.Changed re-renders the rows
@@ -614,6 +625,7 @@ class ProfilesScreen(Screen):
 
     def on_profiles_screen_statuses_ready(self, message: StatusesReady) -> None:
         changed, newly_signed_in = self.model.update_sessions(message.sessions)
+        self._warn_of_session_ends()
         if changed:
             if self.model.sort_key == "status":
                 self._resort()
@@ -655,7 +667,37 @@ class ProfilesScreen(Screen):
         session = self.model.session(row)
         return row, row.session_key, session, session.label if session else row.session_key
 
-    def action_login(self, force: bool = False) -> None:
+    def _warn_of_session_ends(self) -> None:
+        for text in self.model.take_warnings():
+            self.notify(text, title="Session ends soon", severity="warning", timeout=30, markup=False)
+
+    def action_renew(self) -> None:
+        """``L``: say what renewing does, then sign out at AWS and sign in again."""
+        current = self._current_sign_in()
+        if current is None:
+            return
+        _row, key, session, label = current
+        if key in self._logins:
+            self.notify(f"Already signing in to {label}…", markup=False)
+            return
+        end = session.session_end if session is not None else None
+        until = f" (now {end.describe()})" if end is not None else ""
+        question = (
+            f"Renew the session for {label}?\n\n"
+            f"This signs out at AWS, which ends the session{until}, then signs in again, so a new session "
+            "starts and its end moves. Programs using these profiles lose access until you have signed in: "
+            f"{model.short_list(self.model.sharing(key), 12)}."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.action_login(force=True, renew=True)
+
+        from screens.dialogs import ConfirmDialog
+
+        self.app.push_screen(ConfirmDialog("Renew the session", question, yes="Renew", no="Cancel"), answered)
+
+    def action_login(self, force: bool = False, renew: bool = False) -> None:
         current = self._current_sign_in()
         if current is None:
             return
@@ -665,7 +707,7 @@ class ProfilesScreen(Screen):
             return
         if not force and session is not None and session.status is TokenState.VALID:
             self.notify(
-                f"Already signed in to {label} ({session.text()}). Press L to sign in again anyway.",
+                f"Already signed in to {label} ({session.text()}). Press L to renew the session.",
                 markup=False,
             )
             return
@@ -678,11 +720,11 @@ class ProfilesScreen(Screen):
         self._set_signing_in(key, True)
         self._refresh_keys()
         self.run_worker(
-            partial(self._sign_in, row.name, key, method, force, token),
+            partial(self._sign_in, row.name, key, method, force, token, renew),
             thread=True, name=f"login:{key}", group=f"login:{key}", exit_on_error=False,
         )
 
-    def _sign_in(self, name: str, key: str, method: str, force: bool, token: CancelToken) -> None:
+    def _sign_in(self, name: str, key: str, method: str, force: bool, token: CancelToken, renew: bool = False) -> None:
         """The sign-in worker: reports with :class:`SignedIn` or :class:`SignInFailed`."""
         from app.signin.target import SsoTarget
 
@@ -694,9 +736,12 @@ class ProfilesScreen(Screen):
 
         try:
             target = SsoTarget.from_profile(self._profile(name))
-            status = self.login.ensure_signed_in(
-                target, method=method, force=force, on_prompt=on_prompt, on_notice=on_notice, cancel=token
-            ).status
+            if renew:
+                status = self.login.renew(target, method=method, on_prompt=on_prompt, on_notice=on_notice, cancel=token)
+            else:
+                status = self.login.ensure_signed_in(
+                    target, method=method, force=force, on_prompt=on_prompt, on_notice=on_notice, cancel=token
+                ).status
             self._status.invalidate(key)
         except Exception as error:
             self.post_message(self.SignInFailed(key, error))
@@ -834,8 +879,20 @@ class ProfilesScreen(Screen):
     # -- export, console ----------------------------------------------------------------------
 
     def action_export(self) -> None:
+        """Pick mode: end with this profile for the shell. With the shell hook: the shell gets it
+        when the app ends. Otherwise: copy the export line."""
         row = self.current()
         if row is None:
+            return
+        if self.pick:
+            self.app.exit(result=row.name)
+            return
+        from app.shell.hook import current
+
+        hand_back = current()
+        if hand_back is not None:
+            hand_back.set_profile(row.name)
+            self.notify(f"Your shell gets AWS_PROFILE={row.name} when you leave the app.", markup=False, timeout=8)
             return
         line = f"export AWS_PROFILE={shlex.quote(row.name)}"
         from screens.dialogs.clipboard import copy_text

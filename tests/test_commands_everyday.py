@@ -20,7 +20,7 @@ pytestmark = pytest.mark.interop
 
 PROFILE_KEYS = {
     "name", "kind", "sso_session", "sso_start_url", "sso_region", "account_id", "role_name",
-    "region", "output", "status", "expires_at",
+    "region", "output", "status", "expires_at", "session_ends_at",
 }
 
 
@@ -69,7 +69,7 @@ def test_profiles_json_has_exactly_the_documented_keys(config_path, home):
     assert data[4] == {
         "name": "keys", "kind": "other", "sso_session": None, "sso_start_url": None, "sso_region": None,
         "account_id": None, "role_name": None, "region": "us-east-1", "output": None, "status": "n/a",
-        "expires_at": None,
+        "expires_at": None, "session_ends_at": None,
     }
     assert "wJalrXUtnFEMI" not in proc.stdout and "aoa-" not in proc.stdout
 

@@ -16,7 +16,7 @@ from helpers.profile_fixtures import LEGACY_URL, MIXED_CONFIG, token_file, write
 
 JSON_KEYS = {
     "name", "kind", "sso_session", "sso_start_url", "sso_region", "account_id", "role_name",
-    "region", "output", "status", "expires_at",
+    "region", "output", "status", "expires_at", "session_ends_at",
 }
 
 
@@ -55,7 +55,7 @@ def test_every_profile_is_listed_in_file_order_with_its_kind(config):
         "name": "prod-admin", "kind": "sso", "sso_session": "my-sso",
         "sso_start_url": "https://my-org.awsapps.com/start", "sso_region": "us-east-1",
         "account_id": "111122223333", "role_name": "AdministratorAccess", "region": "eu-west-1",
-        "output": "json", "status": "signed-out", "expires_at": None,
+        "output": "json", "status": "signed-out", "expires_at": None, "session_ends_at": None,
     }
     assert rows["old-style"]["sso_start_url"] == LEGACY_URL
     assert rows["old-style"]["sso_session"] is None

@@ -273,8 +273,8 @@ async def test_l_while_another_window_signs_in_says_so_and_takes_that_sign_in(de
     assert emulator.calls == [] or all(c.operation != "CreateToken" for c in emulator.calls)
 
 
-async def test_l_when_signed_in_says_so_and_L_forces(demo_config, home, emulator):
-    from screens.dialogs import LoginDialog
+async def test_l_when_signed_in_says_so_and_L_renews_after_asking(demo_config, home, emulator):
+    from screens.dialogs import ConfirmDialog, LoginDialog
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -288,8 +288,13 @@ async def test_l_when_signed_in_says_so_and_L_forces(demo_config, home, emulator
         assert not isinstance(top(app), LoginDialog)
         assert emulator.call_count("StartDeviceAuthorization") == before
         await pilot.press("L")
-        await wait_for(pilot, lambda: isinstance(top(app), LoginDialog), what="forced login dialog")
+        dialog = await wait_confirm(pilot, what="the renew question")
+        assert isinstance(dialog, ConfirmDialog) and "signs out at AWS" in dialog.question
+        assert emulator.call_count("Logout") == 0  # nothing happens before the answer
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(top(app), LoginDialog), what="renewing login dialog")
         await wait_for(pilot, lambda: emulator.pending_user_codes(), what="code")
+        assert emulator.call_count("Logout") == 1
         assert emulator.call_count("StartDeviceAuthorization") == before + 1
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(top(app), LoginDialog), what="cancel")

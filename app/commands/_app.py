@@ -43,3 +43,22 @@ def print_summary(state: Any, *, demo=None) -> None:
     last = names[-1]
     print(f"Try it:  aws s3 ls --profile {last}")
     print(f"Or:      export AWS_PROFILE={last}")
+
+
+def pick_profile() -> str | None:
+    """The profile browser in pick mode: the name of the profile Enter was pressed on, or None
+    when it was left without one."""
+    from app.services import Services
+    from app.settings import Settings
+    from app.tui import WizardApp
+
+    class PickApp(WizardApp):
+        def make_mode_screen(self, name: str):
+            screen = super().make_mode_screen(name)
+            if name == "profiles":
+                screen.pick = True  # type: ignore[attr-defined]  # a ProfilesScreen
+            return screen
+
+    app = PickApp(Services(settings=Settings.load()), mode="profiles")
+    result = app.run()
+    return result if isinstance(result, str) and app.return_code in (None, 0) else None

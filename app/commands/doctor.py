@@ -52,9 +52,10 @@ def _config_or_none():
 
 def _checks(offline: bool) -> Iterator["Check"]:
     """Every check, one by one; each is guarded, so one that crashes never stops the others."""
-    from app.checks import guarded_endpoint_check, iter_checks, iter_tool_checks
+    from app.checks import guarded_endpoint_check, guarded_shell_hook_check, iter_checks, iter_tool_checks
 
     yield from iter_checks()
+    yield guarded_shell_hook_check()
     yield from iter_tool_checks(_config_or_none())
     if not offline:
         for region, where in _sso_regions():

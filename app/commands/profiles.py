@@ -12,7 +12,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--json",
         action="store_true",
         help="print a JSON list (name, kind, sso_session, sso_start_url, sso_region, account_id, "
-        "role_name, region, output, status, expires_at)",
+        "role_name, region, output, status, expires_at, session_ends_at); kind is sso, sso-legacy, login "
+        "(`aws login`) or other",
     )
 
 
@@ -31,8 +32,11 @@ def run(args: argparse.Namespace) -> int:
         say(f"No profiles in {service.config_path}. Run `{command('setup')}` to create one.")
         return 0
     header = ("PROFILE", "ACCOUNT", "ROLE", "REGION", "SSO SESSION", "STATUS")
+    from app.signin.login_cache import LOGIN_NOTE
+
     lines = []
     problems = []
+    login_noted = False
     now = snapshot.taken_at
     for row in snapshot.rows:
         session = snapshot.session_of(row)
@@ -43,6 +47,12 @@ def run(args: argparse.Namespace) -> int:
             if problem:
                 status = f"{status} (see below)"
                 problems.append(f"{row.name}: {problem}")
+        elif row.is_login:
+            status = f"aws login · {session.text(now)}" if session is not None else "aws login"
+            sso = ""
+            if not login_noted:
+                problems.append(f"{row.name}: {LOGIN_NOTE}")
+                login_noted = True
         else:
             status = f"n/a ({row.kind_label})"
             sso = ""

@@ -50,6 +50,7 @@ class ProfileKind(str, enum.Enum):
     STATIC_KEYS = "static-keys"
     ASSUME_ROLE = "assume-role"
     CREDENTIAL_PROCESS = "credential-process"
+    LOGIN = "login"  # console credentials from `aws login` (login_session)
     OTHER = "other"
 
 
@@ -143,6 +144,8 @@ def classify(values: Mapping[str, object]) -> ProfileKind:
         if "sso_session" in values:
             return ProfileKind.SSO
         return ProfileKind.SSO_LEGACY
+    if "login_session" in values:
+        return ProfileKind.LOGIN
     if "credential_process" in values:
         return ProfileKind.CREDENTIAL_PROCESS
     if "aws_access_key_id" in values:

@@ -8,7 +8,8 @@ import time
 from collections import deque
 from typing import TYPE_CHECKING, Callable, NamedTuple
 
-from app.emulator.limits import SlidingWindowLimiter
+from app.emulator.faults import THROTTLE, FaultDice, PortalFaults
+from app.emulator.limits import LIMIT_KINDS, WINDOW, RequestLimit, make_limit
 from app.emulator.org import DemoOrg
 from app.emulator.state import Store
 from app.emulator.wire import ERRORS_BY_SERVICE, PORTAL, ApiError, portal_error
@@ -51,12 +52,19 @@ class Emulator:
     Knobs are plain attributes and may be changed while it runs (``emu.latency_ms = 100``):
     ``latency_ms`` (added to every request, half before and half after handling), ``page_size``
     (portal page size when the client sends no ``max_result``; None = 20), ``rate_limit`` (portal
-    requests per second over a sliding window; None = unlimited; beyond it 429
-    TooManyRequestsException), ``auto_approve`` (the user is already signed in: device codes are
+    requests per second; None = unlimited; beyond it 429 TooManyRequestsException), ``rate_limit_kind``
+    (``window``: at most that many in any one second, by count; ``bucket``: a token bucket, by rate,
+    with bursts of ``rate_limit_burst``, default a quarter second's worth), ``faults`` (a
+    :class:`~app.emulator.faults.PortalFaults`: seeded random 429s, HTTP 500s and connection resets,
+    and accounts whose roles always fail), ``auto_approve`` (the user is already signed in: device codes are
     approved on the first poll, /authorize redirects straight back), ``auto_approve_after`` (device
     codes approved once polled N times), ``auto_deny`` (every sign-in is refused),
     ``access_token_ttl``, ``session_ttl`` (the Identity Center session: refresh stops working when
     it ends) and ``device_code_ttl`` (seconds).
+
+    Like Identity Center, approving a sign-in while the person's portal session is still running
+    reuses that session, so re-authenticating keeps its end; sso:Logout (or :meth:`end_sessions`)
+    ends it, and the next approval starts a new one (``store.portal_sessions``, by start URL).
     """
 
     def __init__(
@@ -66,6 +74,9 @@ class Emulator:
         latency_ms: float = 0,
         page_size: int | None = None,
         rate_limit: float | None = None,
+        rate_limit_kind: str = WINDOW,
+        rate_limit_burst: float | None = None,
+        faults: PortalFaults | None = None,
         auto_approve: bool = False,
         auto_approve_after: int | None = None,
         port: int = 0,
@@ -80,12 +91,17 @@ class Emulator:
             raise ValueError("auto_approve_after must be 0 or more")
         if rate_limit is not None and rate_limit <= 0:
             raise ValueError("rate_limit must be more than 0 (None: no limit)")
+        if rate_limit_kind not in LIMIT_KINDS:
+            raise ValueError(f"rate_limit_kind must be one of {', '.join(LIMIT_KINDS)}")
         if page_size is not None and page_size < 1:
             raise ValueError("page_size must be 1 or more")
         self.org = org if org is not None else DemoOrg.build(accounts)
         self.latency_ms = latency_ms
         self.page_size = page_size
         self.rate_limit = rate_limit
+        self.rate_limit_kind = rate_limit_kind
+        self.rate_limit_burst = rate_limit_burst
+        self.faults = faults
         self.auto_approve = auto_approve
         self.auto_approve_after = auto_approve_after
         self.auto_deny = auto_deny
@@ -106,8 +122,9 @@ class Emulator:
         self._errors: deque[ErrorCall] = deque(maxlen=CALL_LOG_LIMIT)
         self._calls_lock = threading.Lock()
         self._failures: dict[str, list[tuple[str, int]]] = {}
-        self._limiter: SlidingWindowLimiter | None = None
-        self._limiter_rate: float | None = None
+        self._limiter: RequestLimit | None = None
+        self._limiter_knobs: tuple | None = None
+        self._dice: FaultDice | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -286,8 +303,20 @@ class Emulator:
         if self.latency_ms:
             self._stopping.wait(self.latency_ms / 2000)
 
-    def _before(self, operation: str, service: str) -> None:
-        """Injected failures first, then the portal's rate limit."""
+    def _fault(self, operation: str, service: str, account_id: str | None, page: str | None) -> str | None:
+        """The seeded fate of a portal request: ``throttle``, ``server-error``, ``reset`` or None."""
+        faults = self.faults
+        if service != PORTAL or faults is None:
+            return None
+        with self._calls_lock:
+            if self._dice is None or self._dice.faults is not faults:
+                self._dice = FaultDice(faults)
+            dice = self._dice
+        return dice.draw(operation, account_id, page)
+
+    def _before(self, operation: str, service: str, account_id: str | None = None, page: str | None = None) -> str | None:
+        """Injected failures first, then seeded faults, then the portal's rate limit. Raises the API
+        errors; returns ``server-error`` or ``reset`` for the server to act out (None: answer)."""
         with self._calls_lock:
             queue = self._failures.get(operation)
             if queue:
@@ -297,16 +326,24 @@ class Emulator:
                 else:
                     queue[0] = (code, remaining - 1)
                 raise ApiError(service, code)
+        fault = self._fault(operation, service, account_id, page)
+        if fault == THROTTLE:
+            raise portal_error("TooManyRequestsException")
+        if fault is not None:
+            self._record_error(operation, fault)
+            return fault
         if service == PORTAL and self.rate_limit:
             limiter = self._current_limiter(self.rate_limit)
             if not limiter.admit():
                 raise portal_error("TooManyRequestsException")
+        return None
 
-    def _current_limiter(self, rate: float) -> SlidingWindowLimiter:
+    def _current_limiter(self, rate: float) -> RequestLimit:
         with self._calls_lock:
-            if self._limiter is None or self._limiter_rate != rate:
-                self._limiter = SlidingWindowLimiter(rate)
-                self._limiter_rate = rate
+            knobs = (rate, self.rate_limit_kind, self.rate_limit_burst)
+            if self._limiter is None or self._limiter_knobs != knobs:
+                self._limiter = make_limit(self.rate_limit_kind, float(rate), self.rate_limit_burst)
+                self._limiter_knobs = knobs
             return self._limiter
 
     def _log(self, line: str) -> None:

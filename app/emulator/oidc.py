@@ -275,7 +275,7 @@ def _device_token(emu: "Emulator", client: Client, device_code: str) -> Response
 
 def approve_device(emu: "Emulator", device: DeviceAuthorization) -> None:
     device.status = "approved"
-    device.session = emu.store.new_session(device.start_url, emu.now(), emu.session_ttl)
+    device.session = emu.store.portal_session(device.start_url, emu.now(), emu.session_ttl)
 
 
 def pkce_challenge(verifier: str) -> str:

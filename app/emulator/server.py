@@ -6,7 +6,9 @@ error or not, carries ``x-amzn-RequestId``. Nothing is logged except operation n
 
 from __future__ import annotations
 
+import os
 import socket
+import struct
 import threading
 import traceback
 import uuid
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
 from app.emulator import oidc, pages, portal, signin, sts
+from app.emulator.faults import RESET, SERVER_ERROR
 from app.emulator.wire import OIDC, PORTAL, STS, ApiError, Request, Response, encode_error, unknown_operation
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -145,9 +148,18 @@ class _RequestHandler(BaseHTTPRequestHandler):
             if handler is None:
                 response = unknown_operation()
             else:
+                fault = None
                 if service is not None:
-                    emu._before(operation, service)
-                response = handler(emu, request)
+                    fault = emu._before(operation, service, request.query_one("account_id"),
+                                        request.query_one("next_token"))
+                if fault == RESET:
+                    emu._log(f"{operation} reset")
+                    self._reset()
+                    return
+                if fault == SERVER_ERROR:
+                    response = Response.json({"message": "Internal server error"}, 500)
+                else:
+                    response = handler(emu, request)
         except ApiError as error:
             emu._record_error(operation, error.code)
             response = encode_error(error, request.request_id)
@@ -163,6 +175,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
         emu._delay()
         emu._log(f"{operation} {response.status}")
         self._send(request, response)
+
+    def _reset(self) -> None:
+        """Cut the connection off without an answer: the client sees a connection reset."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            os.close(self.connection.detach())  # closed at once, so with linger 0 it is a reset
+        except OSError:
+            pass
 
     def _send(self, request: Request, response: Response) -> None:
         self.send_response(response.status)

@@ -179,7 +179,7 @@ def decide_authorize(emu: "Emulator", allow: bool) -> list[str]:
 def _grant(emu: "Emulator", pending: PendingAuthorize) -> Response:
     client = emu.store.clients[pending.client_id]
     now = emu.now()
-    session = emu.store.new_session(client.issuer_url, now, emu.session_ttl)
+    session = emu.store.portal_session(client.issuer_url, now, emu.session_ttl)
     code = new_auth_code()
     emu.store.auth_codes[code] = AuthCode(
         code=code,

@@ -173,6 +173,7 @@ class Store:
         self.pending_authorize: dict[str, PendingAuthorize] = {}
         self.auth_codes: dict[str, AuthCode] = {}
         self.sessions: list[Session] = []
+        self.portal_sessions: dict[str | None, Session] = {}  # the browser's sign-in, by start URL
         self.access_tokens: dict[str, AccessToken] = {}
         self.refresh_tokens: dict[str, RefreshToken] = {}
         self.role_credentials: dict[str, RoleCredential] = {}  # by access key id
@@ -180,6 +181,15 @@ class Store:
     def new_session(self, start_url: str | None, now: float, ttl: float) -> Session:
         session = Session(secrets.token_hex(8), start_url, now, now + ttl)
         self.sessions.append(session)
+        return session
+
+    def portal_session(self, start_url: str | None, now: float, ttl: float) -> Session:
+        """The person's sign-in to the portal at ``start_url``: the one still alive (approving again
+        keeps its end, as Identity Center does), or a new one once it ended or was logged out."""
+        current = self.portal_sessions.get(start_url)
+        if current is not None and current.alive(now):
+            return current
+        session = self.portal_sessions[start_url] = self.new_session(start_url, now, ttl)
         return session
 
     def end_sessions(self) -> None:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from app.guard import CRITICAL_MARKER, NO_GUARD, Guard, account_text as guard_text
 from app.profiles import status as ps
-from app.signin.state import TokenState
+from app.signin.state import TokenState, utc_now
 from app.untrusted import shown
 
 #: the table's columns, in order: (key, title)
@@ -116,8 +116,9 @@ class ProfileBrowser:
     """The state of the profile browser: every profile in the current order, each sign-in's status
     and status cell, the filter, the sort, sign-ins under way and "who am I" answers."""
 
-    def __init__(self, guard: Guard = NO_GUARD) -> None:
+    def __init__(self, guard: Guard = NO_GUARD, clock: Callable[[], datetime] = utc_now) -> None:
         self.guard = guard  # the organisation's critical accounts
+        self.clock = clock
         self.rows: list[ps.ProfileRow] = []  # every profile, in the current sort order
         self.by_name: dict[str, ps.ProfileRow] = {}
         self.sessions: dict[str, ps.SessionStatus] = {}
@@ -134,6 +135,8 @@ class ProfileBrowser:
         self.version = 0  # bumped whenever the rows, their order or a status cell changed
         self._filter: Callable[[str], list[int]] | None = None
         self._filter_version = -1
+        self._warned: set[tuple[str, datetime]] = set()  # (session key, end) already warned about
+        self._warnings: list[str] = []
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -170,19 +173,42 @@ class ProfileBrowser:
         """Compute each sign-in's status cell once (shared by all its profiles); returns the keys
         whose cell changed (and bumps :attr:`version` if any did)."""
         changed = set()
+        now = self.clock()
         for key, session in self.sessions.items():
             if key in self.signing_in:
                 cell = ("signing in…", _STATUS_TONE[TokenState.SIGNED_OUT])
             elif session.problem:
                 cell = ("config problem", MUTED)
+            elif session.session_over(now):
+                cell = (session.text(now), BAD)
+            elif session.ending_soon(now):
+                cell = (session.text(now), WARN)
+                self._warn(key, session, now)
             else:
-                cell = (session.text(), _STATUS_TONE.get(session.status, MUTED))
+                cell = (session.text(now), _STATUS_TONE.get(session.status, MUTED))
             if self.cells.get(key) != cell:
                 self.cells[key] = cell
                 changed.add(key)
         if changed:
             self.changed()
         return changed
+
+    def _warn(self, key: str, session: ps.SessionStatus, now: datetime) -> None:
+        end = session.session_end
+        if end is None or (key, end.ends_at) in self._warned:
+            return
+        self._warned.add((key, end.ends_at))
+        left = ps.time_left(end.ends_at, now) or "a moment"
+        names = short_list(self.sharing(key), 4)
+        self._warnings.append(
+            f"The session for {session.label} ends in {left}{' (' + names + ')' if names else ''}. "
+            "Press L to renew it (sign out and in again) before long jobs fail."
+        )
+
+    def take_warnings(self) -> list[str]:
+        """The "session ends soon" warnings not shown yet (one per session and end)."""
+        warnings, self._warnings = self._warnings, []
+        return warnings
 
     def update_sessions(self, sessions: Mapping[str, ps.SessionStatus]) -> tuple[set[str], list[str]]:
         """Merge newly read statuses; returns (keys whose cell changed, keys newly signed in)."""
@@ -209,6 +235,9 @@ class ProfileBrowser:
         """(text, tone) of a row's status column."""
         if row.is_sso:
             return self.cells.get(row.session_key or "", ("…", MUTED))
+        if row.is_login and row.session_key:
+            text, tone = self.cells.get(row.session_key, ("…", MUTED))
+            return f"aws login · {text}", tone
         return f"{row.kind_label} (not SSO)", MUTED
 
     def is_critical(self, row: ps.ProfileRow) -> bool:
@@ -244,7 +273,7 @@ class ProfileBrowser:
         asked = set(asked)
         wanted = []
         for key, session in self.sessions.items():
-            if key in asked or session.status not in _NAMES_KNOWABLE:
+            if key in asked or session.status not in _NAMES_KNOWABLE or ps.login_session_of(key) is not None:
                 continue
             rows = [row for row in self.rows if row.session_key == key]
             if rows and not all(row.account_name for row in rows if row.account_id):
@@ -356,14 +385,21 @@ class ProfileBrowser:
         facts: list[Field] = []
         session = self.session(row)
         if row.is_sso and session is not None:
+            now = self.clock()
             # the problem gets its own (highlighted) line, so the sign-in line does not repeat it
             if session.problem and session.status is None:
                 sign_in = "cannot tell (see Problem)"
             else:
-                sign_in = ps.long_status_text(session.status, session.expires_at, renewable=session.renewable)
+                sign_in = ps.long_status_text(session.status, session.expires_at, now, renewable=session.renewable)
             facts.append(Field("Sign-in", sign_in))
             if session.expires_at is not None:
                 facts.append(Field("Expires", session.expires_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")))
+            if session.session_end is not None and session.status in _SIGNED_IN:
+                soon = session.ending_soon(now)
+                text = session.session_end.describe()
+                if soon:
+                    text += f"; {ps.time_left(session.session_end.ends_at, now) or 'a moment'} left — press L to renew"
+                facts.append(Field("Session ends", text, problem=soon))
             if session.token_path is not None:
                 from app.paths import display_path
 
@@ -374,6 +410,12 @@ class ProfileBrowser:
                 facts.append(Field("Shares this sign-in with", short_list(shared)))
             if session.problem:
                 facts.append(Field("Problem", session.problem, problem=True))
+        elif row.is_login:
+            from app.signin.login_cache import LOGIN_NOTE
+
+            if session is not None:
+                facts.append(Field("Sign-in", session.long_text(self.clock()).split(" — ")[0]))
+            facts.append(Field("Note", LOGIN_NOTE))
         elif row.problem:
             facts.append(Field("Problem", row.problem, problem=True))
         if self.is_critical(row):
@@ -398,7 +440,9 @@ class ProfileBrowser:
         parts = [f"{total} profile{'s' if total != 1 else ''}"]
         if self.query.strip():
             parts.append(f"{shown} match “{self.query.strip()}”")
-        existing = [s for s in self.sessions.values() if s.status is not None]  # not a missing sso-session
+        existing = [  # not a missing sso-session, nor an `aws login` session
+            s for key, s in self.sessions.items() if s.status is not None and ps.login_session_of(key) is None
+        ]
         signed_in = sum(1 for s in existing if s.status in _SIGNED_IN)
         if len(existing) == 1:
             parts.append("signed in" if signed_in else "not signed in")

@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from app import paths
 from app.config.model import ProfileKind
+from app.profiles.duration import duration_text
 from app.search import search_key
 from app.secret_values import HIDDEN, is_secret_key
 from app.signin.account_names import AccountNames
+from app.signin.session_end import WARN_BEFORE, SessionEnd, SessionStarts
 from app.signin.state import EXPIRY_WINDOW, TokenState, format_timestamp, utc_now
 from app.signin.token_cache import TokenCache, token_cache_key
 
@@ -56,24 +58,43 @@ def _flatten(value: object) -> str:
     return "" if value is None else str(value)
 
 
+LOGIN_KEY_PREFIX = "[login] "
+"""Starts the key of an ``aws login`` session (no sso-session name or start URL can start so)."""
+
+
 def session_key_of(profile: "Profile") -> str | None:
     """The name the profile's token is cached under: its sso-session's name, or for a legacy
-    profile the start URL exactly as configured (AWS CLI rules). None if not SSO."""
+    profile the start URL exactly as configured (AWS CLI rules); for an ``aws login`` profile
+    :data:`LOGIN_KEY_PREFIX` and its login session. None otherwise."""
     if profile.kind is ProfileKind.SSO:
         return profile.sso_session or None
     if profile.kind is ProfileKind.SSO_LEGACY:
         return profile.start_url or None
+    if profile.kind is ProfileKind.LOGIN:
+        value = (profile.values or {}).get("login_session")
+        return LOGIN_KEY_PREFIX + value if isinstance(value, str) and value else None
     return None
 
 
+def login_session_of(key: str) -> str | None:
+    """The ``login_session`` of an ``aws login`` key; None for an SSO key."""
+    return key[len(LOGIN_KEY_PREFIX):] if key.startswith(LOGIN_KEY_PREFIX) else None
+
+
 def token_path_of(session_key: str) -> Path:
-    """The token file of a :func:`session_key_of` name, as the token cache names it."""
+    """The token file of a :func:`session_key_of` name, as the token cache (or ``aws login``'s) names it."""
+    login = login_session_of(session_key)
+    if login is not None:
+        from app.signin.login_cache import login_cache_path
+
+        return login_cache_path(login)
     return TokenCache().path_for_key(token_cache_key(session_key))
 
 
 def _json_kind(kind: ProfileKind) -> str:
-    """``sso``, ``sso-legacy`` or ``other`` (static keys, role assumption, credential_process…)."""
-    return kind.value if kind in (ProfileKind.SSO, ProfileKind.SSO_LEGACY) else ProfileKind.OTHER.value
+    """``sso``, ``sso-legacy``, ``login`` (``aws login``) or ``other`` (static keys, role assumption,
+    credential_process…)."""
+    return kind.value if kind in (ProfileKind.SSO, ProfileKind.SSO_LEGACY, ProfileKind.LOGIN) else ProfileKind.OTHER.value
 
 
 KIND_LABELS = {
@@ -82,6 +103,7 @@ KIND_LABELS = {
     ProfileKind.STATIC_KEYS: "static keys",
     ProfileKind.ASSUME_ROLE: "assume role",
     ProfileKind.CREDENTIAL_PROCESS: "credential process",
+    ProfileKind.LOGIN: "aws login",
     ProfileKind.OTHER: "other",
 }
 
@@ -99,26 +121,45 @@ def time_left(expires_at: datetime | None, now: datetime | None = None) -> str:
     """``7h 59m``, ``14m``, ``45s``; empty when unknown or past."""
     if expires_at is None:
         return ""
-    seconds = int((expires_at - (now or utc_now())).total_seconds())
-    if seconds <= 0:
-        return ""
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes}m"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours}h {minutes:02d}m"
-    if hours // 24 > 366:
-        return "over a year"
-    return f"{hours // 24}d {hours % 24}h"
+    return duration_text((expires_at - (now or utc_now())).total_seconds())
+
+
+_SIGNED_IN_STATES = (TokenState.VALID, TokenState.EXPIRING, TokenState.REFRESHABLE)
+
+
+def session_note(end: SessionEnd | None, now: datetime | None = None) -> str | None:
+    """``session ends in 25m`` in the last half hour, ``session until ~17:30`` before (``~``: the
+    length is AWS's default, not known); None when unknown or (by the estimate) past."""
+    if end is None or end.ended(now):
+        return None
+    if end.ending_soon(now):
+        return f"session ends in {time_left(end.ends_at, now) or 'a moment'}"
+    return f"session until {end.local_time()}"
+
+
+def session_over(end: SessionEnd | None, now: datetime | None = None) -> bool:
+    """The session has ended by a length that is known (preset or learnt), so a refresh token
+    will not renew the sign-in any more."""
+    return end is not None and not end.approximate and end.ended(now)
 
 
 def status_text(status: TokenState | None, expires_at: datetime | None, now: datetime | None = None, *,
-                renewable: bool = False) -> str:
+                renewable: bool = False, session_end: SessionEnd | None = None) -> str:
     """The status column: ``signed in · 7h 59m left``, ``expiring · 12m left``, ``expiring · 9m left
-    (renews itself)``, ``expired · refreshable``… ``renewable``: the token renews itself when used."""
+    (renews itself)``, ``expired · refreshable``… ``renewable``: the token renews itself when used.
+    With a known ``session_end``: ``signed in · 59m left · session until 17:30``, and in its last half
+    hour ``signed in · session ends in 25m``."""
+    if status == TokenState.REFRESHABLE and session_over(session_end, now):
+        return "expired · session ended"
+    note = session_note(session_end, now) if status in _SIGNED_IN_STATES else None
+    if note is not None and session_end is not None and session_end.ending_soon(now):
+        return f"signed in · {note}"
+    text = _token_text(status, expires_at, now, renewable=renewable)
+    return f"{text} · {note}" if note else text
+
+
+def _token_text(status: TokenState | None, expires_at: datetime | None, now: datetime | None, *,
+                renewable: bool) -> str:
     left = time_left(expires_at, now)
     if status == TokenState.VALID:
         return f"signed in · {left} left" if left else "signed in"
@@ -176,10 +217,21 @@ class SessionStatus:
     problem: str | None = None  # why no status could be read (incomplete config), or what stops sign-in
     renewable: bool = False  # the token renews itself when used (see app.signin.state.TokenStatus)
     unreadable: str | None = None  # the token file is there but cannot be read: what is wrong, and the way out
+    session_end: SessionEnd | None = None  # when the Identity Center session ends, when known
 
     def text(self, now: datetime | None = None) -> str:
         """The status column (:func:`status_text`)."""
-        return status_text(self.status, self.expires_at, now, renewable=self.renewable)
+        return status_text(self.status, self.expires_at, now, renewable=self.renewable, session_end=self.session_end)
+
+    def session_over(self, now: datetime | None = None) -> bool:
+        """Expired, and the session behind it has ended too (:func:`session_over`)."""
+        return self.status is TokenState.REFRESHABLE and session_over(self.session_end, now)
+
+    def ending_soon(self, now: datetime | None = None) -> bool:
+        """Signed in, with less than half an hour of the session left."""
+        return (
+            self.status in _SIGNED_IN_STATES and self.session_end is not None and self.session_end.ending_soon(now)
+        )
 
     def long_text(self, now: datetime | None = None) -> str:
         """The details pane's sentence (:func:`long_status_text`)."""
@@ -248,6 +300,11 @@ class ProfileRow:
         return self.kind in (ProfileKind.SSO, ProfileKind.SSO_LEGACY)
 
     @property
+    def is_login(self) -> bool:
+        """Console credentials from ``aws login``: a status, but no sign-in through this app."""
+        return self.kind is ProfileKind.LOGIN
+
+    @property
     def account_label(self) -> str:
         if self.account_name and self.account_id:
             return f"{self.account_name} ({self.account_id})"
@@ -267,6 +324,7 @@ class ProfileRow:
             "output": self.output,
             "status": json_status(status),
             "expires_at": format_timestamp(session.expires_at) if session is not None and status is not None else None,
+            "session_ends_at": session.session_end.iso if session is not None and session.session_end else None,
         }
 
 
@@ -281,8 +339,8 @@ def make_row(profile: "Profile", account_name: str | None = None) -> ProfileRow:
             role, profile.region, profile.output, key, profile.problem, profile,
         )
     return ProfileRow(
-        profile.name, kind, None, None, None, None, None, None, profile.region, profile.output, None,
-        profile.problem, profile,
+        profile.name, kind, None, None, None, None, None, None, profile.region, profile.output,
+        session_key_of(profile), profile.problem, profile,
     )
 
 
@@ -366,9 +424,11 @@ class ProfileStatusService:
         config_path: Path | None = None,
         account_names: AccountNames | None = None,
         clock: Callable[[], datetime] = utc_now,
+        session_starts: SessionStarts | None = None,
     ) -> None:
         self._login = login
         self._login_provider = login_provider
+        self.session_starts = session_starts if session_starts is not None else SessionStarts()
         self._config_path = config_path
         self.account_names = account_names if account_names is not None else AccountNames()
         self._clock = clock
@@ -465,20 +525,31 @@ class ProfileStatusService:
         from app.errors import WizardError
         from app.signin.target import SsoTarget
 
+        login = login_session_of(key)
+        if login is not None:
+            from app.signin.login_cache import login_status
+
+            cached = login_status(login, self._clock())
+            return SessionStatus(key, f"aws login session {login}", cached.state, cached.expires_at,
+                                 cached.token_path, renewable=cached.renewable)
+
         try:
             target = SsoTarget.from_profile(profile)
         except WizardError as error:
             return SessionStatus(key, key, None, None, None, problem=error.message)
         token: "TokenStatus" = self.login.status(target)
+        state = TokenState(token.state)
+        end = self.session_starts.end_of(key, target.start_url) if state in _SIGNED_IN_STATES else None
         return SessionStatus(
             key=key,
             label=target.label,
-            status=TokenState(token.state),
+            status=state,
             expires_at=token.expires_at,
             token_path=Path(token.token_path) if token.token_path else None,
             problem=target.region_problem(),  # e.g. a misspelt sso_region: the status still shows
             renewable=bool(getattr(token, "renewable", False)),
             unreadable=self._unreadable(target, token),
+            session_end=end,
         )
 
     def _unreadable(self, target: "SsoTarget", token: "TokenStatus") -> str | None:
@@ -531,12 +602,14 @@ class ProfileStatusService:
 
 
 def _next_boundary(status: SessionStatus, now: datetime) -> datetime:
-    """When this status could change with no file change: expiring at T-15 min, expired at T."""
+    """When this status could change with no file change: expiring at T-15 min, expired at T, and
+    the session's last half hour and end."""
     latest = now + _MAX_STATUS_AGE
     expires = status.expires_at
-    if expires is None:
-        return latest
-    for boundary in (expires - EXPIRY_WINDOW, expires):
+    boundaries = [] if expires is None else [expires - EXPIRY_WINDOW, expires]
+    if status.session_end is not None:
+        boundaries += [status.session_end.ends_at - WARN_BEFORE, status.session_end.ends_at]
+    for boundary in sorted(boundaries):
         if boundary > now:
             return min(boundary, latest)
     return latest

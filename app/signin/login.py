@@ -46,6 +46,7 @@ from app.signin.pkce import (
     code_challenge,
     make_code_verifier,
 )
+from app.signin.session_end import SessionStarts
 from app.signin.state import EXPIRY_WINDOW, TokenState, TokenStatus, utc_now
 from app.signin.target import SsoTarget
 from app.signin.token_cache import (
@@ -192,11 +193,13 @@ class LoginService:
         browser: Browser | None = None,
         cache: TokenCache | None = None,
         clock: Callable[[], datetime] = utc_now,
+        session_starts: SessionStarts | None = None,
     ) -> None:
         self.clients = clients or ClientFactory()
         self.browser = browser or Browser()
         self.cache = cache or TokenCache()
         self._clock = clock
+        self.session_starts = session_starts or SessionStarts()
         self._flights: dict[str, _Flight] = {}
         self._flights_lock = threading.Lock()
         self._refresh_locks: dict[str, threading.Lock] = {}
@@ -447,11 +450,13 @@ class LoginService:
         cancel: CancelToken,
     ) -> TokenStatus:
         issuer = run_cancellable(lambda: self._issuer_url(target), cancel)
+        had_token = self.cache.load_token(target) is not None
         if method == "pkce" and not target.is_legacy:
             document = self._pkce_flow(target, issuer, open_browser, publish, cancel)
         else:
             document = self._device_flow(target, issuer, open_browser, publish, cancel)
         self.cache.save_token(target, document)
+        self.session_starts.signed_in(session_key(target), target.start_url, self._clock(), had_token=had_token)
         log.info("signed in to %s", target.label)
         return self.status(target)
 
@@ -785,6 +790,7 @@ class LoginService:
                     and current.expires_at - self._clock() >= EXPIRY_WINDOW
                 ):
                     return current
+                self.session_starts.refused(session_key(target), self._clock())
                 raise
             document = build_token_document(
                 start_url=target.start_url,
@@ -799,6 +805,49 @@ class LoginService:
             self.cache.save_token(target, document)
             log.info("renewed the sign-in for %s", target.label)
             return self.cache.load_token(target)
+
+    # ------------------------------------------------------------------ renew
+
+    def renew(
+        self,
+        target: SsoTarget,
+        *,
+        method: str = "pkce",
+        open_browser: bool = True,
+        on_prompt: Callable[[LoginPrompt], object] | None = None,
+        on_notice: Callable[[str], object] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> TokenStatus:
+        """Start a new session, so its end moves: end the current one at AWS (sso:Logout), remove its
+        token, then sign in again (``method``, ``on_prompt``… as for :meth:`login`). Signing in again
+        without the sign-out would keep the old end. A WizardError, before anything is removed, when
+        AWS cannot be told to end the session."""
+        target.require_valid_region()
+        target.require_valid_start_url()
+        token = self.cache.load_token(target)
+        if token is not None:
+            try:  # sso:Logout needs a live access token: an expired one would leave the session running
+                access = self.access_token(target, cancel=cancel)
+            except SessionExpired:
+                access = None  # the renewal was refused: the session has ended already
+            ok, note = True, None
+            if access is not None:
+                ok, note = self._server_logout(access, token.region or target.region)
+            if not ok:
+                raise WizardError(
+                    f"Could not end the session for {target.label} at AWS ({_parenthetical(note)}), so a new "
+                    "sign-in would keep the old end.",
+                    hint="Check the connection and try again (--force signs in again without moving the end).",
+                )
+            try:
+                self.cache.token_path(target).unlink()
+            except FileNotFoundError:
+                pass
+        self.session_starts.forget(session_key(target))
+        return self.login(
+            target, method=method, open_browser=open_browser, force=True, on_prompt=on_prompt,
+            on_notice=on_notice, cancel=cancel,
+        )
 
     # ------------------------------------------------------------------ logout
 
@@ -831,6 +880,8 @@ class LoginService:
         server_ok, note = True, None
         if token is not None:
             server_ok, note = self._server_logout(token.access_token, token.region or target.region)
+        if server_ok:
+            self.session_starts.forget(session_key(target))
         path = self.cache.token_path(target)
         unreadable = self.cache.unreadable(path) if token is None else None
         try:
@@ -908,6 +959,8 @@ class LoginService:
                 continue
             removed.append(path)
             roles += 1
+        if failures == 0:
+            self.session_starts.forget_all()
         if sessions == 0 and roles == 0:
             message = "You were not signed in to any IAM Identity Center portal."
         else:
@@ -922,6 +975,12 @@ class LoginService:
                 + "; the local sign-in was removed anyway and the session ends by itself when it expires."
             )
         return LogoutResult(server_ok=failures == 0, removed=tuple(removed), message=message)
+
+
+def session_key(target: SsoTarget) -> str:
+    """The name a sign-in is known by (its sso-session, or a legacy profile's start URL), as the
+    profile rows and :mod:`app.signin.session_end` use it."""
+    return target.session_name if target.session_name is not None else target.start_url
 
 
 def probe_service(base_url: str, timeout: float = PROBE_TIMEOUT) -> None:

@@ -2,15 +2,17 @@
 
 Listing calls go through one :class:`~app.signin.rate_limit.AdaptiveRateLimiter` per client, with botocore's
 own retries turned off so the limiter sees every ``TooManyRequestsException``; a throttled request is
-retried for as long as requests keep succeeding. ``discover_roles`` fans ``ListAccountRoles`` out
-over a bounded pool of worker threads, reports progress on the caller's thread, and returns within
-200 ms of a cancel.
+retried after a short jittered pause for as long as requests keep succeeding. ``discover_roles`` fans
+``ListAccountRoles`` out over a bounded pool of worker threads, reports progress on the caller's
+thread, tries failing accounts again at the end and returns a
+:class:`~app.signin.discovery.RoleDiscovery` naming those left out; it returns within 200 ms of a cancel.
 """
 
 from __future__ import annotations
 
 import logging
 import queue
+import random
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from app.cancel import CancelToken
 from app.errors import Cancelled, WizardError
 from app.signin.clients import run_cancellable
+from app.signin.discovery import EVERY_ACCOUNT_ERRORS, RoleDiscovery, failure_reason
 from app.signin.errors import (
     REJECTED_CREDENTIAL_CODES,
     THROTTLE_CODES,
@@ -42,8 +45,13 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 DISCOVERY_WORKERS = 16
+DISCOVERY_ROUNDS = 3  # the first pass over every account, then the failed ones again at the end, twice
+ROUND_PAUSE = 0.5  # seconds (jittered) before the second pass; doubled before the third
 STALL_TIMEOUT = 120.0  # give up on throttling only after this long without a single success
 TRANSIENT_ATTEMPTS = 4  # network hiccups and 5xx per request before giving up
+TRANSIENT_PAUSE = 0.1  # seconds before the first retry of one (jittered down to half), doubling per retry
+THROTTLE_PAUSE = 0.02  # a refused request waits a jittered 0-40 ms, doubling per refusal in a row...
+THROTTLE_PAUSE_CAP = 0.5  # ...up to half a second; the other workers keep sending meanwhile
 
 
 @dataclass(frozen=True)
@@ -159,7 +167,7 @@ class SsoClient:
         """One portal call through the limiter: retried on throttling while progress is being made,
         a few times on network trouble or 5xx; typed errors otherwise. ``detach`` lets ``cancel``
         interrupt the wait for an in-flight request (for calls on the caller's thread)."""
-        transient = 0
+        transient = throttled = 0
         while True:
             ticket: Ticket = self.limiter.acquire(cancel)
             try:
@@ -178,10 +186,13 @@ class SsoClient:
                             code=code,
                             operation=operation,
                         ) from None
+                    throttled += 1
+                    if cancel.wait(random.uniform(0.0, min(THROTTLE_PAUSE_CAP, THROTTLE_PAUSE * 2**throttled))):
+                        raise Cancelled() from None
                     continue
                 if _is_transient(error) and transient < TRANSIENT_ATTEMPTS - 1:
                     transient += 1
-                    if cancel.wait(min(2.0, 0.2 * 2**transient)):
+                    if cancel.wait(TRANSIENT_PAUSE * 2**transient * random.uniform(0.5, 1.0)):
                         raise Cancelled() from None
                     continue
                 raise translate_error(error, operation=operation) from None
@@ -250,30 +261,70 @@ class SsoClient:
         *,
         progress: Callable[[int, int], None] | None = None,
         cancel: CancelToken | None = None,
-    ) -> dict[str, list[str]]:
+    ) -> RoleDiscovery:
         """The roles of many accounts at once: ``{account_id: [role, ...]}`` in the given order.
 
         The token is checked (and renewed if needed) once before fanning out. ``progress(done, total)``
-        is called on the caller's thread. Raises the first real error (expired session, network down
-        after retries, ...), Throttled when AWS refused everything for a long time, Cancelled within
-        200 ms of ``cancel``.
+        is called on the caller's thread. An account whose roles cannot be listed (server errors or
+        network trouble after retries, access refused) does not stop the others: such accounts are
+        tried again at the end, after a pause, and those that still fail are left out of the result
+        and named in its ``failed``. Raises what concerns every account (expired session, Throttled
+        when AWS refused everything for a long time), the error itself when no account could be
+        listed, and Cancelled within 200 ms of ``cancel``.
         """
         cancel = cancel or CancelToken()
-        ids = list(dict.fromkeys(a.account_id if isinstance(a, Account) else str(a) for a in accounts))
+        given = list(accounts)
+        ids = list(dict.fromkeys(a.account_id if isinstance(a, Account) else str(a) for a in given))
+        labels = {a.account_id: a.label for a in given if isinstance(a, Account)}
         total = len(ids)
         if progress:
             progress(0, total)
         if not ids:
-            return {}
+            return RoleDiscovery(total=0)
         token = self._token(cancel)
         portal = self._portal()
         self._note_success()
 
-        work: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        found: dict[str, list[str]] = {}
+        errors: dict[str, WizardError] = {}
+        pending = ids
+        for round_number in range(DISCOVERY_ROUNDS):
+            if round_number:
+                pause = ROUND_PAUSE * 2 ** (round_number - 1) * random.uniform(0.75, 1.25)
+                if cancel.wait(pause):
+                    raise Cancelled()
+                log.debug("listing the roles of %d accounts again", len(pending))
+            errors = self._discover_round(pending, portal, token, cancel, found, progress, total)
+            pending = [account_id for account_id in pending if account_id in errors]
+            if not pending:
+                break
+        if errors and not found:
+            raise next(iter(errors.values()))
+        if progress and errors:
+            progress(total, total)
+        return RoleDiscovery(
+            {account_id: found[account_id] for account_id in ids if account_id in found},
+            failed={account_id: failure_reason(errors[account_id]) for account_id in pending},
+            labels={account_id: labels.get(account_id, account_id) for account_id in pending},
+            total=total,
+        )
+
+    def _discover_round(
+        self,
+        ids: list[str],
+        portal: Any,
+        token: str,
+        cancel: CancelToken,
+        found: dict[str, list[str]],
+        progress: Callable[[int, int], None] | None,
+        total: int,
+    ) -> dict[str, WizardError]:
+        """List the roles of ``ids`` on a pool of workers into ``found``; the accounts that failed, with why."""
+        work: queue.SimpleQueue[str] = queue.SimpleQueue()
         for account_id in ids:
             work.put(account_id)
         results: queue.SimpleQueue[tuple[str, list[str] | None, BaseException | None]] = queue.SimpleQueue()
-        stop = CancelToken()  # ends the workers: the caller cancelled, or one failed for good
+        stop = CancelToken()  # ends the workers: the caller cancelled, or an error that concerns every account
         cancel.on_cancel(stop.cancel)
 
         def worker() -> None:
@@ -282,26 +333,25 @@ class SsoClient:
                     account_id = work.get_nowait()
                 except queue.Empty:
                     return
-                if account_id is None:
-                    return
                 try:
                     roles = self._roles_pages(portal, token, account_id, stop)
                 except Cancelled:
                     return
                 except BaseException as error:  # handed to the caller's thread
                     results.put((account_id, None, error))
-                    return
+                    continue
                 results.put((account_id, roles, None))
 
         threads = [
             threading.Thread(target=worker, name=f"sso-roles-{n}", daemon=True)
-            for n in range(min(self.workers, total))
+            for n in range(min(self.workers, len(ids)))
         ]
         for thread in threads:
             thread.start()
-        found: dict[str, list[str]] = {}
+        errors: dict[str, WizardError] = {}
+        waiting = len(ids)
         try:
-            while len(found) < total:
+            while waiting:
                 if cancel.cancelled:
                     raise Cancelled()
                 try:
@@ -315,17 +365,23 @@ class SsoClient:
                             hint="Try again; if it keeps happening, run with --debug and report it.",
                         ) from None
                     continue
+                waiting -= 1
                 if error is not None:
-                    if isinstance(error, WizardError):
-                        raise error
-                    raise translate_error(error, operation="ListAccountRoles")
+                    wizard = error if isinstance(error, WizardError) else translate_error(
+                        error, operation="ListAccountRoles"
+                    )
+                    if isinstance(wizard, EVERY_ACCOUNT_ERRORS):
+                        raise wizard
+                    log.debug("roles of %s not listed: %s", account_id, type(wizard).__name__)
+                    errors[account_id] = wizard
+                    continue
                 assert roles is not None
                 found[account_id] = roles
                 if progress:
                     progress(len(found), total)
         finally:
             stop.cancel()
-        return {account_id: found[account_id] for account_id in ids}
+        return errors
 
     # ------------------------------------------------------------------ credentials
 

@@ -1,32 +1,29 @@
-"""An adaptive client-side rate limiter for the SSO portal API.
+"""An adaptive client-side rate limiter for the SSO portal API (AIMD on the sending rate).
 
 IAM Identity Center documents roughly 20 requests per second for the portal API and answers
 ``TooManyRequestsException`` (HTTP 429) beyond that. The limiter hands out sending slots ``1/rate``
-apart and adapts the rate:
+apart, starting at ``initial_rate``; after a quiet second the first ``burst`` callers may go at once
+(a refused burst halves the next one; bursts say nothing about the rate and are not judged).
 
-* **Start** at ``initial_rate`` (20/s), taken as the presumed ceiling. After a quiet second the first ``burst`` callers (default: one
-  second's worth) may go at once, so a dozen accounts are listed in one round trip; their slots
-  stay reserved, so no one-second window ever carries more than ``rate`` requests.
-* **Back off** on a throttle: the rate is cut multiplicatively by a jittered 10 % (40 % when most
-  recent requests were refused), new requests pause for a jittered fraction of a slot, and the
-  *ceiling* is remembered: the rate at the time or, when most were refused, the goodput of the
-  last second (what the service let through) if that is lower. Cuts happen at most once per ``decrease_cooldown`` and
-  never for a request sent before the previous cut: the portal counts requests per second, so
-  every 429 of the same second is the same news.
-* **Recover** while callers are waiting for slots: exponentially (time constant
-  ``recovery_seconds``) back to just under the ceiling, then additively and slowly above it. Once the
-  service has allowed well above the ceiling (5 %) without refusing, the ceiling is dropped and the
-  rate grows multiplicatively instead, to find a higher limit in reasonable time. Nothing grows while nobody
-  waits for the limiter, so a latency-bound run does not build up an untested rate.
+Responses are judged in windows of ``min_samples`` answers to requests sent since the last decision:
 
-A refused request costs little (a pause and a retry; the service does not count refused requests),
-a rate below the limit costs time on every request: hence mild cuts and a quick way back.
-``acquire`` blocks until the caller may send and honours a cancel token.
+* **Usual refusals** (a share no larger than the learned ``noise``, within chance) change nothing: the
+  callers retry after a short jittered pause and the rate keeps growing.
+* **More refusals** than usual mean the rate is too high: the rate is cut to what went through
+  (``sent rate × (1 - refused) / (1 - noise)``, a little under it, never below half).
+* **A cut that did not help** (as many refused after a cut to what went through as before) means the refusals come whatever
+  the rate: that share becomes the ``noise`` and the rate is restored. Between such tests ``noise``
+  follows the usual windows, but never above the share the last test showed (so a rising share of
+  refusals is never taken for the usual one without a test).
+* **Growth** is additive (``increase`` requests/s per second), and only while callers wait for slots,
+  so a latency-bound run does not build up an untested rate.
+
+Against a limit by rate (a token bucket) this settles in a saw-tooth just under the limit; against
+refusals at random it keeps the rate and concurrency. ``acquire`` honours a cancel token.
 """
 
 from __future__ import annotations
 
-import collections
 import math
 import random
 import threading
@@ -43,6 +40,23 @@ class Ticket:
     """Permission to send one request, stamped with when it was granted."""
 
     sent_at: float
+    burst: bool = False  # sent at once with others after a quiet spell, not paced
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """The rate and share refused before a cut, to judge the cut by."""
+
+    rate: float
+    refused: float
+    samples: int
+    full: bool  # down to what went through (not held up by the deepest cut or the minimum rate)
+
+
+def _margin(share: float, *samples: int) -> float:
+    """How far a measured share of refusals may stray by chance (two standard errors, and a little)."""
+    spread = share * (1 - share) * sum(1.0 / n for n in samples)
+    return 2 * math.sqrt(spread) + 0.03
 
 
 class AdaptiveRateLimiter:
@@ -54,14 +68,10 @@ class AdaptiveRateLimiter:
         quiet_seconds: float = 1.0,
         min_rate: float = 0.5,
         max_rate: float = 200.0,
-        decrease: float = 0.9,
-        heavy_decrease: float = 0.6,
-        decrease_jitter: float = 0.05,
-        decrease_cooldown: float = 1.0,
-        recover_to: float = 0.98,
-        recovery_seconds: float = 0.7,
-        probe_per_second: float = 0.05,
-        search_growth: float = 0.15,
+        increase: float = 1.0,
+        headroom: float = 0.95,
+        deepest_cut: float = 0.5,
+        min_samples: int = 20,
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
     ) -> None:
@@ -73,27 +83,25 @@ class AdaptiveRateLimiter:
         self._quiet = float(quiet_seconds)
         self._min_rate = float(min_rate)
         self._max_rate = float(max_rate)
-        self._decrease = float(decrease)
-        self._heavy_decrease = float(heavy_decrease)
-        self._decrease_jitter = float(decrease_jitter)
-        self._cooldown = float(decrease_cooldown)
-        self._recover_to = float(recover_to)
-        self._recovery_seconds = float(recovery_seconds)
-        self._probe = float(probe_per_second)
-        self._search_growth = float(search_growth)
+        self._increase = float(increase)
+        self._headroom = float(headroom)
+        self._deepest_cut = float(deepest_cut)
+        self._min_samples = max(2, int(min_samples))
         now = clock()
-        self._started = now
         self._next = now - self._quiet  # the next free sending slot ("quiet" at the start)
         self._credit = 0
+        self._burst_started = self._burst_cut = float("-inf")
         self._grown = now
         self._last_wait = float("-inf")
-        self._last_decrease = float("-inf")
-        self._ceiling: float | None = float(initial_rate)  # presumed: the documented limit
-        self._successes: collections.deque[float] = collections.deque()
-        self._ok_since_cut = 0
-        self._throttled_since_cut = 0
+        self._noise = 0.0
+        self._tested_noise = 0.0  # the share a cut that did not help last showed: noise never exceeds it
+        self._cut: _Cut | None = None  # the last cut, until the window after it judges it
+        self._window_start = float("-inf")
+        self._ok = self._refused = 0
+        self._first_sent = self._last_sent = now
         self.throttles = 0
         self.decreases = 0
+        self.restores = 0
 
     # -- state
 
@@ -103,34 +111,42 @@ class AdaptiveRateLimiter:
             return self._rate
 
     @property
-    def ceiling(self) -> float | None:
+    def noise(self) -> float:
+        """The share of requests the service refuses whatever the rate (learned; 0 at first)."""
         with self._lock:
-            return self._ceiling
+            return self._noise
+
+    background = noise
 
     # -- pacing
 
     def reserve(self) -> float:
         """Reserve the next sending slot; return how many seconds to wait before sending."""
+        return self._reserve()[0]
+
+    def _reserve(self) -> tuple[float, bool]:
         with self._lock:
             now = self._clock()
             if now - self._next >= self._quiet:
                 self._credit = self._burst
+                self._burst_started = now
             if self._next < now:
                 self._next = now
             slot = self._next
             self._next += 1.0 / self._rate
-            if self._credit > 0:
+            burst = self._credit > 0
+            if burst:
                 self._credit -= 1
                 slot = now
             wait = slot - now
             if wait > 0:
                 self._last_wait = now
-            return wait
+            return wait, burst
 
     def acquire(self, cancel: CancelToken | None = None) -> Ticket:
         """Wait for a sending slot; each caller reserves the next one, so callers go in turn.
         Raises Cancelled as soon as ``cancel`` fires."""
-        wait = self.reserve()
+        wait, burst = self._reserve()
         if wait > 0:
             if cancel is not None:
                 if cancel.wait(wait):
@@ -139,64 +155,80 @@ class AdaptiveRateLimiter:
                 time.sleep(wait)
         elif cancel is not None and cancel.cancelled:
             raise Cancelled()
-        return Ticket(sent_at=self._clock())
+        return Ticket(sent_at=self._clock(), burst=burst)
 
     # -- feedback
-
-    def _goodput(self, now: float) -> float | None:
-        """Successes per second over the last second (None during the first second)."""
-        while self._successes and now - self._successes[0] >= 1.0:
-            self._successes.popleft()
-        if now - self._started < 1.0:
-            return None
-        return float(len(self._successes))
 
     def on_success(self, ticket: Ticket | None = None) -> None:
         with self._lock:
             now = self._clock()
-            self._successes.append(now)
-            self._ok_since_cut += 1
             elapsed = max(0.0, now - self._grown)
             self._grown = now
-            if now - self._last_wait > 1.0:
-                return  # nobody is waiting for the limiter: the rate is not what limits us
-            rate = self._rate
-            ceiling = self._ceiling
-            if ceiling is not None and rate > ceiling * 1.05:
-                self._ceiling = ceiling = None  # the service now allows well above what it refused
-            if ceiling is None:
-                rate *= math.exp(self._search_growth * elapsed)
-            elif rate < ceiling * self._recover_to:
-                target = ceiling * self._recover_to
-                rate = target - (target - rate) * math.exp(-elapsed / self._recovery_seconds)
-                if target - rate < 0.005 * target:
-                    rate = target  # close enough: from here on, probe
-            else:
-                rate += self._probe * elapsed
-            self._rate = min(self._max_rate, max(self._min_rate, rate))
+            if now - self._last_wait <= 1.0:  # callers wait for slots: the rate is what limits them
+                self._rate = min(self._max_rate, self._rate + self._increase * elapsed)
+            self._count(ticket, refused=False, now=now)
 
     def on_throttle(self, ticket: Ticket | None = None) -> None:
-        """A 429 for a request sent with ``ticket``: slow down (once per cooldown) and pause briefly."""
+        """A 429 for a request sent with ``ticket``."""
         with self._lock:
             self.throttles += 1
-            now = self._clock()
-            if ticket is not None and ticket.sent_at < self._last_decrease:
-                return  # sent at the old rate: says nothing new
-            self._throttled_since_cut += 1
-            if now - self._last_decrease < self._cooldown:
+            if ticket is not None and ticket.burst:
+                if ticket.sent_at >= self._burst_started and self._burst_cut < self._burst_started:
+                    self._burst = max(1, self._burst // 2)  # once per burst: the next one is smaller
+                    self._burst_cut = self._clock()
                 return
-            refused = self._throttled_since_cut / (self._throttled_since_cut + self._ok_since_cut)
-            heavy = refused > 0.25 and self._throttled_since_cut >= 3
-            self._ok_since_cut = self._throttled_since_cut = 0
-            throttled_at = self._rate
-            goodput = self._goodput(now) if heavy else None
-            self._ceiling = min(throttled_at, goodput) if goodput else throttled_at
-            base = self._heavy_decrease if heavy else self._decrease
-            factor = base - self._decrease_jitter + 2 * self._decrease_jitter * self._rng()
-            self._rate = max(self._min_rate, throttled_at * factor)
-            self._last_decrease = now
-            self._grown = now
-            self.decreases += 1
-            # no burst right after a throttle, and a jittered pause of up to one slot
-            self._credit = 0
-            self._next = max(self._next, now) + self._rng() / self._rate
+            self._count(ticket, refused=True, now=self._clock())
+
+    def _count(self, ticket: Ticket | None, *, refused: bool, now: float) -> None:
+        if ticket is not None and ticket.burst:
+            return  # a burst says nothing about the rate
+        sent = ticket.sent_at if ticket is not None else now
+        if sent < self._window_start:
+            return  # sent before the last decision: says nothing about the rate since
+        if self._ok + self._refused == 0:
+            self._first_sent = sent
+        self._last_sent = max(self._last_sent, sent)
+        if refused:
+            self._refused += 1
+        else:
+            self._ok += 1
+        samples = self._ok + self._refused
+        if samples >= self._min_samples or (samples >= 5 and now - self._first_sent >= 2.0):
+            self._judge(now)
+
+    def _new_window(self, now: float) -> None:
+        self._window_start = now
+        self._ok = self._refused = 0
+
+    def _judge(self, now: float) -> None:
+        samples = self._ok + self._refused
+        refused = self._refused / samples
+        noise = self._noise
+        usual = refused <= noise + _margin(noise, samples)
+        cut, self._cut = self._cut, None
+        if cut is not None and cut.full and not usual:
+            pooled = (refused * samples + cut.refused * cut.samples) / (samples + cut.samples)
+            if refused >= cut.refused - _margin(pooled, samples, cut.samples):
+                # slowing down did not help: refusals that come whatever the rate
+                self._noise = self._tested_noise = pooled
+                self._rate = max(self._rate, cut.rate)
+                self.restores += 1
+                self._new_window(now)
+                return
+        if usual:
+            self._noise = min(self._tested_noise, noise + (refused - noise) / 4)
+            self._new_window(now)
+            return
+        span = self._last_sent - self._first_sent
+        sent_rate = (samples - 1) / span if span >= 0.25 else self._rate
+        allowed = min(self._rate, sent_rate) * (1 - refused) / (1 - min(noise, 0.9))
+        before = self._rate
+        target = min(before, allowed) * self._headroom
+        self._rate = max(self._min_rate, before * self._deepest_cut, target)
+        self._cut = _Cut(before, refused, samples, full=self._rate <= target)
+        self.decreases += 1
+        self._new_window(now)
+        self._grown = now
+        # no burst right after a cut, and a jittered pause of up to one slot
+        self._credit = 0
+        self._next = max(self._next, now) + self._rng() / self._rate

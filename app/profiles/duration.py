@@ -1,0 +1,22 @@
+"""How long is left, as every view shows it: ``7h 12m``, ``14m``, ``45s``, ``3d 2h``, ``over a year``. Standard
+library only (the shell prompt formats with it on every prompt)."""
+
+from __future__ import annotations
+
+
+def duration_text(seconds: float) -> str:
+    """``seconds`` left as ``7h 12m`` (``14m``, ``45s``, ``3d 2h``, ``over a year``); empty when none are left."""
+    seconds = int(seconds)
+    if seconds <= 0:
+        return ""
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours}h {minutes:02d}m"
+    if hours // 24 > 366:
+        return "over a year"
+    return f"{hours // 24}d {hours % 24}h"

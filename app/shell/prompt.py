@@ -1,0 +1,152 @@
+"""The shell prompt's status of one profile (``prod 7h 12m``, ``prod renews``, ``prod expiring``,
+``prod expired``, ``prod signed out``), from the config and the token file alone: no network, and
+nothing heavier than the standard library, since it runs on every prompt.
+
+The state follows the login service's rules (:meth:`app.signin.login.LoginService.status`, the
+one vocabulary of :class:`app.signin.state.TokenState`): valid with 15 minutes or more left,
+expiring with less, and once expired "refreshable" when botocore would renew it with its refresh
+token (an sso-session token with every refresh ingredient): such a token is shown as ``renews``,
+never as ``expired``. A test holds the two to the same answer for every kind of token file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+from app.shell import scan
+
+EXPIRY_WINDOW_SECONDS = 15 * 60  # app.signin.state.EXPIRY_WINDOW
+
+# The state words (TokenState values) and how the prompt shows them.
+VALID, EXPIRING, REFRESHABLE, EXPIRED, SIGNED_OUT = "valid", "expiring", "refreshable", "expired", "signed-out"
+NOT_SSO, UNKNOWN = "not-sso", "unknown"
+
+
+class PromptStatus:
+    """One profile's sign-in as the prompt sees it: ``state`` (a TokenState value, ``not-sso`` or
+    ``unknown``), the seconds left on the token, and whether it renews itself when used. (The end
+    of the sign-in session itself, which a renewing token cannot pass, belongs here too once the
+    token cache records it; :meth:`text` would then count down to the earlier of the two.)"""
+
+    __slots__ = ("name", "state", "seconds_left", "renewable")
+
+    def __init__(self, name: str, state: str, seconds_left: float | None = None, renewable: bool = False) -> None:
+        self.name = name
+        self.state = state
+        self.seconds_left = seconds_left
+        self.renewable = renewable
+
+    def text(self) -> str:
+        """The one short line for the prompt."""
+        from app.profiles.duration import duration_text
+
+        if self.state == VALID:
+            word = duration_text(self.seconds_left or 0)
+        elif self.state in (EXPIRING, REFRESHABLE):
+            word = "renews" if self.renewable else "expiring"
+        elif self.state == EXPIRED:
+            word = "expired"
+        elif self.state == SIGNED_OUT:
+            word = "signed out"
+        elif self.state == UNKNOWN:
+            word = "not found"
+        else:
+            word = ""
+        return f"{self.name} {word}" if word else self.name
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm)."""
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
+
+
+_LATEST = _days_from_civil(9000, 1, 1) * 86400
+
+
+def _epoch(text: object) -> float | None:
+    """A cache timestamp as seconds since the epoch; the canonical ``…Z`` form is read here, any
+    other form by the token cache's lenient parser."""
+    if not isinstance(text, str):
+        return None
+    if len(text) == 20 and text[4] == "-" and text[10] == "T" and text[19] == "Z" and text[:4].isdigit():
+        try:
+            year, month, day = int(text[:4]), int(text[5:7]), int(text[8:10])
+            hour, minute, second = int(text[11:13]), int(text[14:16]), int(text[17:19])
+        except ValueError:
+            return None
+        if 1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second < 62:
+            moment = _days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
+            return min(max(moment, 0), _LATEST)  # the token cache's bounds: 1970 and the year 9000
+    from app.signin.token_cache import parse_timestamp
+
+    try:
+        return parse_timestamp(text).timestamp()
+    except ValueError:
+        return None
+
+
+def _sha1(text: str) -> str:
+    try:
+        from _sha1 import sha1  # type: ignore[import-not-found]  # CPython's own, without loading OpenSSL (~3 ms)
+    except ImportError:  # pragma: no cover
+        from hashlib import sha1
+    return sha1(text.encode("utf-8")).hexdigest()
+
+
+def _token_file(key: str) -> str:
+    name = _sha1(key)
+    return os.path.join(os.path.expanduser("~"), ".aws", "sso", "cache", f"{name}.json")
+
+
+def _sign_in_key(profile: dict[str, str], sections: scan.Sections) -> tuple[str | None, bool]:
+    """(the token's cache name, whether the profile is legacy); (None, …) when it is not SSO, and
+    ("", …) when its SSO settings are broken."""
+    if "sso_session" in profile:
+        name = profile["sso_session"]
+        return (name if name and name in sections.sessions else ""), False
+    if "sso_start_url" in profile or "sso_account_id" in profile or "sso_role_name" in profile:
+        return profile.get("sso_start_url", ""), True
+    return None, False
+
+
+def status_of(name: str, *, now: float | None = None, config: str | None = None) -> PromptStatus:
+    """The prompt status of the profile ``name``."""
+    sections = scan.read(config)
+    profile = sections.profiles.get(name)
+    if profile is None:
+        return PromptStatus(name, UNKNOWN)
+    key, legacy = _sign_in_key(profile, sections)
+    if key is None:
+        return PromptStatus(name, NOT_SSO)
+    if not key:
+        return PromptStatus(name, UNKNOWN)
+    data = scan.read_regular(_token_file(key))
+    try:
+        document = json.loads(data.decode("utf-8")) if data is not None else None
+    except (ValueError, RecursionError):
+        return PromptStatus(name, SIGNED_OUT)
+    if not isinstance(document, dict):
+        return PromptStatus(name, SIGNED_OUT)
+    access, expires = document.get("accessToken"), _epoch(document.get("expiresAt"))
+    if not isinstance(access, str) or not access or expires is None:
+        return PromptStatus(name, SIGNED_OUT)
+    now = time.time() if now is None else now
+    registration = _epoch(document.get("registrationExpiresAt"))
+    renewable = (not legacy and all(isinstance(document.get(k), str) and document.get(k)
+                                    for k in ("refreshToken", "clientId", "clientSecret"))
+                 and registration is not None and registration > now)
+    left = expires - now
+    if left >= EXPIRY_WINDOW_SECONDS:
+        state = VALID
+    elif left > 0:
+        state = EXPIRING
+    else:
+        state = REFRESHABLE if renewable else EXPIRED
+    return PromptStatus(name, state, left, renewable)
