@@ -126,3 +126,29 @@ def load_guard(preset_path: str | Path | None = None) -> Guard:
     from app.settings import Settings, find_preset
 
     return guard_of(find_preset(preset_path, Settings.load()))
+
+
+def profile_warning(profile: Any, guard: Guard | None = None) -> str | None:
+    """The warning line for using ``profile`` (an :class:`app.config.model.Profile`) when it reaches a
+    critical account, else None. Without ``guard``, the preset in use is read; a preset that cannot be
+    read gives no warning here (the wizard and ``setup`` report it)."""
+    account_id = getattr(profile, "account_id", None)
+    if not account_id:
+        return None
+    if guard is None:
+        try:
+            guard = load_guard()
+        except Exception:  # noqa: BLE001 - a broken preset is reported where it is used to write
+            return None
+    if not guard:
+        return None
+    from app.signin.account_names import AccountNames
+
+    account_name = AccountNames().get(account_id)
+    if not guard.is_critical(account_id, account_name):
+        return None
+    role = getattr(profile, "role_name", None)
+    if guard.is_read_only(role):
+        return (f"{CRITICAL_MARKER} {profile.name} reaches the critical account "
+                f"{account_text(account_id, account_name)} (read-only role {role}).")
+    return warning_line(profile.name, account_id, account_name)

@@ -45,6 +45,10 @@ def settings_path() -> Path:
     return settings_dir() / "settings.toml"
 
 
+SESSIONS_FILE = "sessions.json"
+"""When each sign-in session began and ends (:mod:`app.signin.session_end`), in :func:`settings_dir`."""
+
+
 DISPLAY_HOME_VARIABLE = "AWS_SSO_WIZARD_DISPLAY_HOME"
 """Set by the demo to the person's real home: the sandbox's paths are then shown in full, so a
 ``~/.aws/config`` on screen always means the real one."""

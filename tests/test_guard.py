@@ -63,3 +63,67 @@ def test_a_broken_guard_names_the_key_and_line(table, message, tmp_path):
 def test_parse_guard_refuses_a_value_that_is_not_a_table():
     with pytest.raises(GuardError):
         parse_guard(["111122223333"])
+
+
+GUARDED_CONFIG = """\
+[sso-session corp]
+sso_start_url = https://my-org.awsapps.com/start
+sso_region = eu-west-1
+
+[profile masters-admin]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = AdministratorAccess
+
+[profile masters-ro]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = ReadOnlyAccess
+
+[profile dev]
+sso_session = corp
+sso_account_id = 444455556666
+sso_role_name = AdministratorAccess
+"""
+
+
+@pytest.fixture
+def guarded(config_path, home, tmp_path, monkeypatch):
+    from app.signin.target import SsoTarget
+    from helpers.profile_fixtures import write_config
+    from helpers.sso import write_cli_token
+
+    write_config(config_path, GUARDED_CONFIG)
+    write_cli_token(home, SsoTarget("https://my-org.awsapps.com/start", "eu-west-1", "corp"))
+    preset = tmp_path / "org.toml"
+    preset.write_text('[guard]\ncritical_accounts = ["111122223333"]\n')
+    monkeypatch.setenv("AWS_SSO_WIZARD_PRESET", str(preset))
+    return preset
+
+
+@pytest.mark.parametrize(
+    ("profile", "warning"),
+    [
+        ("masters-admin", "‼ masters-admin can change the critical account 111122223333: check before you write"),
+        ("masters-ro", "‼ masters-ro reaches the critical account 111122223333 (read-only role ReadOnlyAccess)."),
+        ("dev", None),
+    ],
+)
+def test_use_warns_on_stderr_for_a_profile_on_a_critical_account(guarded, profile, warning):
+    from helpers.commands import run_wizard
+
+    proc = run_wizard("use", profile)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"export AWS_PROFILE={profile}"  # stdout stays what a shell evaluates
+    if warning is None:
+        assert "‼" not in proc.stderr
+    else:
+        assert proc.stderr.splitlines()[0].startswith(warning)
+
+
+def test_a_broken_preset_does_not_stop_use(guarded):
+    from helpers.commands import run_wizard
+
+    guarded.write_text("[guard]\ncritical_accounts = 3\n")
+    proc = run_wizard("use", "masters-admin")
+    assert proc.returncode == 0 and "export AWS_PROFILE=masters-admin" in proc.stdout

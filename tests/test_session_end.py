@@ -17,19 +17,7 @@ from app.settings import SettingsError, parse_preset
 from app.signin.errors import SessionExpired
 from app.signin.login import LoginService
 from app.signin.session_end import DEFAULT_SESSION, SessionStarts, session_end, sessions_path
-from helpers.sso import SESSION, token_path as sso_token_path
-
-
-class NoBrowser:
-    def likely(self) -> bool:
-        return False
-
-    def open(self, url: str) -> bool:
-        return False
-
-
-def emulator_clock(emu):
-    return lambda: datetime.fromtimestamp(emu.now(), timezone.utc)
+from helpers.sso import SESSION, NoBrowser, emulator_clock, token_path as sso_token_path
 
 
 @pytest.fixture

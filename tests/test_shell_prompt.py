@@ -243,3 +243,39 @@ def test_a_fifo_in_place_of_the_config_or_the_token_never_hangs_the_prompt(confi
     config_path.unlink()
     os.mkfifo(config_path)
     assert run_wizard("prompt", "--profile", "prod", timeout=10).stdout == "prod not found\n"
+
+
+def _session_started(hours_ago: float) -> None:
+    from app.signin.session_end import SessionStarts
+
+    slack = timedelta(seconds=30)  # the minute shown is not cut by the time the test takes
+    SessionStarts().record("corp", START_URL, datetime.now(timezone.utc) - timedelta(hours=hours_ago) + slack)
+
+
+def test_a_renewing_sign_in_counts_down_to_the_session_end(home):
+    """The token renews itself, so what ends the work is the session: 8 h (approximate) from its start."""
+    write_cli_token(home, SESSION, expires_in=timedelta(minutes=50, seconds=30))
+    _session_started(hours_ago=2)
+    assert shown("prod") == "prod ~6h 00m\n"
+
+
+def test_the_last_half_hour_of_the_session_is_marked(home):
+    write_cli_token(home, SESSION, expires_in=timedelta(minutes=50))
+    _session_started(hours_ago=7.6)
+    assert shown("prod") == "prod ends in 24m\n"
+
+
+def test_a_session_that_has_ended_says_so(home):
+    write_cli_token(home, SESSION, expires_in=timedelta(hours=-1))  # a refresh token, but the session is over
+    _session_started(hours_ago=9)
+    assert shown("prod") == "prod session ended\n"
+
+
+def test_the_session_end_is_read_without_the_preset_or_the_session_module(home):
+    write_cli_token(home, SESSION, expires_in=timedelta(hours=1))
+    _session_started(hours_ago=1)
+    code = ("import sys; from app.shell.prompt import status_of; print(status_of('prod').text()); "
+            "print(sorted(m for m in ('app.signin.session_end', 'app.settings', 'tomlkit', 'datetime') "
+            "if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=command_env(), check=True)
+    assert proc.stdout.splitlines() == ["prod ~7h 00m", "[]"]

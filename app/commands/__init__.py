@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "accounts": "app.commands.accounts",
     "doctor": "app.commands.doctor",
     "migrate": "app.commands.migrate",
+    "ensure": "app.commands.ensure",
     # the profile in this shell
     "use": "app.commands.use",
     "shell-init": "app.commands.shell_init",

@@ -20,3 +20,20 @@ def duration_text(seconds: float) -> str:
     if hours // 24 > 366:
         return "over a year"
     return f"{hours // 24}d {hours % 24}h"
+
+
+def parse_duration(text: str) -> float | None:
+    """Seconds in a duration as people write it for a job: ``90m``, ``6h``, ``1h30m``, ``1h 30m``,
+    ``2d``, ``45s``; a bare number is minutes. None when it is not one."""
+    import re
+
+    cleaned = text.strip().lower().replace(" ", "")
+    if not cleaned:
+        return None
+    if cleaned.isdigit():
+        return int(cleaned) * 60.0
+    parts = re.fullmatch(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?", cleaned)
+    if parts is None or not any(parts.groups()):
+        return None
+    days, hours, minutes, seconds = (int(g) if g else 0 for g in parts.groups())
+    return float(((days * 24 + hours) * 60 + minutes) * 60 + seconds)

@@ -24,26 +24,42 @@ VALID, EXPIRING, REFRESHABLE, EXPIRED, SIGNED_OUT = "valid", "expiring", "refres
 NOT_SSO, UNKNOWN = "not-sso", "unknown"
 
 
+SESSION_WARN_SECONDS = 30 * 60  # app.signin.session_end.WARN_BEFORE
+
+
 class PromptStatus:
     """One profile's sign-in as the prompt sees it: ``state`` (a TokenState value, ``not-sso`` or
-    ``unknown``), the seconds left on the token, and whether it renews itself when used. (The end
-    of the sign-in session itself, which a renewing token cannot pass, belongs here too once the
-    token cache records it; :meth:`text` would then count down to the earlier of the two.)"""
+    ``unknown``), the seconds left on the token, whether it renews itself when used, and the
+    seconds left in the sign-in session behind it (which no renewal can pass; None: unknown).
+    :meth:`text` counts down to whichever ends first, and says when the session ends within
+    30 minutes (``prod ends in 25m``) or has ended."""
 
-    __slots__ = ("name", "state", "seconds_left", "renewable")
+    __slots__ = ("name", "state", "seconds_left", "renewable", "session_left", "approximate")
 
-    def __init__(self, name: str, state: str, seconds_left: float | None = None, renewable: bool = False) -> None:
+    def __init__(self, name: str, state: str, seconds_left: float | None = None, renewable: bool = False,
+                 session_left: float | None = None, approximate: bool = False) -> None:
         self.name = name
         self.state = state
         self.seconds_left = seconds_left
         self.renewable = renewable
+        self.session_left = session_left
+        self.approximate = approximate
 
     def text(self) -> str:
         """The one short line for the prompt."""
         from app.profiles.duration import duration_text
 
-        if self.state == VALID:
-            word = duration_text(self.seconds_left or 0)
+        session = self.session_left
+        signed_in = self.state == VALID or (self.state in (EXPIRING, REFRESHABLE) and self.renewable)
+        if signed_in and session is not None and session <= 0:
+            word = "session ended"
+        elif signed_in and session is not None and session <= SESSION_WARN_SECONDS:
+            word = f"ends in {duration_text(session)}"
+        elif self.state == VALID or (signed_in and session is not None):
+            # a token that renews lasts until the session ends; otherwise until it expires
+            token_left = self.seconds_left or 0
+            left = session if self.renewable and session is not None else min(token_left, session or token_left)
+            word = ("~" if self.approximate and left == session else "") + duration_text(left)
         elif self.state in (EXPIRING, REFRESHABLE):
             word = "renews" if self.renewable else "expiring"
         elif self.state == EXPIRED:
@@ -149,4 +165,24 @@ def status_of(name: str, *, now: float | None = None, config: str | None = None)
         state = EXPIRING
     else:
         state = REFRESHABLE if renewable else EXPIRED
-    return PromptStatus(name, state, left, renewable)
+    session_left, approximate = _session_left(key, now)
+    return PromptStatus(name, state, left, renewable, session_left, approximate)
+
+
+def _session_left(key: str, now: float) -> tuple[float | None, bool]:
+    """(seconds until the session of ``key`` ends, whether that is approximate), from the end the
+    app noted at sign-in (:class:`app.signin.session_end.SessionStarts`); (None, False) if unknown."""
+    from app.paths import SESSIONS_FILE, settings_dir
+
+    data = scan.read_regular(os.path.join(str(settings_dir()), SESSIONS_FILE))
+    if data is None:
+        return None, False
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None, False
+    entry = document.get("sessions", {}).get(key) if isinstance(document, dict) else None
+    if not isinstance(entry, dict) or not entry.get("started_at"):
+        return None, False
+    ends = _epoch(entry.get("ends_at"))
+    return (None, False) if ends is None else (ends - now, bool(entry.get("approximate")))

@@ -223,6 +223,10 @@ class LoginService:
             return TokenState.REFRESHABLE
         return TokenState.EXPIRED
 
+    def now(self) -> datetime:
+        """The service's clock (the emulator's, in tests that move time)."""
+        return self._clock()
+
     def status(self, target: SsoTarget) -> TokenStatus:
         """Where the sign-in for ``target`` stands, from the token cache alone (no network)."""
         token = self.cache.load_token(target)

@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 from app import paths
 
-SESSIONS_FILE = "sessions.json"
+SESSIONS_FILE = paths.SESSIONS_FILE
 DEFAULT_SESSION = timedelta(hours=8)
 WARN_BEFORE = timedelta(minutes=30)
 """The browser warns this long before a session ends."""
@@ -215,8 +215,20 @@ class SessionStarts:
             entry = sessions.setdefault(key, {})
             entry["started_at"] = _format_time(at)
             entry["start_url"] = start_url
+            self._note_end(entry)
 
         self._update(change)
+
+    def _note_end(self, entry: dict[str, Any]) -> None:
+        """Keep the end as known now in the entry (``ends_at``, ``approximate``): the shell
+        prompt reads it as it is, without the preset, whose reading is too slow for a prompt."""
+        end = self._end(entry, None)
+        if end is None:
+            entry.pop("ends_at", None)
+            entry.pop("approximate", None)
+        else:
+            entry["ends_at"] = _format_time(end.ends_at)
+            entry["approximate"] = end.approximate
 
     def signed_in(self, key: str, start_url: str | None, at: datetime, *, had_token: bool) -> None:
         """A browser or code sign-in for ``key`` finished at ``at``. Without a sign-out since, AWS
@@ -236,6 +248,7 @@ class SessionStarts:
             entry = sessions.get(key)
             if entry is not None:
                 entry.pop("started_at", None)
+                self._note_end(entry)
 
         self._update(change)
 
@@ -247,6 +260,7 @@ class SessionStarts:
         def change(sessions: dict[str, dict[str, Any]]) -> None:
             for entry in sessions.values():
                 entry.pop("started_at", None)
+                self._note_end(entry)
 
         self._update(change)
 
@@ -262,7 +276,9 @@ class SessionStarts:
             return
 
         def change(sessions: dict[str, dict[str, Any]]) -> None:
-            sessions.setdefault(key, {})["learnt_seconds"] = seconds
+            entry = sessions.setdefault(key, {})
+            entry["learnt_seconds"] = seconds
+            self._note_end(entry)
 
         self._update(change)
 
@@ -271,18 +287,28 @@ class SessionStarts:
         entry = self._read().get(key)
         if entry is None:
             return None
-        started = _parse_time(entry.get("started_at"))
-        if started is None:
-            return None
+        return self._end(entry, start_url)
+
+    def length_of(self, key: str, start_url: str | None = None) -> tuple[timedelta, str]:
+        """How long a session of ``key`` lasts and how that is known (``preset``, ``learnt`` or
+        ``default``), whether or not one is running."""
+        return self._length(self._read().get(key) or {}, start_url)
+
+    def _length(self, entry: dict[str, Any], start_url: str | None) -> tuple[timedelta, str]:
         url = start_url if start_url is not None else entry.get("start_url")
         preset = self._preset_length(url if isinstance(url, str) else None)
         learnt = entry.get("learnt_seconds")
         if preset is not None:
-            length, source = preset, PRESET
-        elif isinstance(learnt, int) and learnt > 0:
-            length, source = timedelta(seconds=learnt), LEARNT
-        else:
-            length, source = DEFAULT_SESSION, DEFAULT
+            return preset, PRESET
+        if isinstance(learnt, int) and learnt > 0:
+            return timedelta(seconds=learnt), LEARNT
+        return DEFAULT_SESSION, DEFAULT
+
+    def _end(self, entry: dict[str, Any], start_url: str | None) -> SessionEnd | None:
+        started = _parse_time(entry.get("started_at"))
+        if started is None:
+            return None
+        length, source = self._length(entry, start_url)
         return SessionEnd(started, started + length, source)
 
 

@@ -58,6 +58,21 @@ def token_path(home: Path, target: SsoTarget) -> Path:
     return token_file(home, target.session_name if target.session_name is not None else target.start_url)
 
 
+class NoBrowser:
+    """A login service's browser on a machine without one (the sign-in takes a code)."""
+
+    def likely(self) -> bool:
+        return False
+
+    def open(self, url: str) -> bool:
+        return False
+
+
+def emulator_clock(emu):
+    """A login service clock that follows the emulator's (which tests move with ``emu.advance``)."""
+    return lambda: datetime.fromtimestamp(emu.now(), timezone.utc)
+
+
 def write_cli_token(
     home: Path,
     target: SsoTarget,
