@@ -415,9 +415,9 @@ class ProfilesScreen(Screen):
         if details is not None and warmed is not None:
             from dataclasses import replace
 
-            text = (f"keys until {warmed.expires_at.astimezone():%H:%M} (press k to stop)" if warmed.ok
-                    else f"{warmed.error} (press k to stop)")
-            details = replace(details, facts=(*details.facts, model.Field("Kept warm", text, problem=not warmed.ok)))
+            shown = warmed if warmed.problem is None else replace(warmed, problem=model.in_app_error(warmed.problem))
+            fact = model.Field("Kept warm", f"{shown.state()} (press k to stop)", problem=not warmed.ok)
+            details = replace(details, facts=(*details.facts, fact))
         self.query_one(DetailsPane).show(details)
 
     def _refresh_keys(self) -> None:
@@ -1048,9 +1048,10 @@ class ProfilesScreen(Screen):
             else:
                 self.notify(f"No longer keeping the keys of {message.toggled}.", markup=False)
         for result in message.results:
-            if result.error and self._warm_errors.get(result.profile) != result.error:
-                self.notify(f"Cannot keep {result.profile} warm: {result.error}", severity="warning", markup=False)
-            self._warm_errors[result.profile] = result.error or ""
+            why = str(model.in_app_error(result.problem)) if result.problem is not None else ""
+            if why and self._warm_errors.get(result.profile) != why:
+                self.notify(f"Cannot keep {result.profile} warm: {why}", severity="warning", markup=False)
+            self._warm_errors[result.profile] = why
         self._update_details()
 
     # -- refresh, help --------------------------------------------------------------------------

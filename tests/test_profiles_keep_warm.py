@@ -84,3 +84,19 @@ async def test_p_adds_the_companion_profile_after_showing_the_change(config_path
         await wait_for(pilot, lambda: "preservation-prod-process" in table_rows(app), what="the new row")
         assert "credential_process = " in config_path.read_text()
         assert "Added preservation-prod-process" in notes_text(app)
+
+
+async def test_k_while_signed_out_says_so_in_the_apps_own_keys(config_path, home, emulator):
+    demo_signed_in(config_path, home, emulator)
+    for token in (home / ".aws" / "sso" / "cache").glob("*.json"):
+        token.unlink()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("k")
+        await wait_for(pilot, lambda: "Cannot keep preservation-prod warm" in notes_text(app), what="the warning")
+        assert "Press l to sign in." in notes_text(app) and "aws-sso-wizard login" not in notes_text(app)
+        await wait_for(pilot, lambda: "Kept warm: You are not signed in" in details_of(app), what="the details")
+        assert Settings.load().keep_warm == (PROD,)  # kept marked: warmed once signed in
+        await pilot.pause(1.0)  # a few more looks at it
+        assert notes_text(app).count("Cannot keep preservation-prod warm") == 1  # said once, not every minute

@@ -29,16 +29,28 @@ CHECK_EVERY = 60.0
 
 @dataclass(frozen=True)
 class Warmed:
-    """What warming one profile did: its keys' expiry, whether they were fetched now, or why not."""
+    """What warming one profile did: its keys' expiry, whether they were fetched now, or why not
+    (``problem``, the error itself, so a view can word its next step in its own keys)."""
 
     profile: str
     expires_at: datetime | None = None
     fetched: bool = False
-    error: str | None = None
+    problem: WizardError | None = None
 
     @property
     def ok(self) -> bool:
-        return self.error is None
+        return self.problem is None
+
+    @property
+    def error(self) -> str | None:
+        """Why it could not be warmed, with the next step (None when it was)."""
+        return str(self.problem) if self.problem is not None else None
+
+    def state(self) -> str:
+        """One line for people: ``keys until 14:05`` (local time) or why not."""
+        if self.problem is not None:
+            return str(self.problem)
+        return f"keys until {self.expires_at.astimezone():%H:%M}" if self.expires_at else "keys cached"
 
 
 def warm(
@@ -52,10 +64,11 @@ def warm(
     for name in names:
         profile = config.profiles.get(name)
         if profile is None:
-            results.append(Warmed(name, error=f"There is no profile named “{name}” in {config.path}."))
+            results.append(Warmed(name, problem=WizardError(f"There is no profile named “{name}” in {config.path}.")))
             continue
         if not profile.is_sso:
-            results.append(Warmed(name, error=f"The profile “{name}” does not sign in through IAM Identity Center."))
+            results.append(Warmed(name, problem=WizardError(
+                f"The profile “{name}” does not sign in through IAM Identity Center.")))
             continue
         try:
             role = role_of(profile)
@@ -68,7 +81,7 @@ def warm(
                     login = LoginService()
                 keys = fetch_keys(role, login=login, cache=cache, cancel=cancel)
         except WizardError as error:
-            results.append(Warmed(name, error=str(error)))
+            results.append(Warmed(name, problem=error))
             continue
         results.append(Warmed(name, expires_at=keys.expiration, fetched=fetched))
     return results
