@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from app.config.model import load_aws_config
-from app.credentials.warm import KEEP_WARM_WINDOW, due, warm
+from app.credentials.warm import KEEP_WARM_WINDOW, warm
 from app.settings import Settings
 from helpers.commands import run_wizard
 from helpers.role_keys import PROD, demo_signed_in, role_cache_file, run_app_without_boto
@@ -57,13 +57,13 @@ def test_keys_are_fetched_again_before_readers_would_count_them_expired(config_p
     demo_signed_in(config_path, home, emulator)
     config = load_aws_config()
     first = warm(config, [PROD])
-    assert first[0].fetched and not due(first)
+    assert first[0].fetched and first[0].expires_at - datetime.now(timezone.utc) > KEEP_WARM_WINDOW
     path = role_cache_file(home)
     document = json.loads(path.read_text())
     left = datetime.now(timezone.utc) + KEEP_WARM_WINDOW - timedelta(minutes=1)
     document["Credentials"]["Expiration"] = left.strftime("%Y-%m-%dT%H:%M:%SZ")
     path.write_text(json.dumps(document))
-    assert due(warm(config, [PROD], window=timedelta(0)))
+    assert not warm(config, [PROD], window=timedelta(0))[0].fetched  # still valid: readers may use them
     second = warm(config, [PROD])
     assert second[0].fetched and second[0].expires_at > left + timedelta(minutes=30)
     assert emulator.call_count("GetRoleCredentials") == 2

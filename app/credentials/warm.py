@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Iterable
 from app.credentials.keys import cached_keys, fetch_keys, role_of
 from app.credentials.role_cache import EXPIRY_WINDOW, RoleCache
 from app.errors import WizardError
-from app.signin.state import utc_now
 
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
@@ -85,12 +84,6 @@ def warm(
             continue
         results.append(Warmed(name, expires_at=keys.expiration, fetched=fetched))
     return results
-
-
-def due(results: Iterable[Warmed], now: datetime | None = None, window: timedelta = KEEP_WARM_WINDOW) -> bool:
-    """Whether any warmed profile's keys now need fetching again."""
-    now = now or utc_now()
-    return any(r.expires_at is not None and r.expires_at - now < window for r in results)
 
 
 class KeepWarm:
