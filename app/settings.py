@@ -190,7 +190,6 @@ class Settings:
                                     path=self.path, hint="Move it away, or check its folder's permissions.") from None
         self._data = _plain(doc)
 
-
     @property
     def keep_warm(self) -> tuple[str, ...]:
         """The profiles marked to keep warm (``keep_warm = [...]``), in order, without repeats."""
