@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing and dataclasses cost ~15 ms: the shell prompt imports this module
+if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+    from typing import Any
 
 #: Role-name globs that count as read-only when the preset does not list its own.
 DEFAULT_READ_ONLY_ROLES = ("ReadOnly*", "ViewOnly*")
@@ -41,15 +42,39 @@ class GuardError(ValueError):
     """A ``[guard]`` table that cannot be read (the message names the key)."""
 
 
-@dataclass(frozen=True)
 class Guard:
-    """What the organisation marks as critical; an empty guard marks nothing."""
+    """What the organisation marks as critical; an empty guard marks nothing. (Immutable.)"""
 
-    critical_accounts: tuple[str, ...] = ()
-    read_only_roles: tuple[str, ...] = DEFAULT_READ_ONLY_ROLES
+    __slots__ = ("critical_accounts", "read_only_roles")
+
+    critical_accounts: tuple[str, ...]
+    read_only_roles: tuple[str, ...]
+
+    def __init__(self, critical_accounts: tuple[str, ...] = (),
+                 read_only_roles: tuple[str, ...] = DEFAULT_READ_ONLY_ROLES) -> None:
+        object.__setattr__(self, "critical_accounts", tuple(critical_accounts))
+        object.__setattr__(self, "read_only_roles", tuple(read_only_roles))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Guard cannot be changed")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Guard) and (self.critical_accounts, self.read_only_roles) == (
+            other.critical_accounts, other.read_only_roles)
+
+    def __hash__(self) -> int:
+        return hash((self.critical_accounts, self.read_only_roles))
+
+    def __repr__(self) -> str:
+        return f"Guard(critical_accounts={self.critical_accounts!r}, read_only_roles={self.read_only_roles!r})"
 
     def __bool__(self) -> bool:
         return bool(self.critical_accounts)
+
+    @property
+    def names_matter(self) -> bool:
+        """Whether an entry is a pattern on names (so the account's name must be looked up)."""
+        return any(not _ACCOUNT_ID.match(entry) for entry in self.critical_accounts)
 
     def is_critical(self, account_id: str | None, account_name: str | None = None) -> bool:
         for entry in self.critical_accounts:
@@ -80,7 +105,7 @@ def parse_guard(table: Any, where: str = "[guard]") -> Guard:
     """The ``[guard]`` table of a preset (already parsed from TOML); raises :class:`GuardError`."""
     if table is None:
         return NO_GUARD
-    if not isinstance(table, Mapping):
+    if not isinstance(table, dict):
         raise GuardError(f"{where} must be a table with critical_accounts and read_only_roles.")
     unknown = sorted(set(table) - {"critical_accounts", "read_only_roles"})
     if unknown:
@@ -91,7 +116,7 @@ def parse_guard(table: Any, where: str = "[guard]") -> Guard:
 
 
 def _strings(value: Any, shown: str) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not isinstance(value, (list, tuple)):
         raise GuardError(f'{shown} must be a list of strings in quotes, such as ["111122223333", "*-prod"].')
     items = []
     for item in value:
@@ -152,3 +177,102 @@ def profile_warning(profile: Any, guard: Guard | None = None) -> str | None:
         return (f"{CRITICAL_MARKER} {profile.name} reaches the critical account "
                 f"{account_text(account_id, account_name)} (read-only role {role}).")
     return warning_line(profile.name, account_id, account_name)
+
+
+# -- for the shell prompt ------------------------------------------------------------------------
+# The prompt runs on every shell prompt and cannot afford to read TOML; the app keeps the guard of
+# the preset in use in a small JSON file, with the versions of the files it came from, and the
+# prompt uses it only while those files are unchanged.
+
+_NOTE_VERSION = 1
+
+
+def _stamp(path: object) -> list[int] | None:
+    import os
+
+    if not path:
+        return None
+    try:
+        st = os.stat(os.path.expanduser(str(path)))
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size, st.st_ino]
+
+
+def _note_key(preset_path: object) -> dict[str, object]:
+    import os
+
+    from app import paths
+
+    return {
+        "env": os.environ.get(paths.PRESET_ENV, "").strip(),
+        "settings": _stamp(paths.settings_path()),
+        "preset": str(preset_path) if preset_path else None,
+        "preset_stamp": _stamp(preset_path),
+    }
+
+
+def note_for_prompt(preset_path: object, guard: Guard) -> None:
+    """Keep ``guard`` (of the preset at ``preset_path``, None: no preset) for :func:`prompt_guard`.
+    Best effort: a settings folder that cannot be written only means no marker in the prompt."""
+    import json
+    import os
+
+    from app import paths
+
+    document = {"version": _NOTE_VERSION, **_note_key(preset_path),
+                "critical_accounts": list(guard.critical_accounts), "read_only_roles": list(guard.read_only_roles)}
+    text = json.dumps(document, sort_keys=True) + "\n"
+    path = os.path.join(str(paths.settings_dir()), paths.GUARD_FILE)
+    try:
+        with open(path, encoding="utf-8") as current:
+            if current.read() == text:
+                return
+    except (OSError, ValueError):
+        pass
+    try:
+        from app.fsutil import atomic_write_text
+
+        atomic_write_text(paths.settings_dir() / paths.GUARD_FILE, text)
+    except Exception:  # noqa: BLE001 - only the prompt's marker depends on it
+        pass
+
+
+def prompt_guard() -> Guard | None:
+    """The guard the app last noted, while the settings and preset files it came from (and
+    ``AWS_SSO_WIZARD_PRESET``) are unchanged; None when that cannot be told."""
+    import json
+    import os
+
+    from app import paths
+
+    try:
+        with open(os.path.join(str(paths.settings_dir()), paths.GUARD_FILE), encoding="utf-8") as file:
+            document = json.load(file)
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(document, dict) or document.get("version") != _NOTE_VERSION:
+        return None
+    key = _note_key(document.get("preset"))
+    if any(document.get(name) != value for name, value in key.items()):
+        return None
+    try:
+        return parse_guard({k: document[k] for k in ("critical_accounts", "read_only_roles") if k in document})
+    except GuardError:
+        return None
+
+
+def prompt_account_name(account_id: str) -> str | None:
+    """The account's name as the app learnt it (``account-names.json``), read cheaply."""
+    import json
+    import os
+
+    from app import paths
+
+    try:
+        with open(os.path.join(str(paths.settings_dir()), paths.ACCOUNT_NAMES_FILE), encoding="utf-8") as file:
+            accounts = json.load(file).get("accounts", {})
+    except (OSError, ValueError, RecursionError, AttributeError):
+        return None
+    name = accounts.get(account_id) if isinstance(accounts, dict) else None
+    return name if isinstance(name, str) else None

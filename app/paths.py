@@ -45,6 +45,15 @@ def settings_path() -> Path:
     return settings_dir() / "settings.toml"
 
 
+PRESET_ENV = "AWS_SSO_WIZARD_PRESET"
+"""The environment variable that names an organisation preset (:mod:`app.settings`)."""
+
+ACCOUNT_NAMES_FILE = "account-names.json"
+"""Account names learnt from AWS (:mod:`app.signin.account_names`), in :func:`settings_dir`."""
+
+GUARD_FILE = "guard.json"
+"""The critical accounts of the preset in use, kept for the shell prompt (:mod:`app.guard`)."""
+
 SESSIONS_FILE = "sessions.json"
 """When each sign-in session began and ends (:mod:`app.signin.session_end`), in :func:`settings_dir`."""
 

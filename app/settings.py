@@ -34,7 +34,7 @@ from app.errors import WizardError
 if TYPE_CHECKING:
     from app.guard import Guard
 
-PRESET_ENV = "AWS_SSO_WIZARD_PRESET"
+PRESET_ENV = paths.PRESET_ENV
 LOGIN_METHODS = ("pkce", "device")
 OUTPUT_FORMATS = ("json", "text", "table", "yaml", "yaml-stream")
 
@@ -449,6 +449,15 @@ def load_preset(path: Path | str) -> Preset:
 
 def find_preset(cli_path: str | Path | None, settings: Settings | None) -> Preset | None:
     """The preset to use: ``--preset`` first, then ``AWS_SSO_WIZARD_PRESET``, then the settings key."""
+    preset = _find_preset(cli_path, settings)
+    if not cli_path:  # the preset in use everywhere: the shell prompt marks its critical accounts
+        from app.guard import NO_GUARD, note_for_prompt
+
+        note_for_prompt(preset.path if preset is not None else None, preset.guard if preset is not None else NO_GUARD)
+    return preset
+
+
+def _find_preset(cli_path: str | Path | None, settings: Settings | None) -> Preset | None:
     if cli_path:
         return load_preset(cli_path)
     env = os.environ.get(PRESET_ENV, "").strip()

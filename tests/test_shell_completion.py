@@ -141,7 +141,7 @@ def test_file_names_are_left_to_the_shell():
 
 def test_fish_gets_descriptions():
     proc = run_wizard("__complete", "fish", "login", "--f")
-    assert proc.stdout == "--force\tsign in again even if still signed in\n"
+    assert proc.stdout == f"--force\t{option_help('login', '--force')}\n"
 
 
 # -- in the real shells ----------------------------------------------------------------------------
@@ -172,7 +172,7 @@ def test_bash_completes_commands_options_and_names(tmp_path):
 
 def test_fish_completes_through_its_own_completion():
     proc = run_shell("fish", "complete -C 'aws-sso-wizard use prod-'; complete -C 'aws-sso-wizard login --f'")
-    assert proc.stdout.splitlines() == ["prod-admin", "prod-read", "--force\tsign in again even if still signed in"]
+    assert proc.stdout.splitlines() == ["prod-admin", "prod-read", f"--force\t{option_help('login', '--force')}"]
 
 
 def test_zsh_registers_its_completion():
@@ -208,3 +208,12 @@ def test_zsh_completes_commands_options_and_names():
     assert zsh_complete("use", "prod-") == ["prod-admin", "prod-read"]
     assert zsh_complete("login", "--sso-session", "") == ["corp", "lab"]
     assert zsh_complete("home", "--preset", "") == ["FILES"]
+
+
+def option_help(command: str, option: str) -> str:
+    """The help of ``command``'s ``option``, as its parser has it (what completion describes it with)."""
+    from app.cli import build_parser
+
+    parser = build_parser([command])
+    sub = next(a for a in parser._subparsers._group_actions).choices[command]
+    return next(a.help for a in sub._actions if option in a.option_strings)

@@ -279,3 +279,37 @@ def test_the_session_end_is_read_without_the_preset_or_the_session_module(home):
             "if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=command_env(), check=True)
     assert proc.stdout.splitlines() == ["prod ~7h 00m", "[]"]
+
+
+def test_a_profile_on_a_critical_account_is_marked_once_the_app_has_read_the_preset(home, tmp_path, monkeypatch):
+    from app.settings import Settings, find_preset
+
+    write_cli_token(home, SESSION, expires_in=timedelta(hours=7, minutes=12, seconds=30))
+    preset = tmp_path / "org.toml"
+    preset.write_text('[guard]\ncritical_accounts = ["*-masters"]\n')
+    monkeypatch.setenv("AWS_SSO_WIZARD_PRESET", str(preset))
+    from app.signin.account_names import AccountNames
+
+    AccountNames().remember({"111122223333": "audio-masters"})
+    assert shown("prod") == "prod 7h 12m\n"  # the app has not read this preset yet: no claim either way
+    find_preset(None, Settings.load())  # any command that uses the preset (browser, setup, use)
+    assert shown("prod") == "‼ prod 7h 12m\n"
+    assert shown("keys") == "keys\n"  # no account: never critical
+    preset.write_text('[guard]\ncritical_accounts = ["999999999999"]\n')  # changed since: not trusted
+    assert shown("prod") == "prod 7h 12m\n"
+    find_preset(None, Settings.load())
+    assert shown("prod") == "prod 7h 12m\n"
+
+
+def test_the_marker_costs_no_toml_reading(home, tmp_path, monkeypatch):
+    from app.settings import Settings, find_preset
+
+    preset = tmp_path / "org.toml"
+    preset.write_text('[guard]\ncritical_accounts = ["111122223333"]\n')
+    monkeypatch.setenv("AWS_SSO_WIZARD_PRESET", str(preset))
+    find_preset(None, Settings.load())
+    write_cli_token(home, SESSION, expires_in=timedelta(hours=2, seconds=30))
+    code = ("import sys; from app.shell.prompt import status_of; print(status_of('prod').text()); "
+            "print(sorted(m for m in ('tomlkit', 'tomllib', 'app.settings', 'dataclasses', 'typing') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=command_env(), check=True)
+    assert proc.stdout.splitlines() == ["‼ prod 2h 00m", "[]"]

@@ -34,10 +34,11 @@ class PromptStatus:
     :meth:`text` counts down to whichever ends first, and says when the session ends within
     30 minutes (``prod ends in 25m``) or has ended."""
 
-    __slots__ = ("name", "state", "seconds_left", "renewable", "session_left", "approximate")
+    __slots__ = ("name", "state", "seconds_left", "renewable", "session_left", "approximate", "critical")
 
     def __init__(self, name: str, state: str, seconds_left: float | None = None, renewable: bool = False,
-                 session_left: float | None = None, approximate: bool = False) -> None:
+                 session_left: float | None = None, approximate: bool = False, critical: bool = False) -> None:
+        self.critical = critical  # on an account the organisation marks critical: shown first with ‼
         self.name = name
         self.state = state
         self.seconds_left = seconds_left
@@ -70,7 +71,12 @@ class PromptStatus:
             word = "not found"
         else:
             word = ""
-        return f"{self.name} {word}" if word else self.name
+        text = f"{self.name} {word}" if word else self.name
+        if self.critical:
+            from app.guard import CRITICAL_MARKER
+
+            return f"{CRITICAL_MARKER} {text}"
+        return text
 
 
 def _days_from_civil(year: int, month: int, day: int) -> int:
@@ -138,6 +144,24 @@ def status_of(name: str, *, now: float | None = None, config: str | None = None)
     profile = sections.profiles.get(name)
     if profile is None:
         return PromptStatus(name, UNKNOWN)
+    status = _sign_in_status(name, profile, sections, now)
+    status.critical = _critical(profile.get("sso_account_id"))
+    return status
+
+
+def _critical(account_id: str | None) -> bool:
+    """Whether the account is one the organisation's preset marks critical (as the app last read it)."""
+    if not account_id:
+        return False
+    from app.guard import prompt_account_name, prompt_guard
+
+    guard = prompt_guard()
+    if not guard:
+        return False
+    return guard.is_critical(account_id, prompt_account_name(account_id) if guard.names_matter else None)
+
+
+def _sign_in_status(name: str, profile: dict[str, str], sections: scan.Sections, now: float | None) -> PromptStatus:
     key, legacy = _sign_in_key(profile, sections)
     if key is None:
         return PromptStatus(name, NOT_SSO)

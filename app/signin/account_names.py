@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from app.cancel import CancelToken
     from app.signin.portal import Account, SsoClient
 
-FILE_NAME = "account-names.json"
+FILE_NAME = paths.ACCOUNT_NAMES_FILE
 _VERSION = 1
 
 
