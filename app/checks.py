@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -368,3 +369,145 @@ def check_ids(region: str | None) -> list[tuple[str, str]]:
     if region:
         ids.append(("endpoint", endpoint_title(region)))
     return ids
+
+
+# --------------------------------------------------------------------------------------------
+# Tools that read the profiles: the AWS CLI and the botocore of each python3 on PATH
+
+
+SSO_SESSION_BOTOCORE = (1, 29, 10)
+"""The first botocore (and so boto3) that reads ``[sso-session]`` profiles."""
+SSO_SESSION_AWS_CLI = (2, 9, 0)
+"""The first AWS CLI v2 that reads ``[sso-session]`` profiles."""
+BROWSER_SIGN_IN_AWS_CLI = (2, 22, 0)
+"""The first AWS CLI whose ``aws sso login`` signs in with the browser (PKCE) by default."""
+TOOL_TITLES = {"aws-cli-forms": "AWS CLI reads these profiles", "python-botocore": "Python's botocore"}
+
+_BOTOCORE_IN_CLI = re.compile(r"botocore/(\d+)\.(\d+)\.(\d+)")
+_PRINT_BOTOCORE = "import botocore, sys; sys.stdout.write(botocore.__version__)"
+_NUMBERS = re.compile(r"^(\d+)\.(\d+)\.(\d+)")
+
+
+def _dotted(version: tuple[int, ...]) -> str:
+    return ".".join(map(str, version))
+
+
+def _parse_version(text: str) -> tuple[int, int, int] | None:
+    match = _NUMBERS.match(text.strip())
+    return tuple(int(x) for x in match.groups()) if match else None  # type: ignore[return-value]
+
+
+def uses_sso_sessions(config) -> str | None:
+    """The first profile of ``config`` in the ``[sso-session]`` form (None: the config has none)."""
+    from app.config.model import ProfileKind
+
+    return next((p.name for p in config.profiles.values() if p.kind is ProfileKind.SSO), None)
+
+
+def _companion_fix(profile: str) -> str:
+    from app.program import command
+
+    return f"or give it a companion profile: {command('companion', profile)} (then use {profile}-process)"
+
+
+def aws_cli_botocore(aws: str, *, timeout: float = 15.0) -> tuple[int, int, int] | None:
+    """The botocore an AWS CLI v1 reports in ``aws --version`` (v2 reports none)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")}
+    env["AWS_CONFIG_FILE"] = os.devnull
+    try:
+        proc = subprocess.run([aws, "--version"], capture_output=True, text=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL, env=env)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = _BOTOCORE_IN_CLI.search(proc.stdout + "\n" + proc.stderr)
+    return tuple(int(x) for x in match.groups()) if match else None  # type: ignore[return-value]
+
+
+def check_aws_cli_forms(session_profile: str | None, *, which: Callable[[str], str | None] = shutil.which) -> Check | None:
+    """Whether the AWS CLI on PATH reads the profile forms the config uses, and signs in with the
+    browser; None when there is no AWS CLI (the ``aws-cli`` check says so)."""
+    title = TOOL_TITLES["aws-cli-forms"]
+    aws = which("aws")
+    version = aws_cli_version(aws) if aws else None
+    if aws is None or version is None:
+        return None
+    text = _dotted(version)
+    upgrade = f"Upgrade the AWS CLI ({INSTALL_URL})"
+    if version[0] < 2:
+        botocore = aws_cli_botocore(aws)
+        if session_profile and botocore is not None and botocore < SSO_SESSION_BOTOCORE:
+            return Check("aws-cli-forms", title, WARN,
+                         f"AWS CLI {text} uses botocore {_dotted(botocore)}, which cannot read [sso-session] "
+                         f"profiles ({_dotted(SSO_SESSION_BOTOCORE)} or later can).",
+                         f"{upgrade}, {_companion_fix(session_profile)}.")
+        return Check("aws-cli-forms", title, OK, f"AWS CLI {text} reads these profiles (this app signs in for it).")
+    if session_profile and version < SSO_SESSION_AWS_CLI:
+        return Check("aws-cli-forms", title, WARN,
+                     f"AWS CLI {text} cannot read [sso-session] profiles such as {session_profile} "
+                     f"({_dotted(SSO_SESSION_AWS_CLI)} or later can).",
+                     f"{upgrade}, {_companion_fix(session_profile)}.")
+    if session_profile and version < BROWSER_SIGN_IN_AWS_CLI:
+        return Check("aws-cli-forms", title, WARN,
+                     f"AWS CLI {text} reads these profiles, but its 'aws sso login' signs in with a code, "
+                     f"not the browser ({_dotted(BROWSER_SIGN_IN_AWS_CLI)} or later does).",
+                     f"{upgrade} for browser sign-in, or sign in with this app instead.")
+    return Check("aws-cli-forms", title, OK, f"AWS CLI {text} reads these profiles and signs in with the browser.")
+
+
+def pythons_on_path(path: str | None = None) -> list[str]:
+    """Every ``python3`` on PATH, in PATH order, once per real file."""
+    found: list[str] = []
+    seen: set[str] = set()
+    for directory in (path if path is not None else os.environ.get("PATH", "")).split(os.pathsep):
+        candidate = os.path.join(directory or ".", "python3")
+        if not (os.path.isfile(candidate) and os.access(candidate, os.X_OK)):
+            continue
+        real = os.path.realpath(candidate)
+        if real not in seen:
+            seen.add(real)
+            found.append(candidate)
+    return found
+
+
+def botocore_version(python: str, *, timeout: float = 20.0) -> tuple[int, int, int] | None:
+    """The botocore ``python`` imports (None: it has none, or it does not run)."""
+    try:
+        proc = subprocess.run([python, "-c", _PRINT_BOTOCORE], capture_output=True, text=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return _parse_version(proc.stdout) if proc.returncode == 0 else None
+
+
+def check_python_botocore(python: str, session_profile: str | None) -> Check:
+    """Whether scripts run by ``python`` can read the config's profiles (its botocore's version)."""
+    title = f"{TOOL_TITLES['python-botocore']} ({shown(python)})"
+    version = botocore_version(python)
+    if version is None:
+        return Check("python-botocore", title, OK,
+                     f"No boto3/botocore in {python}: scripts it runs do not use AWS profiles.")
+    text = _dotted(version)
+    if session_profile and version < SSO_SESSION_BOTOCORE:
+        return Check("python-botocore", title, WARN,
+                     f"botocore {text} cannot read [sso-session] profiles such as {session_profile} "
+                     f"({_dotted(SSO_SESSION_BOTOCORE)} or later can).",
+                     f"Upgrade it ({python} -m pip install --upgrade boto3 botocore), {_companion_fix(session_profile)}.")
+    return Check("python-botocore", title, OK, f"botocore {text} reads these profiles.")
+
+
+def iter_tool_checks(config, *, which: Callable[[str], str | None] = shutil.which, path: str | None = None) -> Iterator[Check]:
+    """The AWS CLI and each python3 on PATH against the floors of the profile forms ``config`` uses."""
+    session_profile = uses_sso_sessions(config) if config is not None else None
+    cli: list[Check] = []
+
+    def aws_cli() -> Check:
+        found = check_aws_cli_forms(session_profile, which=which)
+        if found is not None:
+            cli.append(found)
+        return found or Check("aws-cli-forms", TOOL_TITLES["aws-cli-forms"], OK, "")
+
+    crashed = _guarded("aws-cli-forms", TOOL_TITLES["aws-cli-forms"], aws_cli)
+    yield from cli or ([crashed] if crashed.status == WARN else [])
+    for python in pythons_on_path(path):
+        yield _guarded("python-botocore", TOOL_TITLES["python-botocore"], partial(check_python_botocore, python,
+                                                                                    session_profile))

@@ -4,6 +4,7 @@ Settings live in ``$XDG_CONFIG_HOME/aws-sso-wizard/settings.toml`` (:func:`app.p
 
     # my own comment survives every update
     preset = "~/org/aws-preset.toml"   # optional: the organisation preset to use
+    keep_warm = ["prod-readonly"]      # profiles whose role keys stay cached for GUI tools
 
     [last]                             # remembered by the wizard
     start_url = "https://my-org.awsapps.com/start"
@@ -188,6 +189,31 @@ class Settings:
                 raise SettingsError(f"Cannot write the settings file {self.path}: {error.strerror or error}.",
                                     path=self.path, hint="Move it away, or check its folder's permissions.") from None
         self._data = _plain(doc)
+
+    @property
+    def keep_warm(self) -> tuple[str, ...]:
+        """The profiles marked to keep warm (``keep_warm = [...]``), in order, without repeats."""
+        value = self._data.get("keep_warm")
+        if not isinstance(value, list):
+            return ()
+        return tuple(dict.fromkeys(v.strip() for v in value if isinstance(v, str) and v.strip()))
+
+    def set_keep_warm(self, name: str, keep: bool) -> tuple[str, ...]:
+        """Mark (or unmark) one profile to keep warm and write the file atomically; the file is
+        re-read first, so edits made meanwhile and every comment survive. Returns the new list."""
+        import tomlkit
+
+        text = _read_text(self.path, "settings file")
+        doc = tomlkit.document() if text is None else _parse_toml(text, self.path, "settings file")
+        current = Settings(self.path, _plain(doc)).keep_warm
+        wanted = tuple(n for n in current if n != name) + ((name,) if keep else ())
+        if wanted != current or text is None:
+            doc["keep_warm"] = list(wanted)
+            from app.fsutil import atomic_write_text
+
+            atomic_write_text(self.path, tomlkit.dumps(doc))
+        self._data = _plain(doc)
+        return wanted
 
 
 # --------------------------------------------------------------------------------------------

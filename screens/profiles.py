@@ -101,6 +101,12 @@ class ProfilesScreen(Screen):
                 tooltip="Sort by the next column (or click a column title)"),
         Binding("S", "sort_reverse", "Reverse sort", id="profiles.sort-reverse", group=_SORT_KEYS,
                 tooltip="Reverse the sort order"),
+        Binding("p", "companion", "Companion", id="profiles.companion", show=False,
+                tooltip="Add a companion profile NAME-process (credential_process) for tools that cannot read "
+                        "SSO profiles (shows the change first)"),
+        Binding("k", "keep_warm", "Keep warm", id="profiles.keep-warm", show=False,
+                tooltip="Keep this profile's keys in the AWS CLI's cache while the app is open, for tools that "
+                        "only read that cache (press again to stop)"),
         Binding("question_mark", "help", "Help", id="profiles.help", tooltip="This help"),
         Binding("escape", "clear_filter", "Clear filter", id="profiles.clear-filter", show=False,
                 tooltip="Back from the details to the list, or clear the filter"),
@@ -170,6 +176,14 @@ class ProfilesScreen(Screen):
 
         error: BaseException
 
+    @dataclass(eq=False)
+    class KeptWarm(Message):
+        """The kept-warm profiles were looked at (and fetched where needed)."""
+
+        results: list  # app.credentials.warm.Warmed
+        toggled: str | None = None
+        marked: bool = False
+
     class NewProfileRequested(Message):
         """``n`` was pressed: the app opens the wizard (bubbles up to the App)."""
 
@@ -204,6 +218,8 @@ class ProfilesScreen(Screen):
         self._details_measured = False  # measured on the rows of a real read
         self._filter_waiting: list[events.Key | events.Paste] | None = None  # read while the box mounts
         self._filter_key_set: frozenset[str] | None = None
+        self._keep_warm: Any = None  # app.credentials.warm.KeepWarm, made on first use
+        self._warm_errors: dict[str, str] = {}
 
     @property
     def login(self) -> "LoginService":
@@ -252,6 +268,10 @@ class ProfilesScreen(Screen):
         self.set_timer(FIRST_READ_DELAY, self._load)
         self.set_timer(1.0, self._prepare_filter_box)
         self.set_interval(self._poll_seconds, self._tick, name="profiles-poll")
+        from app.credentials.warm import CHECK_EVERY
+
+        self.set_timer(2.0, self._warm_tick)
+        self.set_interval(CHECK_EVERY, self._warm_tick, name="profiles-keep-warm")
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -390,7 +410,15 @@ class ProfilesScreen(Screen):
         if self.details_shown() is None:
             return  # drawn when shown (_layout_details)
         row = self.current()
-        self.query_one(DetailsPane).show(self.model.details(row) if row is not None else None)
+        details = self.model.details(row) if row is not None else None
+        warmed = self._keep_warm.last.get(row.name) if self._keep_warm is not None and row is not None else None
+        if details is not None and warmed is not None:
+            from dataclasses import replace
+
+            shown = warmed if warmed.problem is None else replace(warmed, problem=model.in_app_error(warmed.problem))
+            fact = model.Field("Kept warm", f"{shown.state()} (press k to stop)", problem=not warmed.ok)
+            details = replace(details, facts=(*details.facts, fact))
+        self.query_one(DetailsPane).show(details)
 
     def _refresh_keys(self) -> None:
         """Refresh the footer only when which keys apply has changed (a footer refresh rebuilds it)."""
@@ -952,6 +980,79 @@ class ProfilesScreen(Screen):
 
     def on_profiles_screen_action_failed(self, message: ActionFailed) -> None:
         self._show_error(message.error)
+
+    # -- tools that cannot read SSO profiles ------------------------------------------------------
+
+    def action_companion(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        if not row.is_sso:
+            self.notify(f"{row.name} is not an SSO profile; a companion gives an SSO profile's keys.", markup=False)
+            return
+        from app.credentials.companion import companion_edit
+
+        try:
+            edit = companion_edit(self._profile(row.name))
+        except WizardError as error:
+            self._show_error(error)
+            return
+        self._plan_change([edit], f"Add the companion profile {edit.name}?",
+                          f"Added {edit.name}: tools that read credential_process can use --profile {edit.name}.",
+                          action="Add")
+
+    def _warmer(self):
+        """The keep-warm list and refresher (made here, on the UI thread, and handed to workers)."""
+        if self._keep_warm is None:
+            from app.credentials.warm import KeepWarm
+
+            self._keep_warm = KeepWarm()
+        return self._keep_warm
+
+    def action_keep_warm(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        if not (row.is_sso and row.account_id and row.role_name):
+            self.notify(f"{row.name} has no SSO role whose keys could be kept.", markup=False)
+            return
+        self._toggle_warm(self._warmer(), row.name)
+
+    @work(thread=True, group="profiles-keep-warm-mark", exit_on_error=False)
+    def _toggle_warm(self, warmer: Any, name: str) -> None:
+        try:
+            marked = warmer.toggle(name)
+            results = warmer.refresh(login=self.login) if marked else []
+        except Exception as error:
+            self.post_message(self.ActionFailed(error))
+            return
+        self.post_message(self.KeptWarm(results, toggled=name, marked=marked))
+
+    def _warm_tick(self) -> None:
+        self._refresh_warm(self._warmer())
+
+    @work(thread=True, exclusive=True, group="profiles-keep-warm", exit_on_error=False)
+    def _refresh_warm(self, warmer: Any) -> None:
+        try:
+            results = warmer.refresh(login=self.login)
+        except WizardError:
+            return  # a broken config or settings file: the browser says so on its own
+        if results:
+            self.post_message(self.KeptWarm(results))
+
+    def on_profiles_screen_kept_warm(self, message: KeptWarm) -> None:
+        if message.toggled is not None:
+            if message.marked:
+                self.notify(f"Keeping the keys of {message.toggled} in the AWS CLI's cache while this app is open.",
+                            markup=False)
+            else:
+                self.notify(f"No longer keeping the keys of {message.toggled}.", markup=False)
+        for result in message.results:
+            why = str(model.in_app_error(result.problem)) if result.problem is not None else ""
+            if why and self._warm_errors.get(result.profile) != why:
+                self.notify(f"Cannot keep {result.profile} warm: {why}", severity="warning", markup=False)
+            self._warm_errors[result.profile] = why
+        self._update_details()
 
     # -- refresh, help --------------------------------------------------------------------------
 

@@ -194,6 +194,9 @@ def test_the_command_line_never_shows_secrets(emulator_factory, monkeypatch, hom
     assert _run_cli(texts, "login", "p").returncode == 0, texts
     assert _run_cli(texts, "whoami", "p").returncode == 0, texts
     assert _run_cli(texts, "accounts", "--sso-session", "demo", "--roles").returncode == 0, texts
+    assert _run_cli(texts, "warm", "p").returncode == 0, texts  # role keys: in the cache, never shown
+    assert _run_cli(texts, "run", "p", "--", sys.executable, "-c", "pass").returncode == 0, texts
+    assert _run_cli(texts, "companion", "p", "--yes").returncode == 0, texts
     emu.end_sessions()
     assert _run_cli(texts, "whoami", "p").returncode != 0  # an error message, not a traceback
     assert _run_cli(texts, "logout", "p").returncode == 0, texts

@@ -25,11 +25,17 @@ COMMANDS: dict[str, str] = {
     "use": "app.commands.use",
     "shell-init": "app.commands.shell_init",
     "prompt": "app.commands.prompt",
+    # keys for tools that cannot read SSO profiles
+    "env": "app.commands.env",
+    "run": "app.commands.run",
+    "warm": "app.commands.warm",
+    "companion": "app.commands.companion",
 }
 
-# Answered before the argument parser is built (the shell asks on every prompt and Tab):
-# name -> module with ``fast(argv) -> int | None`` (None: parse as usual).
+# Answered before the argument parser is built (the shell asks on every prompt and Tab; tools ask
+# ``env`` for cached keys): name -> module with ``fast(argv) -> int | None`` (None: parse as usual).
 FAST: dict[str, str] = {
     "prompt": "app.commands.prompt",
     "__complete": "app.commands.complete",
+    "env": "app.commands.env",
 }

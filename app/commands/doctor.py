@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Iterator
 if TYPE_CHECKING:  # pragma: no cover
     from app.checks import Check
 
-HELP = "Check the installation: AWS config file, folders, AWS CLI, browser, sign-in service."
+HELP = ("Check the installation: AWS config file, folders, AWS CLI, browser, sign-in service, and whether "
+        "the AWS CLI and each python3's botocore can read these profiles.")
 
 _MARK = {"ok": "ok  ", "warn": "warn", "fail": "FAIL"}
 _MAX_REGIONS = 3
@@ -40,12 +41,22 @@ def _sso_regions() -> list[tuple[str, str]]:
     return list(regions.items())[:_MAX_REGIONS]
 
 
+def _config_or_none():
+    from app.config.model import load_aws_config
+
+    try:
+        return load_aws_config()
+    except Exception:  # the config check reports it
+        return None
+
+
 def _checks(offline: bool) -> Iterator["Check"]:
     """Every check, one by one; each is guarded, so one that crashes never stops the others."""
-    from app.checks import guarded_endpoint_check, guarded_shell_hook_check, iter_checks
+    from app.checks import guarded_endpoint_check, guarded_shell_hook_check, iter_checks, iter_tool_checks
 
     yield from iter_checks()
     yield guarded_shell_hook_check()
+    yield from iter_tool_checks(_config_or_none())
     if not offline:
         for region, where in _sso_regions():
             yield guarded_endpoint_check(region, where=where)

@@ -88,6 +88,17 @@ class UpsertProfile:
 
 
 @dataclass(frozen=True)
+class UpsertProcessProfile:
+    """Create or update a profile whose keys come from ``credential_process`` (a companion of an
+    SSO profile, for tools that cannot read SSO profiles). ``region``/``output`` None leave what is there."""
+
+    name: str
+    credential_process: str
+    region: str | None = None
+    output: str | None = None
+
+
+@dataclass(frozen=True)
 class DeleteProfile:
     name: str
 
@@ -105,7 +116,7 @@ class SetDefaultProfile:
     source: str
 
 
-Edit = Union[UpsertSsoSession, UpsertProfile, DeleteProfile, RenameProfile, SetDefaultProfile]
+Edit = Union[UpsertSsoSession, UpsertProfile, UpsertProcessProfile, DeleteProfile, RenameProfile, SetDefaultProfile]
 
 
 # --- names and values ---------------------------------------------------------------------------
@@ -535,6 +546,8 @@ def apply_edits(doc: ConfigDocument, edits: Sequence[Edit]) -> EditOutcome:
             _upsert_session(draft, edit)
         elif isinstance(edit, UpsertProfile):
             _upsert_profile(draft, edit)
+        elif isinstance(edit, UpsertProcessProfile):
+            _upsert_process_profile(draft, edit)
         elif isinstance(edit, DeleteProfile):
             _delete_profile(draft, edit)
         elif isinstance(edit, RenameProfile):
@@ -605,6 +618,20 @@ def _upsert_profile(draft: _Draft, edit: UpsertProfile) -> None:
     _upsert_section(draft, PROFILE, edit.name, items, remove)
     if edit.name not in draft.upserted:
         draft.upserted.append(edit.name)
+
+
+def _upsert_process_profile(draft: _Draft, edit: UpsertProcessProfile) -> None:
+    _check_name(validate_profile_name(edit.name))
+    _check_value("credential_process", edit.credential_process)
+    _check_value("region", edit.region, required=False)
+    _check_value("output format", edit.output, required=False)
+    current = draft.expected(PROFILE, edit.name)
+    if current is not None and classify(current) is not ProfileKind.CREDENTIAL_PROCESS:
+        raise EditError(f"Profile {edit.name} already exists and gets its keys another way; it is left as it is.",
+                        hint="Choose another name for the new profile.")
+    items = [("credential_process", edit.credential_process)]
+    items += [(key, value) for key, value in (("region", edit.region), ("output", edit.output)) if value]
+    _upsert_section(draft, PROFILE, edit.name, items, [])
 
 
 def _delete_profile(draft: _Draft, edit: DeleteProfile) -> None:
@@ -692,6 +719,7 @@ __all__ = [
     "EditOutcome",
     "RenameProfile",
     "SetDefaultProfile",
+    "UpsertProcessProfile",
     "UpsertProfile",
     "UpsertSsoSession",
     "apply_edits",

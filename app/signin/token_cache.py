@@ -1,10 +1,10 @@
 """The SSO token and client-registration cache in ``~/.aws/sso/cache``, byte-compatible with the
-AWS CLI v2 and botocore (interop spec §4), plus the role-credential cache keys of ``~/.aws/cli/cache`` (§6).
+AWS CLI v2 and botocore (interop spec §4). The role-credential cache of ``~/.aws/cli/cache`` (§6)
+is :mod:`app.credentials.role_cache`'s; its key functions are importable from here too.
 
 * Token file: ``sha1(session name)`` or, for a legacy profile, ``sha1(start URL exactly as configured)``;
   one line of ``json.dumps`` with default separators, keys in the CLI's order, ``…Z`` timestamps.
 * Registration file: ``sha1`` of the spaced, key-sorted JSON of tool/startUrl/region/scopes/session_name.
-* Role credentials: ``sha1`` of the minified, key-sorted JSON of accountId/roleName/(sessionName|startUrl).
 
 Files are written atomically with mode 0600 in a 0700 directory. Reading is lenient the way botocore's
 ``dateutil`` parsing is (``.000Z``, ``+00:00``, ``UTC`` suffixes).
@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -23,6 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from app import paths
+from app.credentials.role_cache import (  # re-exported: the role cache's keys, for the sign-out
+    role_cache_dir as role_cache_dir,
+    role_cache_key as role_cache_key,
+    target_role_key as target_role_key,
+)
 from app.errors import WizardError
 from app.fsutil import NotARegularFile, atomic_write_bytes, read_regular_bytes
 from app.signin.state import EXPIRY_WINDOW, format_timestamp, utc_now
@@ -134,19 +138,6 @@ def registration_cache_key(
     return _sha1(json.dumps(args, sort_keys=True))
 
 
-def role_cache_key(account_id: str, role_name: str, *, session_name: str | None = None, start_url: str | None = None) -> str:
-    """The CLI's role-credential cache key (``~/.aws/cli/cache/<key>.json``): minified sorted JSON."""
-    args: dict[str, str] = {"accountId": account_id, "roleName": role_name}
-    if session_name is not None:
-        args["sessionName"] = session_name
-    else:
-        if start_url is None:
-            raise ValueError("role_cache_key needs a session name or a start URL")
-        args["startUrl"] = start_url
-    key = _sha1(json.dumps(args, sort_keys=True, separators=(",", ":")))
-    return key.replace(":", "_").replace("/", "_").replace(os.sep, "_")
-
-
 def target_token_key(target: "SsoTarget") -> str:
     return token_cache_key(target.start_url, target.session_name)
 
@@ -155,10 +146,6 @@ def target_registration_key(target: "SsoTarget") -> str:
     return registration_cache_key(
         target.start_url, target.region, target.registration_scope_list(), target.session_name
     )
-
-
-def target_role_key(target: "SsoTarget", account_id: str, role_name: str) -> str:
-    return role_cache_key(account_id, role_name, session_name=target.session_name, start_url=target.start_url)
 
 
 # --------------------------------------------------------------------------- records
@@ -414,7 +401,3 @@ def _registration_from(document: Mapping[str, Any]) -> Registration | None:
         scopes=tuple(scopes) if isinstance(scopes, list) else None,
         grant_types=tuple(grant_types) if isinstance(grant_types, list) else None,
     )
-
-
-def role_cache_dir() -> Path:
-    return paths.cli_cache_dir()
