@@ -18,5 +18,6 @@ COMMANDS: dict[str, str] = {
     "logout": "app.commands.logout",
     "whoami": "app.commands.whoami",
     "accounts": "app.commands.accounts",
+    "populate": "app.commands.populate",
     "doctor": "app.commands.doctor",
 }

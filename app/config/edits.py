@@ -46,7 +46,7 @@ from app.config.document import (
     section_header,
     section_target,
 )
-from app.config.model import DEFAULT_SCOPES, ProfileKind, SsoSession, classify, profile_problem, resolve_sso
+from app.config.model import DEFAULT_SCOPES, GENERATED_KEY, ProfileKind, SsoSession, classify, profile_problem, resolve_sso
 from app.errors import WizardError
 
 _LEGACY_ONLY = ("sso_start_url", "sso_region")
@@ -74,7 +74,8 @@ class UpsertSsoSession:
 class UpsertProfile:
     """Create or update a profile in the sso-session form, or with ``legacy=True`` the legacy
     form (``start_url`` and ``sso_region`` in the profile). ``region``/``output`` None leave
-    what is there."""
+    what is there. ``generated_from`` (an sso-session name) adds the bulk marker key
+    (:data:`app.config.model.GENERATED_KEY`)."""
 
     name: str
     account_id: str
@@ -85,6 +86,7 @@ class UpsertProfile:
     legacy: bool = False
     start_url: str | None = None
     sso_region: str | None = None
+    generated_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -596,6 +598,9 @@ def _profile_items(edit: UpsertProfile) -> tuple[list[tuple[str, str]], list[str
         items.append(("region", edit.region))
     if edit.output:
         items.append(("output", edit.output))
+    if edit.generated_from:
+        _check_value("sso-session of a generated profile", edit.generated_from)
+        items.append((GENERATED_KEY, edit.generated_from))
     return items, remove  # type: ignore[return-value]
 
 
