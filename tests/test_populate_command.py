@@ -187,3 +187,21 @@ def test_ctrl_c_during_discovery_writes_nothing(emulator_factory, cli_env, confi
                           env=cli_env)
     assert proc.returncode == 130
     assert not config_path.exists()
+
+
+def test_botocore_and_the_aws_cli_ignore_the_marker(emulator_factory, cli_env, config_path):
+    emulator_factory(auto_approve=True)
+    assert populate(cli_env, *NEW, "--account", "preservation-prod", "--role", "ReadOnly", "--yes").returncode == 0
+    assert "sso_wizard_generated = demo" in config_path.read_text()
+    aws = subprocess.run(["aws", "sts", "get-caller-identity", "--profile", "preservation-prod-ReadOnly",
+                          "--output", "json"], capture_output=True, text=True, env=cli_env, timeout=60)
+    assert aws.returncode == 0, aws.stderr
+    assert json.loads(aws.stdout)["Account"] == "012345678901"
+    listed = subprocess.run(["aws", "configure", "list", "--profile", "preservation-prod-ReadOnly"],
+                            capture_output=True, text=True, env=cli_env, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    import botocore.session
+
+    session = botocore.session.Session(profile="preservation-prod-ReadOnly")
+    credentials = session.get_credentials()
+    assert credentials is not None and credentials.method == "sso"
