@@ -46,7 +46,15 @@ from app.config.document import (
     section_header,
     section_target,
 )
-from app.config.model import DEFAULT_SCOPES, GENERATED_KEY, ProfileKind, SsoSession, classify, profile_problem, resolve_sso
+from app.config.model import (
+    DEFAULT_SCOPES,
+    GENERATED_KEY,
+    ProfileKind,
+    SsoSession,
+    classify,
+    profile_problem,
+    resolve_sso,
+)
 from app.errors import WizardError
 
 _LEGACY_ONLY = ("sso_start_url", "sso_region")
