@@ -9,7 +9,10 @@ NAME_WIDTH = 36
 
 
 class AccountScreen(PickerScreen):
+    """One account (Enter), or several ticked ones: a profile for each of their roles."""
+
     _width = NAME_WIDTH
+    TICKABLE = True
     HEADLINE = "Which AWS account do you want to use?"
     NOUN = ("account", "accounts")
     LOADING = "Loading your AWS accounts…"
@@ -42,6 +45,15 @@ class AccountScreen(PickerScreen):
 
     def current(self):
         return self.state.account
+
+    def ticked_before(self) -> list:
+        return list(self.state.ticked)
+
+    def choice(self, account):
+        from screens.widgets.filter_list import FilterList
+
+        ticked = self.query_one(FilterList).ticked
+        return tuple(ticked) if ticked else account
 
     def single_note(self, account) -> str:
         return f"Using {account.label}: the only AWS account available to you."

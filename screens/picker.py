@@ -27,6 +27,8 @@ class PickerScreen(StepScreen):
     NOUN = ("item", "items")
     LOADING = "Loading…"
     TYPEAHEAD = True
+    #: Items can be ticked (several chosen at once; see :class:`FilterList`).
+    TICKABLE = False
 
     BINDINGS = [
         Binding("enter", "choose", "Choose", id="picker.choose"),
@@ -75,6 +77,14 @@ class PickerScreen(StepScreen):
     def current(self) -> Any:
         return None
 
+    def ticked_before(self) -> list:
+        """The items ticked when the step was last left (ticked again when it opens)."""
+        return []
+
+    def choice(self, item: Any) -> Any:
+        """The step's result when ``item`` is chosen (a tickable step: the ticked items, if any)."""
+        return item
+
     def single_note(self, item: Any) -> str:
         return ""
 
@@ -92,9 +102,10 @@ class PickerScreen(StepScreen):
         if self.NOTE:
             yield Static(self.NOTE, markup=False, classes="note picker-note")
         yield FilterList(label=self.label, search_text=self.search_text, noun=self.NOUN,
-                         placeholder=self.PLACEHOLDER, classes="picker-list")
+                         placeholder=self.PLACEHOLDER, tickable=self.TICKABLE, classes="picker-list")
 
     PLACEHOLDER = "Type to filter"
+    TICK_HELP = "Type to filter; Enter chooses. For several: Tab to the list, Space ticks, a ticks all shown."
 
     def on_mount(self) -> None:
         self._show_list(False)
@@ -157,9 +168,9 @@ class PickerScreen(StepScreen):
         filter_list = self.query_one(FilterList)
         self._show_list(True)
         current = self.current()
-        filter_list.set_items(items, highlight=current if current in items else None)
+        filter_list.set_items(items, highlight=current if current in items else None, ticked=self.ticked_before())
         filter_list.filter_input.focus()
-        self._status("Type to filter; Up/Down to move; Enter to choose.")
+        self._status(self.TICK_HELP if self.TICKABLE else "Type to filter; Up/Down to move; Enter to choose.")
         self.refresh_bindings()
 
     def _failed(self, load_id: int, error: BaseException) -> None:
@@ -217,7 +228,7 @@ class PickerScreen(StepScreen):
     def action_choose(self) -> None:
         item = self.query_one(FilterList).highlighted
         if item is not None and not self.is_loading and self.error is None:
-            self.finish(item)
+            self.finish(self.choice(item))
 
     def action_reload(self) -> None:
         if not self.is_loading:
@@ -227,7 +238,7 @@ class PickerScreen(StepScreen):
     def _chosen(self, event: FilterList.Chosen) -> None:
         event.stop()
         if event.item is not None:
-            self.finish(event.item)
+            self.finish(self.choice(event.item))
 
     def on_leave(self) -> None:
         if self._cancel is not None:
