@@ -19,16 +19,16 @@ from app.wizard_state import DEFAULT_OUTPUT, BulkChoice
 from assets import asset_path
 from screens.base import StepScreen
 from screens.widgets.fast_table import Column, FastTable, Row
-from screens.widgets.step import KeyValue
+from screens.widgets.step import KeyValue, plural
 
 COLUMNS = (
-    Column("name", "Profile", min_width=12, max_width=48, shrink=1),
-    Column("account", "Account", min_width=10, max_width=30, shrink=2),
+    Column("name", "Profile", min_width=12, max_width=48, shrink=0),
+    Column("account", "Account", min_width=10, max_width=30, shrink=3),
     Column("role", "Role", min_width=8, max_width=24, shrink=2),
-    Column("note", "Note", min_width=8, max_width=60, shrink=3),
+    Column("note", "Note", min_width=14, max_width=60, shrink=2),
 )
 
-PLACEHOLDER_HELP = " ".join("{" + name + "}" for name in PLACEHOLDERS) + "  (each with :lower)"
+PLACEHOLDER_HELP = " ".join("{" + name + "}" for name in PLACEHOLDERS) + " + :lower"
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def preview_rows(naming) -> list[Row]:
         if row.problem:
             note, classes = f"✗ {row.problem}", {0: "fast-table--bad", 3: "fast-table--bad"}
         elif row.rule:
-            note, classes = f"! {row.clash}: {row.rule}", {3: "fast-table--warn"}
+            note, classes = "! id appended", {3: "fast-table--warn"}
         elif row.existing:
             note, classes = "has this profile: kept", {3: "fast-table--muted"}
         else:
@@ -70,15 +70,17 @@ class NamingScreen(StepScreen):
     def compose_body(self) -> ComposeResult:
         state = self.state
         session = state.portal.session_name if state.portal else ""
-        yield KeyValue([("Roles", f"{len(state.pairs)} ticked"), ("sso-session", session)], classes="hint")
-        yield Static("Name template   " + PLACEHOLDER_HELP, markup=False, classes="field-help")
-        yield Input(self._template(), id="template", classes="naming-template")
-        yield Static("", markup=False, classes="naming-status", id="naming-status")
+        yield KeyValue([("Roles", f"{len(state.pairs)} ticked, for the sso-session {session}")], classes="hint")
+        yield Static(PLACEHOLDER_HELP, markup=False, classes="field-help")
+        with Horizontal(classes="naming-defaults"):
+            yield Static("Names", markup=False, classes="field-label")
+            yield Input(self._template(), id="template", classes="naming-template")
         with Horizontal(classes="naming-defaults"):
             yield Static("Region", markup=False, classes="field-label")
             yield Input(self._region(), id="region", max_length=20)
-            yield Static("Output", markup=False, classes="field-label")
+            yield Static("Output", markup=False, classes="field-label second")
             yield Input(self._output(), id="output", max_length=12)
+        yield Static("", markup=False, classes="naming-status", id="naming-status")
         yield FastTable(COLUMNS, classes="naming-preview")
 
     def _template(self) -> str:
@@ -139,12 +141,12 @@ class NamingScreen(StepScreen):
             status.update(f"✗ {naming.problem} Change the template to continue.")
         else:
             new = sum(1 for row in naming.rows if not row.existing)
-            text = f"{new} new profiles"
+            text = plural(new, ("new profile", "new profiles"))
             kept = len(naming.rows) - new
             if kept:
                 text += f", {kept} kept as they are"
             if naming.clashes:
-                text += f"; {naming.clashes} names were taken: the account id is appended (marked !)"
+                text += f"; {plural(naming.clashes, ('name was', 'names were'))} taken: the account id is appended (!)"
             status.update(text + ".")
 
     @on(Input.Changed, "#template")
