@@ -59,11 +59,14 @@ class DoneScreen(StepScreen):
 
     def _many_headline(self, names: list[str]) -> ComposeResult:
         plan = self.state.bulk_plan
-        yield Static(Text.assemble(("All set! ", "bold green"), f"{len(names)} profiles are ready",
-                                   f" ({plan.summary()})." if plan is not None else "."),
+        counts = ""
+        if plan is not None:
+            counts = f" ({plan.count('add')} new, {plan.count('update')} updated, {plan.count('keep')} kept)"
+        yield Static(Text.assemble(("All set! ", "bold green"), f"{len(names)} profiles are ready{counts}."),
                      markup=False, classes="headline")
         shown = ", ".join(names[:LISTED]) + (f" and {len(names) - LISTED} more" if len(names) > LISTED else "")
-        yield Static(f"Profiles: {shown}", markup=False, classes="note done-names")
+        yield Static(f"Profiles: {shown}. Use any of them as shown below for the first.", markup=False,
+                     classes="note done-names")
 
     def compose_body(self) -> ComposeResult:
         name = self.profile_name

@@ -78,7 +78,7 @@ async def test_tick_accounts_and_roles_name_them_and_write_them_in_one_edit(emul
         await pilot.press(*"{account_name}-{role_name:lower}")  # typed: the preview follows each key
         dev = next(row for row in naming.naming.rows if row.pair.account_id == "223344556677")
         assert dev.name == "preservation-dev-readonly-223344556677" and dev.rule == "the account id appended"
-        assert "names were taken: the account id is appended" in screen_text(naming)
+        assert "taken: the account id is appended" in screen_text(naming)
         template.value = "{acount_name}"
         await pilot.pause()
         assert "unknown placeholder {acount_name}" in screen_text(naming)
