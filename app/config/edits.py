@@ -249,6 +249,8 @@ class _Draft:
         self.notes: list[str] = []
         self.touched: set[tuple[str, str]] = set()
         self.upserted: list[str] = []  # profiles written by upserts (followed through renames)
+        self.upserted_names: set[str] = set()  # the same, for lookups
+        self._moved: dict[tuple[str, str], list[_Block]] = {}  # appended or renamed blocks, by their new target
         self._defaults = doc.defaults()
         self._state: dict[tuple[str, str], dict | None] = {}  # expected values of touched names
 
@@ -271,10 +273,16 @@ class _Draft:
         found = [self.old_block(i) for i in self.doc.sections_for(kind, name)]
         found = [b for b in found if not b.deleted and b.target == wanted]
         seen = {id(b) for b in found}
-        for block in list(self.blocks.values()) + self.appended:
+        for block in self._moved.get(wanted, ()):
             if id(block) not in seen and not block.deleted and block.target == wanted:
                 found.append(block)
+                seen.add(id(block))
         return sorted(found, key=lambda b: b.position)
+
+    def _moved_to(self, block: _Block) -> None:
+        target = block.target
+        if target is not None:
+            self._moved.setdefault(target, []).append(block)
 
     def live_last(self) -> _Block | None:
         """The block that currently ends the file."""
@@ -317,6 +325,7 @@ class _Draft:
             lines.extend(option_lines(key, value, "", nl))
         block = _Block(len(self.doc.headers) + len(self.appended), None, lines)
         self.appended.append(block)
+        self._moved_to(block)
         return block
 
     def is_last(self, block: _Block) -> bool:
@@ -351,6 +360,7 @@ class _Draft:
         content = line[lead:]
         close = content.rstrip().rfind("]")
         block.replace(at, at + 1, [line[:lead] + "[" + header + content[close:]])
+        self._moved_to(block)
 
     def set_options(self, block: _Block, items: Sequence[tuple[str, str]], remove: Sequence[str] = ()) -> None:
         """Set keys in place or after the last option; remove others."""
@@ -616,8 +626,9 @@ def _upsert_profile(draft: _Draft, edit: UpsertProfile) -> None:
     _check_name(validate_profile_name(edit.name))
     items, remove = _profile_items(edit)
     _upsert_section(draft, PROFILE, edit.name, items, remove)
-    if edit.name not in draft.upserted:
+    if edit.name not in draft.upserted_names:
         draft.upserted.append(edit.name)
+        draft.upserted_names.add(edit.name)
 
 
 def _delete_profile(draft: _Draft, edit: DeleteProfile) -> None:
@@ -628,8 +639,9 @@ def _delete_profile(draft: _Draft, edit: DeleteProfile) -> None:
     for block in blocks:
         draft.delete_block(block)
     draft.expect(PROFILE, edit.name, None)
-    if edit.name in draft.upserted:
+    if edit.name in draft.upserted_names:
         draft.upserted.remove(edit.name)
+        draft.upserted_names.discard(edit.name)
 
 
 def _rename_profile(draft: _Draft, edit: RenameProfile) -> None:
@@ -646,8 +658,10 @@ def _rename_profile(draft: _Draft, edit: RenameProfile) -> None:
     draft.rename_block(block, section_header(PROFILE, edit.new))
     draft.expect(PROFILE, edit.old, None)
     draft.expect(PROFILE, edit.new, values)
-    if edit.old in draft.upserted:
+    if edit.old in draft.upserted_names:
         draft.upserted[draft.upserted.index(edit.old)] = edit.new
+        draft.upserted_names.discard(edit.old)
+        draft.upserted_names.add(edit.new)
 
 
 def _set_default(draft: _Draft, edit: SetDefaultProfile) -> None:
