@@ -66,6 +66,8 @@ class NamingScreen(StepScreen):
         super().__init__(*args, **kwargs)
         self.loaded: _Loaded | None = None
         self.naming: Naming | None = None
+        self._fitted = False
+        self._status_text = ""
 
     def compose_body(self) -> ComposeResult:
         state = self.state
@@ -133,12 +135,22 @@ class NamingScreen(StepScreen):
         self.naming = naming
         table = self.query_one(FastTable)
         rows = preview_rows(naming)
-        table.fit_columns(rows)
+        if not self._fitted:  # account and role columns do not change: measure them once
+            table.fit_columns(rows)
+            self._fitted = bool(rows)
+        else:
+            widths = list(table.natural_widths)
+            for column in (0, 3):
+                spec = COLUMNS[column]
+                widest = max((len(row.cells[column]) for row in rows), default=0)
+                widths[column] = min(max(spec.min_width, len(spec.label) + 2, widest), spec.max_width)
+            table.set_widths(widths)
         table.set_rows(rows)
-        status = self.query_one("#naming-status", Static)
-        status.set_class(not naming.ok, "field-error")
+        self._status(naming)
+
+    def _status(self, naming: Naming) -> None:
         if not naming.ok:
-            status.update(f"✗ {naming.problem} Change the template to continue.")
+            text = f"✗ {naming.problem} Change the template to continue."
         else:
             new = sum(1 for row in naming.rows if not row.existing)
             text = plural(new, ("new profile", "new profiles"))
@@ -147,7 +159,13 @@ class NamingScreen(StepScreen):
                 text += f", {kept} kept as they are"
             if naming.clashes:
                 text += f"; {plural(naming.clashes, ('name was', 'names were'))} taken: the account id is appended (!)"
-            status.update(text + ".")
+            text += "."
+        if text == self._status_text:  # the same words: no relayout on this keystroke
+            return
+        self._status_text = text
+        status = self.query_one("#naming-status", Static)
+        status.set_class(not naming.ok, "field-error")
+        status.update(text)
 
     @on(Input.Changed, "#template")
     def _template_changed(self, event: Input.Changed) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from app.config.edits import DeleteProfile, UpsertProfile, validate_profile_name
-from app.config.naming import check_pattern, name_maker, sanitise
+from app.config.naming import SAFE, check_pattern, name_maker, sanitise
 from app.errors import WizardError
 
 if TYPE_CHECKING:
@@ -172,7 +172,7 @@ def name_pairs(pairs: Sequence[Pair], template: str, *, taken: Mapping[str, obje
         used.add(candidate)
         rows.append(NameRow(pair, candidate, name, clash=clash, rule=APPEND_ID))
     for index, row in enumerate(rows):
-        if not row.existing and not row.problem:
+        if not row.existing and not row.problem and not SAFE.fullmatch(row.name):
             bad = validate_profile_name(row.name)
             if bad:
                 rows[index] = NameRow(row.pair, row.name, row.proposed, clash=row.clash, rule=row.rule, problem=bad)

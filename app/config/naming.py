@@ -12,6 +12,7 @@ Placeholders: ``{account_name}``, ``{account_id}``, ``{account_email}``, ``{role
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from typing import Callable, Iterable
@@ -21,11 +22,15 @@ PLACEHOLDERS = ("account_name", "account_id", "account_email", "role_name", "ses
 MAX_LENGTH = 64
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+SAFE = re.compile(r"[A-Za-z0-9._-]+")
+"""What a cleaned name consists of (such a name is always a valid profile name)."""
 _REPEATS = re.compile(r"([._-])[._-]+")
 
 
+@functools.lru_cache(maxsize=65536)
 def sanitise(text: str) -> str:
-    """Replace spaces, brackets, quotes, slashes... with ``-`` and tidy the result."""
+    """Replace spaces, brackets, quotes, slashes... with ``-`` and tidy the result (remembered: the
+    naming step cleans the same account and role names on every keystroke)."""
     text = _UNSAFE.sub("-", text.strip())
     text = _REPEATS.sub(r"\1", text)
     return text.strip("-._")[:MAX_LENGTH].rstrip("-._")
