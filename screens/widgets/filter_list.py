@@ -38,6 +38,31 @@ class TickList(OptionList):
         assert isinstance(parent, FilterList)
         return parent
 
+    _typing = False  # a letter sent the focus to the filter box: keys still arriving here follow it
+
+    def on_focus(self) -> None:
+        self._typing = False
+
+    async def on_key(self, event) -> None:
+        """Handled here, where the key was typed, not where the focus is by the time it would reach
+        the App's bindings (keys typed fast after a letter moved the focus to the filter box would
+        otherwise be lost or tick): the list's own keys act on it; any other letter, and every
+        letter after one, goes to the filter box."""
+        printable = event.is_printable and bool(event.character)
+        bound = self._bindings.key_to_bindings.get(event.key)
+        if bound and not (self._typing and printable):
+            event.stop()
+            event.prevent_default()
+            await self.run_action(bound[0].action)
+            return
+        if printable:
+            event.stop()
+            event.prevent_default()
+            self._typing = True
+            field = self._owner().filter_input
+            field.focus()
+            field.insert_text_at_cursor(event.character)
+
     def action_tick(self) -> None:
         self._owner().tick_highlighted()
 
@@ -292,17 +317,6 @@ class FilterList(Vertical, Generic[T]):
         event.stop()
         if 0 <= event.option_index < len(self._visible):
             self.post_message(self.Highlighted(self, self._visible[event.option_index]))
-
-    def on_key(self, event) -> None:
-        """A letter typed in the tick list goes to the filter box (the list keeps its own keys)."""
-        options = self.query_one(OptionList)
-        if not self.tickable or not options.has_focus:
-            return
-        if event.is_printable and event.character and event.key not in options._bindings.key_to_bindings:
-            event.stop()
-            field = self.filter_input
-            field.focus()
-            field.insert_text_at_cursor(event.character)
 
     def action_move(self, delta: int) -> None:
         option_list = self.query_one(OptionList)
