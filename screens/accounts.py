@@ -25,8 +25,27 @@ class AccountScreen(PickerScreen):
     def cached(self):
         return self.state.accounts
 
+    _changes = ""
+
+    def _session(self) -> str | None:
+        portal = self.state.portal
+        return portal.session_name if portal is not None and not portal.legacy else None
+
+    def remembered(self):
+        session = self._session()
+        snapshot = self.services.discovery.load(session) if session else None
+        return list(snapshot.accounts) if snapshot is not None else None
+
     def fetch(self, cancel: CancelToken) -> list:
-        return self.services.list_accounts(self.state.target(), cancel=cancel)
+        accounts = self.services.list_accounts(self.state.target(), cancel=cancel)
+        session = self._session()
+        if session:
+            changes = self.services.discovery.save(session, accounts)
+            self._changes = "\n".join(changes.lines())
+        return accounts
+
+    def changes_note(self) -> str:
+        return self._changes
 
     def store(self, items: list) -> None:
         self.state.accounts = items

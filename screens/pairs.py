@@ -60,8 +60,34 @@ class PairScreen(PickerScreen):
         bar.display = True
         super().load()
 
+    NO_MATCH_NOTE = ("No role matches. A permission set assigned just now can take a few minutes to appear: "
+                     "F5 looks again.")
+    _changes = ""
+
+    def _session(self) -> str:
+        return self.state.portal.session_name if self.state.portal else ""
+
+    def _read_existing(self) -> None:
+        from app.config.bulk import existing_for_session
+
+        config = self.services.load_config()
+        self.existing = {key: profile.name for key, profile in existing_for_session(config, self._session()).items()}
+
+    def remembered(self):
+        """The roles of the ticked accounts as last seen, when every one of them was listed before."""
+        from app.config.bulk import all_pairs
+
+        state = self.state
+        if all(a.account_id in state.roles for a in state.ticked):
+            return None  # known in this run: loaded at once anyway
+        snapshot = self.services.discovery.load(self._session()) if self._session() else None
+        if snapshot is None or not all(a.account_id in snapshot.roles for a in state.ticked):
+            return None
+        self._read_existing()
+        return all_pairs(state.ticked, snapshot.roles)
+
     def fetch(self, cancel: CancelToken) -> list:
-        from app.config.bulk import all_pairs, existing_for_session
+        from app.config.bulk import all_pairs
 
         state = self.state
         missing = [a for a in state.ticked if a.account_id not in state.roles]
@@ -71,10 +97,14 @@ class PairScreen(PickerScreen):
 
             found = self.services.sso(state.target()).discover_roles(missing, progress=progress, cancel=cancel)
             state.roles.update(found)
-        config = self.services.load_config()
-        session = state.portal.session_name if state.portal else ""
-        self.existing = {key: profile.name for key, profile in existing_for_session(config, session).items()}
+            if state.accounts and self._session():
+                changes = self.services.discovery.save(self._session(), state.accounts, found)
+                self._changes = "\n".join(changes.lines())
+        self._read_existing()
         return all_pairs(state.ticked, state.roles)
+
+    def changes_note(self) -> str:
+        return self._changes
 
     def on_pair_screen_progress(self, message: "PairScreen.Progress") -> None:
         bar = self.query_one(ProgressBar)

@@ -134,3 +134,51 @@ async def test_roles_load_with_progress_and_escape_cancels(emulator_factory, con
         calls = emulator.call_count("ListAccountRoles")
         await pilot.pause(1.0)
         assert emulator.call_count("ListAccountRoles") <= calls + 16  # in-flight ones at most, then nothing
+
+
+async def test_a_warm_cache_opens_the_accounts_at_once_then_says_what_changed(emulator_factory, config_path,
+                                                                             monkeypatch):
+    from app.emulator.org import DemoOrg
+    from app.signin.discovery_cache import DiscoveryCache
+    from app.signin.portal import Account
+
+    emulator = emulator_factory(auto_approve=True)
+    app = signed_in_app(config_path)
+    seen = [Account(a.account_id, a.name, a.email) for a in emulator.org.accounts]
+    DiscoveryCache().save("demo-archive", seen)
+    emulator.org = DemoOrg(emulator.org.accounts[:11])  # one account is gone since then
+    emulator.clear_calls()
+    from screens.accounts import AccountScreen
+
+    at_first_paint: list[int] = []
+    mount = AccountScreen.on_mount
+
+    def on_mount(screen):
+        screen.call_after_refresh(lambda: at_first_paint.append(
+            (emulator.call_count("ListAccounts"), len(screen.query_one(".picker-list").items))))
+        mount(screen)
+
+    monkeypatch.setattr(AccountScreen, "on_mount", on_mount)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        accounts = await wait_screen(pilot, "AccountScreen")
+        account_list = accounts.query_one(".picker-list")
+        assert at_first_paint == [(0, 12)]  # the cached list on the first frame, before any request
+        await wait_for(pilot, lambda: len(account_list.items) == 11, what="refreshed")
+        assert emulator.call_count("ListAccounts") == 1
+        await wait_for(pilot, lambda: any("Accounts gone: sandbox-archivist" in n.message for n in app._notifications),
+                       what="changes said")
+    assert [a.account_id for a in DiscoveryCache().load("demo-archive").accounts] == [a.account_id for a in
+                                                                                      account_list.items]
+
+
+async def test_looking_for_a_role_that_is_not_there_says_it_may_come_later(emulator_factory, config_path):
+    emulator_factory(auto_approve=True)
+    app = signed_in_app(config_path)
+    async with app.run_test(size=SIZE) as pilot:
+        _, account_list = await listed(pilot, "AccountScreen")
+        account_list.filter_input.value = "456789012345"  # catalogue-prod: ReadOnly and PowerUser
+        await wait_for(pilot, lambda: len(account_list.visible_items) == 1, what="filtered")
+        await pilot.press("tab", "space", "enter")
+        pairs, pair_list = await listed(pilot, "PairScreen")
+        pair_list.filter_input.value = "DataScientist"
+        await wait_for(pilot, lambda: "can take a few minutes to appear" in screen_text(pairs), what="note")

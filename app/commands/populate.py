@@ -149,6 +149,11 @@ def _populate(args, config, target, new_session, template, region, output) -> in
             roles = client.discover_roles(accounts, progress=progress, cancel=cancel)
         finally:
             progress.close()
+        from app.signin.discovery_cache import DiscoveryCache
+
+        changes = DiscoveryCache().save(session, accounts, roles)
+        if not changes.empty:
+            say("Since the last discovery: " + "; ".join(changes.lines()) + ".")
         pairs = all_pairs(accounts, roles)
         chosen = select_pairs(pairs, accounts=args.account, roles=args.role)
         naming = name_pairs(chosen, template, taken=config.profiles, existing=existing_for_session(config, session),
