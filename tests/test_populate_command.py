@@ -113,6 +113,7 @@ def test_prune_removes_generated_profiles_whose_assignment_is_gone(emulator_fact
         for a in emulator.org.accounts))
     kept = populate(cli_env, "--sso-session", "demo", "--role", "Billing", "--json", "--dry-run")
     assert {item["action"] for item in json.loads(kept.stdout)} == {"keep"}  # without --prune nothing goes
+    assert "Since the last discovery: Roles gone: " in kept.stderr and "Billing in billing (998877665544)" in kept.stderr
     proc = populate(cli_env, "--sso-session", "demo", "--role", "Billing", "--prune", "--yes")
     assert proc.returncode == 0, proc.stderr
     removed = [line.split()[0] for line in proc.stdout.splitlines() if "remove" in line.split()]
