@@ -49,3 +49,23 @@ def test_a_damaged_file_counts_as_no_cache_and_holds_no_secrets(home):
     path.write_text("{not json")
     assert cache.load("corp") is None
     assert cache.save("corp", [PROD]).empty  # rewritten by the next discovery
+
+
+def test_the_profile_browser_marks_generated_profiles_whose_role_is_gone_as_stale(home, config_path):
+    from app.profiles import browser as model, status as ps
+
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    session = "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\n"
+    profile = "[profile {name}]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = {role}\n{extra}\n"
+    config_path.write_text(session
+                           + profile.format(name="gone", role="Admin", extra="sso_wizard_generated = corp\n")
+                           + profile.format(name="kept", role="ReadOnly", extra="sso_wizard_generated = corp\n")
+                           + profile.format(name="by-hand", role="Admin", extra=""))
+    browser = model.ProfileBrowser()
+    browser.load(ps.ProfileStatusService().snapshot())
+    assert browser.stale == set()  # no discovery seen yet: nothing is known to be gone
+    DiscoveryCache().save("corp", [PROD], {"111111111111": ["ReadOnly"]})
+    browser.load(ps.ProfileStatusService().snapshot())
+    assert browser.stale == {"gone"}  # the hand-written one is never stale
+    assert browser.status_cell(browser.by_name["gone"]) == (model.STALE, model.WARN)
+    assert browser.status_cell(browser.by_name["kept"])[0] != model.STALE

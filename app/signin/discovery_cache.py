@@ -148,3 +148,26 @@ def _changes(before: Snapshot | None, accounts: Sequence["Account"], merged: Map
     for account_id in removed:
         roles_removed += [(account_id, r) for r in before.roles.get(account_id, ())]
     return Changes(added, removed, tuple(roles_added), tuple(roles_removed), names)
+
+
+def unassigned(profiles: Iterable, cache: DiscoveryCache | None = None) -> set[str]:
+    """The names of generated profiles whose account or role the last discovery of their
+    sso-session no longer saw (``profiles``: :class:`app.config.model.Profile` objects). Only
+    accounts whose roles were listed count for a role; hand-written profiles never do."""
+    cache = cache or DiscoveryCache()
+    snapshots: dict[str, Snapshot | None] = {}
+    stale: set[str] = set()
+    for profile in profiles:
+        session = getattr(profile, "generated_from", None)
+        if not session or profile.sso_session != session or not profile.account_id:
+            continue
+        if session not in snapshots:
+            snapshots[session] = cache.load(session)
+        snapshot = snapshots[session]
+        if snapshot is None:
+            continue
+        if profile.account_id not in {a.account_id for a in snapshot.accounts}:
+            stale.add(profile.name)
+        elif profile.account_id in snapshot.roles and profile.role_name not in snapshot.roles[profile.account_id]:
+            stale.add(profile.name)
+    return stale
