@@ -106,6 +106,11 @@ class PairScreen(PickerScreen):
     def changes_note(self) -> str:
         return self._changes
 
+    def refresh_quietly(self) -> None:
+        for account in self.state.ticked:  # look every ticked account up again
+            self.state.roles.pop(account.account_id, None)
+        super().refresh_quietly()
+
     def on_pair_screen_progress(self, message: "PairScreen.Progress") -> None:
         bar = self.query_one(ProgressBar)
         bar.update(total=message.total, progress=message.done)

@@ -181,6 +181,12 @@ class PickerScreen(StepScreen):
                           done=lambda items: self._loaded(load_id, items),
                           failed=lambda error: self._failed(load_id, error))
 
+    @on(FilterList.RefreshRequested)
+    def _refresh_requested(self, event: FilterList.RefreshRequested) -> None:
+        event.stop()
+        if not self.is_loading and self.error is None:
+            self.refresh_quietly()
+
     @on(FilterList.Highlighted)
     def _nothing_matches(self, event: FilterList.Highlighted) -> None:
         if self.NO_MATCH_NOTE and not self.is_loading and self.error is None:

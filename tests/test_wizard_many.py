@@ -182,3 +182,23 @@ async def test_looking_for_a_role_that_is_not_there_says_it_may_come_later(emula
         pairs, pair_list = await listed(pilot, "PairScreen")
         pair_list.filter_input.value = "DataScientist"
         await wait_for(pilot, lambda: "can take a few minutes to appear" in screen_text(pairs), what="note")
+
+
+async def test_r_in_the_role_list_looks_again_and_says_what_changed(emulator_factory, config_path):
+    from app.emulator.org import DemoOrg
+
+    emulator = emulator_factory(auto_approve=True)
+    app = signed_in_app(config_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        _, account_list = await listed(pilot, "AccountScreen")
+        account_list.filter_input.value = "456789012345"  # catalogue-prod: ReadOnly and PowerUser
+        await wait_for(pilot, lambda: len(account_list.visible_items) == 1, what="filtered")
+        await pilot.press("tab", "space", "enter")
+        _, pair_list = await listed(pilot, "PairScreen")
+        assert len(pair_list.items) == 2
+        emulator.org = DemoOrg(tuple(type(a)(a.account_id, a.name, a.email, a.roles + ("DataScientist",))
+                                     if a.account_id == "456789012345" else a for a in emulator.org.accounts))
+        await pilot.press("tab", "r")
+        await wait_for(pilot, lambda: len(pair_list.items) == 3, what="refreshed")
+        await wait_for(pilot, lambda: any("New roles: DataScientist in catalogue-prod" in n.message
+                                          for n in app._notifications), what="changes said")

@@ -31,6 +31,7 @@ class TickList(OptionList):
         Binding("space", "tick", "Tick", id="picker.tick"),
         Binding("a", "tick_shown", "Tick all shown", id="picker.tick-all"),
         Binding("A", "clear_ticks", "Clear ticks", id="picker.clear-ticks"),
+        Binding("r", "refresh", "Refresh", id="picker.refresh"),
     ]
 
     def _owner(self) -> "FilterList":
@@ -71,6 +72,10 @@ class TickList(OptionList):
 
     def action_clear_ticks(self) -> None:
         self._owner().clear_ticks()
+
+    def action_refresh(self) -> None:
+        owner = self._owner()
+        owner.post_message(owner.RefreshRequested(owner))
 
 
 class FilterList(Vertical, Generic[T]):
@@ -117,6 +122,17 @@ class FilterList(Vertical, Generic[T]):
 
     class Highlighted(_ItemMessage):
         """The highlighted item changed (None when nothing matches)."""
+
+    class RefreshRequested(Message):
+        """``r`` in the tick list: look the items up again."""
+
+        def __init__(self, filter_list: "FilterList") -> None:
+            super().__init__()
+            self.filter_list = filter_list
+
+        @property
+        def control(self) -> "FilterList":
+            return self.filter_list
 
     class Ticked(Message):
         """The ticked items changed."""
