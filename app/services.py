@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from app.config.writer import ConfigWriter
     from app.signin.account_names import AccountNames
     from app.signin.clients import ClientFactory
+    from app.signin.discovery_cache import DiscoveryCache
     from app.signin.login import LoginService
     from app.signin.portal import Account, Identity, SsoClient
     from app.signin.target import SsoTarget
@@ -144,6 +145,13 @@ class Services:
         from app.signin.account_names import list_and_remember
 
         return list_and_remember(self.sso(target), cancel=cancel, names=self.account_names)
+
+    @property
+    def discovery(self) -> "DiscoveryCache":
+        """The accounts and roles each sso-session was last seen to have (kept on disk)."""
+        from app.signin.discovery_cache import DiscoveryCache
+
+        return DiscoveryCache()
 
     def whoami_profile(self, name: str) -> "Identity":
         from app.signin.portal import whoami_profile

@@ -62,6 +62,12 @@ STEPS: tuple[tuple[str, str, str], ...] = (
 )
 STEP_IDS = tuple(step[0] for step in STEPS)
 
+#: The steps shown instead when several accounts are ticked (many profiles in one go).
+MANY_STEPS: dict[str, tuple[str, str]] = {
+    "roles": ("Roles", "screens.pairs:PairScreen"),
+    "profile": ("Names", "screens.naming:NamingScreen"),
+}
+
 #: Steps never shown again when going back (signing in again is offered where it is needed).
 SKIP_GOING_BACK = frozenset({"signin"})
 
@@ -242,7 +248,8 @@ class WizardApp(App):
         self.return_mode = return_to
         self.opened_from = return_to
         profile = self.state.profile
-        if profile is not None and profile.name in self.state.written_names:
+        if (profile is not None and profile.name in self.state.written_names) or (
+                self.state.many and self.state.bulk_plan is not None):
             self.state.start_another_profile()  # that one is written: this is a new one
         self.switch_mode("wizard")
         self.run_wizard(first_step)
@@ -251,6 +258,8 @@ class WizardApp(App):
         from screens.base import StepInfo
 
         step_id, title, spec = STEPS[index]
+        if self.state.many and step_id in MANY_STEPS:
+            title, spec = MANY_STEPS[step_id]
         cls = load_object(spec)
         can_leave = index == 0 and self.opened_from is not None
         then_profiles = self.return_mode == "profiles"
@@ -318,21 +327,45 @@ class WizardApp(App):
             state.login_method = result
             state.force_login = False
         elif step_id == "accounts":
+            if isinstance(result, tuple):  # several ticked: a profile for each of their roles
+                if list(result) != state.ticked:
+                    state.pairs, state.bulk = [], None
+                state.ticked = list(result)
+                state.account = state.role = state.profile = None
+                return
+            state.ticked, state.pairs, state.bulk = [], [], None
             if state.account != result:
                 state.role = None
                 state.profile = None
             state.account = result
         elif step_id == "roles":
+            if state.many:
+                pairs = list(result) if isinstance(result, tuple) else [result]
+                if len(pairs) > 1:
+                    state.pairs = pairs
+                    return
+                # one pair ticked: the one-profile path from here on
+                pair = pairs[0]
+                state.account = next(a for a in state.ticked if a.account_id == pair.account_id)
+                state.ticked, state.pairs, state.bulk = [], [], None
+                state.role = pair.role_name
+                state.profile = None
+                return
             if state.role != result:
                 state.profile = None
             state.role = result
         elif step_id == "profile":
+            if state.many:
+                state.bulk = result
+                return
             state.profile = result
         elif step_id == "review":
             state.last_write = result
             if result is not None:
                 state.written.append(result)
-            if state.profile is not None:
+            if state.many and state.bulk_plan is not None:
+                state.written_names.extend(item.name for item in state.bulk_plan.items if item.action != "remove")
+            elif state.profile is not None:
                 state.written_names.append(state.profile.name)
 
     def wizard_finished(self, result: str) -> None:

@@ -53,6 +53,16 @@ class ProfileChoice:
     overwrite: bool = False
 
 
+@dataclass(frozen=True)
+class BulkChoice:
+    """The naming step's answers for many profiles: the name template, and the region and output
+    every one of them gets."""
+
+    template: str
+    region: str | None
+    output: str | None
+
+
 @dataclass
 class WizardState:
     preset: Preset | None = None
@@ -69,6 +79,38 @@ class WizardState:
     last_write: Any | None = None  # the WriteResult of the last review (None: nothing needed writing)
     written_names: list[str] = field(default_factory=list)
     identity: Any | None = None  # the last "who am I" answer
+    ticked: list[Any] = field(default_factory=list)  # accounts ticked on the account step (none: one profile)
+    pairs: list[Any] = field(default_factory=list)  # app.config.bulk.Pair ticked on the role step
+    bulk: BulkChoice | None = None  # the naming step's answers for those pairs
+    bulk_plan: Any | None = None  # the app.config.bulk.BulkPlan the review showed
+
+    @property
+    def many(self) -> bool:
+        """Whether this run writes several profiles (accounts were ticked)."""
+        return bool(self.ticked)
+
+    def plan_bulk(self, config) -> tuple[Any, list]:
+        """The plan for the ticked pairs against ``config`` and the edits it adds up to (a new
+        sso-session last, as for one profile)."""
+        from app.config.bulk import existing_for_session, name_pairs, plan_profiles, profile_edits
+
+        portal, bulk = self.portal, self.bulk
+        if portal is None or bulk is None or not self.pairs or portal.legacy:
+            raise ValueError("the wizard has not collected everything for several profiles yet")
+        naming = name_pairs(self.pairs, bulk.template, taken=config.profiles,
+                            existing=existing_for_session(config, portal.session_name), session=portal.session_name)
+        plan = plan_profiles(config, portal.session_name, naming, region=bulk.region, output=bulk.output)
+        edits = profile_edits(plan)
+        if not portal.existing:
+            edits.append(self._session_edit())
+        return plan, edits
+
+    def _session_edit(self):
+        from app.config.edits import UpsertSsoSession
+
+        assert self.portal is not None
+        return UpsertSsoSession(name=self.portal.session_name, start_url=self.portal.start_url,
+                                region=self.portal.sso_region, registration_scopes=self.portal.scopes or DEFAULT_SCOPES)
 
     def target(self) -> "SsoTarget":
         from app.signin.target import SsoTarget
@@ -89,7 +131,7 @@ class WizardState:
     def edits(self) -> list:
         """The config edits for the current choice: the profile first, then a new sso-session
         (the order ``aws configure sso`` writes them in); a legacy portal is written into the profile."""
-        from app.config.edits import UpsertProfile, UpsertSsoSession
+        from app.config.edits import UpsertProfile
 
         if self.portal is None or self.account is None or self.role is None or self.profile is None:
             raise ValueError("the wizard has not collected everything yet")
@@ -117,14 +159,7 @@ class WizardState:
             )
         ]
         if not self.portal.existing:
-            edits.append(
-                UpsertSsoSession(
-                    name=self.portal.session_name,
-                    start_url=self.portal.start_url,
-                    region=self.portal.sso_region,
-                    registration_scopes=self.portal.scopes or DEFAULT_SCOPES,
-                )
-            )
+            edits.append(self._session_edit())
         return edits
 
     def start_another_profile(self) -> None:
@@ -133,6 +168,7 @@ class WizardState:
         self.role = None
         self.profile = None
         self.identity = None
+        self.ticked, self.pairs, self.bulk, self.bulk_plan = [], [], None, None
         self.auto_chosen -= {"accounts", "roles"}
         if self.portal is not None and not self.portal.existing:
             # The session was written with the first profile: from now on it exists.

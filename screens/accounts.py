@@ -9,7 +9,10 @@ NAME_WIDTH = 36
 
 
 class AccountScreen(PickerScreen):
+    """One account (Enter), or several ticked ones: a profile for each of their roles."""
+
     _width = NAME_WIDTH
+    TICKABLE = True
     HEADLINE = "Which AWS account do you want to use?"
     NOUN = ("account", "accounts")
     LOADING = "Loading your AWS accounts…"
@@ -22,8 +25,27 @@ class AccountScreen(PickerScreen):
     def cached(self):
         return self.state.accounts
 
+    _changes = ""
+
+    def _session(self) -> str | None:
+        portal = self.state.portal
+        return portal.session_name if portal is not None and not portal.legacy else None
+
+    def remembered(self):
+        session = self._session()
+        snapshot = self.services.discovery.load(session) if session else None
+        return list(snapshot.accounts) if snapshot is not None else None
+
     def fetch(self, cancel: CancelToken) -> list:
-        return self.services.list_accounts(self.state.target(), cancel=cancel)
+        accounts = self.services.list_accounts(self.state.target(), cancel=cancel)
+        session = self._session()
+        if session:
+            changes = self.services.discovery.save(session, accounts)
+            self._changes = "\n".join(changes.lines())
+        return accounts
+
+    def changes_note(self) -> str:
+        return self._changes
 
     def store(self, items: list) -> None:
         self.state.accounts = items
@@ -42,6 +64,15 @@ class AccountScreen(PickerScreen):
 
     def current(self):
         return self.state.account
+
+    def ticked_before(self) -> list:
+        return list(self.state.ticked)
+
+    def choice(self, account):
+        from screens.widgets.filter_list import FilterList
+
+        ticked = self.query_one(FilterList).ticked
+        return tuple(ticked) if ticked else account
 
     def single_note(self, account) -> str:
         return f"Using {account.label}: the only AWS account available to you."

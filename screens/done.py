@@ -1,4 +1,5 @@
-"""Step 8: done — how to use the new profile, a "who am I" check, and "add another profile"."""
+"""Step 8: done — how to use the new profile (or the list of the many written), a "who am I" check,
+and "add another profile"."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from screens.dialogs.errors import describe_error
 
 ANOTHER = "another"
 QUIT = "quit"
+LISTED = 8  # names listed on the done step when many were written; the rest are counted
 
 
 def try_it_command(name: str, *, demo: bool = False) -> str:
@@ -43,13 +45,37 @@ class DoneScreen(StepScreen):
         self.verifying = False
 
     @property
+    def many_names(self) -> list[str]:
+        """The profiles of a many-profiles run (added, updated and kept), else []."""
+        plan = self.state.bulk_plan if self.state.many else None
+        return [item.name for item in plan.items if item.action != "remove"] if plan is not None else []
+
+    @property
     def profile_name(self) -> str:
+        many = self.many_names
+        if many:
+            return many[0]
         return self.state.profile.name if self.state.profile else ""
+
+    def _many_headline(self, names: list[str]) -> ComposeResult:
+        plan = self.state.bulk_plan
+        counts = ""
+        if plan is not None:
+            counts = f" ({plan.count('add')} new, {plan.count('update')} updated, {plan.count('keep')} kept)"
+        yield Static(Text.assemble(("All set! ", "bold green"), f"{len(names)} profiles are ready{counts}."),
+                     markup=False, classes="headline")
+        shown = ", ".join(names[:LISTED]) + (f" and {len(names) - LISTED} more" if len(names) > LISTED else "")
+        yield Static(f"Profiles: {shown}. Use any of them as shown below for the first.", markup=False,
+                     classes="note done-names")
 
     def compose_body(self) -> ComposeResult:
         name = self.profile_name
-        headline = Text.assemble(("All set! ", "bold green"), "Your profile ", (name, "bold"), " is ready.")
-        yield Static(headline, markup=False, classes="headline")
+        many = self.many_names
+        if many:
+            yield from self._many_headline(many)
+        else:
+            headline = Text.assemble(("All set! ", "bold green"), "Your profile ", (name, "bold"), " is ready.")
+            yield Static(headline, markup=False, classes="headline")
         result = self.state.last_write
         if result is not None:
             where = f"Written to {display_path(result.path)}"
@@ -75,8 +101,9 @@ class DoneScreen(StepScreen):
         if demo is not None and demo.env_file is not None:
             yield Static(f"Demo: the pretend AWS answers only sign-in and “who am I”. To try it from another "
                          f"terminal, first run  . {demo.env_file}", markup=False, classes="note")
-        yield Static("Press v to check who you are in AWS with this profile.", markup=False, classes="identity")
-        if len(self.state.written_names) > 1:
+        yield Static(f"Press v to check who you are in AWS with {name}." if many else
+                     "Press v to check who you are in AWS with this profile.", markup=False, classes="identity")
+        if len(self.state.written_names) > 1 and not many:
             yield Static("Profiles added in this session: " + ", ".join(self.state.written_names), markup=False,
                          classes="note")
 

@@ -27,6 +27,8 @@ class PickerScreen(StepScreen):
     NOUN = ("item", "items")
     LOADING = "Loading…"
     TYPEAHEAD = True
+    #: Items can be ticked (several chosen at once; see :class:`FilterList`).
+    TICKABLE = False
 
     BINDINGS = [
         Binding("enter", "choose", "Choose", id="picker.choose"),
@@ -52,6 +54,17 @@ class PickerScreen(StepScreen):
     def cached(self) -> list | None:
         return None
 
+    def remembered(self) -> list | None:
+        """Items from the last discovery on disk: shown at once, then refreshed in the background."""
+        return None
+
+    def changes_note(self) -> str:
+        """What the last refresh found changed (after :meth:`fetch`), for a notification; "" none."""
+        return ""
+
+    #: Shown when the filter matches nothing (what may help), if anything.
+    NO_MATCH_NOTE = ""
+
     def fetch(self, cancel: CancelToken) -> list:
         raise NotImplementedError
 
@@ -75,6 +88,14 @@ class PickerScreen(StepScreen):
     def current(self) -> Any:
         return None
 
+    def ticked_before(self) -> list:
+        """The items ticked when the step was last left (ticked again when it opens)."""
+        return []
+
+    def choice(self, item: Any) -> Any:
+        """The step's result when ``item`` is chosen (a tickable step: the ticked items, if any)."""
+        return item
+
     def single_note(self, item: Any) -> str:
         return ""
 
@@ -92,9 +113,10 @@ class PickerScreen(StepScreen):
         if self.NOTE:
             yield Static(self.NOTE, markup=False, classes="note picker-note")
         yield FilterList(label=self.label, search_text=self.search_text, noun=self.NOUN,
-                         placeholder=self.PLACEHOLDER, classes="picker-list")
+                         placeholder=self.PLACEHOLDER, tickable=self.TICKABLE, classes="picker-list")
 
     PLACEHOLDER = "Type to filter"
+    TICK_HELP = "Type to filter; Enter chooses. For several: Tab to the list, Space ticks, a ticks all shown."
 
     def on_mount(self) -> None:
         self._show_list(False)
@@ -102,8 +124,45 @@ class PickerScreen(StepScreen):
         items = self.cached()
         if items is not None:
             self._loaded(self._load_id, items, from_cache=True)
-        else:
-            self.load()
+            return
+        items = self.remembered()
+        if items:
+            self._loaded(self._load_id, items, from_cache=True)
+            if not self._finished:
+                self.call_after_refresh(self.refresh_quietly)  # after the first paint: no request before it
+            return
+        self.load()
+
+    def refresh_quietly(self) -> None:
+        """Fetch again while the list stays usable; the fresh items replace it (ticks and the
+        highlight kept), and what changed is said."""
+        if self._finished:
+            return
+        cancel = self._cancel = CancelToken()
+        self._load_id += 1
+        load_id = self._load_id
+        self._status("Checking for changes since the last time…")
+        self.call_service(lambda: self.fetch(cancel), group="load",
+                          done=lambda items: self._refreshed(load_id, items),
+                          failed=lambda error: self._refresh_failed(load_id, error))
+
+    def _refreshed(self, load_id: int, items: list) -> None:
+        if load_id != self._load_id:
+            return
+        items = self.in_order(items)
+        self.store(items)
+        filter_list = self.query_one(FilterList)
+        ticked, highlighted = filter_list.ticked, filter_list.highlighted
+        filter_list.set_items(items, highlight=highlighted, ticked=ticked)
+        self._status(self.TICK_HELP if self.TICKABLE else "Type to filter; Up/Down to move; Enter to choose.")
+        note = self.changes_note()
+        if note:
+            self.notify(note, title="Changed since the last time", markup=False, timeout=10)
+
+    def _refresh_failed(self, load_id: int, error: BaseException) -> None:
+        if load_id != self._load_id or isinstance(error, Cancelled):
+            return
+        self._status(f"Shown as last seen; checking for changes failed: {describe_error(error)} F5 tries again.")
 
     def load(self) -> None:
         if self._cancel is not None:
@@ -122,12 +181,30 @@ class PickerScreen(StepScreen):
                           done=lambda items: self._loaded(load_id, items),
                           failed=lambda error: self._failed(load_id, error))
 
+    @on(FilterList.RefreshRequested)
+    def _refresh_requested(self, event: FilterList.RefreshRequested) -> None:
+        event.stop()
+        if not self.is_loading and self.error is None:
+            self.refresh_quietly()
+
+    @on(FilterList.Highlighted)
+    def _nothing_matches(self, event: FilterList.Highlighted) -> None:
+        if self.NO_MATCH_NOTE and not self.is_loading and self.error is None:
+            filter_list = self.query_one(FilterList)
+            if event.item is None and filter_list.items:
+                self._status(self.NO_MATCH_NOTE)
+            elif event.item is not None and self._status_text == self.NO_MATCH_NOTE:
+                self._status(self.TICK_HELP if self.TICKABLE else "Type to filter; Up/Down to move; Enter to choose.")
+
     def _show_list(self, shown: bool) -> None:
         self.query_one(FilterList).display = shown
         for note in self.query(".picker-note"):
             note.display = shown
 
+    _status_text = ""
+
     def _status(self, text: str) -> None:
+        self._status_text = text
         self.query_one(".picker-status", Static).update(text)
 
     def _tick(self) -> None:
@@ -157,9 +234,9 @@ class PickerScreen(StepScreen):
         filter_list = self.query_one(FilterList)
         self._show_list(True)
         current = self.current()
-        filter_list.set_items(items, highlight=current if current in items else None)
+        filter_list.set_items(items, highlight=current if current in items else None, ticked=self.ticked_before())
         filter_list.filter_input.focus()
-        self._status("Type to filter; Up/Down to move; Enter to choose.")
+        self._status(self.TICK_HELP if self.TICKABLE else "Type to filter; Up/Down to move; Enter to choose.")
         self.refresh_bindings()
 
     def _failed(self, load_id: int, error: BaseException) -> None:
@@ -217,7 +294,7 @@ class PickerScreen(StepScreen):
     def action_choose(self) -> None:
         item = self.query_one(FilterList).highlighted
         if item is not None and not self.is_loading and self.error is None:
-            self.finish(item)
+            self.finish(self.choice(item))
 
     def action_reload(self) -> None:
         if not self.is_loading:
@@ -227,7 +304,7 @@ class PickerScreen(StepScreen):
     def _chosen(self, event: FilterList.Chosen) -> None:
         event.stop()
         if event.item is not None:
-            self.finish(event.item)
+            self.finish(self.choice(event.item))
 
     def on_leave(self) -> None:
         if self._cancel is not None:

@@ -31,6 +31,11 @@ class ReviewScreen(ArmedKeys, StepScreen):
     def compose_body(self) -> ComposeResult:
         state = self.state
         pairs = []
+        if state.many and state.bulk is not None:
+            pairs.append(("Profiles", f"{len(state.pairs)} roles in {len({p.account_id for p in state.pairs})} accounts"))
+            pairs.append(("Names", state.bulk.template))
+            pairs.append(("Region", state.bulk.region or "(none)"))
+            pairs.append(("Output", state.bulk.output or "(none)"))
         if state.profile is not None:
             pairs.append(("Profile", state.profile.name + ("  (replaces the existing one)" if state.profile.overwrite else "")))
         if state.account is not None:
@@ -49,12 +54,18 @@ class ReviewScreen(ArmedKeys, StepScreen):
         yield DiffView("")
 
     def on_mount(self) -> None:
-        edits = self.state.edits()
+        state = self.state
+        edits = None if state.many else state.edits()
 
         def plan():
             from app.config.diff import describe_change
 
-            write_plan = self.services.writer().plan(edits)
+            if edits is None:  # many profiles: planned against the file as it is now
+                bulk_plan, bulk_edits = state.plan_bulk(self.services.load_config())
+                state.bulk_plan = bulk_plan
+                write_plan = self.services.writer().plan(bulk_edits)
+            else:
+                write_plan = self.services.writer().plan(edits)
             return write_plan, describe_change(write_plan.old_text, write_plan.new_text)
 
         self.call_service(plan, group="plan", done=self._planned, failed=self._plan_failed)
@@ -70,6 +81,9 @@ class ReviewScreen(ArmedKeys, StepScreen):
             text = f"File: {path}   ·   A backup of the current file goes to {display_path(plan.backup_dir)}/"
         else:
             text = f"File: {path} (new; it will be created)"
+        bulk_plan = self.state.bulk_plan if self.state.many else None
+        if bulk_plan is not None:
+            text += f"\nProfiles: {bulk_plan.summary()}."
         if plan.changed and plan.notes:
             text += "\n" + "\n".join(plan.notes)  # what the edit did beyond the profile itself
         where.update(text)

@@ -20,6 +20,8 @@ class RoleScreen(PickerScreen):
     LOADING = "Loading your roles in this account…"
     PLACEHOLDER = "Type to filter roles"
     NOTE = ASK_IT
+    NO_MATCH_NOTE = ("No role matches. A permission set assigned just now can take a few minutes to appear: "
+                     "F5 looks again.")
 
     def summary(self) -> list[tuple[str, str]]:
         account = self.state.account

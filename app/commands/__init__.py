@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "logout": "app.commands.logout",
     "whoami": "app.commands.whoami",
     "accounts": "app.commands.accounts",
+    "populate": "app.commands.populate",
     "doctor": "app.commands.doctor",
     "migrate": "app.commands.migrate",
     "ensure": "app.commands.ensure",

@@ -46,7 +46,15 @@ from app.config.document import (
     section_header,
     section_target,
 )
-from app.config.model import DEFAULT_SCOPES, ProfileKind, SsoSession, classify, profile_problem, resolve_sso
+from app.config.model import (
+    DEFAULT_SCOPES,
+    GENERATED_KEY,
+    ProfileKind,
+    SsoSession,
+    classify,
+    profile_problem,
+    resolve_sso,
+)
 from app.errors import WizardError
 
 _LEGACY_ONLY = ("sso_start_url", "sso_region")
@@ -74,7 +82,8 @@ class UpsertSsoSession:
 class UpsertProfile:
     """Create or update a profile in the sso-session form, or with ``legacy=True`` the legacy
     form (``start_url`` and ``sso_region`` in the profile). ``region``/``output`` None leave
-    what is there."""
+    what is there. ``generated_from`` (an sso-session name) adds the bulk marker key
+    (:data:`app.config.model.GENERATED_KEY`)."""
 
     name: str
     account_id: str
@@ -85,6 +94,7 @@ class UpsertProfile:
     legacy: bool = False
     start_url: str | None = None
     sso_region: str | None = None
+    generated_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -250,6 +260,8 @@ class _Draft:
         self.notes: list[str] = []
         self.touched: set[tuple[str, str]] = set()
         self.upserted: list[str] = []  # profiles written by upserts (followed through renames)
+        self.upserted_names: set[str] = set()  # the same, for lookups
+        self._moved: dict[tuple[str, str], list[_Block]] = {}  # appended or renamed blocks, by their new target
         self._defaults = doc.defaults()
         self._state: dict[tuple[str, str], dict | None] = {}  # expected values of touched names
 
@@ -272,10 +284,16 @@ class _Draft:
         found = [self.old_block(i) for i in self.doc.sections_for(kind, name)]
         found = [b for b in found if not b.deleted and b.target == wanted]
         seen = {id(b) for b in found}
-        for block in list(self.blocks.values()) + self.appended:
+        for block in self._moved.get(wanted, ()):
             if id(block) not in seen and not block.deleted and block.target == wanted:
                 found.append(block)
+                seen.add(id(block))
         return sorted(found, key=lambda b: b.position)
+
+    def _moved_to(self, block: _Block) -> None:
+        target = block.target
+        if target is not None:
+            self._moved.setdefault(target, []).append(block)
 
     def live_last(self) -> _Block | None:
         """The block that currently ends the file."""
@@ -318,6 +336,7 @@ class _Draft:
             lines.extend(option_lines(key, value, "", nl))
         block = _Block(len(self.doc.headers) + len(self.appended), None, lines)
         self.appended.append(block)
+        self._moved_to(block)
         return block
 
     def is_last(self, block: _Block) -> bool:
@@ -352,6 +371,7 @@ class _Draft:
         content = line[lead:]
         close = content.rstrip().rfind("]")
         block.replace(at, at + 1, [line[:lead] + "[" + header + content[close:]])
+        self._moved_to(block)
 
     def set_options(self, block: _Block, items: Sequence[tuple[str, str]], remove: Sequence[str] = ()) -> None:
         """Set keys in place or after the last option; remove others."""
@@ -609,6 +629,9 @@ def _profile_items(edit: UpsertProfile) -> tuple[list[tuple[str, str]], list[str
         items.append(("region", edit.region))
     if edit.output:
         items.append(("output", edit.output))
+    if edit.generated_from:
+        _check_value("sso-session of a generated profile", edit.generated_from)
+        items.append((GENERATED_KEY, edit.generated_from))
     return items, remove  # type: ignore[return-value]
 
 
@@ -616,8 +639,9 @@ def _upsert_profile(draft: _Draft, edit: UpsertProfile) -> None:
     _check_name(validate_profile_name(edit.name))
     items, remove = _profile_items(edit)
     _upsert_section(draft, PROFILE, edit.name, items, remove)
-    if edit.name not in draft.upserted:
+    if edit.name not in draft.upserted_names:
         draft.upserted.append(edit.name)
+        draft.upserted_names.add(edit.name)
 
 
 def _upsert_process_profile(draft: _Draft, edit: UpsertProcessProfile) -> None:
@@ -642,8 +666,9 @@ def _delete_profile(draft: _Draft, edit: DeleteProfile) -> None:
     for block in blocks:
         draft.delete_block(block)
     draft.expect(PROFILE, edit.name, None)
-    if edit.name in draft.upserted:
+    if edit.name in draft.upserted_names:
         draft.upserted.remove(edit.name)
+        draft.upserted_names.discard(edit.name)
 
 
 def _rename_profile(draft: _Draft, edit: RenameProfile) -> None:
@@ -660,8 +685,10 @@ def _rename_profile(draft: _Draft, edit: RenameProfile) -> None:
     draft.rename_block(block, section_header(PROFILE, edit.new))
     draft.expect(PROFILE, edit.old, None)
     draft.expect(PROFILE, edit.new, values)
-    if edit.old in draft.upserted:
+    if edit.old in draft.upserted_names:
         draft.upserted[draft.upserted.index(edit.old)] = edit.new
+        draft.upserted_names.discard(edit.old)
+        draft.upserted_names.add(edit.new)
 
 
 def _set_default(draft: _Draft, edit: SetDefaultProfile) -> None:

@@ -30,6 +30,10 @@ from app.config.document import (
 DEFAULT_SCOPES = "sso:account:access"
 """The ``sso_registration_scopes`` the wizard writes, and the scope asked for when none is configured."""
 
+GENERATED_KEY = "sso_wizard_generated"
+"""The key a profile made in bulk (``populate``, the wizard's multi-select) carries: its value is the
+sso-session it was generated from. botocore and the AWS CLI ignore keys they do not know."""
+
 
 def parse_registration_scopes(raw: str | None) -> tuple[str, ...]:
     """``sso_registration_scopes`` as the CLI parses it: split on ``,``, strip, drop empties."""
@@ -108,6 +112,11 @@ class Profile:
     @property
     def is_sso(self) -> bool:
         return self.kind in (ProfileKind.SSO, ProfileKind.SSO_LEGACY)
+
+    @property
+    def generated_from(self) -> str | None:
+        """The sso-session this profile was generated from in bulk (None: written by hand or one by one)."""
+        return _text(self.values.get(GENERATED_KEY))
 
 
 @dataclass(frozen=True)

@@ -12,20 +12,25 @@ Placeholders: ``{account_name}``, ``{account_id}``, ``{account_email}``, ``{role
 
 from __future__ import annotations
 
+import functools
 import re
 import string
-from typing import Iterable
+from typing import Callable, Iterable
 
 DEFAULT_PATTERN = "{account_name}-{role_name}"
 PLACEHOLDERS = ("account_name", "account_id", "account_email", "role_name", "session")
 MAX_LENGTH = 64
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+SAFE = re.compile(r"[A-Za-z0-9._-]+")
+"""What a cleaned name consists of (such a name is always a valid profile name)."""
 _REPEATS = re.compile(r"([._-])[._-]+")
 
 
+@functools.lru_cache(maxsize=65536)
 def sanitise(text: str) -> str:
-    """Replace spaces, brackets, quotes, slashes... with ``-`` and tidy the result."""
+    """Replace spaces, brackets, quotes, slashes... with ``-`` and tidy the result (remembered: the
+    naming step cleans the same account and role names on every keystroke)."""
     text = _UNSAFE.sub("-", text.strip())
     text = _REPEATS.sub(r"\1", text)
     return text.strip("-._")[:MAX_LENGTH].rstrip("-._")
@@ -62,6 +67,40 @@ def _account_fields(account) -> tuple[str, str, str]:
     )
 
 
+def name_maker(pattern: str | None = None, *, session: str | None = None) -> Callable[[object, str], str]:
+    """``make(account, role)``: :func:`suggest_profile_name` for one pattern, parsed once (for
+    naming thousands of profiles on each keystroke). An unusable pattern means the default."""
+    pattern = pattern or DEFAULT_PATTERN
+    if check_pattern(pattern):
+        pattern = DEFAULT_PATTERN
+    parts = [(literal, field_name, spec == "lower") for literal, field_name, spec, _ in string.Formatter().parse(pattern)]
+    session_value = sanitise(session or "")
+
+    def make(account, role: str) -> str:
+        name, account_id, email = _account_fields(account)
+        out = []
+        for literal, field_name, lower in parts:
+            out.append(literal)
+            if field_name is None:
+                continue
+            if field_name == "account_name":
+                value = name or account_id
+            elif field_name == "account_id":
+                value = account_id
+            elif field_name == "account_email":
+                value = (email.split("@")[0] if email else "") or name or account_id
+            elif field_name == "role_name":
+                value = role
+            else:
+                value = session_value
+            value = sanitise(value)
+            out.append(value.lower() if lower else value)
+        result = sanitise("".join(out))
+        return result or sanitise(f"{account_id}-{role}") or "sso-profile"
+
+    return make
+
+
 def suggest_profile_name(account, role: str, pattern: str | None = None, *, session: str | None = None) -> str:
     """A readable, safe profile name for ``role`` in ``account``.
 
@@ -69,25 +108,7 @@ def suggest_profile_name(account, role: str, pattern: str | None = None, *, sess
     ``account_id`` and ``email``). An empty field falls back sensibly: a missing account name
     becomes the account id.
     """
-    name, account_id, email = _account_fields(account)
-    values = {
-        "account_name": name or account_id,
-        "account_id": account_id,
-        "account_email": (email.split("@")[0] if email else "") or name or account_id,
-        "role_name": role,
-        "session": session or "",
-    }
-    pattern = pattern or DEFAULT_PATTERN
-    if check_pattern(pattern):
-        pattern = DEFAULT_PATTERN
-    out = []
-    for literal, field_name, spec, _ in string.Formatter().parse(pattern):
-        out.append(literal)
-        if field_name is not None:
-            value = sanitise(values[field_name])
-            out.append(value.lower() if spec == "lower" else value)
-    result = sanitise("".join(out))
-    return result or sanitise(f"{account_id}-{role}") or "sso-profile"
+    return name_maker(pattern, session=session)(account, role)
 
 
 def next_free_name(name: str, taken: Iterable[str]) -> str:

@@ -254,10 +254,9 @@ def _diff(outcome: EditOutcome, path: Path, existed: bool) -> str:
     merged: list[tuple[int, int, list[str], list[str]]] = []
     for change in changes:
         if merged and merged[-1][1] == change[0] and merged[-1][0] == change[0] == change[1]:
-            start, stop, old, new = merged[-1]
-            merged[-1] = (start, stop, old, new + change[3])
+            merged[-1][3].extend(change[3])  # a list of this function's own (copied below)
         else:
-            merged.append(change)
+            merged.append((change[0], change[1], change[2], list(change[3])))
     ops = opcodes_for(doc.line_count, merged)
     starts = [first for first, _ in new_pieces]
 

@@ -26,6 +26,7 @@ SORT_ORDER = [key for key, _ in COLUMN_TITLES]
 
 # tones of a status cell (the screen maps them to styles)
 GOOD, WARN, BAD, MUTED = "good", "warn", "bad", "muted"
+STALE = "stale: no longer assigned"  # a generated profile whose account or role a discovery saw gone
 
 _STATUS_RANK: dict[TokenState | None, int] = {
     TokenState.VALID: 0, TokenState.EXPIRING: 1, TokenState.REFRESHABLE: 2, TokenState.EXPIRED: 3,
@@ -124,6 +125,7 @@ class ProfileBrowser:
         self.sessions: dict[str, ps.SessionStatus] = {}
         self.cells: dict[str, tuple[str, str]] = {}  # session key -> (status text, tone)
         self.signing_in: set[str] = set()
+        self.stale: set[str] = set()  # generated profiles whose assignment a discovery saw gone
         self.verified: dict[str, Verified] = {}
         self.sort_key: str | None = None  # None: file order, as `aws configure list-profiles`
         self.sort_reverse = False
@@ -146,6 +148,10 @@ class ProfileBrowser:
         self.refresh_cells()
         self.rows = list(snapshot.rows)
         self.by_name = {row.name: row for row in self.rows}
+        if not provisional:
+            from app.signin.discovery_cache import unassigned
+
+            self.stale = unassigned(row.profile for row in self.rows if row.profile is not None)
         self.sort()
         self.total = snapshot.total if snapshot.total is not None else len(self.rows)
 
@@ -234,6 +240,8 @@ class ProfileBrowser:
     def status_cell(self, row: ps.ProfileRow) -> tuple[str, str]:
         """(text, tone) of a row's status column."""
         if row.is_sso:
+            if row.name in self.stale:
+                return STALE, WARN
             return self.cells.get(row.session_key or "", ("…", MUTED))
         if row.is_login and row.session_key:
             text, tone = self.cells.get(row.session_key, ("…", MUTED))

@@ -86,6 +86,12 @@ class FakeSso:
             raise self.error
         return list(self.roles)
 
+    def discover_roles(self, accounts, *, progress=None, cancel=None):
+        ids = [a.account_id for a in accounts]
+        if progress:
+            progress(len(ids), len(ids))
+        return {account_id: self.list_account_roles(account_id) for account_id in ids}
+
 
 class FakeServices(Services):
     def __init__(self, *, login=None, sso=None, checks=None, preset=PRESET) -> None:
