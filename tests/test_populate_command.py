@@ -206,3 +206,42 @@ def test_botocore_and_the_aws_cli_ignore_the_marker(emulator_factory, cli_env, c
     session = botocore.session.Session(profile="preservation-prod-ReadOnly")
     credentials = session.get_credentials()
     assert credentials is not None and credentials.method == "sso"
+
+
+def test_an_account_left_out_keeps_its_profiles_even_with_prune(emulator_factory, cli_env, config_path):
+    from app.emulator.faults import PortalFaults
+
+    emulator = emulator_factory(auto_approve=True)
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    config_path.write_text(HAND_WRITTEN)
+    assert populate(cli_env, "--sso-session", "demo", "--device-code", "--role", "Billing", "--yes").returncode == 0
+    before = config_path.read_text()
+    emulator.faults = PortalFaults(failing_accounts=frozenset({"998877665544"}))  # "billing" cannot be listed now
+    proc = populate(cli_env, "--sso-session", "demo", "--role", "Billing", "--prune", "--yes")
+    assert proc.returncode == 3, proc.stderr  # partly done, and said so
+    assert "Left out 1 of" in proc.stderr and "billing" in proc.stderr
+    assert "[profile billing-Billing]" in config_path.read_text()  # not pruned: its roles were not seen
+    assert config_path.read_text() == before
+
+
+def _guarded(tmp_path, cli_env):
+    preset = tmp_path / "org.toml"
+    preset.write_text('[guard]\ncritical_accounts = ["preservation-*"]\n')
+    return {**cli_env, "AWS_SSO_WIZARD_PRESET": str(preset)}
+
+
+def test_write_capable_roles_on_critical_accounts_need_allow_critical(emulator_factory, cli_env, config_path, tmp_path):
+    emulator_factory(auto_approve=True)
+    env = _guarded(tmp_path, cli_env)
+    args = [*NEW, "--account", "preservation-prod", "--yes"]
+    refused = populate(env, *args)
+    assert refused.returncode == 1
+    assert "‼ preservation-prod-Administrator can change the critical account preservation-prod" in refused.stderr
+    assert "--allow-critical" in refused.stderr.splitlines()[-1]
+    assert not config_path.exists()
+    assert "‼ preservation-prod (012345678901)" in refused.stdout  # marked in the plan
+    read_only = populate(env, *args, "--role", "ReadOnly")
+    assert read_only.returncode == 0, read_only.stderr
+    allowed = populate(env, *args, "--allow-critical")
+    assert allowed.returncode == 0, allowed.stderr
+    assert "[profile preservation-prod-Administrator]" in config_path.read_text()

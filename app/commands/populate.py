@@ -4,7 +4,8 @@ Signs in if needed, discovers every account and role (progress on stderr), keeps
 ``--account`` / ``--role`` patterns match, prints the plan (one line per profile: add, update,
 keep, remove) and the diff, and writes them in one edit with ``--yes`` (or after a yes on a
 terminal). Running it again with the same answers changes nothing.
-Exit 0 on success, 1 on error (one line on stderr), 2 on wrong usage, 130 when cancelled.
+Exit 0 on success, 1 on error (one line on stderr), 2 on wrong usage, 3 when the roles of some
+accounts could not be listed (their profiles are left as they are; the rest is done), 130 when cancelled.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from app.commands._output import say
+from app.commands.accounts import ROLES_LEFT_OUT
+from app.guard import ALLOW_OPTION, CRITICAL_MARKER, warning_line
 from app.program import PROG
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -21,12 +24,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 HELP = "Create (and with --prune, tidy up) a profile for every AWS account and role an sso-session can use."
 
-OUTPUT_FORMATS = ("json", "text", "table", "yaml", "yaml-stream")
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from app.commands._targets import add_method_arguments
     from app.config.naming import DEFAULT_PATTERN
+    from app.guard import ALLOW_OPTION
+    from app.settings import OUTPUT_FORMATS
 
     parser.add_argument("--sso-session", metavar="NAME", required=True,
                         help="the sso-session the profiles use (created with --start-url if it does not exist)")
@@ -49,6 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "you no longer have (never hand-written ones)")
     parser.add_argument("--dry-run", action="store_true", help="show the plan and the diff, write nothing")
     parser.add_argument("--yes", "-y", action="store_true", help="write without asking")
+    parser.add_argument(ALLOW_OPTION, dest="allow_critical", action="store_true",
+                        help="with --yes, also write profiles with a role that is not read-only on an account the "
+                             "organisation preset marks critical")
     add_method_arguments(parser)
     parser.add_argument("--no-browser", action="store_true", help="print the sign-in URL instead of opening a browser")
     parser.add_argument("--json", action="store_true",
@@ -123,10 +128,12 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as error:
         say(f"{PROG} populate: {error}")
         return 2
-    return _populate(args, config, target, new_session, template, region, output)
+    from app.guard import guard_of
+
+    return _populate(args, config, target, new_session, template, region, output, guard_of(preset))
 
 
-def _populate(args, config, target, new_session, template, region, output) -> int:
+def _populate(args, config, target, new_session, template, region, output, guard) -> int:
     from app.commands._output import print_json, sign_in_printer
     from app.commands._targets import ctrl_c_cancels, requested_method
     from app.commands.accounts import _Progress
@@ -156,19 +163,25 @@ def _populate(args, config, target, new_session, template, region, output) -> in
             say("Since the last discovery: " + "; ".join(changes.lines()) + ".")
         pairs = all_pairs(accounts, roles)
         chosen = select_pairs(pairs, accounts=args.account, roles=args.role)
-        naming = name_pairs(chosen, template, taken=config.profiles, existing=existing_for_session(config, session),
-                            session=session)
-        plan = plan_profiles(config, session, naming, region=region, output=output,
-                             assigned=[p.key for p in pairs] if args.prune else None)
+        existing = existing_for_session(config, session)
+        naming = name_pairs(chosen, template, taken=config.profiles, existing=existing, session=session)
+        left_out = getattr(roles, "failed", {})
+        assigned = None
+        if args.prune:  # an account whose roles could not be listed keeps its profiles
+            assigned = [p.key for p in pairs] + [key for key in existing if key[0] in left_out]
+        plan = plan_profiles(config, session, naming, region=region, output=output, assigned=assigned)
+        if left_out:
+            say(roles.left_out_line())
         edits = profile_edits(plan)
         if new_session is not None:
             edits.append(new_session)
         writer = ConfigWriter()
         write_plan = writer.plan(edits)
+        critical = _needing_care(plan, guard)
         if args.json:
             print_json([item.as_json() for item in plan.items])
         else:
-            _print_plan(plan)
+            _print_plan(plan, guard)
             if write_plan.changed:
                 from app.commands.setup import _print_diff
 
@@ -177,11 +190,21 @@ def _populate(args, config, target, new_session, template, region, output) -> in
             say(note)
         if not write_plan.changed:
             say(f"Nothing to change: {write_plan.path} already has these {len(plan.items)} profiles.")
-            return 0
+            return ROLES_LEFT_OUT if left_out else 0
         say(f"Plan: {plan.summary()}.")
+        for item in critical:
+            say(warning_line(item.name, item.account_id, item.account_name))
         if args.dry_run:
             say("Dry run: nothing was written.")
-            return 0
+            return ROLES_LEFT_OUT if left_out else 0
+        if critical and args.yes and not args.allow_critical:
+            from app.errors import WizardError
+
+            names = ", ".join(item.name for item in critical)
+            raise WizardError(
+                f"Not written: {names} would reach a critical account with a role that is not read-only.",
+                hint=f"Add {ALLOW_OPTION} to write them anyway, or leave them out with --role or --account.",
+            )
         if not args.yes and not _confirmed():
             say("Nothing was written (add --yes to write without asking).")
             return 0
@@ -192,16 +215,25 @@ def _populate(args, config, target, new_session, template, region, output) -> in
     say(message + ".")
     if result.reapplied:
         say("The file changed while this ran; the change was applied to the new version.")
-    return 0
+    return ROLES_LEFT_OUT if left_out else 0
 
 
-def _print_plan(plan: "BulkPlan") -> None:
+def _needing_care(plan: "BulkPlan", guard) -> list:
+    """The profiles to add or update that reach a critical account with a role that can write."""
+    from app.config.bulk import ADD, UPDATE
+
+    return [item for item in plan.items if item.action in (ADD, UPDATE)
+            and guard.needs_care(item.account_id, item.account_name, item.role_name)]
+
+
+def _print_plan(plan: "BulkPlan", guard) -> None:
     from app.commands._output import print_table
 
     if not plan.items:
         return
     print_table(["PROFILE", "ACCOUNT", "ROLE", "ACTION"],
-                [[item.name, f"{item.account_name} ({item.account_id})" if item.account_name else item.account_id,
+                [[item.name, (f"{CRITICAL_MARKER} " if guard.is_critical(item.account_id, item.account_name) else "")
+                  + (f"{item.account_name} ({item.account_id})" if item.account_name else item.account_id),
                   item.role_name, item.action + (f"  ({item.note})" if item.note else "")] for item in plan.items])
     sys.stdout.flush()
 
