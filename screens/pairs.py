@@ -63,6 +63,7 @@ class PairScreen(PickerScreen):
     NO_MATCH_NOTE = ("No role matches. A permission set assigned just now can take a few minutes to appear: "
                      "F5 looks again.")
     _changes = ""
+    _left_out = ""
 
     def _session(self) -> str:
         return self.state.portal.session_name if self.state.portal else ""
@@ -97,9 +98,13 @@ class PairScreen(PickerScreen):
 
             found = self.services.sso(state.target()).discover_roles(missing, progress=progress, cancel=cancel)
             state.roles.update(found)
+            notes = []
             if state.accounts and self._session():
                 changes = self.services.discovery.save(self._session(), state.accounts, found)
-                self._changes = "\n".join(changes.lines())
+                notes = list(changes.lines())
+            self._changes = "\n".join(notes)
+            self._left_out = found.left_out_line(retry="Press r to look them up again.") if getattr(
+                found, "failed", None) else ""
         self._read_existing()
         return all_pairs(state.ticked, state.roles)
 
@@ -120,6 +125,8 @@ class PairScreen(PickerScreen):
     def _loaded(self, load_id: int, items: list, *, from_cache: bool = False) -> None:
         self.query_one(ProgressBar).display = False
         super()._loaded(load_id, items, from_cache=from_cache)
+        if self._left_out:  # the accounts whose roles could not be listed: the list shows the others
+            self.notify(self._left_out, title="Some accounts left out", severity="warning", timeout=20, markup=False)
 
     def _failed(self, load_id: int, error: BaseException) -> None:
         self.query_one(ProgressBar).display = False

@@ -202,3 +202,19 @@ async def test_r_in_the_role_list_looks_again_and_says_what_changed(emulator_fac
         await wait_for(pilot, lambda: len(pair_list.items) == 3, what="refreshed")
         await wait_for(pilot, lambda: any("New roles: DataScientist in catalogue-prod" in n.message
                                           for n in app._notifications), what="changes said")
+
+
+async def test_an_account_whose_roles_cannot_be_listed_is_named_and_the_rest_shown(emulator_factory, config_path):
+    from app.emulator.faults import PortalFaults
+
+    emulator = emulator_factory(auto_approve=True)
+    emulator.faults = PortalFaults(failing_accounts=frozenset({"456789012345"}))  # catalogue-prod
+    app = signed_in_app(config_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        _, account_list = await listed(pilot, "AccountScreen")
+        await pilot.press("tab", "a", "enter")
+        _, pair_list = await listed(pilot, "PairScreen")
+        assert pair_list.items and all(pair.account_id != "456789012345" for pair in pair_list.items)
+        await wait_for(pilot, lambda: any("Left out 1 of" in n.message and "catalogue-prod" in n.message
+                                          and "Press r" in n.message for n in app._notifications),
+                       what="the account left out, named", timeout=30)

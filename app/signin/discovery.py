@@ -41,8 +41,8 @@ class RoleDiscovery(dict[str, list[str]]):
     def label(self, account_id: str) -> str:
         return self.labels.get(account_id) or account_id
 
-    def left_out_line(self) -> str:
-        """One line naming the accounts left out and why ("" when none was)."""
+    def left_out_line(self, retry: str = "Run the command again to retry them.") -> str:
+        """One line naming the accounts left out and why, then ``retry`` ("" when none was)."""
         if not self.failed:
             return ""
         ids = list(self.failed)
@@ -53,7 +53,7 @@ class RoleDiscovery(dict[str, list[str]]):
         why = reasons[0] if len(reasons) == 1 else f"{reasons[0]} (and other errors)"
         noun = "account" if len(ids) == 1 else "accounts"
         return (f"Left out {len(ids)} of {self.total} {noun} whose roles could not be listed: {names}. "
-                f"{why.rstrip('.')}. Run the command again to retry them.")
+                f"{why.rstrip('.')}. {retry}")
 
     def __repr__(self) -> str:
         return f"RoleDiscovery({dict.__repr__(self)}, failed={self.failed!r})"
