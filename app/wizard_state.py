@@ -105,6 +105,27 @@ class WizardState:
             edits.append(self._session_edit())
         return plan, edits
 
+    def needing_care(self) -> list[tuple[str, str]]:
+        """(profile name, account) of each profile this review writes that reaches an account the
+        preset marks critical with a role that is not read-only."""
+        from app.guard import account_text, guard_of
+
+        guard = guard_of(self.preset)
+        if not guard:
+            return []
+        if self.many:
+            from app.config.bulk import ADD, UPDATE
+
+            items = self.bulk_plan.items if self.bulk_plan is not None else []
+            return [(item.name, account_text(item.account_id, item.account_name)) for item in items
+                    if item.action in (ADD, UPDATE) and guard.needs_care(item.account_id, item.account_name,
+                                                                          item.role_name)]
+        account, profile = self.account, self.profile
+        if account is None or profile is None or not guard.needs_care(account.account_id, account.account_name,
+                                                                        self.role):
+            return []
+        return [(profile.name, account_text(account.account_id, account.account_name))]
+
     def _session_edit(self):
         from app.config.edits import UpsertSsoSession
 

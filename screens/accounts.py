@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from rich.text import Text
+
 from app.cancel import CancelToken
+from app.guard import CRITICAL_MARKER, CRITICAL_WORD, guard_of
 from screens.picker import PickerScreen
 
 NAME_WIDTH = 36
@@ -52,12 +55,15 @@ class AccountScreen(PickerScreen):
         width = max((len(a.account_name or "") for a in items), default=0)
         self._width = min(max(width, 12), NAME_WIDTH)
 
-    def label(self, account) -> str:
+    def label(self, account) -> str | Text:
         name = account.account_name or account.email or account.account_id
         if len(name) > self._width:
             name = name[: self._width - 1] + "…"
         email = account.email if account.account_name else ""
-        return f"{name:<{self._width}}  {account.account_id}  {email or ''}".rstrip()
+        line = f"{name:<{self._width}}  {account.account_id}  {email or ''}".rstrip()
+        if guard_of(self.state.preset).is_critical(account.account_id, account.account_name):
+            return Text.assemble((f"{CRITICAL_MARKER} ", "bold red"), line, (f"  {CRITICAL_WORD}", "red"))
+        return line
 
     def search_text(self, account) -> tuple[str | None, ...]:
         return (account.account_name, account.account_id, account.email)

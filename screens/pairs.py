@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import ProgressBar, Static
 
 from app.cancel import CancelToken
+from app.guard import CRITICAL_MARKER, guard_of
 from screens.picker import PickerScreen
 
 NAME_WIDTH = 28
@@ -137,6 +138,11 @@ class PairScreen(PickerScreen):
         if len(name) > NAME_WIDTH:
             name = name[: NAME_WIDTH - 1] + "…"
         text = Text(f"{name:<{NAME_WIDTH}}  {pair.role_name:<{ROLE_WIDTH}}")
+        guard = guard_of(self.state.preset)
+        if guard.is_critical(pair.account_id, pair.account_name):
+            text = Text.assemble((f"{CRITICAL_MARKER} ", "bold red"), text)
+            if not guard.is_read_only(pair.role_name):
+                text.append("  can change a critical account", style="red")
         profile = self.existing.get(pair.key)
         if profile is not None:
             text.append(f"  has profile {profile}", style="dim")

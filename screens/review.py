@@ -27,6 +27,7 @@ class ReviewScreen(ArmedKeys, StepScreen):
         self.plan = None
         self.summary = ""  # the change in words: "adds 1 profile and 1 sign-in portal"
         self.writing = False
+        self._critical_confirmed = False  # the person typed the name of a profile on a critical account
 
     def compose_body(self) -> ComposeResult:
         state = self.state
@@ -112,6 +113,29 @@ class ReviewScreen(ArmedKeys, StepScreen):
         if not plan.changed:
             self.finish(None)
             return
+        critical = self.state.needing_care()
+        if critical and not self._critical_confirmed:
+            self._ask_for_the_name(critical)
+            return
+        self._write(plan)
+
+    def _ask_for_the_name(self, critical: list[tuple[str, str]]) -> None:
+        from app.guard import CRITICAL_MARKER
+        from screens.dialogs.typed import TypedConfirmDialog
+
+        name, account = critical[0]
+        others = f" (and {len(critical) - 1} more such profiles)" if len(critical) > 1 else ""
+        question = (f"{CRITICAL_MARKER} {name}{others} can change {account}, an account your organisation marks "
+                    f"critical, with a role that is not read-only. To write it, type its name: {name}")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._critical_confirmed = True
+                self.action_write()
+
+        self.app.push_screen(TypedConfirmDialog("A critical account", question, name), answered)
+
+    def _write(self, plan) -> None:
         self.writing = True
         self.refresh_bindings()
         self.query_one(".review-where", Static).update("Writing…")
@@ -121,8 +145,9 @@ class ReviewScreen(ArmedKeys, StepScreen):
             result = self.services.writer().apply(plan)
             try:
                 portal = state.portal
-                settings.remember(start_url=portal.start_url, sso_region=portal.sso_region,
-                                  session_name=portal.session_name, login_method=state.login_method)
+                if portal is not None:
+                    settings.remember(start_url=portal.start_url, sso_region=portal.sso_region,
+                                      session_name=portal.session_name, login_method=state.login_method)
             except Exception:  # remembering is a convenience; never fail the write over it
                 pass
             return result

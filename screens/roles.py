@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from app.cancel import CancelToken
+from app.guard import CRITICAL_MARKER, guard_of
 from app.signin.role_order import ASK_IT, RoleKind, order_roles, role_kind
 from screens.picker import PickerScreen
 
@@ -52,6 +53,10 @@ class RoleScreen(PickerScreen):
         mark = MARKS.get(role_kind(role))
         if mark is not None:
             text.append(*mark)
+        account = self.state.account
+        guard = guard_of(self.state.preset)
+        if account is not None and guard.needs_care(account.account_id, account.account_name, role):
+            text.append(f"  {CRITICAL_MARKER} can change a critical account", style="bold red")
         return text
 
     def store(self, items: list) -> None:

@@ -4,16 +4,8 @@ one review and one write."""
 
 from __future__ import annotations
 
-from app.emulator import DEMO_REGION, DEMO_START_URL
 from app.wizard_state import PortalChoice, WizardState
-from helpers.wizard_app import SIZE, make_services, screen_text, wait_for, wait_screen
-
-HAND_WRITTEN = (
-    "[profile mine]\nsso_session = demo-archive\nsso_account_id = 012345678901\nsso_role_name = ReadOnly\n\n"
-    "[profile preservation-dev-readonly]\nregion = eu-west-1\n\n"
-    "[sso-session demo-archive]\nsso_start_url = " + DEMO_START_URL + "\nsso_region = " + DEMO_REGION + "\n"
-    "sso_registration_scopes = sso:account:access\n"
-)
+from helpers.wizard_app import HAND_WRITTEN, SIZE, listed, make_services, screen_text, wait_for, wait_screen
 
 
 def signed_in_app(config_path, text=HAND_WRITTEN):
@@ -28,12 +20,6 @@ def signed_in_app(config_path, text=HAND_WRITTEN):
     services.login.login(SsoTarget.from_session(session), method="device", open_browser=False)
     state = WizardState(portal=PortalChoice.of_session(session))
     return WizardApp(services, state=state, first_step="accounts", typeahead_grace=0)
-
-
-async def listed(pilot, name):
-    screen = await wait_screen(pilot, name)
-    await wait_for(pilot, lambda: not screen.is_loading and screen.query_one(".picker-list").display, what=name)
-    return screen, screen.query_one(".picker-list")
 
 
 async def test_tick_accounts_and_roles_name_them_and_write_them_in_one_edit(emulator_factory, config_path):

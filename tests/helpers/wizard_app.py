@@ -8,6 +8,7 @@ import threading
 import urllib.error
 import urllib.request
 
+from app.emulator import DEMO_REGION, DEMO_START_URL
 from app.services import Services
 from app.settings import Preset, Settings
 from app.signin.browser import Browser
@@ -70,3 +71,19 @@ def screen_text(screen) -> str:
         elif hasattr(content, "plain"):
             parts.append(content.plain)
     return "\n".join(parts)
+
+
+#: A config with an sso-session of the demo portal and a hand-written profile (for the multi-profile steps).
+HAND_WRITTEN = (
+    "[profile mine]\nsso_session = demo-archive\nsso_account_id = 012345678901\nsso_role_name = ReadOnly\n\n"
+    "[profile preservation-dev-readonly]\nregion = eu-west-1\n\n"
+    "[sso-session demo-archive]\nsso_start_url = " + DEMO_START_URL + "\nsso_region = " + DEMO_REGION + "\n"
+    "sso_registration_scopes = sso:account:access\n"
+)
+
+
+async def listed(pilot, name):
+    """The picker step ``name`` once its list is shown: (screen, its FilterList)."""
+    screen = await wait_screen(pilot, name)
+    await wait_for(pilot, lambda: not screen.is_loading and screen.query_one(".picker-list").display, what=name)
+    return screen, screen.query_one(".picker-list")
