@@ -153,13 +153,15 @@ def load_guard(preset_path: str | Path | None = None) -> Guard:
     return guard_of(find_preset(preset_path, Settings.load()))
 
 
-def profile_warning(profile: Any, guard: Guard | None = None) -> str | None:
-    """The warning line for using ``profile`` (an :class:`app.config.model.Profile`) when it reaches a
-    critical account, else None. Without ``guard``, the preset in use is read; a preset that cannot be
-    read gives no warning here (the wizard and ``setup`` report it)."""
-    account_id = getattr(profile, "account_id", None)
+def use_warning(profile: str, account_id: str | None, role_name: str | None, guard: Guard | None = None) -> str | None:
+    """The warning line for using ``profile`` (on ``account_id`` with ``role_name``) when it reaches a
+    critical account, else None. Without ``guard``: the one the app noted for the preset in use
+    (cheap), else the preset read now; a preset that cannot be read gives no warning here (the
+    wizard and ``setup`` report it)."""
     if not account_id:
         return None
+    if guard is None:
+        guard = prompt_guard()
     if guard is None:
         try:
             guard = load_guard()
@@ -167,16 +169,23 @@ def profile_warning(profile: Any, guard: Guard | None = None) -> str | None:
             return None
     if not guard:
         return None
-    from app.signin.account_names import AccountNames
-
-    account_name = AccountNames().get(account_id)
+    account_name = prompt_account_name(account_id)
     if not guard.is_critical(account_id, account_name):
         return None
-    role = getattr(profile, "role_name", None)
-    if guard.is_read_only(role):
-        return (f"{CRITICAL_MARKER} {profile.name} reaches the critical account "
-                f"{account_text(account_id, account_name)} (read-only role {role}).")
-    return warning_line(profile.name, account_id, account_name)
+    if guard.is_read_only(role_name):
+        return (f"{CRITICAL_MARKER} {profile} reaches the critical account "
+                f"{account_text(account_id, account_name)} (read-only role {role_name}).")
+    return warning_line(profile, account_id, account_name)
+
+
+def warn_on_use(profile: str, account_id: str | None, role_name: str | None) -> None:
+    """Print :func:`use_warning` on stderr (``use``, ``run`` and ``env``: never on stdout, which
+    may be evaluated by a shell or read by a tool)."""
+    import sys
+
+    line = use_warning(profile, account_id, role_name)
+    if line:
+        print(line, file=sys.stderr)
 
 
 # -- for the shell prompt ------------------------------------------------------------------------

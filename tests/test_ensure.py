@@ -97,3 +97,27 @@ def test_the_command_says_so_and_exits_by_the_outcome(emu, config_path, home):
     assert too_long.returncode == 1 and "less than the 9h 00m asked for" in too_long.stderr
     wrong = run_wizard("ensure", "preservation-prod", "--for", "all day")
     assert wrong.returncode == 2 and "'all day' is not a duration" in wrong.stderr
+
+
+def test_run_for_renews_first_when_the_session_would_end_during_the_job(emu, config_path, home):
+    import sys
+
+    write_config(config_path, f"[sso-session archive]\nsso_start_url = {DEMO_START_URL}\nsso_region = {DEMO_REGION}\n"
+                              "sso_registration_scopes = sso:account:access\n\n[profile preservation-prod]\n"
+                              "sso_session = archive\nsso_account_id = 012345678901\nsso_role_name = ReadOnly\n")
+    assert run_wizard("login", "preservation-prod", "--device-code").returncode == 0
+    from datetime import datetime, timezone
+
+    # as if it had begun 5 h ago: 3 h of the default 8 h are left (the command runs on the real clock)
+    SessionStarts().record("archive", DEMO_START_URL, datetime.now(timezone.utc) - timedelta(hours=5))
+    first = session_end("archive")
+    job = [sys.executable, "-c", "import os; print(os.environ['AWS_ACCESS_KEY_ID'][:4])"]
+    proc = run_wizard("run", "preservation-prod", "--for", "4h", "--", *job)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "ASIA\n" and "A new session: signed in until ~" in proc.stderr
+    renewed = session_end("archive")
+    assert renewed is not None and first is not None and renewed.started_at > first.started_at
+    again = run_wizard("run", "preservation-prod", "--for=2h", "--", *job)
+    assert again.returncode == 0 and "new session" not in again.stderr  # long enough now: nothing asked
+    too_long = run_wizard("run", "preservation-prod", "--for", "12h", "--", *job)
+    assert too_long.returncode == 1 and too_long.stdout == ""  # the job never started

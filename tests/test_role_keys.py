@@ -256,3 +256,21 @@ def test_a_symlink_where_the_keys_belong_is_replaced_not_followed(config_path, h
     assert proc.returncode == 0, proc.stderr
     assert not path.is_symlink() and elsewhere.read_text() == "{}"
     assert json.loads(proc.stdout)["AccessKeyId"] == cached(home)["AccessKeyId"]
+
+
+def test_env_and_run_warn_on_stderr_for_a_profile_on_a_critical_account(config_path, home, emulator, tmp_path):
+    demo_signed_in(config_path, home, emulator)
+    preset = tmp_path / "org.toml"
+    preset.write_text(f'[guard]\ncritical_accounts = ["{PROD_ACCOUNT}"]\n')
+    env = {**command_env(), "AWS_SSO_WIZARD_PRESET": str(preset)}
+    cold = run_wizard("env", PROD, "--format", "process", env=env)
+    warm = run_wizard("env", PROD, "--format", "process", env=env)  # answered by the fast path
+    for proc in (cold, warm):
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["Version"] == 1  # stdout stays the answer a tool reads
+        assert proc.stderr.startswith(f"‼ {PROD} ")
+        assert "critical account" in proc.stderr and len(proc.stderr.splitlines()) == 1
+    ran = run_wizard("run", PROD, "--", sys.executable, "-c", "print('ok')", env=env)
+    assert ran.returncode == 0 and ran.stdout == "ok\n" and ran.stderr.startswith(f"‼ {PROD} ")
+    other = run_wizard("env", PROD, "--format", "process")  # no preset: no warning
+    assert other.stderr == ""

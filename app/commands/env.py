@@ -68,8 +68,11 @@ def fast(args: list[str]) -> int | None:
         keys = cached_keys(role_of(profile)) if profile is not None and profile.is_sso else None
     except (WizardError, OSError, ValueError):
         return None  # the ordinary way reports it
-    if keys is None:
+    if keys is None or profile is None:
         return None
+    from app.guard import warn_on_use
+
+    warn_on_use(profile.name, profile.account_id, profile.role_name)
     sys.stdout.write(render(keys, form))
     sys.stdout.flush()
     return 0
@@ -80,8 +83,11 @@ def run(args: argparse.Namespace) -> int:
 
     from app.commands._keys import keys_for, role_named
     from app.credentials.formats import render
+    from app.guard import warn_on_use
 
-    keys = keys_for(role_named(args.profile))
+    role = role_named(args.profile)
+    keys = keys_for(role)
+    warn_on_use(role.profile, role.account_id, role.role_name)
     sys.stdout.write(render(keys, args.format))
     sys.stdout.flush()
     return 0

@@ -43,13 +43,9 @@ def run(args: argparse.Namespace) -> int:
     from app.config.model import load_aws_config
 
     profile = find_profile(load_aws_config(), name)
-    from app.guard import profile_warning
+    from app.guard import warn_on_use
 
-    warning = profile_warning(profile)
-    if warning:
-        from app.commands._output import say
-
-        say(warning)
+    warn_on_use(profile.name, profile.account_id, profile.role_name)
     until = _signed_in(profile, args) if profile.is_sso else ""
     return _hand_over(hand_back, profile.name, until)
 
