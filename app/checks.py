@@ -64,8 +64,8 @@ class InstallFailed(WizardError):
 _VERSION = re.compile(r"aws-cli/(\d+)\.(\d+)\.(\d+)")
 
 
-def aws_cli_version(aws: str, *, timeout: float = 15.0) -> tuple[int, int, int] | None:
-    """The version ``aws --version`` reports, or None when it does not run."""
+def _aws_version_output(aws: str, timeout: float) -> str | None:
+    """What ``aws --version`` prints (stdout and stderr), or None when it does not run."""
     # The CLI reads the config even for --version: a broken config (the config check says so)
     # or an AWS_PROFILE that does not exist must not read as a broken installation.
     env = {k: v for k, v in os.environ.items() if k not in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")}
@@ -75,8 +75,17 @@ def aws_cli_version(aws: str, *, timeout: float = 15.0) -> tuple[int, int, int] 
                               stdin=subprocess.DEVNULL, env=env)
     except (OSError, subprocess.SubprocessError):
         return None
-    match = _VERSION.search(proc.stdout + "\n" + proc.stderr)
-    return tuple(int(x) for x in match.groups()) if match else None  # type: ignore[return-value]
+    return proc.stdout + "\n" + proc.stderr
+
+
+def _version_in(pattern: "re.Pattern[str]", text: str | None) -> tuple[int, int, int] | None:
+    match = pattern.search(text) if text is not None else None
+    return (int(match.group(1)), int(match.group(2)), int(match.group(3))) if match else None
+
+
+def aws_cli_version(aws: str, *, timeout: float = 15.0) -> tuple[int, int, int] | None:
+    """The version ``aws --version`` reports, or None when it does not run."""
+    return _version_in(_VERSION, _aws_version_output(aws, timeout))
 
 
 def install_command(*, platform: str | None = None, which: Callable[[str], str | None] = shutil.which) -> list[str] | None:
@@ -412,15 +421,7 @@ def _companion_fix(profile: str) -> str:
 
 def aws_cli_botocore(aws: str, *, timeout: float = 15.0) -> tuple[int, int, int] | None:
     """The botocore an AWS CLI v1 reports in ``aws --version`` (v2 reports none)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")}
-    env["AWS_CONFIG_FILE"] = os.devnull
-    try:
-        proc = subprocess.run([aws, "--version"], capture_output=True, text=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL, env=env)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    match = _BOTOCORE_IN_CLI.search(proc.stdout + "\n" + proc.stderr)
-    return tuple(int(x) for x in match.groups()) if match else None  # type: ignore[return-value]
+    return _version_in(_BOTOCORE_IN_CLI, _aws_version_output(aws, timeout))
 
 
 def check_aws_cli_forms(session_profile: str | None, *, which: Callable[[str], str | None] = shutil.which) -> Check | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from app.wizard_state import WizardState
 from helpers.snapshots import (
-    ACCOUNTS,
     BAD_CHECKS,
     GOOD_CHECKS,
     PRESET,
@@ -20,6 +19,7 @@ from helpers.snapshots import (
     FakeServices,
     FakeSso,
     all_of as _and,
+    browser_app as _browser,
     list_shown as _list_shown,
     named as _named,
     settle,
@@ -193,43 +193,6 @@ def test_error_modal_can_be_read_and_copied(snap_compare):
 
 
 # -- the profile browser ---------------------------------------------------------------------------
-
-BROWSER_CONFIG = """\
-[sso-session example-library]
-sso_start_url = https://example-library.awsapps.com/start
-sso_region = eu-west-2
-sso_registration_scopes = sso:account:access
-
-[profile preservation-prod-ReadOnly]
-sso_session = example-library
-sso_account_id = 012345678901
-sso_role_name = ReadOnly
-region = eu-west-2
-output = json
-
-[profile shared-services-Administrator]
-sso_session = example-library
-sso_account_id = 666666666666
-sso_role_name = Administrator
-region = eu-west-1
-
-[profile build-keys]
-aws_access_key_id = AKIAIOSFODNN7EXAMPLE
-aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-region = us-east-1
-"""
-
-
-def _browser(config_path):
-    """The browser on a small config, signed out, with account names learnt earlier."""
-    from app.signin.account_names import AccountNames
-    from app.tui import WizardApp
-
-    config_path.parent.mkdir(parents=True, exist_ok=True)
-    config_path.write_text(BROWSER_CONFIG)
-    AccountNames().remember({a.account_id: a.account_name for a in ACCOUNTS})
-    return WizardApp(FakeServices(), mode="profiles", typeahead_grace=0)
-
 
 def _browser_loaded(screen) -> bool:
     from screens.widgets.fast_table import FastTable

@@ -9,20 +9,9 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.test_snapshots import ACCOUNTS, BROWSER_CONFIG, FakeServices
+from helpers.snapshots import browser_app
 
 SIZE = (80, 24)
-
-
-def browser_app(config_path):
-    """The browser on a small config, signed out, with account names learnt earlier."""
-    from app.signin.account_names import AccountNames
-    from app.tui import WizardApp
-
-    config_path.parent.mkdir(parents=True, exist_ok=True)
-    config_path.write_text(BROWSER_CONFIG)
-    AccountNames().remember({a.account_id: a.account_name for a in ACCOUNTS})
-    return WizardApp(FakeServices(), mode="profiles", typeahead_grace=0)
 
 
 def loaded(screen) -> bool:

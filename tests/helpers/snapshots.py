@@ -228,3 +228,40 @@ def all_of(*preds):
 
 def list_shown(screen):
     return screen.query_one(".picker-list").display and not screen.is_loading
+
+
+BROWSER_CONFIG = """\
+[sso-session example-library]
+sso_start_url = https://example-library.awsapps.com/start
+sso_region = eu-west-2
+sso_registration_scopes = sso:account:access
+
+[profile preservation-prod-ReadOnly]
+sso_session = example-library
+sso_account_id = 012345678901
+sso_role_name = ReadOnly
+region = eu-west-2
+output = json
+
+[profile shared-services-Administrator]
+sso_session = example-library
+sso_account_id = 666666666666
+sso_role_name = Administrator
+region = eu-west-1
+
+[profile build-keys]
+aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+region = us-east-1
+"""
+
+
+def browser_app(config_path):
+    """The browser on a small config, signed out, with account names learnt earlier."""
+    from app.signin.account_names import AccountNames
+    from app.tui import WizardApp
+
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    config_path.write_text(BROWSER_CONFIG)
+    AccountNames().remember({a.account_id: a.account_name for a in ACCOUNTS})
+    return WizardApp(FakeServices(), mode="profiles", typeahead_grace=0)
