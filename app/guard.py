@@ -215,24 +215,30 @@ def _note_key(preset_path: object) -> dict[str, object]:
 
     return {
         "env": os.environ.get(paths.PRESET_ENV, "").strip(),
-        "settings": _stamp(paths.settings_path()),
+        "settings": _stamp(os.path.join(paths.settings_dir_text(), paths.SETTINGS_FILE)),
         "preset": str(preset_path) if preset_path else None,
         "preset_stamp": _stamp(preset_path),
     }
 
 
 def note_for_prompt(preset_path: object, guard: Guard) -> None:
-    """Keep ``guard`` (of the preset at ``preset_path``, None: no preset) for :func:`prompt_guard`.
-    Best effort: a settings folder that cannot be written only means no marker in the prompt."""
+    """Keep ``guard`` (of the preset at ``preset_path``, None: no preset) for :func:`prompt_guard`;
+    an empty guard removes the note. Best effort: a settings folder that cannot be written only
+    means no marker in the prompt."""
+    import contextlib
     import json
     import os
 
     from app import paths
 
+    path = os.path.join(paths.settings_dir_text(), paths.GUARD_FILE)
+    if not guard:  # nothing to mark: no note at all, so the prompt need not even look
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        return
     document = {"version": _NOTE_VERSION, **_note_key(preset_path),
                 "critical_accounts": list(guard.critical_accounts), "read_only_roles": list(guard.read_only_roles)}
     text = json.dumps(document, sort_keys=True) + "\n"
-    path = os.path.join(str(paths.settings_dir()), paths.GUARD_FILE)
     try:
         with open(path, encoding="utf-8") as current:
             if current.read() == text:
@@ -249,15 +255,15 @@ def note_for_prompt(preset_path: object, guard: Guard) -> None:
 
 def prompt_guard() -> Guard | None:
     """The guard the app last noted, while the settings and preset files it came from (and
-    ``AWS_SSO_WIZARD_PRESET``) are unchanged; None when that cannot be told."""
-    import json
+    ``AWS_SSO_WIZARD_PRESET``) are unchanged; None when there is none or that cannot be told."""
     import os
 
     from app import paths
+    from app.quickjson import json_loads
 
     try:
-        with open(os.path.join(str(paths.settings_dir()), paths.GUARD_FILE), encoding="utf-8") as file:
-            document = json.load(file)
+        with open(os.path.join(paths.settings_dir_text(), paths.GUARD_FILE), encoding="utf-8") as file:
+            document = json_loads(file.read())
     except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(document, dict) or document.get("version") != _NOTE_VERSION:
@@ -273,14 +279,14 @@ def prompt_guard() -> Guard | None:
 
 def prompt_account_name(account_id: str) -> str | None:
     """The account's name as the app learnt it (``account-names.json``), read cheaply."""
-    import json
     import os
 
     from app import paths
+    from app.quickjson import json_loads
 
     try:
-        with open(os.path.join(str(paths.settings_dir()), paths.ACCOUNT_NAMES_FILE), encoding="utf-8") as file:
-            accounts = json.load(file).get("accounts", {})
+        with open(os.path.join(paths.settings_dir_text(), paths.ACCOUNT_NAMES_FILE), encoding="utf-8") as file:
+            accounts = json_loads(file.read()).get("accounts", {})  # type: ignore[attr-defined]
     except (OSError, ValueError, RecursionError, AttributeError):
         return None
     name = accounts.get(account_id) if isinstance(accounts, dict) else None

@@ -5,10 +5,15 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
+TYPE_CHECKING = False  # pathlib costs ~6 ms: the shell prompt needs only the settings folder's name
+if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
 
 
 def _expand(value: str) -> Path:
+    from pathlib import Path
+
     return Path(os.path.expanduser(os.path.expandvars(value)))
 
 
@@ -34,15 +39,22 @@ def cli_cache_dir() -> Path:
     return _expand(os.path.join("~", ".aws", "cli", "cache"))
 
 
+def settings_dir_text() -> str:
+    """:func:`settings_dir` as a string (for the shell prompt, without pathlib)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join("~", ".config")
+    return os.path.join(os.path.expanduser(os.path.expandvars(base)), "aws-sso-wizard")
+
+
 def settings_dir() -> Path:
     """``$XDG_CONFIG_HOME/aws-sso-wizard`` (default ``~/.config/aws-sso-wizard``)."""
-    base = os.environ.get("XDG_CONFIG_HOME")
-    root = _expand(base) if base else _expand(os.path.join("~", ".config"))
-    return root / "aws-sso-wizard"
+    return _expand(settings_dir_text())
+
+
+SETTINGS_FILE = "settings.toml"
 
 
 def settings_path() -> Path:
-    return settings_dir() / "settings.toml"
+    return settings_dir() / SETTINGS_FILE
 
 
 PRESET_ENV = "AWS_SSO_WIZARD_PRESET"

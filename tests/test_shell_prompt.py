@@ -313,3 +313,22 @@ def test_the_marker_costs_no_toml_reading(home, tmp_path, monkeypatch):
             "print(sorted(m for m in ('tomlkit', 'tomllib', 'app.settings', 'dataclasses', 'typing') if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=command_env(), check=True)
     assert proc.stdout.splitlines() == ["‼ prod 2h 00m", "[]"]
+
+
+@pytest.mark.parametrize("text", [
+    '{"a": 1, "b": [true, false, null], "c": "é\\u00e9", "d": -1.5e3}', '  [1, 2]\n', '"x"', "{}",
+])
+def test_the_prompt_reads_json_as_the_json_module_does(text):
+    import json
+
+    from app.quickjson import json_loads
+
+    assert json_loads(text) == json.loads(text)
+
+
+@pytest.mark.parametrize("text", ["", "{", '{"a": 1} x', "[1,]", "{'a': 1}", "nul"])
+def test_and_refuses_what_it_refuses(text):
+    from app.quickjson import json_loads
+
+    with pytest.raises(ValueError):
+        json_loads(text)

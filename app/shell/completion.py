@@ -14,7 +14,6 @@ attribute (one of :data:`KINDS`).
 
 from __future__ import annotations
 
-import json
 import os
 
 from app import __version__
@@ -118,26 +117,28 @@ def _stamp() -> list:
 
 
 def spec_path() -> str:
-    from app.paths import settings_dir
+    from app.paths import settings_dir_text
 
-    return str(settings_dir() / SPEC_FILE)
+    return os.path.join(settings_dir_text(), SPEC_FILE)
 
 
 def load_spec() -> dict:
     """The spec, from the settings folder when it matches this program, else made and kept."""
     stamp = _stamp()
     path = spec_path()
+    from app.quickjson import json_loads
     from app.shell.scan import read_regular
 
     data = read_regular(path)
     try:
-        kept = json.loads(data.decode("utf-8")) if data is not None else {}
+        kept: dict = json_loads(data.decode("utf-8")) if data is not None else {}  # type: ignore[assignment]
         if kept.get("stamp") == stamp and kept.get("spec", {}).get("version") == _SPEC_VERSION:
             return kept["spec"]
     except (ValueError, AttributeError, RecursionError):
         pass
     spec = build_spec()
     try:
+        import json
         from pathlib import Path
 
         from app.fsutil import atomic_write_text

@@ -11,10 +11,10 @@ never as ``expired``. A test holds the two to the same answer for every kind of 
 
 from __future__ import annotations
 
-import json
 import os
 import time
 
+from app.quickjson import json_loads
 from app.shell import scan
 
 EXPIRY_WINDOW_SECONDS = 15 * 60  # app.signin.state.EXPIRY_WINDOW
@@ -153,6 +153,10 @@ def _critical(account_id: str | None) -> bool:
     """Whether the account is one the organisation's preset marks critical (as the app last read it)."""
     if not account_id:
         return False
+    from app.paths import GUARD_FILE, settings_dir_text
+
+    if not os.path.exists(os.path.join(settings_dir_text(), GUARD_FILE)):
+        return False  # the app noted no critical accounts
     from app.guard import prompt_account_name, prompt_guard
 
     guard = prompt_guard()
@@ -169,7 +173,7 @@ def _sign_in_status(name: str, profile: dict[str, str], sections: scan.Sections,
         return PromptStatus(name, UNKNOWN)
     data = scan.read_regular(_token_file(key))
     try:
-        document = json.loads(data.decode("utf-8")) if data is not None else None
+        document = json_loads(data.decode("utf-8")) if data is not None else None
     except (ValueError, RecursionError):
         return PromptStatus(name, SIGNED_OUT)
     if not isinstance(document, dict):
@@ -196,13 +200,13 @@ def _sign_in_status(name: str, profile: dict[str, str], sections: scan.Sections,
 def _session_left(key: str, now: float) -> tuple[float | None, bool]:
     """(seconds until the session of ``key`` ends, whether that is approximate), from the end the
     app noted at sign-in (:class:`app.signin.session_end.SessionStarts`); (None, False) if unknown."""
-    from app.paths import SESSIONS_FILE, settings_dir
+    from app.paths import SESSIONS_FILE, settings_dir_text
 
-    data = scan.read_regular(os.path.join(str(settings_dir()), SESSIONS_FILE))
+    data = scan.read_regular(os.path.join(settings_dir_text(), SESSIONS_FILE))
     if data is None:
         return None, False
     try:
-        document = json.loads(data.decode("utf-8"))
+        document = json_loads(data.decode("utf-8"))
     except (ValueError, RecursionError):
         return None, False
     entry = document.get("sessions", {}).get(key) if isinstance(document, dict) else None

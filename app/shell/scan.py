@@ -128,3 +128,4 @@ def read(path: str | None = None) -> Sections:
     except UnicodeDecodeError:
         text = ""
     return parse(text)
+
