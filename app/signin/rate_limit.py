@@ -35,6 +35,14 @@ from app.cancel import CancelToken
 from app.errors import Cancelled
 
 
+DOCUMENTED_RATE = 20.0
+"""Requests per second IAM Identity Center documents for the portal API."""
+
+START_HEADROOM = 0.95
+"""The first rate is a little under the documented one: paced requests that follow a full first
+burst then land after the service's one-second window has let that burst go, not at its edge."""
+
+
 @dataclass(frozen=True)
 class Ticket:
     """Permission to send one request, stamped with when it was granted."""
@@ -62,7 +70,7 @@ def _margin(share: float, *samples: int) -> float:
 class AdaptiveRateLimiter:
     def __init__(
         self,
-        initial_rate: float = 20.0,
+        initial_rate: float = DOCUMENTED_RATE * START_HEADROOM,
         *,
         burst: int | None = None,
         quiet_seconds: float = 1.0,
@@ -79,7 +87,7 @@ class AdaptiveRateLimiter:
         self._clock = clock
         self._rng = rng
         self._rate = float(initial_rate)
-        self._burst = int(burst if burst is not None else initial_rate)
+        self._burst = int(burst if burst is not None else DOCUMENTED_RATE)
         self._quiet = float(quiet_seconds)
         self._min_rate = float(min_rate)
         self._max_rate = float(max_rate)
