@@ -34,7 +34,6 @@ from typing import Callable
 from app.cancel import CancelToken
 from app.errors import Cancelled
 
-
 DOCUMENTED_RATE = 20.0
 """Requests per second IAM Identity Center documents for the portal API."""
 
