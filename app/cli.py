@@ -1,7 +1,9 @@
 """Command-line entry point (``aws-sso-wizard`` and ``python -m app``).
 
-Exit codes: 0 success, 1 error (one clear line on stderr), 2 usage error, 3 ``logout`` signed out
-here but not at AWS (:data:`app.commands.logout.NOT_ENDED_AT_AWS`), 130 cancelled.
+Exit codes: 0 success, 1 error (one clear line on stderr), 2 usage error, 3 done only in part
+(``logout`` signed out here but not at AWS, :data:`app.commands.logout.NOT_ENDED_AT_AWS`;
+``accounts --roles --json`` and ``populate`` with accounts whose roles could not be listed,
+:data:`app.commands.accounts.ROLES_LEFT_OUT`), 130 cancelled; ``run`` passes its command's code through.
 Nothing here imports Textual or boto3; subcommands import what they need when they run.
 """
 

@@ -102,3 +102,18 @@ def emulator_factory(monkeypatch, cli_env):
 def emulator(emulator_factory):
     """A running demo emulator; AWS_ENDPOINT_URL_SSO/_SSO_OIDC/_STS point at it for this test."""
     return emulator_factory()
+
+
+@pytest.fixture
+def emu(emulator_factory):
+    """An emulator that approves sign-ins at once; its clock moves with ``emu.advance``."""
+    return emulator_factory(auto_approve=True)
+
+
+@pytest.fixture
+def service(emu):
+    """The login service on the emulator's clock, on a machine without a browser (sign-ins take a code)."""
+    from app.signin.login import LoginService
+    from helpers.sso import NoBrowser, emulator_clock
+
+    return LoginService(browser=NoBrowser(), clock=emulator_clock(emu))

@@ -17,16 +17,6 @@ from helpers.profile_fixtures import write_config
 from helpers.sso import SESSION, NoBrowser, emulator_clock
 
 
-@pytest.fixture
-def emu(emulator_factory):
-    return emulator_factory(auto_approve=True)
-
-
-@pytest.fixture
-def service(emu):
-    return LoginService(browser=NoBrowser(), clock=emulator_clock(emu))
-
-
 @pytest.mark.parametrize(("text", "seconds"), [
     ("90m", 5400), ("6h", 21600), ("1h30m", 5400), ("1h 30m", 5400), ("2d", 172800), ("45", 2700), ("30s", 30),
 ])

@@ -20,16 +20,6 @@ from app.signin.session_end import DEFAULT_SESSION, SessionStarts, session_end, 
 from helpers.sso import SESSION, NoBrowser, emulator_clock, token_path as sso_token_path
 
 
-@pytest.fixture
-def emu(emulator_factory):
-    return emulator_factory(auto_approve=True)
-
-
-@pytest.fixture
-def service(emu):
-    return LoginService(browser=NoBrowser(), clock=emulator_clock(emu))
-
-
 def portal_end(emu) -> float:
     return emu.store.portal_sessions[DEMO_START_URL].ends_at
 
