@@ -38,6 +38,43 @@ def say(text: str) -> None:
     print(shown(text, lines=True), file=sys.stderr, flush=True)
 
 
+def print_diff(diff: str) -> None:
+    """A change to the config on stdout, secret values of neighbouring static-key profiles masked."""
+    from app.secret_values import mask_diff
+
+    sys.stdout.write(mask_diff(diff if diff.endswith("\n") else diff + "\n"))
+    sys.stdout.flush()
+
+
+class RolesProgress:
+    """``Finding roles: 12/40 accounts`` on stderr: redrawn in place on a terminal, else a line every
+    second or so (and always the last one). Call it as discovery's ``progress``; ``close`` at the end."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._out = sys.stderr
+        self._tty = self._out.isatty()
+        self._clock = time.monotonic
+        self._last = 0.0
+        self._drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        text = f"Finding roles: {done}/{total} accounts"
+        if self._tty:
+            self._out.write("\r" + text)
+            self._drawn = True
+        elif done == total or self._clock() - self._last >= 1.0:
+            self._out.write(text + "\n")
+            self._last = self._clock()
+        self._out.flush()
+
+    def close(self) -> None:
+        if self._drawn:
+            self._out.write("\n")
+            self._out.flush()
+
+
 def method_line(choice: "MethodChoice") -> str:
     """The one line a command prints as a sign-in starts: how it signs in, why, and the option that
     switches to the other way."""

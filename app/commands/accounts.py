@@ -30,38 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-class _Progress:
-    """``Roles: 12/40 accounts`` on stderr: redrawn in place on a terminal, else a line every
-    second or so (and always the last one)."""
-
-    def __init__(self) -> None:
-        import sys
-        import time
-
-        self._out = sys.stderr
-        self._tty = self._out.isatty()
-        self._clock = time.monotonic
-        self._last = 0.0
-        self._drawn = False
-
-    def __call__(self, done: int, total: int) -> None:
-        text = f"Finding roles: {done}/{total} accounts"
-        if self._tty:
-            self._out.write("\r" + text)
-            self._drawn = True
-        elif done == total or self._clock() - self._last >= 1.0:
-            self._out.write(text + "\n")
-            self._last = self._clock()
-        self._out.flush()
-
-    def close(self) -> None:
-        if self._drawn:
-            self._out.write("\n")
-            self._out.flush()
-
-
 def run(args: argparse.Namespace) -> int:
-    from app.commands._output import print_json, print_table, say
+    from app.commands._output import RolesProgress, print_json, print_table, say
     from app.commands._targets import ctrl_c_cancels, resolve_target
     from app.config.model import load_aws_config
     from app.signin.account_names import list_and_remember
@@ -75,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     with ctrl_c_cancels() as cancel:
         accounts = list_and_remember(client, cancel=cancel)
         if args.roles and accounts:
-            progress = _Progress()
+            progress = RolesProgress()
             try:
                 roles = client.discover_roles(accounts, progress=progress, cancel=cancel)
             finally:

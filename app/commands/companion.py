@@ -23,17 +23,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
 
     from app.commands._keys import ask_yes, can_ask
-    from app.commands._output import say
+    from app.commands._output import print_diff, say
     from app.commands._targets import sso_profile
     from app.config.model import load_aws_config
     from app.config.writer import ConfigWriter
     from app.credentials.companion import companion_edit
     from app.credentials.keys import role_of
     from app.program import command
-    from app.secret_values import mask_diff
 
     profile = sso_profile(load_aws_config(), args.profile)
     role_of(profile)  # a companion of a profile without account or role could never give keys
@@ -43,8 +41,7 @@ def run(args: argparse.Namespace) -> int:
     if not plan.changed:
         say(f"Nothing to change: {plan.path} already has the profile {edit.name} for {profile.name}.")
         return 0
-    sys.stdout.write(mask_diff(plan.diff if plan.diff.endswith("\n") else plan.diff + "\n"))
-    sys.stdout.flush()
+    print_diff(plan.diff)
     for note in plan.notes:
         say(note)
     if args.dry_run:

@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from app.commands._output import say
+    from app.commands._output import print_diff, say
     from app.commands._targets import UsageError
     from app.config.migrate import plan_migration, plan_repoint
     from app.config.model import load_aws_config
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         say(f"Nothing to change in {plan.path}.")
         return 0
     say(summary)
-    _print_diff(plan.diff)
+    print_diff(plan.diff)
     if args.dry_run:
         say("Dry run: nothing was written.")
         return 0
@@ -92,13 +92,7 @@ def run(args: argparse.Namespace) -> int:
     say(message + ". " + done)
     if result.reapplied:
         say("The file changed while this ran; the change was applied to the new version, which changed:")
-        _print_diff(result.diff)
+        print_diff(result.diff)
     return 0
 
 
-def _print_diff(diff: str) -> None:
-    import sys
-
-    from app.secret_values import mask_diff
-
-    sys.stdout.write(mask_diff(diff if diff.endswith("\n") else diff + "\n"))

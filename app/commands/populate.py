@@ -134,9 +134,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _populate(args, config, target, new_session, template, region, output, guard) -> int:
-    from app.commands._output import print_json, sign_in_printer
+    from app.commands._output import RolesProgress, print_diff, print_json, sign_in_printer
     from app.commands._targets import ctrl_c_cancels, requested_method
-    from app.commands.accounts import _Progress
     from app.config.bulk import all_pairs, existing_for_session, name_pairs, plan_profiles, profile_edits, select_pairs
     from app.config.writer import ConfigWriter
     from app.signin.account_names import list_and_remember
@@ -151,7 +150,7 @@ def _populate(args, config, target, new_session, template, region, output, guard
                                on_prompt=sign_in_printer(choice), cancel=cancel)
         client = SsoClient(login, target)
         accounts = list_and_remember(client, cancel=cancel)
-        progress = _Progress()
+        progress = RolesProgress()
         try:
             roles = client.discover_roles(accounts, progress=progress, cancel=cancel)
         finally:
@@ -183,9 +182,7 @@ def _populate(args, config, target, new_session, template, region, output, guard
         else:
             _print_plan(plan, guard)
             if write_plan.changed:
-                from app.commands.setup import _print_diff
-
-                _print_diff(write_plan.diff)
+                print_diff(write_plan.diff)
         for note in write_plan.notes:
             say(note)
         if not write_plan.changed:

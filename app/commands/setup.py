@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.commands._output import say
+from app.commands._output import print_diff, say
 from app.guard import ALLOW_OPTION, NO_GUARD, Guard, account_text, guard_of, warning_line
 from app.program import PROG, command
 
@@ -111,14 +110,6 @@ class SetupAnswers:
     scopes: str | None
     region_note: str | None = None  # how the region was chosen when --region was not given
     guard: Guard = NO_GUARD  # the preset's critical accounts
-
-
-def _print_diff(diff: str) -> None:
-    """The change on stdout, secret values of neighbouring static-key profiles masked."""
-    from app.secret_values import mask_diff
-
-    sys.stdout.write(mask_diff(diff if diff.endswith("\n") else diff + "\n"))
-    sys.stdout.flush()
 
 
 def _resolve_answers(args: argparse.Namespace) -> SetupAnswers:
@@ -318,7 +309,7 @@ def _setup(args: argparse.Namespace, answers: SetupAnswers) -> int:
         return 0
     if answers.region_note:
         say(answers.region_note)
-    _print_diff(plan.diff)
+    print_diff(plan.diff)
     for note in plan.notes:
         say(note)
     critical = answers.guard.needs_care(account.account_id, account.account_name, answers.role)
@@ -340,5 +331,5 @@ def _setup(args: argparse.Namespace, answers: SetupAnswers) -> int:
     say(message + ".")
     if result.reapplied:
         say("The file changed while this ran; the change was applied to the new version, which changed:")
-        _print_diff(result.diff)
+        print_diff(result.diff)
     return 0

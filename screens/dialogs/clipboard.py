@@ -25,7 +25,40 @@ def copy_problem() -> str | None:
     return clipboard_problem()
 
 
-class CopyDialog(GuardedModal):
+class CopyCloseDialog(GuardedModal):
+    """A dialog whose :attr:`text` can be copied: ``Copy (c)`` and ``Close (Enter)`` buttons
+    (:meth:`buttons`, yielded last by a subclass's ``compose``), Close focused. ``c`` copies, and
+    :meth:`copied` says how it went."""
+
+    text: str
+
+    def buttons(self) -> ComposeResult:
+        with Horizontal(classes="dialog-buttons"):
+            yield Button("Copy (c)", id="copy")
+            yield Button("Close (Enter)", id="close", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "copy":
+            self.action_copy()
+        else:
+            self.close()
+
+    def action_close(self) -> None:
+        self.close()
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.text)
+        self.copied(copy_problem())
+
+    def copied(self, problem: str | None) -> None:
+        """Tell the person how the copy went (``problem``: why it may not have reached the clipboard)."""
+
+
+class CopyDialog(CopyCloseDialog):
     """Text to copy, shown until closed: ``c`` copies (again), Enter/Escape closes."""
 
     BINDINGS = [
@@ -47,26 +80,10 @@ class CopyDialog(GuardedModal):
                 yield Static(self.lead, markup=False, classes="dialog-question")
             yield Static(self.text, markup=False, id="copy-text", classes="copy-text")
             yield Static(self.note, markup=False, id="copy-note", classes="dialog-question")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Copy (c)", id="copy")
-                yield Button("Close (Enter)", id="close", variant="primary")
+            yield from self.buttons()
 
-    def on_mount(self) -> None:
-        self.query_one("#close", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "copy":
-            self.action_copy()
-        else:
-            self.close()
-
-    def action_close(self) -> None:
-        self.close()
-
-    def action_copy(self) -> None:
-        self.app.copy_to_clipboard(self.text)
-        if copy_problem() is None:
+    def copied(self, problem: str | None) -> None:
+        if problem is None:  # otherwise the note already says why, and how to copy by hand
             self.notify("Copied to the clipboard.", markup=False)
 
 

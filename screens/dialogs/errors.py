@@ -9,17 +9,17 @@ from pathlib import PurePath
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
 from app.errors import Cancelled, WizardError, redact
 from app.paths import display_text
 from app.untrusted import shown
-from screens.dialogs.modal import GuardedModal
+from screens.dialogs.clipboard import SELECT_HINT, CopyCloseDialog
 
 
-class ErrorModal(GuardedModal):
+class ErrorModal(CopyCloseDialog):
     """An error to read and copy: title, message, optional details. ``c`` copies, Enter/Escape closes."""
 
     BINDINGS = [
@@ -32,13 +32,7 @@ class ErrorModal(GuardedModal):
         self.title_text = title
         self.message = message
         self.details = details
-
-    @property
-    def text(self) -> str:
-        parts = [self.title_text, self.message]
-        if self.details:
-            parts.append(self.details)
-        return "\n\n".join(parts)
+        self.text = "\n\n".join([title, message, *([details] if details else [])])
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog error-dialog"):
@@ -47,28 +41,9 @@ class ErrorModal(GuardedModal):
                 yield Static(self.message, markup=False, classes="error-message")
                 if self.details:
                     yield Static(self.details, markup=False, classes="error-details")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Copy (c)", id="copy")
-                yield Button("Close (Enter)", id="close", variant="primary")
+            yield from self.buttons()
 
-    def on_mount(self) -> None:
-        self.query_one("#close", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "copy":
-            self.action_copy()
-        else:
-            self.close()
-
-    def action_close(self) -> None:
-        self.close()
-
-    def action_copy(self) -> None:
-        from screens.dialogs.clipboard import SELECT_HINT, copy_problem
-
-        self.app.copy_to_clipboard(self.text)
-        problem = copy_problem()
+    def copied(self, problem: str | None) -> None:
         if problem is None:
             self.notify("Copied the error text to the clipboard.", markup=False)
         else:
