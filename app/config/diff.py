@@ -36,9 +36,12 @@ def opcodes_for(
             ops.append(("equal", i, start, j, j + start - i))
             j += start - i
             i = start
-        matcher = difflib.SequenceMatcher(None, list(old_lines), list(new_lines), autojunk=False)
-        for tag, a1, a2, b1, b2 in matcher.get_opcodes():
-            ops.append((tag, i + a1, i + a2, j + b1, j + b2))
+        if not old_lines or not new_lines:  # sections only added or only removed: nothing to match
+            ops.append(("insert" if new_lines else "delete", i, stop, j, j + len(new_lines)))
+        else:
+            matcher = difflib.SequenceMatcher(None, list(old_lines), list(new_lines), autojunk=False)
+            for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+                ops.append((tag, i + a1, i + a2, j + b1, j + b2))
         i = stop
         j += len(new_lines)
     if i < old_len:
@@ -90,6 +93,9 @@ def _range(start: int, length: int) -> str:
 
 
 def _emit(out: list[str], tag: str, line: str) -> None:
+    if line.endswith("\n") and not line.endswith("\r\n"):  # the usual case, without the general helpers
+        out.append(f"{tag}{line}")
+        return
     out.append(f"{tag}{line_content(line)}\n")
     if not line_ending(line):
         out.append("\\ No newline at end of file\n")

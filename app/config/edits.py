@@ -30,6 +30,7 @@ what prevents aws/aws-cli#9484, where the CLI writes ``[default]`` while a stale
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple, Sequence, Union
@@ -132,6 +133,7 @@ Edit = Union[UpsertSsoSession, UpsertProfile, UpsertProcessProfile, DeleteProfil
 # --- names and values ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=8192)
 def _name_problem(name: str, what: str, kind: str) -> str | None:
     if not isinstance(name, str) or not name:
         return f"A {what} name can't be empty."
@@ -191,7 +193,7 @@ class _Block:
     section keeps only the lines that belong to the next section (``deleted`` is True).
     """
 
-    __slots__ = ("position", "origin", "lines", "original", "deleted", "_details")
+    __slots__ = ("position", "origin", "lines", "original", "deleted", "_details", "_target")
 
     def __init__(self, position: float, origin: int | None, lines: list[str]):
         self.position = position
@@ -200,6 +202,7 @@ class _Block:
         self.original = list(lines)
         self.deleted = False
         self._details: SectionDetails | None = None
+        self._target: tuple[str, str] | None | bool = False  # False: not worked out yet
 
     @property
     def changed(self) -> bool:
@@ -221,8 +224,10 @@ class _Block:
 
     @property
     def target(self) -> tuple[str, str] | None:
-        header = self.header
-        return section_target(header) if header is not None else None
+        if self._target is False:
+            header = self.header
+            self._target = section_target(header) if header is not None else None
+        return self._target  # type: ignore[return-value]
 
     def details(self) -> SectionDetails:
         if self._details is None:
@@ -232,6 +237,7 @@ class _Block:
     def replace(self, start: int, stop: int, new: list[str]) -> None:
         self.lines[start:stop] = new
         self._details = None
+        self._target = False
 
 
 def _ensure_ending(lines: list[str], index: int, newline: str) -> None:
@@ -361,6 +367,7 @@ class _Draft:
             return
         block.replace(0, len(block.lines), kept)
         block.deleted = True
+        block._target = False
 
     def rename_block(self, block: _Block, header: str) -> None:
         at = block.header_index()
@@ -710,6 +717,7 @@ def _set_default(draft: _Draft, edit: SetDefaultProfile) -> None:
 
 def _check_result(draft: _Draft) -> None:
     """Refuse edits that leave a profile they wrote in a state botocore would reject."""
+    known: dict[str, SsoSession | None] = {}  # the sso-sessions looked up so far
     for name in draft.upserted:
         values = draft.expected(PROFILE, name)
         if values is None:  # pragma: no cover - deleted names leave the list
@@ -717,9 +725,11 @@ def _check_result(draft: _Draft) -> None:
         sessions: dict[str, SsoSession] = {}
         wanted = values.get("sso_session")
         if isinstance(wanted, str):
-            session_values = draft.expected(SSO_SESSION, wanted)
-            if session_values is not None:
-                sessions[wanted] = SsoSession.from_values(wanted, session_values)
+            if wanted not in known:
+                session_values = draft.expected(SSO_SESSION, wanted)
+                known[wanted] = SsoSession.from_values(wanted, session_values) if session_values is not None else None
+            if known[wanted] is not None:
+                sessions[wanted] = known[wanted]  # type: ignore[assignment]
         kind = classify(values)
         if kind not in (ProfileKind.SSO, ProfileKind.SSO_LEGACY):
             raise EditError(

@@ -17,12 +17,25 @@ check is split along section boundaries, without becoming weaker:
 
 When a boundary is not clean (an indented header after a changed section, say), the whole new
 file goes through botocore instead and is compared name by name with the expected result.
+
+Plain sections (what ``populate`` writes by the thousand) are read by botocore one per shape.
+A plain section is a ``[profile NAME]`` or ``[sso-session NAME]`` header followed only by
+``key = value`` lines with distinct lowercase keys, then blank lines, where neither the name nor
+any value holds whitespace, quotes, backslashes, brackets, ``#`` or ``;`` (:data:`_PLAIN`).
+configparser and botocore's ``shlex`` treat such a name or value as an opaque token (no
+delimiter, comment, quote, continuation or case change can arise inside it), so two plain
+sections with the same header kind and the same keys in the same order read alike, token for
+token. Of each such shape the first section goes through botocore's loader with the rest of
+step 4 (which proves the shape reads as its own text says); the others are read from their text
+by :data:`_PLAIN`, then compared with the intended values exactly as botocore's reading would
+be. ``tests/test_config_verify_plain.py`` holds the token rule against botocore itself.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 
 from app.config.document import (
@@ -41,6 +54,14 @@ from app.config.edits import EditOutcome, Kept, Replaced, Segment
 from app.errors import WizardError
 
 _MAP_KEYS = {PROFILE: "profiles", SSO_SESSION: "sso_sessions", SERVICES: "services"}
+
+_TOKEN = r"[A-Za-z0-9_.,:/@+=-]+"
+_PLAIN = re.compile(
+    rf"\[(?P<kind>profile|sso-session) (?P<name>{_TOKEN})\]\r?\n"
+    rf"(?P<options>(?:[a-z][a-z0-9_]* = {_TOKEN}\r?\n)+)(?:\r?\n)*"
+)
+_PLAIN_OPTION = re.compile(rf"([a-z][a-z0-9_]*) = ({_TOKEN})\r?\n")
+"""A plain section (see the module docstring), and one of its option lines."""
 
 
 class VerificationError(WizardError):
@@ -157,20 +178,29 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
         if existing is not None and existing not in touched_old:
             raise VerificationError(f"the section [{header}] would appear twice")
 
-    # 4: botocore's loader on the changed sections, the other sections of the same names,
-    # and [DEFAULT], in new-file order.
+    # 4: botocore's loader on the changed sections (plain ones one per shape), the other
+    # sections of the same names, and [DEFAULT], in new-file order.
     names = set(outcome.expectations)
     ours: dict[str, dict] = {}
+    by_shape: dict[str, dict] = {}  # header -> own values of plain sections read by their shape
+    shapes: set[tuple] = set()
     for _origin, piece, header in headers:
+        target = section_target(header)
+        if target is not None:
+            names.add(target)
+            own = _plain_values(piece, target)
+            if own is not None and all(i in touched_old for i in doc.sections_for(*target)):
+                shape = (target[0], tuple(own))
+                if shape in shapes:
+                    by_shape[header] = own
+                    continue
+                shapes.add(shape)
         try:
             details = parse_section_lines(piece, 0)
         except ConfigParseError as error:
             raise VerificationError(f"a changed section does not parse: {error.reason}") from None
         if header != DEFAULT_SECTION:
             ours[header] = {b.key: b.value for b in details.options}
-        target = section_target(header)
-        if target is not None:
-            names.add(target)
     include = set(doc.default_sections)
     for kind, name in names:
         include.update(i for i in doc.sections_for(kind, name) if i not in touched_old)
@@ -187,13 +217,21 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
                 next_old += 1
         else:
             piece = _body(segment.lines)
-            if piece and piece[0].startswith("["):
+            if piece and piece[0].startswith("[") and (not by_shape or _header_of(piece[0]) not in by_shape):
                 chunks.append("".join(piece))
     read = botocore_read("".join(_ensure_newline(chunk) for chunk in chunks))
-    _compare_names(outcome, names, read)
     defaults = doc.defaults()
+    for header, own in by_shape.items():
+        values: dict[str, object] = dict(own)
+        for key, value in defaults.items():
+            values.setdefault(key, value)
+        read["__raw__"][header] = values
+        target = section_target(header)
+        assert target is not None  # plain headers have one
+        read.setdefault(_MAP_KEYS[target[0]], {})[target[1]] = values
+    _compare_names(outcome, names, read)
     for header, values in ours.items():
-        mine = dict(values)
+        mine: dict[str, object] = dict(values)
         for key, value in defaults.items():
             mine.setdefault(key, value)
         if _values(mine) != read["__raw__"].get(header):
@@ -202,6 +240,18 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
         if origin is not None and origin >= 0 and section_target(header) is None and header == doc.headers[origin]:
             if header != DEFAULT_SECTION and read["__raw__"].get(header) != doc.section_values(origin):
                 raise VerificationError(f"the values of [{header}] would change although no edit targets it")
+
+
+def _plain_values(piece: list[str], target: tuple[str, str]) -> dict[str, str] | None:
+    """A plain section's values from its text (None: not plain)."""
+    text = "".join(piece)
+    match = _PLAIN.fullmatch(text)
+    if match is None or (match["kind"], match["name"]) != target:
+        return None
+    values = dict(_PLAIN_OPTION.findall(match["options"]))
+    if len(values) != match["options"].count("\n"):
+        return None  # a key twice: configparser refuses the file, botocore must say so
+    return values
 
 
 def _check_layout(doc: ConfigDocument, segments: list[Segment], new_text: str) -> bool:
