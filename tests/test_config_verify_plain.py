@@ -149,3 +149,12 @@ def test_an_update_in_place_of_a_profile_with_another_section_of_its_name_goes_t
                                  *profiles(3)], text)
     verify(outcome, new_text)
     assert sections_read_by_botocore[0] >= 3  # the session, the first new profile and the consolidated one
+
+
+def test_two_changed_sections_botocore_maps_to_one_profile_are_read_whole(sections_read_by_botocore):
+    outcome, _ = planned(profiles(50))
+    block = outcome.appended[30]
+    block.lines[block.header_index()] = "[profiles acct20-Developer]\n"  # botocore: the same profile as acct20's
+    with pytest.raises(VerificationError):
+        verify(outcome, outcome.render())
+    assert max(sections_read_by_botocore) > 50  # the whole new file

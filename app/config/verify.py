@@ -164,12 +164,15 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
 
     # 3: section names stay unique.
     headers: list[tuple[int | None, list[str], str]] = []
+    header_of_piece: list[str | None] = []  # by piece, None: no header
     for origin, piece in pieces:
+        header = None
         if piece and piece[0].startswith("["):
             header = _header_of(piece[0])
             if header is None:
                 raise VerificationError("a changed section has no readable header")
             headers.append((origin, piece, header))
+        header_of_piece.append(header)
     named = [h for _, _, h in headers if h != DEFAULT_SECTION]
     if len(set(named)) != len(named):
         raise VerificationError("a section would appear twice")
@@ -184,6 +187,8 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
     ours: dict[str, dict] = {}
     by_shape: dict[str, dict] = {}  # header -> own values of plain sections read by their shape
     shapes: set[tuple] = set()
+    read_by_shape: set[tuple[str, str]] = set()
+    targets_read: set[tuple[str, str]] = set()  # by botocore
     for _origin, piece, header in headers:
         target = section_target(header)
         if target is not None:
@@ -191,22 +196,29 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
             own = _plain_values(piece, target)
             if own is not None and all(i in touched_old for i in doc.sections_for(*target)):
                 shape = (target[0], tuple(own))
-                if shape in shapes:
+                if shape in shapes and target not in read_by_shape:
                     by_shape[header] = own
+                    read_by_shape.add(target)
                     continue
                 shapes.add(shape)
+            targets_read.add(target)
         try:
             details = parse_section_lines(piece, 0)
         except ConfigParseError as error:
             raise VerificationError(f"a changed section does not parse: {error.reason}") from None
         if header != DEFAULT_SECTION:
             ours[header] = {b.key: b.value for b in details.options}
+    if read_by_shape & targets_read:  # two changed sections of one name: botocore reads the file whole
+        _verify_whole(outcome, new_text)
+        return
     include = set(doc.default_sections)
-    for kind, name in names:
-        include.update(i for i in doc.sections_for(kind, name) if i not in touched_old)
+    for kind, name in names:  # the old sections of those read by their shape are all touched
+        if (kind, name) not in read_by_shape:
+            include.update(i for i in doc.sections_for(kind, name) if i not in touched_old)
     wanted = sorted(include)
     chunks: list[str] = []
     next_old = 0
+    replaced = 0
     for segment in segments:
         if isinstance(segment, Kept):
             start, stop = segment
@@ -216,9 +228,10 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
                     chunks.append(doc.text_of(doc.starts[index], doc.section_end(index)))
                 next_old += 1
         else:
-            piece = _body(segment.lines)
-            if piece and piece[0].startswith("[") and (not by_shape or _header_of(piece[0]) not in by_shape):
-                chunks.append("".join(piece))
+            header = header_of_piece[replaced]
+            if header is not None and header not in by_shape:
+                chunks.append("".join(pieces[replaced][1]))
+            replaced += 1
     read = botocore_read("".join(_ensure_newline(chunk) for chunk in chunks))
     defaults = doc.defaults()
     for header, own in by_shape.items():
