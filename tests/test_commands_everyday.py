@@ -14,14 +14,10 @@ import pytest
 from app.emulator.org import DEMO_REGION, DEMO_START_URL
 from helpers.commands import WIZARD, command_env, interrupt_when, run_wizard
 from helpers.profile_app import DEMO_CONFIG
-from helpers.profile_fixtures import MIXED_CONFIG, token_file, write_config, write_token
+from helpers.profile_fixtures import MIXED_CONFIG, PROFILE_JSON_KEYS, token_file, write_config, write_token
 
 pytestmark = pytest.mark.interop
 
-PROFILE_KEYS = {
-    "name", "kind", "sso_session", "sso_start_url", "sso_region", "account_id", "role_name",
-    "region", "output", "status", "expires_at", "session_ends_at",
-}
 
 
 run = run_wizard
@@ -58,7 +54,7 @@ def test_profiles_json_has_exactly_the_documented_keys(config_path, home):
     data = json.loads(proc.stdout)
     assert [p["name"] for p in data] == ["default", "prod-admin", "dev-readonly", "old-style", "keys", "jump", "proc"]
     for item in data:
-        assert set(item) == PROFILE_KEYS
+        assert set(item) == PROFILE_JSON_KEYS
         assert item["kind"] in ("sso", "sso-legacy", "other")
         assert item["status"] in ("valid", "expiring", "refreshable", "expired", "signed-out", "n/a")
     prod = data[1]
@@ -69,7 +65,7 @@ def test_profiles_json_has_exactly_the_documented_keys(config_path, home):
     assert data[4] == {
         "name": "keys", "kind": "other", "sso_session": None, "sso_start_url": None, "sso_region": None,
         "account_id": None, "role_name": None, "region": "us-east-1", "output": None, "status": "n/a",
-        "expires_at": None, "session_ends_at": None,
+        "expires_at": None, "session_ends_at": None, "problem": None,
     }
     assert "wJalrXUtnFEMI" not in proc.stdout and "aoa-" not in proc.stdout
 

@@ -392,6 +392,9 @@ def test_an_unreadable_token_file_does_not_crash_the_readers(demo_config, home, 
         if "--json" in argv:
             rows = {row["name"]: row for row in json.loads(proc.stdout)}
             assert rows["preservation-prod"]["status"].replace("-", " ") == status
+            if how == "deep":
+                problem = rows["preservation-prod"]["problem"]
+                assert path.name in problem and "login --sso-session archive" in problem
         else:
             assert status in proc.stdout
             if how == "deep":

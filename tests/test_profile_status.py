@@ -12,12 +12,7 @@ import pytest
 from app.profiles import status as ps
 from app.signin.login import LoginService
 from app.signin.state import TokenState, format_timestamp
-from helpers.profile_fixtures import LEGACY_URL, MIXED_CONFIG, token_file, write_config, write_token
-
-JSON_KEYS = {
-    "name", "kind", "sso_session", "sso_start_url", "sso_region", "account_id", "role_name",
-    "region", "output", "status", "expires_at", "session_ends_at",
-}
+from helpers.profile_fixtures import LEGACY_URL, MIXED_CONFIG, PROFILE_JSON_KEYS, token_file, write_config, write_token
 
 
 class CountingLogin(LoginService):
@@ -46,7 +41,7 @@ def test_every_profile_is_listed_in_file_order_with_its_kind(config):
     data = snapshot.to_json()
     assert [r["name"] for r in data] == ["default", "prod-admin", "dev-readonly", "old-style", "keys", "jump", "proc"]
     for row in data:
-        assert set(row) == JSON_KEYS
+        assert set(row) == PROFILE_JSON_KEYS
     rows = by_name(data)
     assert rows["prod-admin"]["kind"] == "sso"
     assert rows["old-style"]["kind"] == "sso-legacy"
@@ -56,6 +51,7 @@ def test_every_profile_is_listed_in_file_order_with_its_kind(config):
         "sso_start_url": "https://my-org.awsapps.com/start", "sso_region": "us-east-1",
         "account_id": "111122223333", "role_name": "AdministratorAccess", "region": "eu-west-1",
         "output": "json", "status": "signed-out", "expires_at": None, "session_ends_at": None,
+        "problem": None,
     }
     assert rows["old-style"]["sso_start_url"] == LEGACY_URL
     assert rows["old-style"]["sso_session"] is None

@@ -12,8 +12,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--json",
         action="store_true",
         help="print a JSON list (name, kind, sso_session, sso_start_url, sso_region, account_id, "
-        "role_name, region, output, status, expires_at, session_ends_at); kind is sso, sso-legacy, login "
-        "(`aws login`) or other",
+        "role_name, region, output, status, expires_at, session_ends_at, problem); kind is sso, sso-legacy, "
+        "login (`aws login`) or other; problem says what stops the profile from signing in, or is null",
     )
 
 
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         if row.is_sso:
             status = session.text(now) if session is not None else "n/a"
             sso = row.sso_session or ("(legacy) " + (row.start_url or ""))
-            problem = row.problem or (session.problem or session.unreadable if session is not None else None)
+            problem = row.problem_with(session)
             if problem:
                 status = f"{status} (see below)"
                 problems.append(f"{row.name}: {problem}")

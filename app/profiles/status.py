@@ -314,6 +314,13 @@ class ProfileRow:
             return f"{self.account_name} ({self.account_id})"
         return self.account_id or ""
 
+    def problem_with(self, session: SessionStatus | None) -> str | None:
+        """What stops this profile from signing in (its config, its sign-in, an unreadable token
+        file), in words, or None."""
+        if not self.is_sso:
+            return self.problem
+        return self.problem or (session.problem or session.unreadable if session is not None else None)
+
     def to_json(self, session: SessionStatus | None) -> dict:
         status = session.status if session is not None else None
         return {
@@ -329,6 +336,7 @@ class ProfileRow:
             "status": json_status(status),
             "expires_at": format_timestamp(session.expires_at) if session is not None and status is not None else None,
             "session_ends_at": session.session_end.iso if session is not None and session.session_end else None,
+            "problem": self.problem_with(session),
         }
 
 

@@ -104,3 +104,10 @@ def many_profiles_config(count: int, *, sessions: int = 2) -> str:
             f"sso_role_name = {roles[i % 4]}\nregion = {regions[i % 4]}\noutput = json\n"
         )
     return "\n".join(parts)
+
+
+PROFILE_JSON_KEYS = {
+    "name", "kind", "sso_session", "sso_start_url", "sso_region", "account_id", "role_name",
+    "region", "output", "status", "expires_at", "session_ends_at", "problem",
+}
+"""The keys of each profile in ``profiles --json``."""
