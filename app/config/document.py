@@ -478,6 +478,7 @@ class ConfigDocument:
         self._index: dict[str, int] | None = None
         self._lookups = 0
         self._irregular: list[int] | None = None
+        self._found: dict[tuple[str, str], list[int]] = {}  # sections_for, by (kind, name)
         self._newline: str | None = None
 
     # -- construction ----------------------------------------------------------------------
@@ -660,17 +661,23 @@ class ConfigDocument:
         others (quoted names, ``[profiles x]``, other sections...) are mapped one by one.
         """
         wanted = (kind, name)
+        known = self._found.get(wanted)
+        if known is not None:
+            return list(known)
         if self._targets is not None:
-            return [i for i, target in enumerate(self._targets) if target == wanted]
-        found = [i for i in self._irregular_headers() if section_target(self._headers[i]) == wanted]
-        plain = [f"{kind} {name}"] if _NO_SHLEX_SPECIALS.fullmatch(name) and name else []
-        if kind == PROFILE and name == "default":
-            plain.append("default")
-        for header in plain:
-            index = self.index_of(header)
-            if index is not None:
-                found.append(index)
-        return sorted(found)
+            found = [i for i, target in enumerate(self._targets) if target == wanted]
+        else:
+            found = [i for i in self._irregular_headers() if section_target(self._headers[i]) == wanted]
+            plain = [f"{kind} {name}"] if _NO_SHLEX_SPECIALS.fullmatch(name) and name else []
+            if kind == PROFILE and name == "default":
+                plain.append("default")
+            for header in plain:
+                index = self.index_of(header)
+                if index is not None:
+                    found.append(index)
+            found.sort()
+        self._found[wanted] = found
+        return list(found)
 
     def _irregular_headers(self) -> list[int]:
         """Indices of the headers not in the CLI's plain form."""

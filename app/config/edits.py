@@ -328,7 +328,9 @@ class _Draft:
                 return not lines[-1].strip()
         return None
 
-    def append_section(self, header: str, items: Sequence[tuple[str, str]]) -> _Block:
+    def append_section(self, header: str, items: Sequence[tuple[str, str]],
+                       target: tuple[str, str] | None = None) -> _Block:
+        """A new section at the end; ``target`` is what botocore makes of ``header``, when known."""
         nl = self.newline
         last = self.live_last()
         if last is not None:
@@ -341,6 +343,8 @@ class _Draft:
         for key, value in items:
             lines.extend(option_lines(key, value, "", nl))
         block = _Block(len(self.doc.headers) + len(self.appended), None, lines)
+        if target is not None:
+            block._target = target
         self.appended.append(block)
         self._moved_to(block)
         return block
@@ -609,7 +613,7 @@ def _upsert_section(draft: _Draft, kind: str, name: str, items: list[tuple[str, 
     or append a new section; record what botocore must then read."""
     block = draft.consolidate(kind, name)
     if block is None:
-        draft.append_section(section_header(kind, name), items)
+        draft.append_section(section_header(kind, name), items, (kind, name))  # names are checked to map back
     else:
         draft.set_options(block, items, remove)
     draft.expect_update(kind, name, items, remove)

@@ -88,8 +88,9 @@ def bench_write(sizes: list[int], runs: int) -> None:
         print(f"  {len(pairs):>6,} profiles: median {median * 1000:7.1f} ms, {median / len(pairs) * 1e6:6.1f} µs a "
               f"profile{target}")
     steps = [(later[1] - earlier[1]) / (later[0] - earlier[0]) for earlier, later in zip(medians, medians[1:])]
-    print("  each further profile costs " + ", then ".join(f"{step * 1e6:.1f} µs" for step in steps)
-          + " (the same figure throughout = linear; the 1,000 profiles already there are a fixed cost)")
+    if steps:
+        print("  each further profile costs " + ", then ".join(f"{step * 1e6:.1f} µs" for step in steps)
+              + " (the same figure throughout = linear; the 1,000 profiles already there are a fixed cost)")
 
 
 def bench_preview(rows: int, keystrokes: int) -> None:
