@@ -129,6 +129,17 @@ def test_an_unchanged_upsert_changes_nothing():
     assert outcome.render() == text
 
 
+@pytest.mark.parametrize("name", ["dev", "default"])
+def test_a_profile_added_deleted_and_added_again_in_one_change_is_written_as_last_asked(name):
+    text = edit(
+        "[sso-session my-sso]\nsso_start_url = https://my-sso-portal.awsapps.com/start\nsso_region = us-east-1\n",
+        UpsertProfile(name, "111111111111", "Dev", sso_session="my-sso"),
+        DeleteProfile(name),
+        UpsertProfile(name, "333333333333", "Admin", sso_session="my-sso"),
+    )
+    assert text.count("sso_account_id") == 1 and "sso_account_id = 333333333333" in text
+
+
 def test_multiline_value_is_replaced_whole():
     text = "[profile dev]\nregion = a\n  b\n\n  c\noutput = json\n"
     assert edit(text, UpsertProfile("dev", "1", "R", sso_session="my-sso", region="z"), SESSION).startswith(

@@ -366,6 +366,7 @@ class _Draft:
         kept = block.lines[keep_from:]
         if block.origin is None:
             self.appended.remove(block)
+            block.deleted = True  # gone: no later edit may find it by its name
             if kept:  # pragma: no cover - new sections have no trailing comments
                 raise AssertionError("a new section had trailing comments")
             return
