@@ -28,6 +28,7 @@ import math
 import random
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Callable
 
@@ -37,6 +38,9 @@ from app.errors import Cancelled
 DOCUMENTED_RATE = 20.0
 """Requests per second IAM Identity Center documents for the portal API."""
 
+HALVE = True
+DROP = True
+JUDGE = "all"
 START_HEADROOM = 0.95
 """The first rate is a little under the documented one: paced requests that follow a full first
 burst then land after the service's one-second window has let that burst go, not at its edge."""
@@ -47,7 +51,8 @@ class Ticket:
     """Permission to send one request, stamped with when it was granted."""
 
     sent_at: float
-    burst: bool = False  # sent at once with others after a quiet spell, not paced
+    burst: bool = False  # in the first clump after a quiet spell (says nothing about the rate)
+    clump: int = -1  # which clump of callers it went with (-1: not known)
 
 
 @dataclass(frozen=True)
@@ -95,9 +100,14 @@ class AdaptiveRateLimiter:
         self._deepest_cut = float(deepest_cut)
         self._min_samples = max(2, int(min_samples))
         now = clock()
-        self._next = now - self._quiet  # the next free sending slot ("quiet" at the start)
-        self._credit = 0
-        self._burst_started = self._burst_cut = float("-inf")
+        self._sent: deque[float] = deque()  # when the last ``burst`` callers were let go
+        self._latest_slot = now - self._quiet  # "quiet" at the start
+        self._not_before = float("-inf")
+        self._clump = 0
+        self._in_clump = 0
+        self._clump_burst = True
+        self._cut_clump = -1  # the last clump whose refusal halved the burst
+        self._judged_clump = -1
         self._grown = now
         self._last_wait = float("-inf")
         self._noise = 0.0
@@ -131,29 +141,38 @@ class AdaptiveRateLimiter:
         """Reserve the next sending slot; return how many seconds to wait before sending."""
         return self._reserve()[0]
 
-    def _reserve(self) -> tuple[float, bool]:
+    def _reserve(self) -> tuple[float, Ticket]:
         with self._lock:
             now = self._clock()
-            if now - self._next >= self._quiet:
-                self._credit = self._burst
-                self._burst_started = now
-            if self._next < now:
-                self._next = now
-            slot = self._next
-            self._next += 1.0 / self._rate
-            burst = self._credit > 0
-            if burst:
-                self._credit -= 1
-                slot = now
+            if now - self._latest_slot >= self._quiet:  # a quiet spell: the next clump is a burst
+                self._sent.clear()
+                self._clump_burst = True
+                self._in_clump = 0
+                self._clump += 1
+            burst = self._burst
+            while len(self._sent) > burst:
+                self._sent.popleft()
+            slot = max(now, self._not_before)
+            if len(self._sent) == burst:
+                slot = max(slot, self._sent[0] + burst / self._rate)
+            if self._in_clump >= burst:  # this clump is spent: the next one begins
+                self._clump += 1
+                self._in_clump = 0
+                self._clump_burst = False
+            self._in_clump += 1
+            self._sent.append(slot)
+            self._latest_slot = max(self._latest_slot, slot)
             wait = slot - now
             if wait > 0:
+                if now - self._last_wait > 1.0:
+                    self._grown = max(self._grown, now)  # demand begins: growth counts from here
                 self._last_wait = now
-            return wait, burst
+            return wait, Ticket(slot, burst=self._clump_burst, clump=self._clump if burst > 1 else -1)
 
     def acquire(self, cancel: CancelToken | None = None) -> Ticket:
         """Wait for a sending slot; each caller reserves the next one, so callers go in turn.
         Raises Cancelled as soon as ``cancel`` fires."""
-        wait, burst = self._reserve()
+        wait, ticket = self._reserve()
         if wait > 0:
             if cancel is not None:
                 if cancel.wait(wait):
@@ -162,7 +181,7 @@ class AdaptiveRateLimiter:
                 time.sleep(wait)
         elif cancel is not None and cancel.cancelled:
             raise Cancelled()
-        return Ticket(sent_at=self._clock(), burst=burst)
+        return ticket
 
     # -- feedback
 
@@ -179,11 +198,18 @@ class AdaptiveRateLimiter:
         """A 429 for a request sent with ``ticket``."""
         with self._lock:
             self.throttles += 1
+            if DROP and ticket is not None and ticket.sent_at in self._sent:
+                self._sent.remove(ticket.sent_at)  # refused: the service did not count it either
+            clumped = ticket is not None and ticket.clump > self._cut_clump and self._burst > 1
+            if clumped and HALVE:
+                self._burst = max(1, self._burst // 2)  # once per clump: the next ones are smaller
+                self._cut_clump = self._clump
             if ticket is not None and ticket.burst:
-                if ticket.sent_at >= self._burst_started and self._burst_cut < self._burst_started:
-                    self._burst = max(1, self._burst // 2)  # once per burst: the next one is smaller
-                    self._burst_cut = self._clock()
                 return
+            if ticket is not None and ticket.clump >= 0 and JUDGE != "all":
+                if JUDGE == "none" or ticket.clump <= self._judged_clump:
+                    return
+                self._judged_clump = ticket.clump
             self._count(ticket, refused=True, now=self._clock())
 
     def _count(self, ticket: Ticket | None, *, refused: bool, now: float) -> None:
@@ -237,5 +263,4 @@ class AdaptiveRateLimiter:
         self._new_window(now)
         self._grown = now
         # no burst right after a cut, and a jittered pause of up to one slot
-        self._credit = 0
-        self._next = max(self._next, now) + self._rng() / self._rate
+        self._not_before = now + self._rng() / self._rate
