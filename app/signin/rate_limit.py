@@ -38,9 +38,6 @@ from app.errors import Cancelled
 DOCUMENTED_RATE = 20.0
 """Requests per second IAM Identity Center documents for the portal API."""
 
-HALVE = True
-DROP = True
-JUDGE = "all"
 START_HEADROOM = 0.95
 """The first rate is a little under the documented one: paced requests that follow a full first
 burst then land after the service's one-second window has let that burst go, not at its edge."""
@@ -106,8 +103,7 @@ class AdaptiveRateLimiter:
         self._clump = 0
         self._in_clump = 0
         self._clump_burst = True
-        self._cut_clump = -1  # the last clump whose refusal halved the burst
-        self._judged_clump = -1
+        self._cut_clump = -1  # clumps up to this one were answered for by the last halving
         self._grown = now
         self._last_wait = float("-inf")
         self._noise = 0.0
@@ -198,23 +194,22 @@ class AdaptiveRateLimiter:
         """A 429 for a request sent with ``ticket``."""
         with self._lock:
             self.throttles += 1
-            if DROP and ticket is not None and ticket.sent_at in self._sent:
-                self._sent.remove(ticket.sent_at)  # refused: the service did not count it either
-            clumped = ticket is not None and ticket.clump > self._cut_clump and self._burst > 1
-            if clumped and HALVE:
-                self._burst = max(1, self._burst // 2)  # once per clump: the next ones are smaller
-                self._cut_clump = self._clump
-            if ticket is not None and ticket.burst:
+            if ticket is None or ticket.clump < 0:
+                self._count(ticket, refused=True, now=self._clock())
                 return
-            if ticket is not None and ticket.clump >= 0 and JUDGE != "all":
-                if JUDGE == "none" or ticket.clump <= self._judged_clump:
-                    return
-                self._judged_clump = ticket.clump
-            self._count(ticket, refused=True, now=self._clock())
+            if ticket.sent_at in self._sent:
+                self._sent.remove(ticket.sent_at)  # not counted by the service: a retry need not wait a clump
+            if ticket.clump <= self._cut_clump:
+                return  # that clump, or one let go before it, was answered for already
+            self._cut_clump = self._clump
+            self._burst = max(1, self._burst // 2)  # the next clumps are smaller...
+            if not ticket.burst:  # ...and paced clumps came too fast: a little slower too
+                self._rate = max(self._min_rate, self._rate * self._headroom)
+                self.decreases += 1
 
     def _count(self, ticket: Ticket | None, *, refused: bool, now: float) -> None:
-        if ticket is not None and ticket.burst:
-            return  # a burst says nothing about the rate
+        if ticket is not None and ticket.clump >= 0:
+            return  # clumps are judged by the clump
         sent = ticket.sent_at if ticket is not None else now
         if sent < self._window_start:
             return  # sent before the last decision: says nothing about the rate since
