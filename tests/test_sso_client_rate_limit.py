@@ -209,8 +209,8 @@ def _run(limiter: AdaptiveRateLimiter, clock: Clock, admit: Callable[[], bool], 
     successes = []
     end = clock.now + seconds
     while clock.now < end:
-        clock.now += max(0.0, limiter.reserve())
-        ticket = Ticket(clock.now)
+        wait, ticket = limiter.reserve_ticket()
+        clock.now += max(0.0, wait)
         clock.now += 0.001
         if admit():
             limiter.on_success(ticket)

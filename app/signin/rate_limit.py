@@ -135,9 +135,10 @@ class AdaptiveRateLimiter:
 
     def reserve(self) -> float:
         """Reserve the next sending slot; return how many seconds to wait before sending."""
-        return self._reserve()[0]
+        return self.reserve_ticket()[0]
 
-    def _reserve(self) -> tuple[float, Ticket]:
+    def reserve_ticket(self) -> tuple[float, Ticket]:
+        """Reserve the next sending slot: how many seconds to wait, and the ticket to answer with."""
         with self._lock:
             now = self._clock()
             if now - self._latest_slot >= self._quiet:  # a quiet spell: the next clump is a burst
@@ -168,7 +169,7 @@ class AdaptiveRateLimiter:
     def acquire(self, cancel: CancelToken | None = None) -> Ticket:
         """Wait for a sending slot; each caller reserves the next one, so callers go in turn.
         Raises Cancelled as soon as ``cancel`` fires."""
-        wait, ticket = self._reserve()
+        wait, ticket = self.reserve_ticket()
         if wait > 0:
             if cancel is not None:
                 if cancel.wait(wait):
@@ -202,10 +203,7 @@ class AdaptiveRateLimiter:
             if ticket.clump <= self._cut_clump:
                 return  # that clump, or one let go before it, was answered for already
             self._cut_clump = self._clump
-            self._burst = max(1, self._burst // 2)  # the next clumps are smaller...
-            if not ticket.burst:  # ...and paced clumps came too fast: a little slower too
-                self._rate = max(self._min_rate, self._rate * self._headroom)
-                self.decreases += 1
+            self._burst = max(1, self._burst // 2)  # the next clumps are smaller, down to paced single requests
 
     def _count(self, ticket: Ticket | None, *, refused: bool, now: float) -> None:
         if ticket is not None and ticket.clump >= 0:
