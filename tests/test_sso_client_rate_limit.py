@@ -4,6 +4,8 @@ additive growth under demand; and simulated services: refusals at random, token 
 
 from __future__ import annotations
 
+import heapq
+import math
 import random
 import threading
 import time
@@ -14,6 +16,7 @@ import pytest
 from app.cancel import CancelToken
 from app.emulator.limits import SlidingWindowLimiter, TokenBucketLimiter
 from app.errors import Cancelled
+from app.signin.portal import THROTTLE_PAUSE, THROTTLE_PAUSE_CAP
 from app.signin.rate_limit import AdaptiveRateLimiter, Ticket
 
 
@@ -30,26 +33,26 @@ def _send_times(limiter: AdaptiveRateLimiter, clock: Clock, count: int) -> list[
     return [clock.now + limiter.reserve() for _ in range(count)]
 
 
-def test_a_quiet_start_allows_one_seconds_worth_at_once_then_paces():
+def test_a_quiet_start_allows_one_seconds_worth_at_once_then_goes_in_clumps_a_burst_apart():
     clock = Clock()
     limiter = AdaptiveRateLimiter(20, clock=clock, rng=lambda: 0.5)
     times = _send_times(limiter, clock, 45)
     assert times[:20] == [1000.0] * 20  # a dozen accounts go out in one round trip
-    # the burst used its slots: the next caller waits for slot 20 (1 s later), then every 50 ms
-    assert times[20] == pytest.approx(1001.0)
-    assert times[21] - times[20] == pytest.approx(0.05)
+    # the next burst's worth goes together once the rate has "spent" the first one (20 at 20/s: 1 s)
+    assert times[20:40] == [pytest.approx(1001.0)] * 20
+    assert times[40:] == [pytest.approx(1002.0)] * 5
     # no one-second window carries more than 20
     for start in times:
         assert sum(1 for t in times if start <= t < start + 1.0 - 1e-9) <= 20
 
 
-def test_burst_credit_returns_only_after_a_quiet_second():
+def test_burst_credit_returns_once_the_rate_has_spent_it():
     clock = Clock()
     limiter = AdaptiveRateLimiter(20, burst=5, clock=clock)
-    _send_times(limiter, clock, 5)  # burst used, slots up to 1000.25 reserved
-    clock.now += 0.5
-    assert limiter.reserve() == 0  # the schedule is idle again, but no new burst yet...
-    assert limiter.reserve() == pytest.approx(0.05)  # ...so callers are paced
+    _send_times(limiter, clock, 5)  # a burst of 5 at 20/s: the next 5 may go 0.25 s later
+    clock.now += 0.1
+    assert [limiter.reserve() for _ in range(5)] == [pytest.approx(0.15)] * 5
+    assert limiter.reserve() == pytest.approx(0.4)  # and the one after that with the clump after
     clock.now += 2.0
     assert [limiter.reserve() for _ in range(5)] == [0] * 5
 
@@ -249,3 +252,90 @@ def test_random_refusals_on_top_of_a_limit_by_count_keep_the_limit():
     successes = _run(limiter, clock, lambda: dice.random() >= 1 / 3 and window.admit(), 60)
     assert len(successes) >= 0.9 * 60 * 20 * 2 / 3
     assert limiter.noise > 0.2
+
+
+def _discover(
+    limiter: AdaptiveRateLimiter, clock: Clock, admit: Callable[[], bool], requests: int, *, workers: int = 16,
+    latency: float = 0.03, jitter: float = 0.005, seed: int = 1,
+) -> tuple[float, list[float]]:
+    """``requests`` one-page listings by a pool of workers, as discovery sends them (a refused one retried
+    after the portal's jittered pause), against a service on the same clock whose answers take ``latency``
+    plus up to ``jitter`` each way. Returns when the last answer came and when each refusal came (from the start)."""
+    dice = random.Random(seed)
+    started, left, order = clock.now, requests, 0
+    refusals: list[float] = []
+    events: list[tuple[float, int, str, int, Ticket | None]] = []
+
+    def later(at: float, what: str, refused_in_a_row: int = 0, ticket: Ticket | None = None) -> None:
+        nonlocal order
+        order += 1
+        heapq.heappush(events, (at, order, what, refused_in_a_row, ticket))
+
+    for _ in range(min(workers, requests)):
+        later(clock.now, "next")
+    finished = clock.now
+    while events:
+        clock.now, _, what, in_a_row, ticket = heapq.heappop(events)
+        if what in ("next", "retry"):
+            if what == "next":
+                if not left:
+                    continue
+                left -= 1
+            wait, ticket = limiter.reserve_ticket()
+            later(clock.now + wait + latency / 2 + dice.uniform(0, jitter), "arrive", in_a_row, ticket)
+        elif what == "arrive":
+            later(clock.now + latency / 2 + dice.uniform(0, jitter), "ok" if admit() else "refused", in_a_row, ticket)
+        elif what == "ok":
+            limiter.on_success(ticket)
+            finished = clock.now
+            later(clock.now, "next")
+        else:
+            limiter.on_throttle(ticket)
+            refusals.append(clock.now - started)
+            pause = dice.uniform(0, min(THROTTLE_PAUSE_CAP, THROTTLE_PAUSE * 2 ** (in_a_row + 1)))
+            later(clock.now + pause, "retry", in_a_row + 1)
+    return finished - started, refusals
+
+
+@pytest.mark.parametrize("requests", [60, 20, 30, 100, 300])
+def test_discovery_through_a_window_of_20_a_second_keeps_to_the_floor_and_is_never_refused(requests):
+    clock = Clock()
+    window = SlidingWindowLimiter(20, clock=clock)
+    limiter = AdaptiveRateLimiter(clock=clock, rng=random.Random(5).random)
+    seconds, refusals = _discover(limiter, clock, window.admit, requests, latency=0.002, jitter=0.001)
+    floor = (requests - 20) / 20  # the first second's worth at once, then 20 a second...
+    if requests % 20:
+        floor = math.ceil(floor)  # ...in whole seconds: a window lets the rest go only as the first ones leave it
+    assert refusals == []
+    assert seconds <= 1.1 * floor + 0.01  # and the last answer (for 20 the floor is 0)
+
+
+def test_clumps_a_second_apart_leave_room_for_latency_jitter():
+    clock = Clock()
+    window = SlidingWindowLimiter(20, clock=clock)
+    limiter = AdaptiveRateLimiter(clock=clock, rng=random.Random(5).random)
+    seconds, refusals = _discover(limiter, clock, window.admit, 60, latency=0.06, jitter=0.02)
+    assert refusals == []
+    assert seconds <= 1.1 * 2.0 + 0.08
+
+
+def test_a_long_discovery_through_the_window_probes_the_rate_and_comes_back_under_it():
+    clock = Clock()
+    window = SlidingWindowLimiter(20, clock=clock)
+    limiter = AdaptiveRateLimiter(clock=clock, rng=random.Random(5).random)
+    seconds, refusals = _discover(limiter, clock, window.admit, 300, latency=0.03, jitter=0.005)
+    assert len(refusals) <= 30  # about one clump, once the rate has crept over 20
+    assert 18 <= limiter.rate <= 21  # back under the rate of the last clump that went through
+    assert seconds <= 1.15 * (300 - 20) / 20
+
+
+@pytest.mark.parametrize("burst", [5, 2])
+def test_a_token_bucket_brings_the_burst_down_at_once_and_is_kept_to(burst):
+    clock = Clock()
+    bucket = TokenBucketLimiter(20, burst=burst, clock=clock)
+    limiter = AdaptiveRateLimiter(clock=clock, rng=random.Random(5).random)
+    seconds, refusals = _discover(limiter, clock, bucket.admit, 300)
+    assert seconds <= 1.1 * 300 / 20
+    # the first clump's overflow, and a few while the burst comes down to what the bucket holds
+    assert len([t for t in refusals if t < 3.0]) <= 2 * (20 - burst) + 5
+    assert limiter.rate >= 18  # the clumps the bucket refused did not drag the rate down

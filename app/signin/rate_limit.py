@@ -104,6 +104,7 @@ class AdaptiveRateLimiter:
         self._in_clump = 0
         self._clump_burst = True
         self._cut_clump = -1  # clumps up to this one were answered for by the last halving
+        self._clump_rates: dict[int, float] = {}  # the rate each recent clump was let go at
         self._grown = now
         self._last_wait = float("-inf")
         self._noise = 0.0
@@ -156,6 +157,9 @@ class AdaptiveRateLimiter:
                 self._clump += 1
                 self._in_clump = 0
                 self._clump_burst = False
+            if self._in_clump == 0:
+                self._clump_rates[self._clump] = self._rate
+                self._clump_rates.pop(self._clump - 8, None)
             self._in_clump += 1
             self._sent.append(slot)
             self._latest_slot = max(self._latest_slot, slot)
@@ -186,6 +190,8 @@ class AdaptiveRateLimiter:
         with self._lock:
             now = self._clock()
             elapsed = max(0.0, now - self._grown)
+            if ticket is not None and ticket.clump >= 0:
+                elapsed = min(elapsed, 1.0 / self._rate)  # clumps answer once a clump: the pause counts one slot
             self._grown = now
             if now - self._last_wait <= 1.0:  # callers wait for slots: the rate is what limits them
                 self._rate = min(self._max_rate, self._rate + self._increase * elapsed)
@@ -202,6 +208,11 @@ class AdaptiveRateLimiter:
                 self._sent.remove(ticket.sent_at)  # not counted by the service: a retry need not wait a clump
             if ticket.clump <= self._cut_clump:
                 return  # that clump, or one let go before it, was answered for already
+            clean = self._clump_rates.get(ticket.clump - 1) if ticket.clump - 1 > self._cut_clump else None
+            if clean is not None and not ticket.burst:
+                # the clump before went through and this one did not: back under the rate that worked
+                self._rate = max(self._min_rate, min(self._rate, clean * self._headroom))
+                self.decreases += 1
             self._cut_clump = self._clump
             self._burst = max(1, self._burst // 2)  # the next clumps are smaller, down to paced single requests
 
