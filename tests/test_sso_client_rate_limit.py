@@ -1,4 +1,5 @@
-"""The adaptive rate limiter, on a controlled clock: window-safe pacing; cuts to what went through
+"""The adaptive rate limiter, on a controlled clock: window-safe clumps (discovery through a window of
+20 a second near its floor, never refused, jitter allowed for); a refused clump halves the burst; cuts to what went through
 when more are refused than usual; refusals a cut does not reduce learnt as noise (the cut undone);
 additive growth under demand; and simulated services: refusals at random, token buckets, both."""
 
@@ -319,14 +320,61 @@ def test_clumps_a_second_apart_leave_room_for_latency_jitter():
     assert seconds <= 1.1 * 2.0 + 0.08
 
 
-def test_a_long_discovery_through_the_window_probes_the_rate_and_comes_back_under_it():
+def test_a_long_discovery_at_a_longer_latency_stays_under_the_window():
     clock = Clock()
     window = SlidingWindowLimiter(20, clock=clock)
     limiter = AdaptiveRateLimiter(clock=clock, rng=random.Random(5).random)
     seconds, refusals = _discover(limiter, clock, window.admit, 300, latency=0.03, jitter=0.005)
-    assert len(refusals) <= 30  # about one clump, once the rate has crept over 20
-    assert 18 <= limiter.rate <= 21  # back under the rate of the last clump that went through
-    assert seconds <= 1.15 * (300 - 20) / 20
+    assert len(refusals) <= 3  # a stray one once the rate has crept up, no more
+    assert seconds <= 1.1 * (300 - 20) / 20
+
+
+def _clump(limiter: AdaptiveRateLimiter, clock: Clock, size: int) -> list[Ticket]:
+    """The next ``size`` callers, sent when their clump may go."""
+    booked = [limiter.reserve_ticket() for _ in range(size)]
+    clock.now += max(wait for wait, _ in booked)
+    return [ticket for _, ticket in booked]
+
+
+def test_a_refused_clump_after_a_clean_one_goes_back_under_that_clumps_rate():
+    clock = Clock()
+    limiter = AdaptiveRateLimiter(20, burst=4, clock=clock)
+    for ticket in _clump(limiter, clock, 4):  # the burst after a quiet start
+        limiter.on_success(ticket)
+    for ticket in _clump(limiter, clock, 4):  # went through at 20/s
+        limiter.on_success(ticket)
+    limiter._rate = 24.0  # grown since (as under demand)
+    refused = _clump(limiter, clock, 4)
+    for ticket in refused:
+        limiter.on_throttle(ticket)
+    assert limiter.rate == pytest.approx(20 * 0.95) and limiter.decreases == 1  # once for the clump
+    # the burst halved: the next clump is 2, a clump's worth (2 at 19/s) after the last one went
+    assert [limiter.reserve() for _ in range(3)] == [0, 0, pytest.approx(2 / 19)]
+
+
+def test_clumps_refused_one_after_another_halve_the_burst_but_leave_the_rate_to_the_judging():
+    clock = Clock()
+    limiter = AdaptiveRateLimiter(20, burst=8, clock=clock)
+    for size in (8, 4, 2):  # refused at random, whatever the rate
+        tickets = _clump(limiter, clock, size)
+        limiter.on_success(tickets[0])
+        for ticket in tickets[1:]:
+            limiter.on_throttle(ticket)
+    assert limiter.rate >= 20 and limiter.decreases == 0
+    first, second = limiter.reserve(), limiter.reserve()
+    assert second - first == pytest.approx(1 / limiter.rate)  # single requests, paced
+
+
+def test_refused_requests_leave_the_clients_window_so_their_retries_need_not_wait_a_clump():
+    clock = Clock()
+    limiter = AdaptiveRateLimiter(20, burst=4, clock=clock)
+    for ticket in _clump(limiter, clock, 4):
+        limiter.on_success(ticket)
+    early = _clump(limiter, clock, 4)  # 0.2 s later: all refused (the service's window was still full)
+    for ticket in early:
+        limiter.on_throttle(ticket)
+    # the service did not count them: the retries go with the first clump's second, not after theirs
+    assert limiter.reserve() == 0
 
 
 @pytest.mark.parametrize("burst", [5, 2])

@@ -1,11 +1,17 @@
 """An adaptive client-side rate limiter for the SSO portal API (AIMD on the sending rate).
 
 IAM Identity Center documents roughly 20 requests per second for the portal API and answers
-``TooManyRequestsException`` (HTTP 429) beyond that. The limiter hands out sending slots ``1/rate``
-apart, starting at ``initial_rate``; after a quiet second the first ``burst`` callers may go at once
-(a refused burst halves the next one; bursts say nothing about the rate and are not judged).
+``TooManyRequestsException`` (HTTP 429) beyond that. The limiter lets callers go in clumps: at most
+``burst`` in any ``burst / rate`` seconds, so with enough callers a clump of ``burst`` goes at once and
+the next one as soon as the rate has "spent" it (a second's worth each second: what a one-second
+window allows, with the rate a little under it for latency jitter). A refused request leaves the
+client's window (the service did not count it either), so its retry need not wait for the next clump.
 
-Responses are judged in windows of ``min_samples`` answers to requests sent since the last decision:
+A clump that meets a refusal halves the burst (once per clump, down to single requests ``1/rate``
+apart, which are judged as below). If the clump before it went through, the rate goes back a little
+under the rate that clump went at. The first clump after a quiet spell says nothing about the rate.
+
+Answers to single requests are judged in windows of ``min_samples`` sent since the last decision:
 
 * **Usual refusals** (a share no larger than the learned ``noise``, within chance) change nothing: the
   callers retry after a short jittered pause and the rate keeps growing.
@@ -16,10 +22,13 @@ Responses are judged in windows of ``min_samples`` answers to requests sent sinc
   follows the usual windows, but never above the share the last test showed (so a rising share of
   refusals is never taken for the usual one without a test).
 * **Growth** is additive (``increase`` requests/s per second), and only while callers wait for slots,
-  so a latency-bound run does not build up an untested rate.
+  so a latency-bound run does not build up an untested rate; clumps answer once a clump, and the
+  pause between them counts as one slot.
 
-Against a limit by rate (a token bucket) this settles in a saw-tooth just under the limit; against
-refusals at random it keeps the rate and concurrency. ``acquire`` honours a cancel token.
+Against a limit by count (a one-second window) this goes in clumps a little over a second apart;
+against a limit by rate (a token bucket) the burst comes down to what the bucket holds and the rate
+settles in a saw-tooth just under the limit; against refusals at random it keeps the rate and
+concurrency. ``acquire`` honours a cancel token.
 """
 
 from __future__ import annotations
@@ -39,8 +48,8 @@ DOCUMENTED_RATE = 20.0
 """Requests per second IAM Identity Center documents for the portal API."""
 
 START_HEADROOM = 0.95
-"""The first rate is a little under the documented one: paced requests that follow a full first
-burst then land after the service's one-second window has let that burst go, not at its edge."""
+"""The first rate is a little under the documented one: a clump that follows a full first burst then
+lands after the service's one-second window has let that burst go, not at its edge (room for jitter)."""
 
 
 @dataclass(frozen=True)
@@ -217,8 +226,8 @@ class AdaptiveRateLimiter:
             self._burst = max(1, self._burst // 2)  # the next clumps are smaller, down to paced single requests
 
     def _count(self, ticket: Ticket | None, *, refused: bool, now: float) -> None:
-        if ticket is not None and ticket.clump >= 0:
-            return  # clumps are judged by the clump
+        if ticket is not None and (ticket.burst or ticket.clump >= 0):
+            return  # a burst says nothing about the rate, and clumps are judged by the clump
         sent = ticket.sent_at if ticket is not None else now
         if sent < self._window_start:
             return  # sent before the last decision: says nothing about the rate since
