@@ -22,8 +22,8 @@ Answers to single requests are judged in windows of ``min_samples`` sent since t
   follows the usual windows, but never above the share the last test showed (so a rising share of
   refusals is never taken for the usual one without a test).
 * **Growth** is additive (``increase`` requests/s per second), and only while callers wait for slots,
-  so a latency-bound run does not build up an untested rate; clumps answer once a clump, and the
-  pause between them counts as one slot.
+  so a latency-bound run does not build up an untested rate; a clump is one test of the rate and
+  grows it by one slot's worth (``increase / rate``).
 
 Against a limit by count (a one-second window) this goes in clumps a little over a second apart;
 against a limit by rate (a token bucket) the burst comes down to what the bucket holds and the rate
@@ -114,6 +114,7 @@ class AdaptiveRateLimiter:
         self._clump_burst = True
         self._cut_clump = -1  # clumps up to this one were answered for by the last halving
         self._clump_rates: dict[int, float] = {}  # the rate each recent clump was let go at
+        self._grown_clump = -1  # the last clump whose answers grew the rate
         self._grown = now
         self._last_wait = float("-inf")
         self._noise = 0.0
@@ -199,8 +200,9 @@ class AdaptiveRateLimiter:
         with self._lock:
             now = self._clock()
             elapsed = max(0.0, now - self._grown)
-            if ticket is not None and ticket.clump >= 0:
-                elapsed = min(elapsed, 1.0 / self._rate)  # clumps answer once a clump: the pause counts one slot
+            if ticket is not None and ticket.clump >= 0:  # a clump is one test of the rate: one slot's growth
+                elapsed = 1.0 / self._rate if ticket.clump > self._grown_clump else 0.0
+                self._grown_clump = max(self._grown_clump, ticket.clump)
             self._grown = now
             if now - self._last_wait <= 1.0:  # callers wait for slots: the rate is what limits them
                 self._rate = min(self._max_rate, self._rate + self._increase * elapsed)
