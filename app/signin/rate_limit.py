@@ -44,6 +44,7 @@ from typing import Callable
 from app.cancel import CancelToken
 from app.errors import Cancelled
 
+MAX_STREAK = 16
 DOCUMENTED_RATE = 20.0
 """Requests per second IAM Identity Center documents for the portal API."""
 
@@ -115,6 +116,7 @@ class AdaptiveRateLimiter:
         self._cut_clump = -1  # clumps up to this one were answered for by the last halving
         self._clump_rates: dict[int, float] = {}  # the rate each recent clump was let go at
         self._grown_clump = -1  # the last clump whose answers grew the rate
+        self._streak = 1  # slots the next clean clump grows the rate by (doubling while clumps go through)
         self._grown = now
         self._last_wait = float("-inf")
         self._noise = 0.0
@@ -201,7 +203,9 @@ class AdaptiveRateLimiter:
             now = self._clock()
             elapsed = max(0.0, now - self._grown)
             if ticket is not None and ticket.clump >= 0:  # a clump is one test of the rate: one slot's growth
-                elapsed = 1.0 / self._rate if ticket.clump > self._grown_clump else 0.0
+                elapsed = self._streak / self._rate if ticket.clump > self._grown_clump else 0.0
+                if ticket.clump > self._grown_clump:
+                    self._streak = min(self._streak * 2, MAX_STREAK)
                 self._grown_clump = max(self._grown_clump, ticket.clump)
             self._grown = now
             if now - self._last_wait <= 1.0:  # callers wait for slots: the rate is what limits them
@@ -225,6 +229,7 @@ class AdaptiveRateLimiter:
                 self._rate = max(self._min_rate, min(self._rate, clean * self._headroom))
                 self.decreases += 1
             self._cut_clump = self._clump
+            self._streak = 1
             self._burst = max(1, self._burst // 2)  # the next clumps are smaller, down to paced single requests
 
     def _count(self, ticket: Ticket | None, *, refused: bool, now: float) -> None:
