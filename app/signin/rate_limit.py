@@ -22,8 +22,10 @@ Answers to single requests are judged in windows of ``min_samples`` sent since t
   follows the usual windows, but never above the share the last test showed (so a rising share of
   refusals is never taken for the usual one without a test).
 * **Growth** is additive (``increase`` requests/s per second), and only while callers wait for slots,
-  so a latency-bound run does not build up an untested rate; a clump is one test of the rate and
-  grows it by one slot's worth (``increase / rate``).
+  so a latency-bound run does not build up an untested rate. A clump is one test of the rate: a
+  clean one grows it by a slot's worth (``increase / rate``), doubling with each clean clump in a
+  row up to ``MAX_STREAK`` slots, and back to one after a refused clump (slow near a limit just
+  found, quicker on a service with room to spare).
 
 Against a limit by count (a one-second window) this goes in clumps a little over a second apart;
 against a limit by rate (a token bucket) the burst comes down to what the bucket holds and the rate
@@ -45,6 +47,8 @@ from app.cancel import CancelToken
 from app.errors import Cancelled
 
 MAX_STREAK = 16
+"""The most slots' worth of growth one clean clump brings."""
+
 DOCUMENTED_RATE = 20.0
 """Requests per second IAM Identity Center documents for the portal API."""
 
