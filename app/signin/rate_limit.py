@@ -1,11 +1,17 @@
 """An adaptive client-side rate limiter for the SSO portal API (AIMD on the sending rate).
 
 IAM Identity Center documents roughly 20 requests per second for the portal API and answers
-``TooManyRequestsException`` (HTTP 429) beyond that. The limiter hands out sending slots ``1/rate``
-apart, starting at ``initial_rate``; after a quiet second the first ``burst`` callers may go at once
-(a refused burst halves the next one; bursts say nothing about the rate and are not judged).
+``TooManyRequestsException`` (HTTP 429) beyond that. The limiter lets callers go in clumps: at most
+``burst`` in any ``burst / rate`` seconds, so with enough callers a clump of ``burst`` goes at once and
+the next one as soon as the rate has "spent" it (a second's worth each second: what a one-second
+window allows, with the rate a little under it for latency jitter). A refused request leaves the
+client's window (the service did not count it either), so its retry need not wait for the next clump.
 
-Responses are judged in windows of ``min_samples`` answers to requests sent since the last decision:
+A clump that meets a refusal halves the burst (once per clump, down to single requests ``1/rate``
+apart, which are judged as below). If the clump before it went through, the rate goes back a little
+under the rate that clump went at. The first clump after a quiet spell says nothing about the rate.
+
+Answers to single requests are judged in windows of ``min_samples`` sent since the last decision:
 
 * **Usual refusals** (a share no larger than the learned ``noise``, within chance) change nothing: the
   callers retry after a short jittered pause and the rate keeps growing.
@@ -16,10 +22,15 @@ Responses are judged in windows of ``min_samples`` answers to requests sent sinc
   follows the usual windows, but never above the share the last test showed (so a rising share of
   refusals is never taken for the usual one without a test).
 * **Growth** is additive (``increase`` requests/s per second), and only while callers wait for slots,
-  so a latency-bound run does not build up an untested rate.
+  so a latency-bound run does not build up an untested rate. A clump is one test of the rate: a
+  clean one grows it by a slot's worth (``increase / rate``), doubling with each clean clump in a
+  row up to ``MAX_STREAK`` slots, and back to one after a refused clump (slow near a limit just
+  found, quicker on a service with room to spare).
 
-Against a limit by rate (a token bucket) this settles in a saw-tooth just under the limit; against
-refusals at random it keeps the rate and concurrency. ``acquire`` honours a cancel token.
+Against a limit by count (a one-second window) this goes in clumps a little over a second apart;
+against a limit by rate (a token bucket) the burst comes down to what the bucket holds and the rate
+settles in a saw-tooth just under the limit; against refusals at random it keeps the rate and
+concurrency. ``acquire`` honours a cancel token.
 """
 
 from __future__ import annotations
@@ -28,18 +39,22 @@ import math
 import random
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Callable
 
 from app.cancel import CancelToken
 from app.errors import Cancelled
 
+MAX_STREAK = 16
+"""The most slots' worth of growth one clean clump brings."""
+
 DOCUMENTED_RATE = 20.0
 """Requests per second IAM Identity Center documents for the portal API."""
 
 START_HEADROOM = 0.95
-"""The first rate is a little under the documented one: paced requests that follow a full first
-burst then land after the service's one-second window has let that burst go, not at its edge."""
+"""The first rate is a little under the documented one: a clump that follows a full first burst then
+lands after the service's one-second window has let that burst go, not at its edge (room for jitter)."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +62,8 @@ class Ticket:
     """Permission to send one request, stamped with when it was granted."""
 
     sent_at: float
-    burst: bool = False  # sent at once with others after a quiet spell, not paced
+    burst: bool = False  # in the first clump after a quiet spell (says nothing about the rate)
+    clump: int = -1  # which clump of callers it went with (-1: not known)
 
 
 @dataclass(frozen=True)
@@ -95,9 +111,16 @@ class AdaptiveRateLimiter:
         self._deepest_cut = float(deepest_cut)
         self._min_samples = max(2, int(min_samples))
         now = clock()
-        self._next = now - self._quiet  # the next free sending slot ("quiet" at the start)
-        self._credit = 0
-        self._burst_started = self._burst_cut = float("-inf")
+        self._sent: deque[float] = deque()  # when the last ``burst`` callers were let go
+        self._latest_slot = now - self._quiet  # "quiet" at the start
+        self._not_before = float("-inf")
+        self._clump = 0
+        self._in_clump = 0
+        self._clump_burst = True
+        self._cut_clump = -1  # clumps up to this one were answered for by the last halving
+        self._clump_rates: dict[int, float] = {}  # the rate each recent clump was let go at
+        self._grown_clump = -1  # the last clump whose answers grew the rate
+        self._streak = 1  # slots the next clean clump grows the rate by (doubling while clumps go through)
         self._grown = now
         self._last_wait = float("-inf")
         self._noise = 0.0
@@ -129,31 +152,44 @@ class AdaptiveRateLimiter:
 
     def reserve(self) -> float:
         """Reserve the next sending slot; return how many seconds to wait before sending."""
-        return self._reserve()[0]
+        return self.reserve_ticket()[0]
 
-    def _reserve(self) -> tuple[float, bool]:
+    def reserve_ticket(self) -> tuple[float, Ticket]:
+        """Reserve the next sending slot: how many seconds to wait, and the ticket to answer with."""
         with self._lock:
             now = self._clock()
-            if now - self._next >= self._quiet:
-                self._credit = self._burst
-                self._burst_started = now
-            if self._next < now:
-                self._next = now
-            slot = self._next
-            self._next += 1.0 / self._rate
-            burst = self._credit > 0
-            if burst:
-                self._credit -= 1
-                slot = now
+            if now - self._latest_slot >= self._quiet:  # a quiet spell: the next clump is a burst
+                self._sent.clear()
+                self._clump_burst = True
+                self._in_clump = 0
+                self._clump += 1
+            burst = self._burst
+            while len(self._sent) > burst:
+                self._sent.popleft()
+            slot = max(now, self._not_before)
+            if len(self._sent) == burst:
+                slot = max(slot, self._sent[0] + burst / self._rate)
+            if self._in_clump >= burst:  # this clump is spent: the next one begins
+                self._clump += 1
+                self._in_clump = 0
+                self._clump_burst = False
+            if self._in_clump == 0:
+                self._clump_rates[self._clump] = self._rate
+                self._clump_rates.pop(self._clump - 8, None)
+            self._in_clump += 1
+            self._sent.append(slot)
+            self._latest_slot = max(self._latest_slot, slot)
             wait = slot - now
             if wait > 0:
+                if now - self._last_wait > 1.0:
+                    self._grown = max(self._grown, now)  # demand begins: growth counts from here
                 self._last_wait = now
-            return wait, burst
+            return wait, Ticket(slot, burst=self._clump_burst, clump=self._clump if burst > 1 else -1)
 
     def acquire(self, cancel: CancelToken | None = None) -> Ticket:
         """Wait for a sending slot; each caller reserves the next one, so callers go in turn.
         Raises Cancelled as soon as ``cancel`` fires."""
-        wait, burst = self._reserve()
+        wait, ticket = self.reserve_ticket()
         if wait > 0:
             if cancel is not None:
                 if cancel.wait(wait):
@@ -162,7 +198,7 @@ class AdaptiveRateLimiter:
                 time.sleep(wait)
         elif cancel is not None and cancel.cancelled:
             raise Cancelled()
-        return Ticket(sent_at=self._clock(), burst=burst)
+        return ticket
 
     # -- feedback
 
@@ -170,6 +206,11 @@ class AdaptiveRateLimiter:
         with self._lock:
             now = self._clock()
             elapsed = max(0.0, now - self._grown)
+            if ticket is not None and ticket.clump >= 0:  # a clump is one test of the rate: one slot's growth
+                elapsed = self._streak / self._rate if ticket.clump > self._grown_clump else 0.0
+                if ticket.clump > self._grown_clump:
+                    self._streak = min(self._streak * 2, MAX_STREAK)
+                self._grown_clump = max(self._grown_clump, ticket.clump)
             self._grown = now
             if now - self._last_wait <= 1.0:  # callers wait for slots: the rate is what limits them
                 self._rate = min(self._max_rate, self._rate + self._increase * elapsed)
@@ -179,16 +220,25 @@ class AdaptiveRateLimiter:
         """A 429 for a request sent with ``ticket``."""
         with self._lock:
             self.throttles += 1
-            if ticket is not None and ticket.burst:
-                if ticket.sent_at >= self._burst_started and self._burst_cut < self._burst_started:
-                    self._burst = max(1, self._burst // 2)  # once per burst: the next one is smaller
-                    self._burst_cut = self._clock()
+            if ticket is None or ticket.clump < 0:
+                self._count(ticket, refused=True, now=self._clock())
                 return
-            self._count(ticket, refused=True, now=self._clock())
+            if ticket.sent_at in self._sent:
+                self._sent.remove(ticket.sent_at)  # not counted by the service: a retry need not wait a clump
+            if ticket.clump <= self._cut_clump:
+                return  # that clump, or one let go before it, was answered for already
+            clean = self._clump_rates.get(ticket.clump - 1) if ticket.clump - 1 > self._cut_clump else None
+            if clean is not None and not ticket.burst:
+                # the clump before went through and this one did not: back under the rate that worked
+                self._rate = max(self._min_rate, min(self._rate, clean * self._headroom))
+                self.decreases += 1
+            self._cut_clump = self._clump
+            self._streak = 1
+            self._burst = max(1, self._burst // 2)  # the next clumps are smaller, down to paced single requests
 
     def _count(self, ticket: Ticket | None, *, refused: bool, now: float) -> None:
-        if ticket is not None and ticket.burst:
-            return  # a burst says nothing about the rate
+        if ticket is not None and (ticket.burst or ticket.clump >= 0):
+            return  # a burst says nothing about the rate, and clumps are judged by the clump
         sent = ticket.sent_at if ticket is not None else now
         if sent < self._window_start:
             return  # sent before the last decision: says nothing about the rate since
@@ -237,5 +287,4 @@ class AdaptiveRateLimiter:
         self._new_window(now)
         self._grown = now
         # no burst right after a cut, and a jittered pause of up to one slot
-        self._credit = 0
-        self._next = max(self._next, now) + self._rng() / self._rate
+        self._not_before = now + self._rng() / self._rate
