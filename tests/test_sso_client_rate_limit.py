@@ -18,7 +18,7 @@ from app.cancel import CancelToken
 from app.emulator.limits import SlidingWindowLimiter, TokenBucketLimiter
 from app.errors import Cancelled
 from app.signin.portal import THROTTLE_PAUSE, THROTTLE_PAUSE_CAP
-from app.signin.rate_limit import AdaptiveRateLimiter, Ticket
+from app.signin.rate_limit import DOCUMENTED_RATE, AdaptiveRateLimiter, Ticket
 
 
 class Clock:
@@ -148,7 +148,7 @@ def test_growth_is_additive_and_only_under_demand():
     assert limiter.rate == pytest.approx(15, abs=0.1)
 
 
-def test_a_more_generous_service_is_found():
+def test_paced_requests_find_a_more_generous_service():
     clock = Clock()
     limiter = AdaptiveRateLimiter(20, clock=clock)
     for _ in range(1200):  # a minute of more demand than the rate allows, and no refusals
@@ -387,3 +387,14 @@ def test_a_token_bucket_brings_the_burst_down_at_once_and_is_kept_to(burst):
     # the first clump's overflow, and a few while the burst comes down to what the bucket holds
     assert len([t for t in refusals if t < 3.0]) <= 2 * (20 - burst) + 5
     assert limiter.rate >= 18  # the clumps the bucket refused did not drag the rate down
+
+
+def test_clumps_keep_to_the_documented_rate_even_where_the_service_allows_more():
+    """A deliberate limit: clumps grow the rate only by a slot's worth, so a full clump stays about a
+    second apart and the portal's documented 20 a second is not exceeded to look for more."""
+    clock = Clock()
+    window = SlidingWindowLimiter(60, clock=clock)
+    limiter = AdaptiveRateLimiter(clock=clock)
+    elapsed, refusals = _discover(limiter, clock, window.admit, 300)
+    assert not refusals
+    assert 0.9 * DOCUMENTED_RATE <= 300 / elapsed <= 1.1 * DOCUMENTED_RATE

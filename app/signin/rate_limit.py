@@ -25,7 +25,10 @@ Answers to single requests are judged in windows of ``min_samples`` sent since t
   so a latency-bound run does not build up an untested rate. A clump is one test of the rate: a
   clean one grows it by a slot's worth (``increase / rate``), doubling with each clean clump in a
   row up to ``MAX_STREAK`` slots, and back to one after a refused clump (slow near a limit just
-  found, quicker on a service with room to spare).
+  found, quicker on a service with room to spare). Growth needs a caller to have waited in the
+  last second, and full clumps go a little over a second apart, so while clumps of ``burst`` go
+  through the rate stays near the documented one: a service that allows more is not looked for
+  then (only once requests go one by one).
 
 Against a limit by count (a one-second window) this goes in clumps a little over a second apart;
 against a limit by rate (a token bucket) the burst comes down to what the bucket holds and the rate
