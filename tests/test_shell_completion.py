@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -168,6 +169,26 @@ def test_bash_completes_commands_options_and_names(tmp_path):
     assert bash_complete("aws-sso-wizard shell-init z") == ["zsh"]
     (tmp_path / "preset.toml").write_text("")
     assert bash_complete("aws-sso-wizard home --preset pre", cwd=tmp_path) == ["preset.toml"]
+
+
+def bash_complete_words(*comp_words: str) -> list[str]:
+    """What bash's completion offers when bash has split the line into ``comp_words`` (the cursor in
+    the last), as it does at its word breaks: ``--sso-session=c`` is ``--sso-session``, ``=``, ``c``."""
+    quoted = " ".join(shlex.quote(word) for word in comp_words)
+    script = (
+        f"COMP_WORDS=({quoted}); COMP_CWORD={len(comp_words) - 1}; "
+        "complete -p aws-sso-wizard >/dev/null || exit 9; _aws_sso_wizard_complete; printf '%s\\n' \"${COMPREPLY[@]}\""
+    )
+    proc = run_shell("bash", script)
+    assert proc.returncode == 0, proc.stderr
+    return [word for word in proc.stdout.splitlines() if word]
+
+
+def test_bash_completes_the_value_after_an_equals_sign():
+    assert bash_complete_words("aws-sso-wizard", "login", "--sso-session", "=") == ["corp", "lab"]
+    assert bash_complete_words("aws-sso-wizard", "login", "--sso-session", "=", "c") == ["corp"]
+    assert bash_complete_words("aws-sso-wizard", "login", "--sso-session", "=", "corp", "--no") == ["--no-browser"]
+    assert words("login", "--sso-session=corp", "--no") == ["--no-browser"]  # zsh and fish keep the word whole
 
 
 def test_fish_completes_through_its_own_completion():

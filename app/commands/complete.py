@@ -13,13 +13,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def fast(argv: "Sequence[str]") -> int:
-    from app.shell.completion import answer
+    from app.shell.completion import answer, bash_words
     from app.shell.scripts import FILES_EXIT, SHELLS
 
     if not argv or argv[0] not in SHELLS:
         print(f"usage: __complete {{{','.join(SHELLS)}}} WORD...", file=sys.stderr)
         return 2
-    result = answer(list(argv[1:]))
+    words = list(argv[1:])
+    result = answer(bash_words(words) if argv[0] == "bash" else words)
     if result.files:
         return FILES_EXIT
     lines = result.lines(argv[0])

@@ -172,6 +172,20 @@ def _options(options: dict, prefix: str, used: set[str]) -> Answer:
                    if flag.startswith(prefix) and flag not in used and (flag.startswith("--") or prefix)])
 
 
+def bash_words(words: list[str]) -> list[str]:
+    """The words as typed, from bash's ``COMP_WORDS``: bash splits ``--option=value`` into
+    ``--option``, ``=``, ``value`` (``=`` is one of its word breaks, and readline then completes
+    only what follows it), which here reads as ``--option value``."""
+    joined: list[str] = []
+    for index, word in enumerate(words):
+        if word == "=" and joined and joined[-1].startswith("-"):
+            if index == len(words) - 1:
+                joined.append("")  # the cursor is right after "=": the value is still empty
+            continue
+        joined.append(word)
+    return joined
+
+
 def answer(words: list[str], spec: dict | None = None) -> Answer:
     """What completes the last of ``words`` (the words after the program's name, the one under
     the cursor last, maybe empty)."""
