@@ -266,7 +266,7 @@ class ProfilesScreen(Screen):
         # Read the real config and the sign-in status a moment after the first frame: the terminal
         # needs that moment (and the CPU) to draw it.
         self.set_timer(FIRST_READ_DELAY, self._load)
-        self.set_timer(1.0, self._prepare_filter_box)
+        self.set_timer(1.0, self._prepare_filter_box_early)
         self.set_interval(self._poll_seconds, self._tick, name="profiles-poll")
         from app.credentials.warm import CHECK_EVERY
 
@@ -494,6 +494,11 @@ class ProfilesScreen(Screen):
     def _filter_box(self) -> Input | None:
         boxes = self.query("#profiles-filter")
         return boxes.first(Input) if boxes else None
+
+    def _prepare_filter_box_early(self) -> None:
+        """The timer's call: nothing when the screen is already gone (quit within that second)."""
+        if self.is_attached:
+            self._prepare_filter_box()
 
     def _prepare_filter_box(self) -> Input:
         """Mount the (hidden) filter box once the screen is up, so the first "/" is instant."""

@@ -152,6 +152,16 @@ async def test_empty_config_offers_the_wizard(config_path):
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ChecksScreen", what="its first step")
 
 
+def test_the_filter_box_timer_does_nothing_once_the_screen_has_left_the_app(demo_config):
+    from app.profiles.status import ProfileStatusService
+    from app.services import Services
+    from screens.profiles import ProfilesScreen
+
+    screen = ProfilesScreen(Services(browser=RecordingBrowser(likely=False)), ProfileStatusService())
+    screen._prepare_filter_box_early()  # the one-second timer, firing after the screen left (a quick quit)
+    assert not screen.query("#profiles-filter")
+
+
 async def test_escape_on_the_wizards_first_step_returns_to_the_browser(demo_config, emulator):
     """`n` opens the wizard; its first step says Escape goes back to the profiles, and it does,
     writing nothing (also after a step forward and back)."""
