@@ -84,13 +84,23 @@ def planned(edits, text: str = EXISTING):
     return outcome, outcome.render()
 
 
+class SectionCounts(list):
+    """How many sections each botocore read was given; ``headers``: the headers it was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headers: list[str] = []
+
+
 @pytest.fixture
 def sections_read_by_botocore(monkeypatch):
     """How many sections each botocore read in the check was given (the real read, counted)."""
-    counts: list[int] = []
+    counts = SectionCounts()
 
     def counting(text: str) -> dict:
-        counts.append(sum(1 for line in text.splitlines() if line.startswith("[")))
+        headers = [line for line in text.splitlines() if line.startswith("[")]
+        counts.append(len(headers))
+        counts.headers.extend(headers)
         return botocore_read(text)
 
     monkeypatch.setattr(verify_module, "botocore_read", counting)
@@ -140,7 +150,7 @@ def test_inherited_default_values_are_counted_as_botocore_counts_them(sections_r
         verify(outcome, outcome.render())
 
 
-def test_an_update_in_place_of_a_profile_with_another_section_of_its_name_goes_to_botocore(
+def test_a_profile_botocore_reads_from_two_sections_is_consolidated_and_read_by_botocore(
     sections_read_by_botocore,
 ):
     text = EXISTING + "\n[profile acct1-Developer]\nsso_session = org\nsso_account_id = 1\nsso_role_name = R\n"
@@ -149,6 +159,7 @@ def test_an_update_in_place_of_a_profile_with_another_section_of_its_name_goes_t
                                  *profiles(3)], text)
     verify(outcome, new_text)
     assert sections_read_by_botocore[0] >= 3  # the session, the first new profile and the consolidated one
+    assert "[profiles acct1-Developer]" in sections_read_by_botocore.headers  # the one botocore uses, edited
 
 
 def test_two_changed_sections_botocore_maps_to_one_profile_are_read_whole(sections_read_by_botocore):
@@ -158,3 +169,17 @@ def test_two_changed_sections_botocore_maps_to_one_profile_are_read_whole(sectio
     with pytest.raises(VerificationError):
         verify(outcome, outcome.render())
     assert max(sections_read_by_botocore) > 50  # the whole new file
+
+
+def test_a_profile_updated_in_place_is_checked_like_a_new_one(sections_read_by_botocore):
+    text = EXISTING + "".join(
+        f"\n[profile acct{i}-Developer]\nsso_session = org\nsso_account_id = {100000000000 + i}\n"
+        f"sso_role_name = Developer\nregion = eu-west-1\noutput = json\n{GENERATED_KEY} = org\n" for i in range(3))
+    outcome, new_text = planned(profiles(3), text)  # each one's region changes in place
+    verify(outcome, new_text)
+    assert sections_read_by_botocore == [1]
+    block = next(b for b in outcome.blocks.values() if b.changed and "[profile acct2-Developer]\n" in b.lines)
+    at = next(i for i, line in enumerate(block.lines) if line.startswith("sso_account_id"))
+    block.lines[at] = "sso_account_id = 999999999999\n"
+    with pytest.raises(VerificationError, match="acct2-Developer: sso_account_id would differ"):
+        verify(outcome, outcome.render())

@@ -23,7 +23,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-
     from app.commands._keys import ask_yes, can_ask
     from app.commands._output import print_diff, say
     from app.commands._targets import sso_profile

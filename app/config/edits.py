@@ -733,8 +733,9 @@ def _check_result(draft: _Draft) -> None:
             if wanted not in known:
                 session_values = draft.expected(SSO_SESSION, wanted)
                 known[wanted] = SsoSession.from_values(wanted, session_values) if session_values is not None else None
-            if known[wanted] is not None:
-                sessions[wanted] = known[wanted]  # type: ignore[assignment]
+            session = known[wanted]
+            if session is not None:
+                sessions[wanted] = session
         kind = classify(values)
         if kind not in (ProfileKind.SSO, ProfileKind.SSO_LEGACY):
             raise EditError(

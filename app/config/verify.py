@@ -185,7 +185,7 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
     # sections of the same names, and [DEFAULT], in new-file order.
     names = set(outcome.expectations)
     ours: dict[str, dict] = {}
-    by_shape: dict[str, dict] = {}  # header -> own values of plain sections read by their shape
+    by_shape: dict[str, tuple[tuple[str, str], dict]] = {}  # header -> (target, own values), plain ones read by shape
     shapes: set[tuple] = set()
     read_by_shape: set[tuple[str, str]] = set()
     targets_read: set[tuple[str, str]] = set()  # by botocore
@@ -197,7 +197,7 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
             if own is not None and all(i in touched_old for i in doc.sections_for(*target)):
                 shape = (target[0], tuple(own))
                 if shape in shapes and target not in read_by_shape:
-                    by_shape[header] = own
+                    by_shape[header] = (target, own)
                     read_by_shape.add(target)
                     continue
                 shapes.add(shape)
@@ -234,13 +234,11 @@ def verify(outcome: EditOutcome, new_text: str) -> None:
             replaced += 1
     read = botocore_read("".join(_ensure_newline(chunk) for chunk in chunks))
     defaults = doc.defaults()
-    for header, own in by_shape.items():
+    for header, (target, own) in by_shape.items():
         values: dict[str, object] = dict(own)
         for key, value in defaults.items():
             values.setdefault(key, value)
         read["__raw__"][header] = values
-        target = section_target(header)
-        assert target is not None  # plain headers have one
         read.setdefault(_MAP_KEYS[target[0]], {})[target[1]] = values
     _compare_names(outcome, names, read)
     for header, values in ours.items():

@@ -52,6 +52,9 @@ from app.errors import Cancelled
 MAX_STREAK = 16
 """The most slots' worth of growth one clean clump brings."""
 
+_CLUMPS_KEPT = 8
+"""How many recent clumps' rates are kept, to go back under when a later clump is refused."""
+
 DOCUMENTED_RATE = 20.0
 """Requests per second IAM Identity Center documents for the portal API."""
 
@@ -178,7 +181,7 @@ class AdaptiveRateLimiter:
                 self._clump_burst = False
             if self._in_clump == 0:
                 self._clump_rates[self._clump] = self._rate
-                self._clump_rates.pop(self._clump - 8, None)
+                self._clump_rates.pop(self._clump - _CLUMPS_KEPT, None)
             self._in_clump += 1
             self._sent.append(slot)
             self._latest_slot = max(self._latest_slot, slot)
